@@ -1,0 +1,222 @@
+package dev.oteltoolkit.core;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import java.lang.ref.WeakReference;
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+
+/**
+ * Per-request totals, bound to the local root span of a request and carried in its {@link
+ * Context}: modules add to it (GenAI tokens and cost) from any span of the request, on any thread
+ * the context reaches, and each total is written onto the local root span as it changes.
+ *
+ * <pre>{@code
+ * RequestAccumulator totals = RequestAccumulator.current();
+ * totals.addDecimal(TOTAL_COST, new BigDecimal("0.0042"));   // root gets the exact sum
+ * totals.addLong(TOTAL_INPUT_TOKENS, 1200);
+ * }</pre>
+ *
+ * <p>{@link Tracing} creates one whenever it starts a local root (a span without a parent in
+ * this process). When a local root was started by other code (a hand-built span, a server
+ * instrumentation) and it is a span of the OpenTelemetry SDK, {@link #current()} attaches one to
+ * it lazily. Otherwise (no span, or the Java agent's spans) {@link #current()} returns an inactive
+ * accumulator that records nothing.
+ *
+ * <p>Sums are exact: decimals are {@link BigDecimal} sums (written onto the span as a double),
+ * longs are exact long sums, both under one lock, so concurrent additions never lose an update.
+ * Additions made after the local root ended are not counted: a call that outlives its request
+ * does not change totals already exported.
+ *
+ * <p>Totals are kept whether or not the root span is sampled, so budgets work at any sampling
+ * ratio; they are written onto the root only when it is recording.
+ */
+public final class RequestAccumulator {
+
+  static final ContextKey<RequestAccumulator> KEY =
+      ContextKey.named("oteltoolkit-request-accumulator");
+
+  private static final RequestAccumulator INACTIVE = new RequestAccumulator(Span.getInvalid());
+  private static final Map<Span, RequestAccumulator> LAZILY_ATTACHED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  static {
+    INACTIVE.closed = true;
+  }
+
+  private final Object lock = new Object();
+  // Tracing's roots are held strongly (the accumulator lives as long as the request's context);
+  // lazily attached ones weakly, so the weak map above can forget roots nobody holds any more.
+  private final Span strongRoot;
+  private final WeakReference<Span> weakRoot;
+  private volatile boolean closed;
+  private Map<AttributeKey<Double>, BigDecimal> decimals; // guarded by lock
+  private Map<AttributeKey<Long>, Long> longs; // guarded by lock
+
+  /**
+   * Returns the accumulator of the request the current context belongs to.
+   *
+   * @return the accumulator, or an inactive one when there is no local root to bind to
+   */
+  public static RequestAccumulator current() {
+    return fromContext(Context.current());
+  }
+
+  /**
+   * Returns the accumulator of the request {@code context} belongs to.
+   *
+   * @param context the context to look in
+   * @return the accumulator, or an inactive one when there is no local root to bind to
+   */
+  public static RequestAccumulator fromContext(Context context) {
+    Objects.requireNonNull(context, "context");
+    RequestAccumulator accumulator = context.get(KEY);
+    if (accumulator != null) {
+      return accumulator;
+    }
+    Span span = Span.fromContext(context);
+    if (span instanceof ReadableSpan) {
+      ReadableSpan readable = (ReadableSpan) span;
+      SpanContext parent = readable.getParentSpanContext();
+      if ((!parent.isValid() || parent.isRemote()) && !readable.hasEnded()) {
+        return LAZILY_ATTACHED.computeIfAbsent(
+            span, root -> new RequestAccumulator(null, new WeakReference<>(root)));
+      }
+    }
+    return INACTIVE;
+  }
+
+  RequestAccumulator(Span root) {
+    this(root, null);
+  }
+
+  private RequestAccumulator(Span strongRoot, WeakReference<Span> weakRoot) {
+    this.strongRoot = strongRoot;
+    this.weakRoot = weakRoot;
+  }
+
+  /**
+   * Adds {@code amount} to the decimal total under {@code key} and writes the new total onto the
+   * local root span (as a double).
+   *
+   * @param key the attribute the total is written to, e.g. {@code oteltoolkit.gen_ai.total.cost}
+   * @param amount the amount to add
+   * @return the new total; the unchanged total when this accumulator is no longer active
+   */
+  public BigDecimal addDecimal(AttributeKey<Double> key, BigDecimal amount) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(amount, "amount");
+    synchronized (lock) {
+      if (decimals == null) {
+        decimals = new HashMap<>();
+      }
+      BigDecimal total = decimals.getOrDefault(key, BigDecimal.ZERO);
+      if (!isActive()) {
+        return total;
+      }
+      total = total.add(amount);
+      decimals.put(key, total);
+      rootSpan().setAttribute(key, total.doubleValue());
+      return total;
+    }
+  }
+
+  /**
+   * Adds {@code amount} to the long total under {@code key} and writes the new total onto the
+   * local root span.
+   *
+   * @param key the attribute the total is written to, e.g. {@code
+   *     oteltoolkit.gen_ai.total.input_tokens}
+   * @param amount the amount to add
+   * @return the new total; the unchanged total when this accumulator is no longer active
+   * @throws ArithmeticException if the total overflows a long
+   */
+  public long addLong(AttributeKey<Long> key, long amount) {
+    Objects.requireNonNull(key, "key");
+    synchronized (lock) {
+      if (longs == null) {
+        longs = new HashMap<>();
+      }
+      long total = longs.getOrDefault(key, 0L);
+      if (!isActive()) {
+        return total;
+      }
+      total = Math.addExact(total, amount);
+      longs.put(key, total);
+      rootSpan().setAttribute(key, total);
+      return total;
+    }
+  }
+
+  /**
+   * Returns the decimal total under {@code key}.
+   *
+   * @param key the total's attribute
+   * @return the total, zero when nothing was added
+   */
+  public BigDecimal decimalTotal(AttributeKey<Double> key) {
+    Objects.requireNonNull(key, "key");
+    synchronized (lock) {
+      return decimals == null ? BigDecimal.ZERO : decimals.getOrDefault(key, BigDecimal.ZERO);
+    }
+  }
+
+  /**
+   * Returns the long total under {@code key}.
+   *
+   * @param key the total's attribute
+   * @return the total, zero when nothing was added
+   */
+  public long longTotal(AttributeKey<Long> key) {
+    Objects.requireNonNull(key, "key");
+    synchronized (lock) {
+      return longs == null ? 0L : longs.getOrDefault(key, 0L);
+    }
+  }
+
+  /**
+   * Returns the local root span the totals are written to; an invalid span for an inactive
+   * accumulator. Modules use it to mark the request, e.g. with an event when a budget is
+   * exceeded.
+   *
+   * @return the local root span
+   */
+  public Span rootSpan() {
+    if (strongRoot != null) {
+      return strongRoot;
+    }
+    Span root = weakRoot.get();
+    return root != null ? root : Span.getInvalid();
+  }
+
+  /**
+   * Returns whether additions are still counted: true from the local root's start until it ends.
+   *
+   * @return whether this accumulator is active
+   */
+  public boolean isActive() {
+    if (closed) {
+      return false;
+    }
+    Span root = rootSpan();
+    if (!root.getSpanContext().isValid()
+        || (root instanceof ReadableSpan && ((ReadableSpan) root).hasEnded())) {
+      closed = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** Stops counting: called when the local root ends. */
+  void close() {
+    closed = true;
+  }
+}

@@ -1,0 +1,359 @@
+package dev.oteltoolkit.core;
+
+import dev.oteltoolkit.core.internal.ToolkitVersion;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * Wraps code in spans: {@code tracing.traced("charge-card", () -> gateway.charge(order))}.
+ *
+ * <p>Each traced call starts a span (a child of the current one), makes it current while the
+ * body runs, and ends it. A body that throws gets {@code recordException}, status {@code ERROR}
+ * and {@code error.type} (the exception's class name), and the very same exception instance is
+ * rethrown with its own (checked) type. Every traced call also records the RED histogram
+ * {@value #OPERATION_DURATION} (seconds, with {@code oteltoolkit.operation.name} and, on failure,
+ * {@code error.type}), whether or not the span is sampled, so latency percentiles and error
+ * rates stay exact at any sampling ratio.
+ *
+ * <p>A span started by this class with no local parent (a new trace, or a parent extracted from
+ * another process) is a <em>local root</em>: it carries a {@link RequestAccumulator} in its
+ * context, which modules use for per-request totals.
+ *
+ * <p>To carry the current context into an executor, wrap the executor once with {@link
+ * Context#taskWrapping(java.util.concurrent.ExecutorService)}; tasks submitted through it run
+ * with the submitter's context, so their traced calls become children of the submitting span.
+ *
+ * <p>Instances are thread-safe; create one per {@link OpenTelemetry} and share it.
+ */
+public final class Tracing {
+
+  /** Name of the RED histogram recorded for every traced operation. */
+  public static final String OPERATION_DURATION = "oteltoolkit.operation.duration";
+
+  /** Attribute of the RED histogram that carries the span name. */
+  public static final AttributeKey<String> OPERATION_NAME =
+      AttributeKey.stringKey("oteltoolkit.operation.name");
+
+  /** The {@code error.type} attribute of the semantic conventions. */
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+  /** Instrumentation scope name of everything core records. */
+  static final String SCOPE_NAME = "dev.oteltoolkit.core";
+
+  /** Bucket boundaries of the semantic conventions' advice for HTTP durations, in seconds. */
+  static final List<Double> DURATION_BUCKETS =
+      Arrays.asList(
+          0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
+  private static final int MAX_CACHED_NAMES = 4096;
+  private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+  private static final Tracing NOOP = new Tracing(OpenTelemetry.noop(), true);
+
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final DoubleHistogram duration;
+  private final boolean disabled;
+  private final ConcurrentHashMap<String, Attributes> attributesByName =
+      new ConcurrentHashMap<>();
+
+  /**
+   * Returns a {@code Tracing} that records through the given OpenTelemetry: a {@link Telemetry}'s,
+   * one built by hand, or the Java agent's {@code GlobalOpenTelemetry}.
+   *
+   * @param openTelemetry the OpenTelemetry to record spans and metrics with
+   * @return a new {@code Tracing}
+   */
+  public static Tracing create(OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return new Tracing(openTelemetry, openTelemetry == OpenTelemetry.noop());
+  }
+
+  /** Returns the shared no-op instance: bodies run directly, nothing is recorded. */
+  static Tracing noop() {
+    return NOOP;
+  }
+
+  private Tracing(OpenTelemetry openTelemetry, boolean disabled) {
+    this.openTelemetry = openTelemetry;
+    this.disabled = disabled;
+    String version = ToolkitVersion.get();
+    this.tracer =
+        openTelemetry.tracerBuilder(SCOPE_NAME).setInstrumentationVersion(version).build();
+    this.duration =
+        openTelemetry
+            .meterBuilder(SCOPE_NAME)
+            .setInstrumentationVersion(version)
+            .build()
+            .histogramBuilder(OPERATION_DURATION)
+            .setUnit("s")
+            .setDescription("Duration of operations traced by otel-toolkit.")
+            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+            .build();
+  }
+
+  /**
+   * Runs {@code body} inside a new span named {@code name} and returns its result.
+   *
+   * @param name the span name (low cardinality: an operation, not an id)
+   * @param body the code to trace; the span is {@link Span#current()} inside it
+   * @param <T> the type of the result
+   * @param <E> the type of checked exception the body may throw
+   * @return what {@code body} returned
+   * @throws E the very exception {@code body} threw, after it was recorded on the span
+   */
+  public <T, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body) throws E {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    if (disabled) {
+      return body.get();
+    }
+    return call(startSpan(name, tracer.spanBuilder(name), Context.current()), body);
+  }
+
+  /**
+   * Runs {@code body} inside a new span named {@code name}.
+   *
+   * @param name the span name (low cardinality: an operation, not an id)
+   * @param body the code to trace; the span is {@link Span#current()} inside it
+   * @param <E> the type of checked exception the body may throw
+   * @throws E the very exception {@code body} threw, after it was recorded on the span
+   */
+  public <E extends Throwable> void traced(String name, ThrowingRunnable<E> body) throws E {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    if (disabled) {
+      body.run();
+      return;
+    }
+    run(startSpan(name, tracer.spanBuilder(name), Context.current()), body);
+  }
+
+  /**
+   * Starts a span named {@code name}, calls {@code body} inside it and ends the span when the
+   * returned stage completes.
+   *
+   * <p>If {@code body} throws, the error is recorded and the same exception is thrown here,
+   * synchronously. If the stage completes exceptionally, the cause (unwrapped from {@link
+   * CompletionException} and {@link ExecutionException}) is recorded; a cancelled stage is an
+   * error with {@code error.type} {@code cancelled}. Cancelling the returned future cancels the
+   * stage {@code body} returned, when that stage supports it.
+   *
+   * @param name the span name
+   * @param body starts the asynchronous work; the span is current while it runs
+   * @param <T> the type of the result
+   * @return a future completed with the stage's outcome after the span has ended
+   */
+  public <T> CompletableFuture<T> tracedAsync(
+      String name, Supplier<? extends CompletionStage<T>> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    if (disabled) {
+      return Objects.requireNonNull(body.get(), "body returned null").toCompletableFuture();
+    }
+    return callAsync(startSpan(name, tracer.spanBuilder(name), Context.current()), body);
+  }
+
+  /**
+   * Starts describing a span with more than a name: kind, attributes, parent, links, forced
+   * sampling. End the description with {@link TracedSpanBuilder#call}, {@link
+   * TracedSpanBuilder#run} or {@link TracedSpanBuilder#callAsync}.
+   *
+   * @param name the span name
+   * @return a builder for the span
+   */
+  public TracedSpanBuilder span(String name) {
+    Objects.requireNonNull(name, "name");
+    return new TracedSpanBuilder(this, name);
+  }
+
+  /**
+   * Returns the OpenTelemetry this instance records through.
+   *
+   * @return the OpenTelemetry
+   */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  boolean isDisabled() {
+    return disabled;
+  }
+
+  Tracer tracer() {
+    return tracer;
+  }
+
+  /** Starts the span of one operation and returns the state needed to end it. */
+  Operation startSpan(String name, SpanBuilder builder, Context parent) {
+    long startNanos = System.nanoTime();
+    Span parentSpan = Span.fromContext(parent);
+    SpanContext parentContext = parentSpan.getSpanContext();
+    Span span = builder.setParent(parent).startSpan();
+    Context context = parent.with(span);
+    RequestAccumulator accumulator = null;
+    if (!parentContext.isValid() || parentContext.isRemote()) {
+      accumulator = new RequestAccumulator(span);
+      context = context.with(RequestAccumulator.KEY, accumulator);
+    } else if (parent.get(RequestAccumulator.KEY) == null) {
+      // the parent is a local root started by other code: share its lazily attached accumulator
+      RequestAccumulator attached = RequestAccumulator.fromContext(parent);
+      if (attached.isActive()) {
+        context = context.with(RequestAccumulator.KEY, attached);
+      }
+    }
+    return new Operation(name, span, context, accumulator, startNanos);
+  }
+
+  <T, E extends Throwable> T call(Operation operation, ThrowingSupplier<T, E> body) throws E {
+    Throwable failure = null;
+    try (Scope ignored = operation.context.makeCurrent()) {
+      return body.get();
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      end(operation, failure);
+    }
+  }
+
+  <E extends Throwable> void run(Operation operation, ThrowingRunnable<E> body) throws E {
+    Throwable failure = null;
+    try (Scope ignored = operation.context.makeCurrent()) {
+      body.run();
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      end(operation, failure);
+    }
+  }
+
+  <T> CompletableFuture<T> callAsync(
+      Operation operation, Supplier<? extends CompletionStage<T>> body) {
+    CompletionStage<T> stage;
+    try (Scope ignored = operation.context.makeCurrent()) {
+      stage = body.get();
+      if (stage == null) {
+        throw new NullPointerException("body of tracedAsync(\"" + operation.name
+            + "\") returned null instead of a CompletionStage");
+      }
+    } catch (Throwable t) {
+      end(operation, t);
+      throw t;
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            end(operation, null);
+            result.complete(value);
+          } else {
+            Throwable cause = unwrap(error);
+            end(operation, cause);
+            result.completeExceptionally(cause);
+          }
+        });
+    result.whenComplete(
+        (value, error) -> {
+          if (result.isCancelled()) {
+            try {
+              stage.toCompletableFuture().cancel(false);
+            } catch (UnsupportedOperationException ignored) {
+              // the stage cannot be cancelled from outside: it completes on its own
+            }
+          }
+        });
+    return result;
+  }
+
+  private void end(Operation operation, Throwable failure) {
+    Span span = operation.span;
+    Attributes metricAttributes;
+    if (failure == null) {
+      metricAttributes = attributesFor(operation.name);
+    } else {
+      String errorType = errorType(failure);
+      if (span.isRecording()) {
+        span.recordException(failure);
+        String message = failure.getMessage();
+        if (message == null) {
+          span.setStatus(StatusCode.ERROR);
+        } else {
+          span.setStatus(StatusCode.ERROR, message);
+        }
+        span.setAttribute(ERROR_TYPE, errorType);
+      }
+      metricAttributes = Attributes.of(OPERATION_NAME, operation.name, ERROR_TYPE, errorType);
+    }
+    if (operation.accumulator != null) {
+      operation.accumulator.close();
+    }
+    span.end();
+    duration.record(
+        (System.nanoTime() - operation.startNanos) / NANOS_PER_SECOND, metricAttributes);
+  }
+
+  private Attributes attributesFor(String name) {
+    Attributes attributes = attributesByName.get(name);
+    if (attributes == null) {
+      attributes = Attributes.of(OPERATION_NAME, name);
+      if (attributesByName.size() < MAX_CACHED_NAMES) {
+        attributesByName.putIfAbsent(name, attributes);
+      }
+    }
+    return attributes;
+  }
+
+  static String errorType(Throwable failure) {
+    if (failure instanceof CancellationException) {
+      return "cancelled";
+    }
+    return failure.getClass().getName();
+  }
+
+  static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** The state of one traced operation between start and end. */
+  static final class Operation {
+    final String name;
+    final Span span;
+    final Context context;
+    final RequestAccumulator accumulator;
+    final long startNanos;
+
+    Operation(
+        String name, Span span, Context context, RequestAccumulator accumulator, long startNanos) {
+      this.name = name;
+      this.span = span;
+      this.context = context;
+      this.accumulator = accumulator;
+      this.startNanos = startNanos;
+    }
+  }
+}

@@ -1,0 +1,755 @@
+package dev.oteltoolkit.core.internal;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.ExceptionEventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.semconv.DbAttributes;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.ExceptionAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
+import io.opentelemetry.semconv.ServiceAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Internal, not for public use.
+ *
+ * <p>A {@link SpanExporter} that prints every local trace tree to a {@link PrintStream}: when a
+ * local root span (one without a parent, or whose parent is remote) is exported, the whole tree
+ * below it is printed at once, indented, with durations, status and key attributes. It backs the
+ * {@code console()} option of the toolkit and {@code OTEL_TRACES_EXPORTER=console}.
+ *
+ * <h2>Buffering</h2>
+ *
+ * <p>Spans arrive in end order, so children come before their local root, possibly in other {@link
+ * #export(Collection)} calls and interleaved with the spans of other traces. Spans are buffered per
+ * trace id until their local root arrives; the root then takes only its own descendants, so several
+ * local roots of one trace (a consumer continuing a remote parent, say) are printed as separate
+ * trees, and trees of different traces never mix. Each tree is written with a single {@link
+ * PrintStream#print(String)} call.
+ *
+ * <p>A span that ends after its tree was printed (a child that outlives its parent) is printed on
+ * its own line marked {@code late}, followed by any of its own descendants that were still
+ * buffered; it is never dropped silently. The exporter remembers the spans it printed, at most
+ * {@code maxBufferedSpans} of them and each for the eviction age below, to recognise late spans.
+ *
+ * <h2>Bounded memory</h2>
+ *
+ * <p>At most {@value #DEFAULT_MAX_BUFFERED_SPANS} spans are buffered in total, and a trace that
+ * received no span for 60 seconds (measured by the time source given to {@link #create(PrintStream,
+ * LongSupplier)}) is evicted. Evicted traces are not dropped: whatever was buffered is printed,
+ * each span whose parent never arrived at the top level, under a header marked {@code (incomplete:
+ * root not ended ...)}. Eviction is checked on every export call. A span arriving later whose
+ * parent was printed that way is printed as {@code late}; a local root arriving later is printed as
+ * a tree of its own. {@link #flush()} prints nothing that is pending: trees without their root stay
+ * buffered until the root arrives or they are evicted. {@link #shutdown()} prints every buffered
+ * tree with the incomplete marker; later export calls are ignored.
+ *
+ * <h2>Output</h2>
+ *
+ * <pre>{@code
+ * trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+ * GET /checkout  120.00 ms  SERVER  http.request.method=GET http.response.status_code=200
+ * ├─ SELECT shop.orders  12.35 ms  CLIENT  db.system.name=postgresql db.query.text="SELECT ..."
+ * └─ POST /pay  30.00 ms  CLIENT  ERROR "card declined"  error.type=java.io.IOException
+ *       ! java.io.IOException: card declined
+ * }</pre>
+ *
+ * <p>The header names the trace id and the {@code service.name} of the root's resource. Each span
+ * line holds the span name, its duration in milliseconds, its kind unless {@code INTERNAL}, its
+ * status ({@code OK}, or {@code ERROR} with the description; nothing when the status is unset, as
+ * on most successful spans) and the key attributes only: {@code error.type}, HTTP, URL, server,
+ * database and messaging destination attributes, {@code gen_ai.provider.name}, {@code
+ * gen_ai.request.model}, {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that
+ * fixed order. String values are quoted when they contain spaces, quotes or {@code =}, control
+ * characters are escaped, and values longer than {@value #MAX_VALUE_LENGTH} characters are cut with
+ * an ellipsis. Children are sorted by start time. Each exception event adds a line {@code ! type:
+ * message} under its span.
+ *
+ * <p>Thread-safe: {@link #export(Collection)}, {@link #flush()} and {@link #shutdown()} may be
+ * called concurrently. {@code export} never throws: a tree that fails to render (a broken {@link
+ * SpanData} implementation) is skipped and the failure logged, at {@code WARNING} the first time.
+ */
+public final class ConsoleSpanExporter implements SpanExporter {
+
+  /** Default bound on the spans buffered while waiting for their local root. */
+  static final int DEFAULT_MAX_BUFFERED_SPANS = 10_000;
+
+  /** Default time without a new span after which a buffered trace is evicted. */
+  static final Duration DEFAULT_MAX_IDLE = Duration.ofSeconds(60);
+
+  /** Attribute values (and names, messages) longer than this are cut with an ellipsis. */
+  static final int MAX_VALUE_LENGTH = 120;
+
+  private static final Logger logger = Logger.getLogger(ConsoleSpanExporter.class.getName());
+
+  private static final String EXCEPTION_EVENT_NAME = "exception";
+  private static final String ELLIPSIS = "\u2026";
+  private static final String BRANCH = "\u251c\u2500 ";
+  private static final String LAST_BRANCH = "\u2514\u2500 ";
+  private static final String CONTINUATION = "\u2502  ";
+  private static final String BLANK = "   ";
+  private static final String INCOMPLETE = "(incomplete: root not ended";
+
+  // Incubating semantic-convention keys (GenAI, messaging), semconv 1.43.0; only their names
+  // are needed here, to pick the attributes shown.
+  private static final String GEN_AI_USAGE_PREFIX = "gen_ai.usage.";
+  private static final String TOTALS_PREFIX = "oteltoolkit.gen_ai.total.";
+
+  /** Key attributes in display order; the two prefix groups follow, each sorted by key. */
+  private static final List<String> KEY_ATTRIBUTES =
+      List.of(
+          ErrorAttributes.ERROR_TYPE.getKey(),
+          DbAttributes.DB_SYSTEM_NAME.getKey(),
+          "gen_ai.provider.name",
+          "gen_ai.request.model",
+          "messaging.destination.name",
+          HttpAttributes.HTTP_REQUEST_METHOD.getKey(),
+          HttpAttributes.HTTP_RESPONSE_STATUS_CODE.getKey(),
+          ServerAttributes.SERVER_ADDRESS.getKey(),
+          UrlAttributes.URL_FULL.getKey(),
+          DbAttributes.DB_QUERY_TEXT.getKey(),
+          "gen_ai.usage.input_tokens",
+          "gen_ai.usage.output_tokens",
+          "gen_ai.usage.cost");
+
+  private static final Map<String, Integer> KEY_ATTRIBUTE_RANKS = ranks(KEY_ATTRIBUTES);
+  private static final int GEN_AI_USAGE_RANK = KEY_ATTRIBUTES.size();
+  private static final int TOTALS_RANK = KEY_ATTRIBUTES.size() + 1;
+
+  private static final Comparator<SpanData> BY_START =
+      Comparator.comparingLong(SpanData::getStartEpochNanos).thenComparing(SpanData::getSpanId);
+
+  private final PrintStream out;
+  private final LongSupplier nanoTime;
+  private final int maxBufferedSpans;
+  private final long maxIdleNanos;
+  private final String evictedByAge;
+  private final Object lock = new Object();
+
+  // Guarded by lock. Access order: the head is the trace that received a span least recently.
+  private final Map<String, PendingTrace> pendingTraces = new LinkedHashMap<>(16, 0.75f, true);
+  // Guarded by lock. Key trace id + span id of every span printed recently, in printing order.
+  private final Map<String, PrintedTree> printedSpans = new LinkedHashMap<>();
+  private int bufferedSpans;
+  private boolean shutdown;
+  private boolean failureLogged;
+
+  /**
+   * Returns an exporter printing to {@code out}, evicting stale traces by {@link
+   * System#nanoTime()}.
+   *
+   * @param out where the trees are printed, for example {@code System.out}
+   * @return a new exporter
+   */
+  public static ConsoleSpanExporter create(PrintStream out) {
+    return create(out, System::nanoTime);
+  }
+
+  /**
+   * Returns an exporter printing to {@code out}, with the time source used to evict traces whose
+   * root does not arrive.
+   *
+   * @param out where the trees are printed, for example {@code System.out}
+   * @param nanoTime monotonic time in nanoseconds, like {@link System#nanoTime()}; used only to
+   *     evict stale buffered traces, never for span durations
+   * @return a new exporter
+   */
+  public static ConsoleSpanExporter create(PrintStream out, LongSupplier nanoTime) {
+    return new ConsoleSpanExporter(out, nanoTime, DEFAULT_MAX_BUFFERED_SPANS, DEFAULT_MAX_IDLE);
+  }
+
+  ConsoleSpanExporter(
+      PrintStream out, LongSupplier nanoTime, int maxBufferedSpans, Duration maxIdle) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    Objects.requireNonNull(maxIdle, "maxIdle");
+    if (maxBufferedSpans < 1) {
+      throw new IllegalArgumentException("maxBufferedSpans=" + maxBufferedSpans + ": must be > 0");
+    }
+    if (maxIdle.isNegative() || maxIdle.isZero()) {
+      throw new IllegalArgumentException("maxIdle=" + maxIdle + ": must be positive");
+    }
+    this.maxBufferedSpans = maxBufferedSpans;
+    this.maxIdleNanos = maxIdle.toNanos();
+    this.evictedByAge = INCOMPLETE + ", no span for " + describe(maxIdle) + ")";
+  }
+
+  /**
+   * Buffers the spans and prints every tree whose local root is among them, then evicts stale
+   * traces. Never throws; ignored after {@link #shutdown()}.
+   *
+   * @param spans the ended spans, in any order and of any traces
+   * @return a result that is always successful
+   */
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    if (spans == null) {
+      return CompletableResultCode.ofSuccess();
+    }
+    synchronized (lock) {
+      if (shutdown) {
+        return CompletableResultCode.ofSuccess();
+      }
+      try {
+        List<String> trees = new ArrayList<>();
+        accept(spans, nanoTime.getAsLong(), trees);
+        print(trees);
+      } catch (RuntimeException e) {
+        logFailure(e);
+      }
+    }
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Flushes the output stream. Prints nothing that is pending: trees whose local root has not
+   * arrived stay buffered until it does or they are evicted.
+   *
+   * @return a result that is always successful
+   */
+  @Override
+  public CompletableResultCode flush() {
+    out.flush();
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Prints every still-buffered tree, marked incomplete, and stops the exporter: later export calls
+   * are ignored. Idempotent; the output stream is flushed, not closed.
+   *
+   * @return a result that is always successful
+   */
+  @Override
+  public CompletableResultCode shutdown() {
+    synchronized (lock) {
+      if (shutdown) {
+        return CompletableResultCode.ofSuccess();
+      }
+      shutdown = true;
+      long now = nanoTime.getAsLong();
+      List<String> trees = new ArrayList<>();
+      for (PendingTrace trace : pendingTraces.values()) {
+        addIncomplete(trees, trace, INCOMPLETE + " at shutdown)", now);
+      }
+      pendingTraces.clear();
+      printedSpans.clear();
+      bufferedSpans = 0;
+      try {
+        print(trees);
+      } catch (RuntimeException e) {
+        logFailure(e);
+      }
+    }
+    out.flush();
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Returns a description of this exporter and its limits.
+   *
+   * @return a description of this exporter
+   */
+  @Override
+  public String toString() {
+    return "ConsoleSpanExporter{maxBufferedSpans="
+        + maxBufferedSpans
+        + ", maxIdle="
+        + Duration.ofNanos(maxIdleNanos)
+        + '}';
+  }
+
+  private void accept(Collection<SpanData> spans, long now, List<String> trees) {
+    // First buffer everything, so that a root finds the children exported in the same batch
+    // whatever their order; then print roots and late spans in batch order.
+    List<SpanData> toPrint = new ArrayList<>();
+    List<PrintedTree> lateOf = new ArrayList<>();
+    for (SpanData span : spans) {
+      if (span == null) {
+        continue;
+      }
+      SpanContext parent = span.getParentSpanContext();
+      if (!parent.isValid() || parent.isRemote()) {
+        toPrint.add(span);
+        lateOf.add(null);
+        continue;
+      }
+      PrintedTree printed = printedSpans.get(span.getTraceId() + parent.getSpanId());
+      if (printed != null) {
+        toPrint.add(span);
+        lateOf.add(printed);
+      } else {
+        buffer(span, now);
+      }
+    }
+    for (int i = 0; i < toPrint.size(); i++) {
+      SpanData span = toPrint.get(i);
+      PrintedTree printed = lateOf.get(i);
+      try {
+        trees.add(printed == null ? renderLocalRoot(span, now) : renderLate(span, printed, now));
+      } catch (RuntimeException e) {
+        // One malformed span must not cost the other trees of the batch.
+        logFailure(e);
+      }
+    }
+    evict(now, trees);
+  }
+
+  private void buffer(SpanData span, long now) {
+    PendingTrace trace = pendingTraces.get(span.getTraceId());
+    if (trace == null) {
+      trace = new PendingTrace(span.getTraceId());
+      pendingTraces.put(span.getTraceId(), trace);
+    }
+    trace.add(span);
+    trace.lastSpanNanos = now;
+    bufferedSpans++;
+  }
+
+  private String renderLocalRoot(SpanData root, long now) {
+    StringBuilder sb = new StringBuilder(256);
+    appendHeader(sb, root);
+    SpanContext parent = root.getParentSpanContext();
+    if (parent.isValid()) {
+      sb.append("  (continues remote parent ").append(parent.getSpanId()).append(')');
+    }
+    sb.append('\n');
+    appendBufferedTree(sb, root, new PrintedTree(root.getName(), now));
+    return sb.toString();
+  }
+
+  private String renderLate(SpanData span, PrintedTree printed, long now) {
+    StringBuilder sb = new StringBuilder(128);
+    appendHeader(sb, span);
+    if (printed.rootName == null) {
+      sb.append("  late, after its incomplete tree: ");
+    } else {
+      sb.append("  late, after the tree of ");
+      appendText(sb, printed.rootName, Quoting.ALWAYS);
+      sb.append(": ");
+    }
+    appendBufferedTree(sb, span, new PrintedTree(printed.rootName, now));
+    return sb.toString();
+  }
+
+  // Appends top and its buffered descendants, which leave the buffer.
+  private void appendBufferedTree(StringBuilder sb, SpanData top, PrintedTree printed) {
+    PendingTrace trace = pendingTraces.get(top.getTraceId());
+    if (trace == null) {
+      appendTree(sb, top, null, printed);
+      return;
+    }
+    int before = trace.size;
+    try {
+      appendTree(sb, top, trace, printed);
+    } finally {
+      bufferedSpans -= before - trace.size;
+      if (trace.size == 0) {
+        pendingTraces.remove(top.getTraceId());
+      }
+    }
+  }
+
+  // Renders a trace already taken out of pendingTraces; a failure costs that trace only.
+  private void addIncomplete(List<String> trees, PendingTrace trace, String marker, long now) {
+    bufferedSpans -= trace.size;
+    try {
+      trees.add(renderIncomplete(trace, marker, now));
+    } catch (RuntimeException e) {
+      logFailure(e);
+    }
+  }
+
+  private String renderIncomplete(PendingTrace trace, String marker, long now) {
+    List<SpanData> tops = trace.tops();
+    tops.sort(BY_START);
+    StringBuilder sb = new StringBuilder(256);
+    appendHeader(sb, tops.get(0));
+    sb.append("  ").append(marker).append('\n');
+    PrintedTree printed = new PrintedTree(null, now);
+    for (SpanData top : tops) {
+      appendTree(sb, top, trace, printed);
+    }
+    return sb.toString();
+  }
+
+  private static void appendHeader(StringBuilder sb, SpanData span) {
+    sb.append("trace ").append(span.getTraceId());
+    String service = span.getResource().getAttribute(ServiceAttributes.SERVICE_NAME);
+    if (service != null) {
+      sb.append("  service=");
+      appendText(sb, service, Quoting.WHEN_NEEDED);
+    }
+  }
+
+  // Appends top and, depth first, its descendants taken out of trace (null when nothing is
+  // buffered), remembering each span as printed. Iterative: deep trees cannot overflow the stack.
+  private void appendTree(StringBuilder sb, SpanData top, PendingTrace trace, PrintedTree printed) {
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(new Frame(top, "", ""));
+    while (!stack.isEmpty()) {
+      Frame frame = stack.pop();
+      SpanData span = frame.span;
+      remember(span, printed);
+      sb.append(frame.linePrefix);
+      appendSpanLine(sb, span);
+      sb.append('\n');
+      List<SpanData> children = trace == null ? new ArrayList<>(0) : trace.take(span.getSpanId());
+      appendExceptions(sb, span, frame.childPrefix + (children.isEmpty() ? BLANK : CONTINUATION));
+      children.sort(BY_START);
+      for (int i = children.size() - 1; i >= 0; i--) {
+        boolean last = i == children.size() - 1;
+        stack.push(
+            new Frame(
+                children.get(i),
+                frame.childPrefix + (last ? LAST_BRANCH : BRANCH),
+                frame.childPrefix + (last ? BLANK : CONTINUATION)));
+      }
+    }
+  }
+
+  private void remember(SpanData span, PrintedTree printed) {
+    printedSpans.put(span.getTraceId() + span.getSpanId(), printed);
+    if (printedSpans.size() > maxBufferedSpans) {
+      Iterator<PrintedTree> it = printedSpans.values().iterator();
+      it.next();
+      it.remove();
+    }
+  }
+
+  private void evict(long now, List<String> trees) {
+    for (Iterator<PendingTrace> it = pendingTraces.values().iterator(); it.hasNext(); ) {
+      PendingTrace trace = it.next();
+      if (now - trace.lastSpanNanos < maxIdleNanos) {
+        break;
+      }
+      it.remove();
+      addIncomplete(trees, trace, evictedByAge, now);
+    }
+    while (bufferedSpans > maxBufferedSpans && !pendingTraces.isEmpty()) {
+      Iterator<PendingTrace> it = pendingTraces.values().iterator();
+      PendingTrace trace = it.next();
+      it.remove();
+      addIncomplete(trees, trace, INCOMPLETE + ", buffer full)", now);
+    }
+    for (Iterator<PrintedTree> it = printedSpans.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().printedAtNanos < maxIdleNanos) {
+        break;
+      }
+      it.remove();
+    }
+  }
+
+  private void print(List<String> trees) {
+    for (String tree : trees) {
+      out.print(tree);
+    }
+  }
+
+  private void logFailure(Throwable e) {
+    Level level = failureLogged ? Level.FINE : Level.WARNING;
+    failureLogged = true;
+    logger.log(level, "Console span exporter failed; some spans were not printed", e);
+  }
+
+  private static void appendSpanLine(StringBuilder sb, SpanData span) {
+    appendText(sb, span.getName(), Quoting.NEVER);
+    long nanos = span.getEndEpochNanos() - span.getStartEpochNanos();
+    sb.append("  ").append(String.format(Locale.ROOT, "%.2f", nanos / 1_000_000.0)).append(" ms");
+    if (span.getKind() != SpanKind.INTERNAL) {
+      sb.append("  ").append(span.getKind());
+    }
+    StatusData status = span.getStatus();
+    if (status.getStatusCode() == StatusCode.OK) {
+      sb.append("  OK");
+    } else if (status.getStatusCode() == StatusCode.ERROR) {
+      sb.append("  ERROR");
+      if (!status.getDescription().isEmpty()) {
+        sb.append(' ');
+        appendText(sb, status.getDescription(), Quoting.ALWAYS);
+      }
+    }
+    appendKeyAttributes(sb, span.getAttributes());
+  }
+
+  private static void appendKeyAttributes(StringBuilder sb, Attributes attributes) {
+    List<Map.Entry<AttributeKey<?>, Object>> shown = new ArrayList<>();
+    attributes.forEach(
+        (key, value) -> {
+          if (rank(key.getKey()) >= 0) {
+            shown.add(Map.entry(key, value));
+          }
+        });
+    if (shown.isEmpty()) {
+      return;
+    }
+    shown.sort(
+        Comparator.<Map.Entry<AttributeKey<?>, Object>>comparingInt(e -> rank(e.getKey().getKey()))
+            .thenComparing(e -> e.getKey().getKey()));
+    sb.append(' ');
+    for (Map.Entry<AttributeKey<?>, Object> entry : shown) {
+      sb.append(' ').append(entry.getKey().getKey()).append('=');
+      appendValue(sb, entry.getValue());
+    }
+  }
+
+  private static int rank(String key) {
+    Integer rank = KEY_ATTRIBUTE_RANKS.get(key);
+    if (rank != null) {
+      return rank;
+    }
+    if (key.startsWith(GEN_AI_USAGE_PREFIX)) {
+      return GEN_AI_USAGE_RANK;
+    }
+    if (key.startsWith(TOTALS_PREFIX)) {
+      return TOTALS_RANK;
+    }
+    return -1;
+  }
+
+  private static void appendValue(StringBuilder sb, Object value) {
+    if (value instanceof String) {
+      appendText(sb, (String) value, Quoting.WHEN_NEEDED);
+    } else if (value instanceof List) {
+      StringBuilder list = new StringBuilder("[");
+      for (Object element : (List<?>) value) {
+        if (list.length() > 1) {
+          list.append(", ");
+        }
+        appendValue(list, element);
+        if (list.length() > MAX_VALUE_LENGTH) {
+          break;
+        }
+      }
+      list.append(']');
+      if (list.length() > MAX_VALUE_LENGTH) {
+        list.setLength(cut(list, MAX_VALUE_LENGTH));
+        list.append(ELLIPSIS);
+      }
+      sb.append(list);
+    } else if (value instanceof Double) {
+      double d = (Double) value;
+      sb.append(
+          Double.isFinite(d)
+              ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+              : Double.toString(d));
+    } else {
+      sb.append(value);
+    }
+  }
+
+  private static void appendExceptions(StringBuilder sb, SpanData span, String prefix) {
+    for (EventData event : span.getEvents()) {
+      if (!EXCEPTION_EVENT_NAME.equals(event.getName())) {
+        continue;
+      }
+      String type = event.getAttributes().get(ExceptionAttributes.EXCEPTION_TYPE);
+      String message = event.getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE);
+      if (type == null && event instanceof ExceptionEventData) {
+        Throwable exception = ((ExceptionEventData) event).getException();
+        type = exception.getClass().getName();
+        message = message == null ? exception.getMessage() : message;
+      }
+      sb.append(prefix).append("! ");
+      appendText(sb, type == null ? "exception" : type, Quoting.NEVER);
+      if (message != null) {
+        sb.append(": ");
+        appendText(sb, message, Quoting.NEVER);
+      }
+      sb.append('\n');
+    }
+  }
+
+  // Appends text cut at MAX_VALUE_LENGTH characters, with control characters escaped so that it
+  // stays on one line, quoted as the quoting says.
+  private static void appendText(StringBuilder sb, String text, Quoting quoting) {
+    int length = text.length() > MAX_VALUE_LENGTH ? cut(text, MAX_VALUE_LENGTH) : text.length();
+    boolean quoted =
+        quoting == Quoting.ALWAYS
+            || (quoting == Quoting.WHEN_NEEDED && (text.isEmpty() || needsQuotes(text, length)));
+    if (quoted) {
+      sb.append('"');
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        case '"':
+        case '\\':
+          if (quoted) {
+            sb.append('\\');
+          }
+          sb.append(c);
+          break;
+        default:
+          if (Character.isISOControl(c)) {
+            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    if (length < text.length()) {
+      sb.append(ELLIPSIS);
+    }
+    if (quoted) {
+      sb.append('"');
+    }
+  }
+
+  private static boolean needsQuotes(String text, int length) {
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || c == '"' || c == '=') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Returns max, or one less so that a surrogate pair is not split.
+  private static int cut(CharSequence text, int max) {
+    return Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+  }
+
+  private static String describe(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+  }
+
+  private static Map<String, Integer> ranks(List<String> keys) {
+    Map<String, Integer> ranks = new HashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      ranks.put(keys.get(i), i);
+    }
+    return ranks;
+  }
+
+  /** The buffered spans of one trace, indexed by parent span id. Guarded by the lock. */
+  private static final class PendingTrace {
+
+    private final String traceId;
+    private final Map<String, List<SpanData>> childrenByParentId = new HashMap<>();
+    private int size;
+    private long lastSpanNanos;
+
+    PendingTrace(String traceId) {
+      this.traceId = traceId;
+    }
+
+    void add(SpanData span) {
+      childrenByParentId
+          .computeIfAbsent(span.getParentSpanId(), unused -> new ArrayList<>(4))
+          .add(span);
+      size++;
+    }
+
+    // Removes and returns the buffered children of spanId, in a mutable list.
+    List<SpanData> take(String spanId) {
+      List<SpanData> children = childrenByParentId.remove(spanId);
+      if (children == null) {
+        return new ArrayList<>(0);
+      }
+      size -= children.size();
+      return children;
+    }
+
+    // Returns the buffered spans whose parent is not buffered (all of them if, malformed, they
+    // form a cycle), in a mutable list; never empty while the trace holds a span.
+    List<SpanData> tops() {
+      Set<String> spanIds = new HashSet<>();
+      for (List<SpanData> children : childrenByParentId.values()) {
+        for (SpanData span : children) {
+          spanIds.add(span.getSpanId());
+        }
+      }
+      List<SpanData> tops = new ArrayList<>();
+      for (Map.Entry<String, List<SpanData>> entry : childrenByParentId.entrySet()) {
+        if (!spanIds.contains(entry.getKey())) {
+          tops.addAll(entry.getValue());
+        }
+      }
+      if (tops.isEmpty()) {
+        childrenByParentId.values().forEach(tops::addAll);
+      }
+      return tops;
+    }
+
+    @Override
+    public String toString() {
+      return "PendingTrace{traceId=" + traceId + ", size=" + size + '}';
+    }
+  }
+
+  /** What is remembered about a printed span: its tree's root name (null if incomplete). */
+  private static final class PrintedTree {
+
+    private final String rootName;
+    private final long printedAtNanos;
+
+    PrintedTree(String rootName, long printedAtNanos) {
+      this.rootName = rootName;
+      this.printedAtNanos = printedAtNanos;
+    }
+  }
+
+  /** When {@link #appendText} quotes a text. */
+  private enum Quoting {
+    /** Span names and exception lines: the text runs to the end of its field. */
+    NEVER,
+    /** Attribute values: when the text is empty or holds a space, a quote or {@code =}. */
+    WHEN_NEEDED,
+    /** Status descriptions and root names inside a sentence. */
+    ALWAYS
+  }
+
+  /** A span waiting to be appended, with its line prefix and its children's prefix. */
+  private static final class Frame {
+
+    private final SpanData span;
+    private final String linePrefix;
+    private final String childPrefix;
+
+    Frame(SpanData span, String linePrefix, String childPrefix) {
+      this.span = span;
+      this.linePrefix = linePrefix;
+      this.childPrefix = childPrefix;
+    }
+  }
+}
