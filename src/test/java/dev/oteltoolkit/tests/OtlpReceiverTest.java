@@ -1,0 +1,138 @@
+package dev.oteltoolkit.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
+import dev.oteltoolkit.tests.OtlpReceiver.Signal;
+import dev.oteltoolkit.tests.OtlpReceiver.Transport;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Checks the test receiver itself against the plain SDK's OTLP exporters, without the toolkit, so
+ * a failure in the end-to-end tests points at the toolkit and not at the receiver.
+ */
+@Timeout(60)
+class OtlpReceiverTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private OtlpReceiver receiver;
+  private OpenTelemetrySdk sdk;
+
+  @AfterEach
+  void tearDown() {
+    if (sdk != null) {
+      sdk.close();
+    }
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void decodesGzippedSpansAndHeaders(Transport transport) {
+    receiver = OtlpReceiver.start(transport);
+    sdk = sdk(exporter(transport, receiver.endpoint(), "gzip"));
+
+    sdk.getTracer("receiver-test")
+        .spanBuilder("hello")
+        .setAttribute("answer", 42L)
+        .startSpan()
+        .end();
+
+    List<ReceivedSpan> spans = receiver.awaitSpans(s -> !s.isEmpty(), WAIT);
+    assertThat(spans).singleElement().satisfies(span -> {
+      assertThat(span.name()).isEqualTo("hello");
+      assertThat(span.attributes()).containsExactlyEntriesOf(java.util.Map.of("answer", 42L));
+      assertThat(span.resourceAttributes()).containsEntry("service.name", "receiver-test");
+      assertThat(span.scope().getName()).isEqualTo("receiver-test");
+      assertThat(span.traceId()).hasSize(32);
+      assertThat(span.parentSpanId()).isEmpty();
+    });
+    assertThat(receiver.headers(Signal.TRACES))
+        .singleElement()
+        .satisfies(headers -> {
+          assertThat(headers).containsEntry("x-test", "yes");
+          assertThat(headers)
+              .containsEntry(
+                  transport == Transport.GRPC ? "grpc-encoding" : "content-encoding", "gzip");
+        });
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void injectedFailuresAreRetriedByTheExporter(Transport transport) {
+    receiver = OtlpReceiver.start(transport);
+    receiver.failNext(Signal.TRACES, 1);
+    sdk = sdk(exporter(transport, receiver.endpoint(), "none"));
+
+    sdk.getTracer("receiver-test").spanBuilder("retried").startSpan().end();
+
+    assertThat(sdk.getSdkTracerProvider().forceFlush().join(15, TimeUnit.SECONDS).isSuccess())
+        .isTrue();
+    assertThat(receiver.failedRequests(Signal.TRACES)).isEqualTo(1);
+    assertThat(receiver.spans()).extracting(ReceivedSpan::name).containsExactly("retried");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void restartsOnTheSamePort(Transport transport) {
+    receiver = OtlpReceiver.start(transport);
+    int port = receiver.port();
+    sdk = sdk(exporter(transport, receiver.endpoint(), "none"));
+    sdk.getTracer("receiver-test").spanBuilder("before").startSpan().end();
+    receiver.awaitSpans(s -> s.size() == 1, WAIT);
+
+    receiver.stop();
+    receiver.restart();
+    sdk.getTracer("receiver-test").spanBuilder("after").startSpan().end();
+
+    assertThat(receiver.port()).isEqualTo(port);
+    assertThat(receiver.awaitSpans(s -> s.size() == 2, WAIT))
+        .extracting(ReceivedSpan::name)
+        .containsExactly("before", "after");
+  }
+
+  private static SpanExporter exporter(Transport transport, String endpoint, String compression) {
+    if (transport == Transport.GRPC) {
+      return OtlpGrpcSpanExporter.builder()
+          .setEndpoint(endpoint)
+          .setCompression(compression)
+          .addHeader("x-test", "yes")
+          .build();
+    }
+    return OtlpHttpSpanExporter.builder()
+        .setEndpoint(endpoint + "/v1/traces")
+        .setCompression(compression)
+        .addHeader("x-test", "yes")
+        .build();
+  }
+
+  private static OpenTelemetrySdk sdk(SpanExporter exporter) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .setResource(
+                    Resource.create(
+                        Attributes.of(AttributeKey.stringKey("service.name"), "receiver-test")))
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build())
+        .build();
+  }
+}
