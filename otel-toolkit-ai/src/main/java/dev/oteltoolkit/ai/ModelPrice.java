@@ -1,0 +1,358 @@
+package dev.oteltoolkit.ai;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The prices of one model, in US dollars per million tokens, with where they come from.
+ *
+ * <pre>{@code
+ * ModelPrice price = ModelPrice.perMillionTokens("gpt-4o", "2.50", "10.00")
+ *     .cachedInput(new BigDecimal("1.25"))
+ *     .aliases("gpt-4o-latest")
+ *     .source("https://openai.com/api/pricing")
+ *     .date(LocalDate.of(2025, 8, 1));
+ * }</pre>
+ *
+ * <p>Immutable: every {@code with}-style method returns a new instance. Arithmetic is exact
+ * ({@link BigDecimal}); nothing is rounded.
+ */
+public final class ModelPrice {
+
+  private final String model;
+  private final BigDecimal input;
+  private final BigDecimal output;
+  private final BigDecimal cachedInput;
+  private final BigDecimal cacheCreationInput;
+  private final BigDecimal reasoningOutput;
+  private final String provider;
+  private final List<String> aliases;
+  private final String source;
+  private final LocalDate date;
+
+  /**
+   * Returns the price of {@code model} for input and output tokens.
+   *
+   * @param model the model name as providers report it, e.g. {@code gpt-4o}
+   * @param input US dollars per million input tokens (not cached)
+   * @param output US dollars per million output tokens
+   * @return the price
+   * @throws IllegalArgumentException if a price is negative or the name is empty
+   */
+  public static ModelPrice perMillionTokens(String model, BigDecimal input, BigDecimal output) {
+    return new ModelPrice(
+        model, input, output, null, null, null, null, Collections.emptyList(), null, null);
+  }
+
+  /**
+   * Returns the price of {@code model} for input and output tokens, given as decimal text.
+   *
+   * @param model the model name as providers report it, e.g. {@code gpt-4o}
+   * @param input US dollars per million input tokens, e.g. {@code "2.50"}
+   * @param output US dollars per million output tokens, e.g. {@code "10.00"}
+   * @return the price
+   * @throws NumberFormatException if a price is not a decimal number
+   * @throws IllegalArgumentException if a price is negative or the name is empty
+   */
+  public static ModelPrice perMillionTokens(String model, String input, String output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    return perMillionTokens(model, new BigDecimal(input), new BigDecimal(output));
+  }
+
+  private ModelPrice(
+      String model,
+      BigDecimal input,
+      BigDecimal output,
+      BigDecimal cachedInput,
+      BigDecimal cacheCreationInput,
+      BigDecimal reasoningOutput,
+      String provider,
+      List<String> aliases,
+      String source,
+      LocalDate date) {
+    Objects.requireNonNull(model, "model");
+    if (model.isEmpty()) {
+      throw new IllegalArgumentException("model name must not be empty");
+    }
+    this.model = model;
+    this.input = checkPrice(model, "input", Objects.requireNonNull(input, "input"));
+    this.output = checkPrice(model, "output", Objects.requireNonNull(output, "output"));
+    this.cachedInput = checkPrice(model, "cached_input", cachedInput);
+    this.cacheCreationInput = checkPrice(model, "cache_creation_input", cacheCreationInput);
+    this.reasoningOutput = checkPrice(model, "reasoning_output", reasoningOutput);
+    this.provider = provider;
+    this.aliases = aliases;
+    this.source = source;
+    this.date = date;
+  }
+
+  private static BigDecimal checkPrice(String model, String name, BigDecimal price) {
+    if (price != null && price.signum() < 0) {
+      throw new IllegalArgumentException(
+          "price of " + model + ": " + name + "=" + price.toPlainString() + ": must not be negative");
+    }
+    return price;
+  }
+
+  /**
+   * Returns a copy with the price of cached input tokens (cache reads). Default: unset, when cached
+   * tokens are charged at the input price.
+   *
+   * @param pricePerMillion US dollars per million cached input tokens; {@code null} to unset
+   * @return the new price
+   */
+  public ModelPrice cachedInput(BigDecimal pricePerMillion) {
+    return new ModelPrice(
+        model, input, output, pricePerMillion, cacheCreationInput, reasoningOutput, provider,
+        aliases, source, date);
+  }
+
+  /**
+   * Returns a copy with the price of input tokens written to the prompt cache. Default: unset,
+   * when they are charged at the input price.
+   *
+   * @param pricePerMillion US dollars per million cache-creation input tokens; {@code null} to
+   *     unset
+   * @return the new price
+   */
+  public ModelPrice cacheCreationInput(BigDecimal pricePerMillion) {
+    return new ModelPrice(
+        model, input, output, cachedInput, pricePerMillion, reasoningOutput, provider, aliases,
+        source, date);
+  }
+
+  /**
+   * Returns a copy with the price of reasoning output tokens, for models that price them apart.
+   * Default: unset, when they are charged at the output price.
+   *
+   * @param pricePerMillion US dollars per million reasoning tokens; {@code null} to unset
+   * @return the new price
+   */
+  public ModelPrice reasoningOutput(BigDecimal pricePerMillion) {
+    return new ModelPrice(
+        model, input, output, cachedInput, cacheCreationInput, pricePerMillion, provider, aliases,
+        source, date);
+  }
+
+  /**
+   * Returns a copy with the provider that sells the model at this price (informational; lookups
+   * are by model name). Default: unset.
+   *
+   * @param provider the provider, e.g. {@code openai}
+   * @return the new price
+   */
+  public ModelPrice provider(String provider) {
+    return new ModelPrice(
+        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
+        source, date);
+  }
+
+  /**
+   * Returns a copy with other names of the same model (e.g. {@code claude-3-7-sonnet-latest}).
+   * Default: none.
+   *
+   * @param aliases other names of the model
+   * @return the new price
+   */
+  public ModelPrice aliases(String... aliases) {
+    List<String> copy = new ArrayList<>(Arrays.asList(aliases));
+    for (String alias : copy) {
+      Objects.requireNonNull(alias, "alias");
+    }
+    return new ModelPrice(
+        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider,
+        Collections.unmodifiableList(copy), source, date);
+  }
+
+  /**
+   * Returns a copy with where the price comes from (a URL, a file). Default: unset.
+   *
+   * @param source the source of the price
+   * @return the new price
+   */
+  public ModelPrice source(String source) {
+    return new ModelPrice(
+        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
+        source, date);
+  }
+
+  /**
+   * Returns a copy with the date the price was taken from its source. Default: unset.
+   *
+   * @param date the date
+   * @return the new price
+   */
+  public ModelPrice date(LocalDate date) {
+    return new ModelPrice(
+        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
+        source, date);
+  }
+
+  /**
+   * Returns the exact cost of one call in US dollars.
+   *
+   * <p>Token counts follow the GenAI semantic conventions: {@code inputTokens} includes the cached
+   * ({@code cacheReadInputTokens}) and cache-creation tokens, and {@code outputTokens} includes
+   * the reasoning tokens. Each token is charged once, at its own rate: cached tokens at the cached
+   * price, cache writes at the cache-creation price, reasoning tokens at the reasoning price, each
+   * falling back to the input or output price when the model has no separate one. Counts that
+   * exceed their total (more cached than input tokens) are capped at it.
+   *
+   * @param inputTokens all input tokens, cached ones included
+   * @param outputTokens all output tokens, reasoning ones included
+   * @param cacheReadInputTokens input tokens read from the provider's prompt cache
+   * @param cacheCreationInputTokens input tokens written to the provider's prompt cache
+   * @param reasoningOutputTokens output tokens used for reasoning
+   * @return the cost in US dollars, exact
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public BigDecimal cost(
+      long inputTokens,
+      long outputTokens,
+      long cacheReadInputTokens,
+      long cacheCreationInputTokens,
+      long reasoningOutputTokens) {
+    if (inputTokens < 0
+        || outputTokens < 0
+        || cacheReadInputTokens < 0
+        || cacheCreationInputTokens < 0
+        || reasoningOutputTokens < 0) {
+      throw new IllegalArgumentException("token counts must not be negative");
+    }
+    long cacheRead = Math.min(cacheReadInputTokens, inputTokens);
+    long cacheCreation = Math.min(cacheCreationInputTokens, inputTokens - cacheRead);
+    long plainInput = inputTokens - cacheRead - cacheCreation;
+    long reasoning = Math.min(reasoningOutputTokens, outputTokens);
+    long plainOutput = outputTokens - reasoning;
+
+    BigDecimal total = BigDecimal.ZERO;
+    total = add(total, plainInput, input);
+    total = add(total, cacheRead, cachedInput != null ? cachedInput : input);
+    total = add(total, cacheCreation, cacheCreationInput != null ? cacheCreationInput : input);
+    total = add(total, plainOutput, output);
+    total = add(total, reasoning, reasoningOutput != null ? reasoningOutput : output);
+    return total.signum() == 0 ? BigDecimal.ZERO : total.movePointLeft(6).stripTrailingZeros();
+  }
+
+  private static BigDecimal add(BigDecimal total, long tokens, BigDecimal pricePerMillion) {
+    if (tokens == 0 || pricePerMillion.signum() == 0) {
+      return total;
+    }
+    return total.add(pricePerMillion.multiply(BigDecimal.valueOf(tokens)));
+  }
+
+  /**
+   * Returns the model name.
+   *
+   * @return the model name
+   */
+  public String model() {
+    return model;
+  }
+
+  /**
+   * Returns the price per million input tokens, in US dollars.
+   *
+   * @return the input price
+   */
+  public BigDecimal input() {
+    return input;
+  }
+
+  /**
+   * Returns the price per million output tokens, in US dollars.
+   *
+   * @return the output price
+   */
+  public BigDecimal output() {
+    return output;
+  }
+
+  /**
+   * Returns the price per million cached input tokens.
+   *
+   * @return the cached input price, {@code null} when charged at the input price
+   */
+  public BigDecimal cachedInput() {
+    return cachedInput;
+  }
+
+  /**
+   * Returns the price per million cache-creation input tokens.
+   *
+   * @return the cache-creation price, {@code null} when charged at the input price
+   */
+  public BigDecimal cacheCreationInput() {
+    return cacheCreationInput;
+  }
+
+  /**
+   * Returns the price per million reasoning output tokens.
+   *
+   * @return the reasoning price, {@code null} when charged at the output price
+   */
+  public BigDecimal reasoningOutput() {
+    return reasoningOutput;
+  }
+
+  /**
+   * Returns the provider that sells the model at this price.
+   *
+   * @return the provider, {@code null} when unknown
+   */
+  public String provider() {
+    return provider;
+  }
+
+  /**
+   * Returns the other names of the model.
+   *
+   * @return the aliases, possibly empty
+   */
+  public List<String> aliases() {
+    return aliases;
+  }
+
+  /**
+   * Returns where the price comes from.
+   *
+   * @return the source, {@code null} when unknown
+   */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Returns the date the price was taken from its source.
+   *
+   * @return the date, {@code null} when unknown
+   */
+  public LocalDate date() {
+    return date;
+  }
+
+  @Override
+  public String toString() {
+    return "ModelPrice{"
+        + model
+        + ": input="
+        + input.toPlainString()
+        + ", output="
+        + output.toPlainString()
+        + (cachedInput != null ? ", cached_input=" + cachedInput.toPlainString() : "")
+        + (cacheCreationInput != null
+            ? ", cache_creation_input=" + cacheCreationInput.toPlainString()
+            : "")
+        + (reasoningOutput != null ? ", reasoning_output=" + reasoningOutput.toPlainString() : "")
+        + " USD per million tokens"
+        + (source != null ? ", source=" + source : "")
+        + (date != null ? ", date=" + date : "")
+        + "}";
+  }
+}

@@ -1,0 +1,75 @@
+package dev.oteltoolkit.ai;
+
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A plain OpenTelemetry SDK built by hand (not the toolkit's {@code Telemetry}), exporting to
+ * memory: what users with their own SDK or the Java agent have.
+ */
+final class TestSdk implements AutoCloseable {
+
+  final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  final OpenTelemetrySdk sdk;
+
+  TestSdk() {
+    this(Sampler.alwaysOn());
+  }
+
+  TestSdk(Sampler sampler) {
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .setSampler(sampler)
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+  }
+
+  List<SpanData> finished() {
+    return spans.getFinishedSpanItems();
+  }
+
+  SpanData span(String name) {
+    List<SpanData> matching =
+        finished().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
+    if (matching.size() != 1) {
+      throw new AssertionError(
+          "expected one span named \"" + name + "\", found " + matching.size() + " in " + names());
+    }
+    return matching.get(0);
+  }
+
+  List<String> names() {
+    return finished().stream().map(SpanData::getName).collect(Collectors.toList());
+  }
+
+  MetricData metric(String name) {
+    Collection<MetricData> all = metrics.collectAllMetrics();
+    return all.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name + " in " + all));
+  }
+
+  @Override
+  public void close() {
+    sdk.close();
+  }
+}
