@@ -1,0 +1,160 @@
+package dev.oteltoolkit.messaging;
+
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Getters and setters for the header containers brokers use, to pass to {@link
+ * ProducerSpanBuilder#carrier} and {@link ConsumerSpanBuilder#carrier} (or to any {@code
+ * TextMapPropagator}).
+ *
+ * <p>Getters decode each value: a {@code String} as it is, a {@code byte[]} as UTF-8, any other
+ * object (AMQP's {@code LongString}, a broker's header type) through {@code toString()}. A value
+ * that cannot be read (its {@code toString()} throws, a {@code byte[]} longer than 8192 bytes)
+ * reads as absent. {@code Map<String, String>}, {@code Map<String, Object>} and {@code Map<String,
+ * byte[]>} are all read by {@link #mapGetter()}.
+ */
+public final class MessageCarriers {
+
+  /** No header the toolkit reads is longer than this; longer {@code byte[]} are not decoded. */
+  static final int MAX_DECODED_BYTES = 8192;
+
+  private MessageCarriers() {}
+
+  /**
+   * Returns the getter for header maps whose values are {@code String}, {@code byte[]} (UTF-8)
+   * or any object whose {@code toString()} is the text, such as AMQP header tables.
+   *
+   * @return the getter, a shared instance
+   */
+  public static TextMapGetter<Map<String, ?>> mapGetter() {
+    return MapGetter.INSTANCE;
+  }
+
+  /**
+   * Returns the setter for header maps that take {@code String} values: {@code Map<String,
+   * String>}, {@code Map<String, Object>}.
+   *
+   * @return the setter, a shared instance
+   */
+  public static TextMapSetter<Map<String, ? super String>> mapSetter() {
+    return MapSetter.INSTANCE;
+  }
+
+  /**
+   * Returns the setter for header maps with {@code byte[]} values (Kafka-style headers); values
+   * are written as UTF-8. Read them back with {@link #mapGetter()}.
+   *
+   * @return the setter, a shared instance
+   */
+  public static TextMapSetter<Map<String, byte[]>> bytesMapSetter() {
+    return BytesMapSetter.INSTANCE;
+  }
+
+  /**
+   * Returns the getter for {@link Properties} (JMS-style message properties), defaults included.
+   *
+   * @return the getter, a shared instance
+   */
+  public static TextMapGetter<Properties> propertiesGetter() {
+    return PropertiesGetter.INSTANCE;
+  }
+
+  /**
+   * Returns the setter for {@link Properties}.
+   *
+   * @return the setter, a shared instance
+   */
+  public static TextMapSetter<Properties> propertiesSetter() {
+    return PropertiesSetter.INSTANCE;
+  }
+
+  /** Decodes one header value; {@code null} when absent or unreadable. */
+  static String decode(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String) {
+      return (String) value;
+    }
+    try {
+      if (value instanceof byte[]) {
+        byte[] bytes = (byte[]) value;
+        return bytes.length > MAX_DECODED_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+      }
+      return value.toString();
+    } catch (RuntimeException e) {
+      // a hostile or broken header object: treat it as absent
+      return null;
+    }
+  }
+
+  private enum MapGetter implements TextMapGetter<Map<String, ?>> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Map<String, ?> carrier) {
+      return carrier == null ? Collections.emptySet() : carrier.keySet();
+    }
+
+    @Override
+    public String get(Map<String, ?> carrier, String key) {
+      return carrier == null ? null : decode(carrier.get(key));
+    }
+  }
+
+  private enum MapSetter implements TextMapSetter<Map<String, ? super String>> {
+    INSTANCE;
+
+    @Override
+    public void set(Map<String, ? super String> carrier, String key, String value) {
+      if (carrier != null) {
+        carrier.put(key, value);
+      }
+    }
+  }
+
+  private enum BytesMapSetter implements TextMapSetter<Map<String, byte[]>> {
+    INSTANCE;
+
+    @Override
+    public void set(Map<String, byte[]> carrier, String key, String value) {
+      if (carrier != null) {
+        carrier.put(key, value.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private enum PropertiesGetter implements TextMapGetter<Properties> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Properties carrier) {
+      return carrier == null ? Collections.emptySet() : carrier.stringPropertyNames();
+    }
+
+    @Override
+    public String get(Properties carrier, String key) {
+      if (carrier == null) {
+        return null;
+      }
+      String value = carrier.getProperty(key);
+      return value != null ? value : decode(carrier.get(key));
+    }
+  }
+
+  private enum PropertiesSetter implements TextMapSetter<Properties> {
+    INSTANCE;
+
+    @Override
+    public void set(Properties carrier, String key, String value) {
+      if (carrier != null) {
+        carrier.setProperty(key, value);
+      }
+    }
+  }
+}

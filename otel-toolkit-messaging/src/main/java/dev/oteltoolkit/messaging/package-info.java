@@ -1,0 +1,8 @@
+/**
+ * One trace across message queues, brokers and services: {@link
+ * dev.oteltoolkit.messaging.MessagingTelemetry} records PRODUCER and CONSUMER spans by the
+ * OpenTelemetry messaging semantic conventions and carries the W3C trace context in message
+ * headers for any broker client; {@link dev.oteltoolkit.messaging.MessageCarriers} reads and
+ * writes the usual header containers.
+ */
+package dev.oteltoolkit.messaging;
