@@ -1,0 +1,233 @@
+package dev.oteltoolkit.jdbc;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Replaces every literal of a SQL statement with {@code ?}, so that the text can be recorded as
+ * {@code db.query.text} without the values it carried: {@code SELECT * FROM users WHERE email =
+ * 'bob@example.com' AND age > 30} becomes {@code SELECT * FROM users WHERE email = ? AND age > ?}.
+ *
+ * <p>Rules, in one pass over the text:
+ *
+ * <ul>
+ *   <li>Single-quoted strings ({@code ''} escapes a quote), with or without a prefix ({@code
+ *       N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code U&'..'}, Oracle's {@code
+ *       q'[..]'}), dollar-quoted strings ({@code $$..$$}, {@code $tag$..$tag$}), numbers (integer,
+ *       decimal, exponent, hex, negative where a sign starts an operand) and the booleans {@code
+ *       TRUE} / {@code FALSE} become {@code ?}.
+ *   <li>Double-quoted text is a literal and becomes {@code ?}, except in the dialects where it
+ *       quotes identifiers ({@link Dialect#ANSI}, {@link Dialect#POSTGRESQL}), where it is kept.
+ *       Backtick-quoted identifiers are kept.
+ *   <li>Parameter markers stay: {@code ?}, {@code $1}, {@code :name}, {@code :1}.
+ *   <li>{@code IN (?, ?, ?)} collapses to {@code IN (?)}, so that statements differing only by the
+ *       length of a list are one statement.
+ *   <li>Comments keep their delimiters and words; literals inside them become {@code ?} too, and a
+ *       quote that does not close inside a comment hides the rest of the comment.
+ *   <li>Credentials: everything after {@code IDENTIFIED BY} (also {@code IDENTIFIED WITH plugin
+ *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}), and after {@code PASSWORD} in {@code
+ *       CREATE/ALTER USER, ROLE, LOGIN ...}, {@code SET}, {@code GRANT} and {@code CONNECT}
+ *       statements, is replaced by a single {@code ?}, quoted or not.
+ *   <li>Runs of whitespace become one space; leading and trailing whitespace is dropped.
+ *   <li>Statements longer than {@value #MAX_LENGTH} characters are cut there, sanitized, and end
+ *       with {@code ...}; an unterminated quote or comment runs to the end and is replaced whole.
+ * </ul>
+ *
+ * <p>The sanitizer never throws: {@code null} gives {@code null}, and any other input (binary
+ * garbage, unterminated quotes, megabytes of text) gives a string. Results of statements up to
+ * {@value #MAX_CACHED_LENGTH} characters are kept in a bounded cache (at most {@value
+ * #CACHE_GENERATION_SIZE} × 2 entries per dialect), so repeated statements cost one lookup.
+ *
+ * <p>Thread-safe; all methods are static.
+ */
+public final class SqlSanitizer {
+
+  /** Longest statement sanitized in full; longer ones are cut and end with {@code ...}. */
+  public static final int MAX_LENGTH = 32 * 1024;
+
+  /** Longest statement whose result is cached. */
+  static final int MAX_CACHED_LENGTH = 4096;
+
+  /** Entries per cache generation; the cache holds at most two generations. */
+  static final int CACHE_GENERATION_SIZE = 512;
+
+  private static final Logger logger = Logger.getLogger(SqlSanitizer.class.getName());
+  private static final AnalyzedSql FAILED = new AnalyzedSql("?", null, null, null, false);
+  private static final Cache[] CACHES = new Cache[Dialect.values().length];
+  private static volatile boolean failureLogged;
+
+  static {
+    for (int i = 0; i < CACHES.length; i++) {
+      CACHES[i] = new Cache();
+    }
+  }
+
+  private SqlSanitizer() {}
+
+  /**
+   * Returns {@code sql} with every literal replaced by {@code ?}, treating double-quoted text as a
+   * literal ({@link Dialect#GENERIC}).
+   *
+   * @param sql a SQL statement, or {@code null}
+   * @return the sanitized statement, {@code null} when {@code sql} is {@code null}
+   */
+  public static String sanitize(String sql) {
+    return sanitize(sql, Dialect.GENERIC);
+  }
+
+  /**
+   * Returns {@code sql} with every literal replaced by {@code ?}, following the quoting rules of
+   * {@code dialect}.
+   *
+   * @param sql a SQL statement, or {@code null}
+   * @param dialect the quoting rules; {@code null} means {@link Dialect#GENERIC}
+   * @return the sanitized statement, {@code null} when {@code sql} is {@code null}
+   */
+  public static String sanitize(String sql, Dialect dialect) {
+    return analyze(sql, dialect == null ? Dialect.GENERIC : dialect).text;
+  }
+
+  /** Sanitizes and analyzes a statement, through the cache. Never throws. */
+  static AnalyzedSql analyze(String sql, Dialect dialect) {
+    if (sql == null) {
+      return AnalyzedSql.EMPTY;
+    }
+    if (sql.length() > MAX_CACHED_LENGTH) {
+      return analyzeUncached(sql, dialect, false);
+    }
+    Cache cache = CACHES[dialect.ordinal()];
+    AnalyzedSql cached = cache.get(sql);
+    if (cached != null) {
+      return cached;
+    }
+    AnalyzedSql analyzed = analyzeUncached(sql, dialect, false);
+    if (analyzed != FAILED) {
+      cache.put(sql, analyzed);
+    }
+    return analyzed;
+  }
+
+  /**
+   * Sanitizes a text that is not a statement but may quote one, such as a driver's exception
+   * message. Drivers quote statements without escaping them ({@code near 'WHERE a = 'x'' at line
+   * 1}), which flips the parity of the quotes inside, so everything from the first single quote
+   * to the last one becomes one {@code ?} before the statement rules apply, and double-quoted
+   * text is always a literal (drivers quote values with it). Not cached.
+   */
+  static String sanitizeMessage(String message, Dialect dialect) {
+    if (message == null) {
+      return null;
+    }
+    String text = message;
+    int first = text.indexOf('\'');
+    if (first >= 0) {
+      int last = text.lastIndexOf('\'');
+      text = last == first
+          ? text.substring(0, first) + "?"
+          : text.substring(0, first) + "?" + text.substring(last + 1);
+    }
+    return analyzeUncached(text, dialect, true).text;
+  }
+
+  /** Entries cached for {@code dialect} (for tests). */
+  static int cachedEntries(Dialect dialect) {
+    Cache cache = CACHES[dialect.ordinal()];
+    return cache.current.size() + cache.previous.size();
+  }
+
+  private static AnalyzedSql analyzeUncached(
+      String sql, Dialect dialect, boolean literalDoubleQuotes) {
+    try {
+      return new SqlLexer(sql, MAX_LENGTH, dialect, literalDoubleQuotes).run();
+    } catch (RuntimeException | StackOverflowError e) {
+      // a bug in the lexer must not reach the application, nor let a literal through
+      if (!failureLogged) {
+        failureLogged = true;
+        logger.log(Level.WARNING, "otel-toolkit-jdbc: could not sanitize a SQL statement; "
+            + "recording '?' instead (further failures are logged at FINE)", e);
+      } else {
+        logger.log(Level.FINE, "otel-toolkit-jdbc: could not sanitize a SQL statement", e);
+      }
+      return FAILED;
+    }
+  }
+
+  /**
+   * Quoting rules of a family of databases: what double quotes and backslashes mean.
+   */
+  public enum Dialect {
+    /**
+     * Double-quoted text is a literal (the safe choice when the database is unknown), backslash
+     * is an ordinary character.
+     */
+    GENERIC(false, false, false, false),
+    /**
+     * Standard SQL: double quotes quote identifiers, which are kept (H2, Oracle, DB2, Derby,
+     * HSQLDB, SQL Server, SAP HANA).
+     */
+    ANSI(true, false, false, false),
+    /** PostgreSQL: as {@link #ANSI}, and block comments nest. */
+    POSTGRESQL(true, false, false, true),
+    /**
+     * MySQL and MariaDB: double-quoted text is a literal, backslash escapes a quote inside
+     * literals, and {@code #} starts a comment.
+     */
+    MYSQL(false, true, true, false);
+
+    final boolean doubleQuotedIdentifiers;
+    final boolean backslashEscapes;
+    final boolean hashComments;
+    final boolean nestedComments;
+
+    Dialect(
+        boolean doubleQuotedIdentifiers,
+        boolean backslashEscapes,
+        boolean hashComments,
+        boolean nestedComments) {
+      this.doubleQuotedIdentifiers = doubleQuotedIdentifiers;
+      this.backslashEscapes = backslashEscapes;
+      this.hashComments = hashComments;
+      this.nestedComments = nestedComments;
+    }
+  }
+
+  /**
+   * A bounded cache in two generations: new entries go to the current one; when it is full it
+   * becomes the previous one (the older previous is dropped) and a hit there is copied forward.
+   * Recently used entries survive, memory stays bounded, and there is no lock on reads.
+   */
+  private static final class Cache {
+    private final Object lock = new Object();
+    private volatile Map<String, AnalyzedSql> current = new ConcurrentHashMap<>();
+    private volatile Map<String, AnalyzedSql> previous = new ConcurrentHashMap<>();
+
+    AnalyzedSql get(String sql) {
+      AnalyzedSql value = current.get(sql);
+      if (value != null) {
+        return value;
+      }
+      value = previous.get(sql);
+      if (value != null) {
+        put(sql, value);
+      }
+      return value;
+    }
+
+    void put(String sql, AnalyzedSql value) {
+      Map<String, AnalyzedSql> map = current;
+      if (map.size() >= CACHE_GENERATION_SIZE) {
+        synchronized (lock) {
+          map = current;
+          if (map.size() >= CACHE_GENERATION_SIZE) {
+            previous = map;
+            map = new ConcurrentHashMap<>();
+            current = map;
+          }
+        }
+      }
+      map.put(sql, value);
+    }
+  }
+}
