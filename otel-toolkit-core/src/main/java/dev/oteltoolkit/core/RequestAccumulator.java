@@ -41,8 +41,8 @@ import java.util.WeakHashMap;
  */
 public final class RequestAccumulator {
 
-  static final ContextKey<RequestAccumulator> KEY =
-      ContextKey.named("oteltoolkit-request-accumulator");
+  /** A local root started by other code, recorded by Tracing in its children's contexts. */
+  static final ContextKey<Span> FOREIGN_ROOT = ContextKey.named("oteltoolkit-foreign-root");
 
   private static final RequestAccumulator INACTIVE = new RequestAccumulator(Span.getInvalid());
   private static final Map<Span, RequestAccumulator> LAZILY_ATTACHED =
@@ -78,20 +78,31 @@ public final class RequestAccumulator {
    */
   public static RequestAccumulator fromContext(Context context) {
     Objects.requireNonNull(context, "context");
-    RequestAccumulator accumulator = context.get(KEY);
-    if (accumulator != null) {
-      return accumulator;
+    Tracing.Operation root = context.get(Tracing.Operation.LOCAL_ROOT);
+    if (root != null) {
+      return root.accumulator();
     }
-    Span span = Span.fromContext(context);
-    if (span instanceof ReadableSpan) {
-      ReadableSpan readable = (ReadableSpan) span;
-      SpanContext parent = readable.getParentSpanContext();
-      if ((!parent.isValid() || parent.isRemote()) && !readable.hasEnded()) {
-        return LAZILY_ATTACHED.computeIfAbsent(
-            span, root -> new RequestAccumulator(null, new WeakReference<>(root)));
+    Span foreignRoot = context.get(FOREIGN_ROOT);
+    if (foreignRoot == null) {
+      Span span = Span.fromContext(context);
+      if (isLocalRoot(span)) {
+        foreignRoot = span;
       }
     }
+    if (foreignRoot != null && !((ReadableSpan) foreignRoot).hasEnded()) {
+      return LAZILY_ATTACHED.computeIfAbsent(
+          foreignRoot, r -> new RequestAccumulator(null, new WeakReference<>(r)));
+    }
     return INACTIVE;
+  }
+
+  /** Whether {@code span} is an SDK span without a parent in this process. */
+  static boolean isLocalRoot(Span span) {
+    if (!(span instanceof ReadableSpan)) {
+      return false;
+    }
+    SpanContext parent = ((ReadableSpan) span).getParentSpanContext();
+    return !parent.isValid() || parent.isRemote();
   }
 
   RequestAccumulator(Span root) {

@@ -170,13 +170,37 @@ public final class Telemetry implements AutoCloseable {
         return shutdownSucceeded;
       }
     }
-    CompletableResultCode result =
-        CompletableResultCode.ofAll(
-            Arrays.asList(
-                sdk.getSdkTracerProvider().forceFlush(),
-                sdk.getSdkMeterProvider().forceFlush(),
-                sdk.getSdkLoggerProvider().forceFlush()));
-    return result.join(timeout.toNanos(), TimeUnit.NANOSECONDS).isSuccess();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean spansAndLogs = flushSpansAndLogs(deadline);
+    boolean metrics =
+        sdk.getSdkMeterProvider()
+            .forceFlush()
+            .join(remaining(deadline), TimeUnit.NANOSECONDS)
+            .isSuccess();
+    return spansAndLogs && metrics;
+  }
+
+  /**
+   * Flushes the span and log processors twice: a batch processor answers a flush request made
+   * while an earlier one is still pending (say, one that timed out during a collector outage)
+   * with that earlier request, which completes without the spans queued since. The second
+   * request, made after the first completed, covers everything queued before this call.
+   */
+  private boolean flushSpansAndLogs(long deadline) {
+    boolean success = true;
+    for (int round = 0; round < 2; round++) {
+      success =
+          CompletableResultCode.ofAll(
+                  Arrays.asList(
+                      sdk.getSdkTracerProvider().forceFlush(),
+                      sdk.getSdkLoggerProvider().forceFlush()))
+              .join(remaining(deadline), TimeUnit.NANOSECONDS)
+              .isSuccess();
+      if (remaining(deadline) == 0) {
+        return false;
+      }
+    }
+    return success;
   }
 
   /**
@@ -200,15 +224,27 @@ public final class Telemetry implements AutoCloseable {
         return true;
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      // Flush first so metrics record the last spans' operations, then shut down (which also
-      // flushes what is left) within the same deadline.
-      CompletableResultCode flush =
-          CompletableResultCode.ofAll(
-              Arrays.asList(
-                  sdk.getSdkTracerProvider().forceFlush(),
-                  sdk.getSdkLoggerProvider().forceFlush()));
-      boolean flushed = flush.join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
-      CompletableResultCode shutdown = sdk.shutdown();
+      // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
+      // metrics. The SDK's metric reader exports on the calling thread during shutdown and may
+      // wait longer than our timeout: run it on a helper thread so close() keeps its bound.
+      boolean flushed = flushSpansAndLogs(deadline);
+      CompletableResultCode shutdown = new CompletableResultCode();
+      Thread stopper =
+          new Thread(
+              () -> {
+                CompletableResultCode result = sdk.shutdown();
+                result.whenComplete(
+                    () -> {
+                      if (result.isSuccess()) {
+                        shutdown.succeed();
+                      } else {
+                        shutdown.fail();
+                      }
+                    });
+              },
+              "otel-toolkit-sdk-shutdown");
+      stopper.setDaemon(true);
+      stopper.start();
       boolean stopped = shutdown.join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
       shutdownSucceeded = flushed && stopped;
       if (!shutdownSucceeded) {

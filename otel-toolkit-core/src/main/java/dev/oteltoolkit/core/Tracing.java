@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 
 /**
@@ -205,22 +207,27 @@ public final class Tracing {
   /** Starts the span of one operation and returns the state needed to end it. */
   Operation startSpan(String name, SpanBuilder builder, Context parent) {
     long startNanos = System.nanoTime();
-    Span parentSpan = Span.fromContext(parent);
-    SpanContext parentContext = parentSpan.getSpanContext();
+    SpanContext parentContext = Span.fromContext(parent).getSpanContext();
     Span span = builder.setParent(parent).startSpan();
     Context context = parent.with(span);
-    RequestAccumulator accumulator = null;
+    Operation operation;
     if (!parentContext.isValid() || parentContext.isRemote()) {
-      accumulator = new RequestAccumulator(span);
-      context = context.with(RequestAccumulator.KEY, accumulator);
-    } else if (parent.get(RequestAccumulator.KEY) == null) {
-      // the parent is a local root started by other code: share its lazily attached accumulator
-      RequestAccumulator attached = RequestAccumulator.fromContext(parent);
-      if (attached.isActive()) {
-        context = context.with(RequestAccumulator.KEY, attached);
+      // a local root: its Operation is the request's anchor in the context; the accumulator
+      // itself is created only when a module asks for it
+      operation = new Operation(name, span, startNanos, true);
+      context = context.with(Operation.LOCAL_ROOT, operation);
+    } else {
+      operation = new Operation(name, span, startNanos, false);
+      if (parent.get(Operation.LOCAL_ROOT) == null
+          && parent.get(RequestAccumulator.FOREIGN_ROOT) == null
+          && RequestAccumulator.isLocalRoot(Span.fromContext(parent))) {
+        // the parent is a local root started by other code: remember it, so the request's
+        // accumulator can be attached to it lazily from any descendant
+        context = context.with(RequestAccumulator.FOREIGN_ROOT, Span.fromContext(parent));
       }
     }
-    return new Operation(name, span, context, accumulator, startNanos);
+    operation.context = context;
+    return operation;
   }
 
   <T, E extends Throwable> T call(Operation operation, ThrowingSupplier<T, E> body) throws E {
@@ -304,8 +311,8 @@ public final class Tracing {
       }
       metricAttributes = Attributes.of(OPERATION_NAME, operation.name, ERROR_TYPE, errorType);
     }
-    if (operation.accumulator != null) {
-      operation.accumulator.close();
+    if (operation.localRoot) {
+      operation.end();
     }
     span.end();
     duration.record(
@@ -339,21 +346,57 @@ public final class Tracing {
     return current;
   }
 
-  /** The state of one traced operation between start and end. */
+  /**
+   * The state of one traced operation between start and end. For a local root it is also the
+   * request's anchor in the context, holding the {@link RequestAccumulator} once one is asked for.
+   */
   static final class Operation {
+    static final ContextKey<Operation> LOCAL_ROOT = ContextKey.named("oteltoolkit-local-root");
+
+    private static final AtomicReferenceFieldUpdater<Operation, RequestAccumulator> ACCUMULATOR =
+        AtomicReferenceFieldUpdater.newUpdater(
+            Operation.class, RequestAccumulator.class, "accumulator");
+
     final String name;
     final Span span;
-    final Context context;
-    final RequestAccumulator accumulator;
     final long startNanos;
+    final boolean localRoot;
+    Context context;
+    private volatile RequestAccumulator accumulator;
+    private volatile boolean ended;
 
-    Operation(
-        String name, Span span, Context context, RequestAccumulator accumulator, long startNanos) {
+    Operation(String name, Span span, long startNanos, boolean localRoot) {
       this.name = name;
       this.span = span;
-      this.context = context;
-      this.accumulator = accumulator;
       this.startNanos = startNanos;
+      this.localRoot = localRoot;
+    }
+
+    /** Returns the request's accumulator, creating it on first use. */
+    RequestAccumulator accumulator() {
+      RequestAccumulator current = accumulator;
+      if (current != null) {
+        return current;
+      }
+      RequestAccumulator created = new RequestAccumulator(span);
+      if (!ACCUMULATOR.compareAndSet(this, null, created)) {
+        return accumulator;
+      }
+      // end() writes ended then reads accumulator; this writes accumulator then reads ended:
+      // one of the two sees the other, so an accumulator created while the root ends is closed
+      if (ended) {
+        created.close();
+      }
+      return created;
+    }
+
+    /** Marks the local root ended: its accumulator (if any) stops counting. */
+    void end() {
+      ended = true;
+      RequestAccumulator current = accumulator;
+      if (current != null) {
+        current.close();
+      }
     }
   }
 }
