@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -92,6 +93,8 @@ final class OtlpReceiver implements AutoCloseable {
   private final Map<Signal, Integer> failuresToInject = new EnumMap<>(Signal.class);
   private final Map<Signal, Integer> failedRequests = new EnumMap<>(Signal.class);
   private Duration delay = Duration.ZERO;
+  private int undecodableRequests;
+  private long retryAfterSeconds = 1;
   private int port;
   private Runnable stopServer;
   private ExecutorService executor;
@@ -220,9 +223,33 @@ final class OtlpReceiver implements AutoCloseable {
       String metricName,
       String attributeKey,
       String attributeValue) {
+    return histogramPoints(requests, metricName, attributeKey, attributeValue).stream()
+        .mapToLong(HistogramDataPoint::getCount)
+        .sum();
+  }
+
+  /**
+   * The sum of the measurements in the histogram {@code metricName}, over the same points as
+   * {@link #histogramCount(String, String, String)}.
+   */
+  double histogramSum(String metricName, String attributeKey, String attributeValue) {
+    return histogramPoints(metricRequests(), metricName, attributeKey, attributeValue).stream()
+        .mapToDouble(HistogramDataPoint::getSum)
+        .sum();
+  }
+
+  /**
+   * The data points of histogram {@code metricName} whose attribute {@code attributeKey} is
+   * {@code attributeValue}: every point of delta streams, the latest point of cumulative ones.
+   */
+  private static List<HistogramDataPoint> histogramPoints(
+      List<ExportMetricsServiceRequest> requests,
+      String metricName,
+      String attributeKey,
+      String attributeValue) {
     // Key: resource + scope + point attributes, i.e. one metric stream.
     Map<List<Object>, HistogramDataPoint> latest = new HashMap<>();
-    long deltaCount = 0;
+    List<HistogramDataPoint> points = new ArrayList<>();
     for (ExportMetricsServiceRequest request : requests) {
       for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
         for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
@@ -238,7 +265,7 @@ final class OtlpReceiver implements AutoCloseable {
                 continue;
               }
               if (delta) {
-                deltaCount += point.getCount();
+                points.add(point);
               } else {
                 List<Object> stream =
                     List.of(
@@ -255,7 +282,21 @@ final class OtlpReceiver implements AutoCloseable {
         }
       }
     }
-    return deltaCount + latest.values().stream().mapToLong(HistogramDataPoint::getCount).sum();
+    points.addAll(latest.values());
+    return points;
+  }
+
+  /**
+   * The number of requests that arrived but could not be decoded (HTTP 400, or a gRPC call that
+   * failed before the service saw it): each one is a batch of telemetry lost on the wire.
+   */
+  int undecodableRequests() {
+    lock.lock();
+    try {
+      return undecodableRequests;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -272,13 +313,23 @@ final class OtlpReceiver implements AutoCloseable {
 
   /**
    * Makes the next {@code count} requests of {@code signal} fail with a retryable error: gRPC
-   * {@code UNAVAILABLE}, or HTTP 503 with {@code Retry-After: 1}. Failed requests are counted, not
-   * recorded.
+   * {@code UNAVAILABLE}, or HTTP 503 with {@code Retry-After} (see {@link #retryAfter}). Failed
+   * requests are counted, not recorded.
    */
   void failNext(Signal signal, int count) {
     lock.lock();
     try {
       failuresToInject.put(signal, count);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Sets the {@code Retry-After} of the HTTP 503 answers of {@link #failNext} (default 1 s). */
+  void retryAfter(Duration retryAfter) {
+    lock.lock();
+    try {
+      retryAfterSeconds = retryAfter.toSeconds();
     } finally {
       lock.unlock();
     }
@@ -399,7 +450,17 @@ final class OtlpReceiver implements AutoCloseable {
               }
             }
             Context context = Context.current().withValue(GRPC_HEADERS, captured);
-            return Contexts.interceptCall(context, call, metadata, next);
+            ServerCall<Q, R> counting =
+                new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                  @Override
+                  public void close(Status status, Metadata trailers) {
+                    if (!status.isOk() && status.getCode() != Status.Code.UNAVAILABLE) {
+                      countUndecodable(); // e.g. INTERNAL: the request did not parse
+                    }
+                    super.close(status, trailers);
+                  }
+                };
+            return Contexts.interceptCall(context, counting, metadata, next);
           }
         };
     TraceServiceGrpc.TraceServiceImplBase traces =
@@ -494,6 +555,7 @@ final class OtlpReceiver implements AutoCloseable {
       try {
         request = signal.parse(body);
       } catch (InvalidProtocolBufferException e) {
+        countUndecodable();
         exchange.sendResponseHeaders(400, -1);
         return;
       }
@@ -503,9 +565,26 @@ final class OtlpReceiver implements AutoCloseable {
         exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
         exchange.getResponseBody().write(response);
       } else {
-        exchange.getResponseHeaders().set("Retry-After", "1");
+        long retryAfter;
+        lock.lock();
+        try {
+          retryAfter = retryAfterSeconds;
+        } finally {
+          lock.unlock();
+        }
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfter));
         exchange.sendResponseHeaders(503, -1);
       }
+    }
+  }
+
+  private void countUndecodable() {
+    lock.lock();
+    try {
+      undecodableRequests++;
+    } finally {
+      changed.signalAll();
+      lock.unlock();
     }
   }
 
@@ -602,7 +681,9 @@ final class OtlpReceiver implements AutoCloseable {
                   + " metric requests, "
                   + logs.size()
                   + " log records, failed requests "
-                  + failedRequests);
+                  + failedRequests
+                  + ", undecodable requests "
+                  + undecodableRequests);
         }
         changed.awaitNanos(remaining);
       }

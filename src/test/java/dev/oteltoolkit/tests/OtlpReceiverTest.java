@@ -1,19 +1,35 @@
 package dev.oteltoolkit.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Signal;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +125,42 @@ class OtlpReceiverTest {
         .containsExactly("before", "after");
   }
 
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void countsRequestsItCannotDecode(Transport transport) throws Exception {
+    receiver = OtlpReceiver.start(transport);
+    // Field 1 (resource_spans) as a string holding invalid UTF-8 where a message is expected.
+    byte[] garbage = {0x0a, 0x03, (byte) 0xff, (byte) 0xfe, (byte) 0xfd};
+    if (transport == Transport.GRPC) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forTarget("127.0.0.1:" + receiver.port()).usePlaintext().build();
+      try {
+        MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
+            .setRequestMarshaller(RawBytes.INSTANCE)
+            .setResponseMarshaller(RawBytes.INSTANCE)
+            .build();
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                channel, export, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                garbage))
+            .isInstanceOf(StatusRuntimeException.class);
+      } finally {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } else {
+      HttpResponse<Void> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(receiver.endpoint() + "/v1/traces"))
+              .header("Content-Type", "application/x-protobuf")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(garbage))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+      assertThat(response.statusCode()).isEqualTo(400);
+    }
+    assertThat(receiver.undecodableRequests()).isEqualTo(1);
+    assertThat(receiver.spans()).isEmpty();
+  }
+
   private static SpanExporter exporter(Transport transport, String endpoint, String compression) {
     if (transport == Transport.GRPC) {
       return OtlpGrpcSpanExporter.builder()
@@ -134,5 +186,24 @@ class OtlpReceiverTest {
                 .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                 .build())
         .build();
+  }
+
+  /** A gRPC marshaller that sends and receives bytes as they are. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }
