@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""Writes docs/BENCHMARKS.md from a JMH JSON result file (called by bench/run).
+
+Ratios carry JMH's error: each score's error is the half-width of JMH's 99.9% confidence
+interval, and the error of a ratio a/b is propagated to first order,
+    err(a/b) = (a/b) * sqrt((err_a/a)^2 + (err_b/b)^2),
+the error of a difference a-b as sqrt(err_a^2 + err_b^2). A goal counts as met when the
+measured value minus its error is within the goal (a difference inside the error bars is met).
+
+Standard library only. Usage:
+    python3 bench/report.py --json RESULTS.json --out docs/BENCHMARKS.md \
+        --command "java -jar ..." --java-version "$(java -version 2>&1)" \
+        [--load-before "0.12 0.30 0.25"] [--load-after ...] [--started "2026-01-31 09:58"]
+        [--finished ...] [--log bench/results/x.txt] [--quick]
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import sys
+
+PACKAGE = "dev.oteltoolkit.benchmarks."
+
+# (label, toolkit benchmark, baseline benchmark, goal as a maximum ratio)
+RATIO_GOALS = [
+    ("Sampled, new trace (local root): `traced` ÷ raw API",
+     "SampledBenchmark.traced", "SampledBenchmark.raw", 1.05),
+    ("Sampled, child of a root other code started: `traced` ÷ raw API",
+     "SampledBenchmark.tracedChildOfForeignRoot", "SampledBenchmark.rawChildOfForeignRoot", 1.05),
+    ("Sampled, child of a root `traced` started: `traced` ÷ raw API",
+     "SampledBenchmark.tracedChildOfTracedRoot", "SampledBenchmark.rawChildOfTracedRoot", 1.05),
+    ("Sampled, failing body: `traced` ÷ raw API",
+     "FailingBenchmark.traced", "FailingBenchmark.raw", 1.05),
+    ("Unsampled: `traced` ÷ raw unsampled span + histogram",
+     "UnsampledBenchmark.traced", "UnsampledBenchmark.raw", 1.10),
+]
+
+DISABLED = "DisabledBenchmark.traced"
+DISABLED_BASELINE = "DisabledBenchmark.baseline"
+DISABLED_MAX_NS = 5.0
+# JMH reports a few 1e-5 B/op for code that allocates nothing (the counters' own residue);
+# the smallest real allocation is 16 bytes, so anything under 1 B/op is "no allocation".
+NO_ALLOCATION_BELOW = 1.0
+
+# (label, numerator, denominator): ratios shown for information, without a goal
+INFO_RATIOS = [
+    ("Sampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
+     "SampledBenchmark.raw", "SampledBenchmark.rawSpanOnly"),
+    ("Unsampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
+     "UnsampledBenchmark.raw", "UnsampledBenchmark.rawSpanOnly"),
+]
+
+DESCRIPTIONS = {
+    "DisabledBenchmark.baseline": "the body called directly",
+    "DisabledBenchmark.traced": "`traced` with `Telemetry.setup().enabled(false)`",
+    "FailingBenchmark.raw": "raw API, body throws: exception event, status, `error.type`",
+    "FailingBenchmark.traced": "`traced`, body throws",
+    "SampledBenchmark.raw": "raw API span + histogram, new trace",
+    "SampledBenchmark.rawSpanOnly": "raw API span alone, new trace",
+    "SampledBenchmark.traced": "`traced`, new trace (local root + request accumulator)",
+    "SampledBenchmark.rawChildOfForeignRoot": "raw API, under a root started by other code",
+    "SampledBenchmark.tracedChildOfForeignRoot": "`traced`, under a root started by other code",
+    "SampledBenchmark.rawChildOfTracedRoot": "raw API, under a root `traced` started",
+    "SampledBenchmark.tracedChildOfTracedRoot": "`traced`, under a root `traced` started",
+    "UnsampledBenchmark.raw": "raw API unsampled span + histogram",
+    "UnsampledBenchmark.rawSpanOnly": "raw API unsampled span alone",
+    "UnsampledBenchmark.traced": "`traced`, unsampled",
+}
+
+NOTES_START = "<!-- notes:start -->"
+NOTES_END = "<!-- notes:end -->"
+DEFAULT_NOTES = "_No notes yet._"
+
+
+class Value:
+    """A measured value with its error (half-width of JMH's 99.9% confidence interval)."""
+
+    def __init__(self, score, error):
+        self.score = float(score)
+        self.error = 0.0 if error is None or _is_nan(error) else float(error)
+        self.has_error = not (error is None or _is_nan(error))
+
+    def __truediv__(self, other):
+        ratio = self.score / other.score
+        relative = math.hypot(_rel(self), _rel(other))
+        value = Value(ratio, ratio * relative)
+        value.has_error = self.has_error and other.has_error
+        return value
+
+    def __sub__(self, other):
+        value = Value(self.score - other.score, math.hypot(self.error, other.error))
+        value.has_error = self.has_error and other.has_error
+        return value
+
+
+def _is_nan(x):
+    if isinstance(x, str):
+        return x.lower() == "nan"
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _rel(v):
+    return v.error / v.score if v.score else 0.0
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        entries = json.load(f)
+    results = {}
+    meta = {}
+    for e in entries:
+        name = e["benchmark"]
+        if name.startswith(PACKAGE):
+            name = name[len(PACKAGE):]
+        pm = e["primaryMetric"]
+        alloc = e.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        results[name] = {
+            "time": Value(pm["score"], pm["scoreError"]),
+            "unit": pm["scoreUnit"],
+            "alloc": Value(alloc["score"], alloc["scoreError"]) if alloc else None,
+            "samples": sum(len(fork) for fork in pm.get("rawData", [])),
+        }
+        if not meta:
+            meta = {k: e.get(k) for k in (
+                "jmhVersion", "forks", "threads", "jvm", "jvmArgs", "jdkVersion", "vmName",
+                "vmVersion", "warmupIterations", "warmupTime", "measurementIterations",
+                "measurementTime")}
+    return results, meta
+
+
+def fmt(x, digits=None):
+    if digits is None:
+        a = abs(x)
+        digits = 0 if a >= 1000 else 1 if a >= 100 else 2 if a >= 1 else 3
+    return f"{x:,.{digits}f}"
+
+
+def fmt_value(v, unit=""):
+    err = f" ± {fmt(v.error)}" if v.has_error else ""
+    return f"{fmt(v.score)}{err}{unit}"
+
+
+def fmt_ratio(v):
+    err = f" ± {v.error:.3f}" if v.has_error else ""
+    return f"{v.score:.3f}×{err}"
+
+
+def fmt_alloc(v):
+    if v is None:
+        return "n/a (run without `-prof gc`)"
+    if abs(v.score) < NO_ALLOCATION_BELOW:
+        return "0 (≈ {:.0e})".format(v.score) if v.score else "0"
+    return fmt(v.score, 0)
+
+
+def plural(n, word):
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def verdict_for(ratio, goal):
+    """Met when the ratio minus its error is within the goal; says so when that is only thanks
+    to error bars wider than the goal's own margin (then the run cannot tell)."""
+    if ratio.score <= goal:
+        return "**met**"
+    if ratio.score - ratio.error > goal:
+        return "**not met**"
+    margin = goal - 1.0
+    if ratio.error <= margin:
+        return "**met** (within error)"
+    return (f"**met only within error**: ±{ratio.error:.3f} is wider than the "
+            f"{margin:.0%} margin, inconclusive")
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = "unknown memory"
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    kib = int(line.split()[1])
+                    memory = f"{kib / 1024 / 1024:.1f} GiB RAM"
+                    break
+    except OSError:
+        pass
+    cpus = os.cpu_count()
+    try:
+        cpus = len(os.sched_getaffinity(0))  # what nproc reports
+    except AttributeError:
+        pass
+    return f"{cpus} CPUs (nproc), {cpu}, {memory}, {platform.system()} {platform.release()}"
+
+
+def load_average():
+    try:
+        with open("/proc/loadavg", encoding="utf-8") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def old_notes(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return DEFAULT_NOTES
+    m = re.search(re.escape(NOTES_START) + r"\n?(.*?)\n?" + re.escape(NOTES_END), text, re.S)
+    return m.group(1).strip() if m else DEFAULT_NOTES
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--json", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--command", required=True)
+    p.add_argument("--java-version", required=True)
+    p.add_argument("--load-before", default=None)
+    p.add_argument("--load-after", default=None, help="default: the load average now")
+    p.add_argument("--started", default=None, help="when the run started, e.g. 2026-01-31 09:58")
+    p.add_argument("--finished", default=None, help="when the run ended (default: now)")
+    p.add_argument("--log", default=None)
+    p.add_argument("--quick", action="store_true")
+    args = p.parse_args()
+
+    results, meta = load(args.json)
+    finished = args.finished or datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M")
+    date = f"{args.started} to {finished} UTC" if args.started else f"{finished} UTC"
+    out = []
+    w = out.append
+
+    w("# Benchmarks")
+    w("")
+    w("<!-- Generated by bench/run (bench/report.py). Everything outside the notes section is")
+    w("     rewritten on each run; edit only between the notes markers. -->")
+    w("")
+    if args.quick:
+        w("> **Quick run** (`bench/run --quick`): too few iterations for conclusions; "
+          "for a smoke test of the harness only.")
+        w("")
+    w("`traced()` of `otel-toolkit-core` side by side with the same work written by hand on the "
+      "raw OpenTelemetry API, measured with JMH in the same run and the same SDK. The module is "
+      "`otel-toolkit-benchmarks`; `bench/run` builds it, runs it and rewrites this page. "
+      "CI only compiles it.")
+    w("")
+
+    w("## Last run")
+    w("")
+    w(f"- Date: {date}")
+    w(f"- Machine: {machine()}; load average (1/5/15 min) before the run "
+      f"{args.load_before or 'unknown'}, after {args.load_after or load_average()}")
+    jdk = [line.strip() for line in args.java_version.strip().splitlines() if line.strip()]
+    w(f"- JDK (`java -version`): {' / '.join(jdk)}")
+    if meta:
+        jvm_args = " ".join(meta.get("jvmArgs") or []) or "none"
+        w(f"- JMH {meta['jmhVersion']}: {plural(meta['forks'], 'fork')} × "
+          f"({plural(meta['warmupIterations'], 'warmup iteration')} of {meta['warmupTime']} + "
+          f"{plural(meta['measurementIterations'], 'measurement iteration')} of "
+          f"{meta['measurementTime']}), {plural(meta['threads'], 'thread')}, mode average "
+          f"time; extra JVM arguments: {jvm_args}")
+    w(f"- Command (run by `bench/run`): `{args.command}`")
+    w(f"- Raw results: `{args.json}`" + (f", log `{args.log}`" if args.log else "")
+      + " (git-ignored)")
+    w("")
+
+    w("## Goals")
+    w("")
+    w("Ratio = `traced` time ÷ baseline time in the same run; ± is JMH's 99.9% error "
+      "propagated through the ratio. A goal is met when the ratio minus its error is within "
+      "the goal, so a difference inside the error bars counts as met.")
+    w("")
+    if any(not r["time"].has_error for r in results.values()):
+        w("_Some scores have no error bars (too few iterations for JMH to compute them): "
+          "their verdicts compare the bare score._")
+        w("")
+    w("| Comparison | Measured | Extra time (ns/op) | Extra allocation (B/op) | Goal | Result |")
+    w("|---|---|---|---|---|---|")
+    summary = []
+    for label, toolkit, baseline, goal in RATIO_GOALS:
+        if toolkit not in results or baseline not in results:
+            w(f"| {label} | not run | | | ≤ {goal:.2f}× | not run |")
+            summary.append((label, "not run"))
+            continue
+        t, b = results[toolkit], results[baseline]
+        ratio = t["time"] / b["time"]
+        diff = t["time"] - b["time"]
+        extra_alloc = (fmt(t["alloc"].score - b["alloc"].score, 0)
+                       if t["alloc"] and b["alloc"] else "n/a")
+        verdict = verdict_for(ratio, goal)
+        w(f"| {label} | {fmt_ratio(ratio)} | {fmt_value(diff)} | {extra_alloc} | "
+          f"≤ {goal:.2f}× | {verdict} |")
+        summary.append((label, verdict.replace("**", "")))
+    if DISABLED in results:
+        d = results[DISABLED]
+        met = d["time"].score - d["time"].error <= DISABLED_MAX_NS
+        verdict = "**met**" if met else "**not met**"
+        extra = ""
+        if DISABLED_BASELINE in results:
+            extra = fmt_value(d["time"] - results[DISABLED_BASELINE]["time"])
+        w(f"| Disabled: `traced` time per call (absolute, body included) | "
+          f"{fmt_value(d['time'], ' ns')} | {extra} | | ≤ {DISABLED_MAX_NS:.0f} ns | {verdict} |")
+        summary.append(("Disabled time", verdict.replace("**", "")))
+        if d["alloc"] is None:
+            w("| Disabled: `traced` allocation | n/a (no `-prof gc`) | | | 0 B/op | not run |")
+            summary.append(("Disabled allocation", "not run"))
+        else:
+            met = d["alloc"].score < NO_ALLOCATION_BELOW
+            verdict = "**met**" if met else "**not met**"
+            w(f"| Disabled: `traced` allocation | {fmt_alloc(d['alloc'])} B/op | | | "
+              f"0 B/op | {verdict} |")
+            summary.append(("Disabled allocation", verdict.replace("**", "")))
+    else:
+        w(f"| Disabled: `traced` | not run | | | ≤ {DISABLED_MAX_NS:.0f} ns, 0 B/op | not run |")
+        summary.append(("Disabled", "not run"))
+    w("")
+    info = [(label, n, d) for label, n, d in INFO_RATIOS if n in results and d in results]
+    if info:
+        w("For information (no goal):")
+        w("")
+        for label, n, d in info:
+            ratio = results[n]["time"] / results[d]["time"]
+            diff = results[n]["time"] - results[d]["time"]
+            w(f"- {label}: {fmt_ratio(ratio)}, {fmt_value(diff)} ns/op")
+        w("")
+
+    w("## Results")
+    w("")
+    w("Average time per operation (lower is better), ± JMH's 99.9% error; allocation is "
+      "`gc.alloc.rate.norm` from `-prof gc`.")
+    w("")
+    w("| Benchmark | What it does | Time (ns/op) | Allocation (B/op) | Samples |")
+    w("|---|---|---|---|---|")
+    for name in sorted(results):
+        r = results[name]
+        unit = "" if r["unit"] == "ns/op" else f" {r['unit']}"
+        w(f"| `{name}` | {DESCRIPTIONS.get(name, '')} | {fmt_value(r['time'], unit)} | "
+          f"{fmt_alloc(r['alloc'])} | {r['samples']} |")
+    w("")
+
+    w("## What is measured")
+    w("")
+    w("- Both sides of every pair run in the same JMH run, through the same SDK instance: "
+      "`Tracing.create(sdk)` for the toolkit, the SDK's `Tracer` and `Meter` for the raw API. "
+      "Sampled pairs use an always-on sampler and a `SimpleSpanProcessor` feeding an exporter "
+      "that drops every batch (no background thread competing for the cores, no queue "
+      "overflow); metrics go to a reader that never collects, so the histogram aggregates as "
+      "it would between two exports.")
+    w("- The raw side is what a careful user writes by hand for the same result: "
+      "`System.nanoTime()`, `spanBuilder(name).startSpan()`, `makeCurrent()` in "
+      "try-with-resources, on failure `recordException` + status `ERROR` + `error.type`, "
+      "`end()`, then `DoubleHistogram.record` of the duration with cached `Attributes` "
+      "(`oteltoolkit.operation.name`), the RED metric `traced` records for every call.")
+    w("- The traced body is as small as a body can be (one `Blackhole.consume`, no "
+      "allocation), so each ratio is the worst case: any real work in the body dilutes the "
+      "instrumentation's share.")
+    w("- Sampled spans are measured in three positions because `traced` does different work "
+      "in each: a new trace (the span is a local root, so `traced` also creates the request "
+      "accumulator and adds it to the context), a child of a root started by other code (a "
+      "server instrumentation; `traced` looks up the accumulator attached lazily to that "
+      "root), and a child of a root `traced` started (the accumulator is already in the "
+      "context). The children run inside `makeCurrent()` of the parent context, on both "
+      "sides alike.")
+    w("- The failing pair throws one preallocated exception without a stack trace, so it "
+      "compares error handling, not `Throwable` construction.")
+    w("- Benchmarks run single-threaded with settings sized for a 2-core machine; a busy "
+      "machine (see the load average above) widens the error bars.")
+    w("")
+
+    w("## Notes")
+    w("")
+    w(NOTES_START)
+    w(old_notes(args.out))
+    w(NOTES_END)
+    w("")
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+
+    print(f"wrote {args.out}")
+    for label, verdict in summary:
+        print(f"  {label}: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+package dev.oteltoolkit.benchmarks;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.Collection;
+
+/**
+ * The SDK both sides of a pair record through: real span and metric pipelines whose exporters
+ * drop what they get, so a benchmark measures recording, not I/O.
+ *
+ * <p>Spans go through a {@link SimpleSpanProcessor}: each sampled span is converted to {@link
+ * SpanData} and handed to the exporter on the benchmark thread. A {@code BatchSpanProcessor}
+ * would add a worker thread competing for the two cores of our benchmark machines, and its
+ * bounded queue would drop most spans at benchmark rates, which measures dropping.
+ *
+ * <p>Metrics go to a reader that never collects: the histogram aggregates in memory as it would
+ * between two exports, and collection (off the hot path) is not measured.
+ */
+final class BenchmarkSdk {
+
+  private BenchmarkSdk() {}
+
+  /**
+   * Builds an SDK with the given sampler, a span exporter that drops everything and a metric
+   * reader that never collects.
+   *
+   * @param sampler the sampler: always-on for the sampled pairs, always-off for the unsampled
+   * @return the SDK; close it at teardown
+   */
+  static OpenTelemetrySdk create(Sampler sampler) {
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setSampler(sampler)
+            .addSpanProcessor(SimpleSpanProcessor.create(new DroppingSpanExporter()))
+            .build();
+    SdkMeterProvider meterProvider =
+        SdkMeterProvider.builder().registerMetricReader(new IdleMetricReader()).build();
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(tracerProvider)
+        .setMeterProvider(meterProvider)
+        .build();
+  }
+
+  /** A span exporter that drops every batch and reports success at once. */
+  static final class DroppingSpanExporter implements SpanExporter {
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  /** A metric reader that registers (so instruments aggregate) but never collects. */
+  static final class IdleMetricReader implements MetricReader {
+
+    @Override
+    public void register(CollectionRegistration registration) {
+      // never collects: recording is what the benchmarks measure
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}
