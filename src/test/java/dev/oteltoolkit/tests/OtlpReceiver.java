@@ -359,6 +359,22 @@ final class OtlpReceiver implements AutoCloseable {
         count + " failed " + signal + " requests");
   }
 
+  /**
+   * Waits until at least {@code count} requests could not be decoded. gRPC counts a call whose
+   * message did not parse when the call is closed, which can come after the client already saw
+   * the error: tests wait for the count rather than read it once.
+   *
+   * @throws AssertionError when that does not happen within {@code timeout}
+   */
+  void awaitUndecodableRequests(int count, Duration timeout) {
+    await(
+        () -> undecodableRequests,
+        n -> n >= count,
+        Function.identity(),
+        timeout,
+        count + " undecodable requests");
+  }
+
   /** Delays every following request by {@code delay} before it is handled (a slow collector). */
   void delay(Duration delay) {
     lock.lock();

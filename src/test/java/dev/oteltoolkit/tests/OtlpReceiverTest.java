@@ -157,6 +157,7 @@ class OtlpReceiverTest {
           HttpResponse.BodyHandlers.discarding());
       assertThat(response.statusCode()).isEqualTo(400);
     }
+    receiver.awaitUndecodableRequests(1, Duration.ofSeconds(10));
     assertThat(receiver.undecodableRequests()).isEqualTo(1);
     assertThat(receiver.spans()).isEmpty();
   }
