@@ -48,10 +48,6 @@ public final class RequestAccumulator {
   private static final Map<Span, RequestAccumulator> LAZILY_ATTACHED =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  static {
-    INACTIVE.closed = true;
-  }
-
   private final Object lock = new Object();
   // Tracing's roots are held strongly (the accumulator lives as long as the request's context);
   // lazily attached ones weakly, so the weak map above can forget roots nobody holds any more.
