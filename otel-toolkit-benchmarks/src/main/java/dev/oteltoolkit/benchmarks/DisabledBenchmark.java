@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(2)
+@Fork(value = 2, jvmArgsPrepend = BenchmarkSdk.NO_MDC_BRIDGE)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
@@ -42,6 +42,7 @@ public class DisabledBenchmark {
    */
   @Setup
   public void setUp(Blackhole blackhole) {
+    BenchmarkSdk.requireMdcBridge(false);
     telemetry = Telemetry.setup().serviceName("benchmark").enabled(false).build();
     tracing = telemetry.tracing();
     body = new Bodies.Consuming(blackhole);
