@@ -25,34 +25,191 @@ import sys
 
 PACKAGE = "dev.oteltoolkit.benchmarks."
 
-# (label, toolkit benchmark, baseline benchmark, goal as a maximum ratio)
-RATIO_GOALS = [
-    ("Sampled, new trace (local root): `traced` ÷ raw API",
-     "SampledBenchmark.traced", "SampledBenchmark.raw", 1.05),
-    ("Sampled, child of a root other code started: `traced` ÷ raw API",
-     "SampledBenchmark.tracedChildOfForeignRoot", "SampledBenchmark.rawChildOfForeignRoot", 1.05),
-    ("Sampled, child of a root `traced` started: `traced` ÷ raw API",
-     "SampledBenchmark.tracedChildOfTracedRoot", "SampledBenchmark.rawChildOfTracedRoot", 1.05),
-    ("Sampled, failing body: `traced` ÷ raw API",
-     "FailingBenchmark.traced", "FailingBenchmark.raw", 1.05),
-    ("Unsampled: `traced` ÷ raw unsampled span + histogram",
-     "UnsampledBenchmark.traced", "UnsampledBenchmark.raw", 1.10),
-]
+class Goal:
+    """One goal row: a label, the benchmarks it needs and how it is judged."""
 
-DISABLED = "DisabledBenchmark.traced"
-DISABLED_BASELINE = "DisabledBenchmark.baseline"
-DISABLED_MAX_NS = 5.0
+    def __init__(self, label, needs, goal_text):
+        self.label = label
+        self.needs = needs
+        self.goal_text = goal_text
+
+    def row(self, results):
+        """Returns (measured, extra time, extra allocation, verdict) for the table."""
+        raise NotImplementedError
+
+
+def extra_alloc(results, a, b):
+    ra, rb = results[a]["alloc"], results[b]["alloc"]
+    return fmt(ra.score - rb.score, 0) if ra and rb else "n/a"
+
+
+class Ratio(Goal):
+    """time(a) / time(b) <= maximum."""
+
+    def __init__(self, label, a, b, maximum):
+        super().__init__(label, [a, b], f"≤ {maximum:.2f}×")
+        self.a, self.b, self.maximum = a, b, maximum
+
+    def row(self, results):
+        ta, tb = results[self.a]["time"], results[self.b]["time"]
+        ratio = ta / tb
+        return (fmt_ratio(ratio), fmt_value(ta - tb), extra_alloc(results, self.a, self.b),
+                verdict_for(ratio, self.maximum))
+
+
+class RatioAtLeast(Goal):
+    """time(a) / time(b) >= minimum: b is ours and at least `minimum` times faster than a."""
+
+    def __init__(self, label, a, b, minimum):
+        super().__init__(label, [a, b], f"≥ {minimum:.2f}×")
+        self.a, self.b, self.minimum = a, b, minimum
+
+    def row(self, results):
+        ta, tb = results[self.a]["time"], results[self.b]["time"]
+        ratio = ta / tb
+        if ratio.score >= self.minimum:
+            verdict = "**met**"
+        elif ratio.score + ratio.error < self.minimum:
+            verdict = "**not met**"
+        else:
+            verdict = "**met only within error**, inconclusive"
+        return (fmt_ratio(ratio), fmt_value(tb - ta), extra_alloc(results, self.b, self.a),
+                verdict)
+
+
+class OverheadRatio(Goal):
+    """(time(ours) - time(base)) / (time(peer) - time(base)) <= maximum: what ours adds to the
+    uninstrumented baseline, as a share of what the peer adds."""
+
+    def __init__(self, label, ours, peer, base, maximum):
+        super().__init__(label, [ours, peer, base], f"≤ {maximum:.2f}× the peer's overhead")
+        self.ours, self.peer, self.base, self.maximum = ours, peer, base, maximum
+
+    def row(self, results):
+        base = results[self.base]["time"]
+        ours = results[self.ours]["time"] - base
+        peer = results[self.peer]["time"] - base
+        if peer.score <= 0:
+            return ("peer overhead ≤ 0", fmt_value(ours), "", "**inconclusive**")
+        ratio = ours / peer
+        if ratio.score <= self.maximum:
+            verdict = "**met**"
+        elif ratio.score - ratio.error > self.maximum:
+            verdict = "**not met**"
+        else:
+            verdict = "**met only within error**, inconclusive"
+        return (f"{fmt_ratio(ratio)} ({fmt(ours.score)} vs {fmt(peer.score)} ns added)",
+                fmt_value(results[self.ours]["time"] - results[self.peer]["time"]),
+                extra_alloc(results, self.ours, self.peer), verdict)
+
+
+class ExtraAtMost(Goal):
+    """time(a) - time(b) <= maximum ns."""
+
+    def __init__(self, label, a, b, maximum_ns):
+        super().__init__(label, [a, b], f"≤ {maximum_ns:g} ns")
+        self.a, self.b, self.maximum = a, b, maximum_ns
+
+    def row(self, results):
+        diff = results[self.a]["time"] - results[self.b]["time"]
+        met = diff.score - diff.error <= self.maximum
+        return (fmt_value(diff, " ns"), fmt_value(diff), extra_alloc(results, self.a, self.b),
+                "**met**" if met else "**not met**")
+
+
+class TimeAtMost(Goal):
+    """time(a) <= maximum ns, absolute; the extra time is over an optional baseline."""
+
+    def __init__(self, label, a, maximum_ns, baseline=None):
+        super().__init__(label, [a], f"≤ {maximum_ns:g} ns")
+        self.a, self.maximum, self.baseline = a, maximum_ns, baseline
+
+    def row(self, results):
+        t = results[self.a]["time"]
+        met = t.score - t.error <= self.maximum
+        extra = ""
+        if self.baseline in results:
+            extra = fmt_value(t - results[self.baseline]["time"])
+        return (fmt_value(t, " ns"), extra, "", "**met**" if met else "**not met**")
+
+
+class NoAllocation(Goal):
+    """gc.alloc.rate.norm(a) < 1 B/op."""
+
+    def __init__(self, label, a):
+        super().__init__(label, [a], "0 B/op")
+        self.a = a
+
+    def row(self, results):
+        alloc = results[self.a]["alloc"]
+        if alloc is None:
+            return ("n/a (no `-prof gc`)", "", "", "not run")
+        met = alloc.score < NO_ALLOCATION_BELOW
+        return (f"{fmt_alloc(alloc)} B/op", "", "", "**met**" if met else "**not met**")
+
+
 # JMH reports a few 1e-5 B/op for code that allocates nothing (the counters' own residue);
 # the smallest real allocation is 16 bytes, so anything under 1 B/op is "no allocation".
 NO_ALLOCATION_BELOW = 1.0
 
-# (label, numerator, denominator): ratios shown for information, without a goal
-INFO_RATIOS = [
-    ("Sampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
-     "SampledBenchmark.raw", "SampledBenchmark.rawSpanOnly"),
-    ("Unsampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
-     "UnsampledBenchmark.raw", "UnsampledBenchmark.rawSpanOnly"),
-]
+
+class Section:
+    """A module's part of the report: its goals, ratios for information and what it measures."""
+
+    def __init__(self, title, intro, goals, info=(), measured=()):
+        self.title, self.intro, self.goals = title, intro, goals
+        self.info, self.measured = list(info), list(measured)
+
+
+CORE = Section(
+    "Core: `traced()` vs the raw OpenTelemetry API",
+    "`traced()` of `otel-toolkit-core` against the same span and RED histogram written by hand "
+    "on the raw API, through one SDK.",
+    [
+        Ratio("Sampled, new trace (local root): `traced` ÷ raw API",
+              "SampledBenchmark.traced", "SampledBenchmark.raw", 1.05),
+        Ratio("Sampled, child of a root other code started: `traced` ÷ raw API",
+              "SampledBenchmark.tracedChildOfForeignRoot",
+              "SampledBenchmark.rawChildOfForeignRoot", 1.05),
+        Ratio("Sampled, child of a root `traced` started: `traced` ÷ raw API",
+              "SampledBenchmark.tracedChildOfTracedRoot",
+              "SampledBenchmark.rawChildOfTracedRoot", 1.05),
+        Ratio("Sampled, failing body: `traced` ÷ raw API",
+              "FailingBenchmark.traced", "FailingBenchmark.raw", 1.05),
+        Ratio("Unsampled: `traced` ÷ raw unsampled span + histogram",
+              "UnsampledBenchmark.traced", "UnsampledBenchmark.raw", 1.10),
+        TimeAtMost("Disabled: `traced` time per call (absolute, body included)",
+                   "DisabledBenchmark.traced", 5.0, baseline="DisabledBenchmark.baseline"),
+        NoAllocation("Disabled: `traced` allocation", "DisabledBenchmark.traced"),
+    ],
+    info=[
+        ("Sampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
+         "SampledBenchmark.raw", "SampledBenchmark.rawSpanOnly"),
+        ("Unsampled: raw span + histogram ÷ raw span alone (what the RED histogram costs)",
+         "UnsampledBenchmark.raw", "UnsampledBenchmark.rawSpanOnly"),
+    ],
+    measured=[
+        "The raw side is what a careful user writes by hand for the same result: "
+        "`System.nanoTime()`, `spanBuilder(name).startSpan()`, `makeCurrent()` in "
+        "try-with-resources, on failure `recordException` + status `ERROR` + `error.type`, "
+        "`end()`, then `DoubleHistogram.record` of the duration with cached `Attributes` "
+        "(`oteltoolkit.operation.name`), the RED metric `traced` records for every call.",
+        "The traced body is as small as a body can be (one `Blackhole.consume`, no "
+        "allocation), so each ratio is the worst case: any real work in the body dilutes the "
+        "instrumentation's share.",
+        "Sampled spans are measured in three positions because `traced` does different work "
+        "in each: a new trace (the span is a local root, so `traced` also anchors the request "
+        "in the context), a child of a root started by other code (a server instrumentation; "
+        "`traced` records that root in its context so per-request totals can reach it), and a "
+        "child of a root `traced` started. The children run inside `makeCurrent()` of the "
+        "parent context, on both sides alike.",
+        "The failing pair throws one preallocated exception without a stack trace, so it "
+        "compares error handling, not `Throwable` construction.",
+    ],
+)
+
+# Module sections are appended below as their benchmarks land.
+SECTIONS = [CORE]
 
 DESCRIPTIONS = {
     "DisabledBenchmark.baseline": "the body called directly",
@@ -251,10 +408,10 @@ def main():
         w("> **Quick run** (`bench/run --quick`): too few iterations for conclusions; "
           "for a smoke test of the harness only.")
         w("")
-    w("`traced()` of `otel-toolkit-core` side by side with the same work written by hand on the "
-      "raw OpenTelemetry API, measured with JMH in the same run and the same SDK. The module is "
-      "`otel-toolkit-benchmarks`; `bench/run` builds it, runs it and rewrites this page. "
-      "CI only compiles it.")
+    w("What each otel-toolkit module costs, side by side with the same work written by hand on "
+      "the raw OpenTelemetry API and with the official OpenTelemetry instrumentations, measured "
+      "with JMH in one run on one machine. The module is `otel-toolkit-benchmarks`; `bench/run` "
+      "builds it, runs it and rewrites this page. CI only compiles it.")
     w("")
 
     w("## Last run")
@@ -278,63 +435,44 @@ def main():
 
     w("## Goals")
     w("")
-    w("Ratio = `traced` time ÷ baseline time in the same run; ± is JMH's 99.9% error "
-      "propagated through the ratio. A goal is met when the ratio minus its error is within "
-      "the goal, so a difference inside the error bars counts as met.")
+    w("Each ratio is toolkit ÷ peer (or peer ÷ toolkit where the goal is a speed-up) in the "
+      "same run; ± is JMH's 99.9% error propagated through the ratio. A goal is met when the "
+      "measured value minus its error is within the goal, so a difference inside the error "
+      "bars counts as met (the verdict says when the bars are wider than the goal's margin).")
     w("")
     if any(not r["time"].has_error for r in results.values()):
         w("_Some scores have no error bars (too few iterations for JMH to compute them): "
           "their verdicts compare the bare score._")
         w("")
-    w("| Comparison | Measured | Extra time (ns/op) | Extra allocation (B/op) | Goal | Result |")
-    w("|---|---|---|---|---|---|")
     summary = []
-    for label, toolkit, baseline, goal in RATIO_GOALS:
-        if toolkit not in results or baseline not in results:
-            w(f"| {label} | not run | | | ≤ {goal:.2f}× | not run |")
-            summary.append((label, "not run"))
-            continue
-        t, b = results[toolkit], results[baseline]
-        ratio = t["time"] / b["time"]
-        diff = t["time"] - b["time"]
-        extra_alloc = (fmt(t["alloc"].score - b["alloc"].score, 0)
-                       if t["alloc"] and b["alloc"] else "n/a")
-        verdict = verdict_for(ratio, goal)
-        w(f"| {label} | {fmt_ratio(ratio)} | {fmt_value(diff)} | {extra_alloc} | "
-          f"≤ {goal:.2f}× | {verdict} |")
-        summary.append((label, verdict.replace("**", "")))
-    if DISABLED in results:
-        d = results[DISABLED]
-        met = d["time"].score - d["time"].error <= DISABLED_MAX_NS
-        verdict = "**met**" if met else "**not met**"
-        extra = ""
-        if DISABLED_BASELINE in results:
-            extra = fmt_value(d["time"] - results[DISABLED_BASELINE]["time"])
-        w(f"| Disabled: `traced` time per call (absolute, body included) | "
-          f"{fmt_value(d['time'], ' ns')} | {extra} | | ≤ {DISABLED_MAX_NS:.0f} ns | {verdict} |")
-        summary.append(("Disabled time", verdict.replace("**", "")))
-        if d["alloc"] is None:
-            w("| Disabled: `traced` allocation | n/a (no `-prof gc`) | | | 0 B/op | not run |")
-            summary.append(("Disabled allocation", "not run"))
-        else:
-            met = d["alloc"].score < NO_ALLOCATION_BELOW
-            verdict = "**met**" if met else "**not met**"
-            w(f"| Disabled: `traced` allocation | {fmt_alloc(d['alloc'])} B/op | | | "
-              f"0 B/op | {verdict} |")
-            summary.append(("Disabled allocation", verdict.replace("**", "")))
-    else:
-        w(f"| Disabled: `traced` | not run | | | ≤ {DISABLED_MAX_NS:.0f} ns, 0 B/op | not run |")
-        summary.append(("Disabled", "not run"))
-    w("")
-    info = [(label, n, d) for label, n, d in INFO_RATIOS if n in results and d in results]
-    if info:
-        w("For information (no goal):")
+    for section in SECTIONS:
+        w(f"### {section.title}")
         w("")
-        for label, n, d in info:
-            ratio = results[n]["time"] / results[d]["time"]
-            diff = results[n]["time"] - results[d]["time"]
-            w(f"- {label}: {fmt_ratio(ratio)}, {fmt_value(diff)} ns/op")
+        w(section.intro)
         w("")
+        w("| Comparison | Measured | Extra time (ns/op) | Extra allocation (B/op) | Goal | "
+          "Result |")
+        w("|---|---|---|---|---|---|")
+        for goal in section.goals:
+            if any(name not in results for name in goal.needs):
+                w(f"| {goal.label} | not run | | | {goal.goal_text} | not run |")
+                summary.append((goal.label, "not run"))
+                continue
+            measured, extra, alloc, verdict = goal.row(results)
+            w(f"| {goal.label} | {measured} | {extra} | {alloc} | {goal.goal_text} | "
+              f"{verdict} |")
+            summary.append((goal.label, verdict.replace("**", "")))
+        w("")
+        info = [(label, n, d) for label, n, d in section.info
+                if n in results and d in results]
+        if info:
+            w("For information (no goal):")
+            w("")
+            for label, n, d in info:
+                ratio = results[n]["time"] / results[d]["time"]
+                diff = results[n]["time"] - results[d]["time"]
+                w(f"- {label}: {fmt_ratio(ratio)}, {fmt_value(diff)} ns/op")
+            w("")
 
     w("## Results")
     w("")
@@ -352,31 +490,19 @@ def main():
 
     w("## What is measured")
     w("")
-    w("- Both sides of every pair run in the same JMH run, through the same SDK instance: "
-      "`Tracing.create(sdk)` for the toolkit, the SDK's `Tracer` and `Meter` for the raw API. "
-      "Sampled pairs use an always-on sampler and a `SimpleSpanProcessor` feeding an exporter "
-      "that drops every batch (no background thread competing for the cores, no queue "
-      "overflow); metrics go to a reader that never collects, so the histogram aggregates as "
-      "it would between two exports.")
-    w("- The raw side is what a careful user writes by hand for the same result: "
-      "`System.nanoTime()`, `spanBuilder(name).startSpan()`, `makeCurrent()` in "
-      "try-with-resources, on failure `recordException` + status `ERROR` + `error.type`, "
-      "`end()`, then `DoubleHistogram.record` of the duration with cached `Attributes` "
-      "(`oteltoolkit.operation.name`), the RED metric `traced` records for every call.")
-    w("- The traced body is as small as a body can be (one `Blackhole.consume`, no "
-      "allocation), so each ratio is the worst case: any real work in the body dilutes the "
-      "instrumentation's share.")
-    w("- Sampled spans are measured in three positions because `traced` does different work "
-      "in each: a new trace (the span is a local root, so `traced` also creates the request "
-      "accumulator and adds it to the context), a child of a root started by other code (a "
-      "server instrumentation; `traced` looks up the accumulator attached lazily to that "
-      "root), and a child of a root `traced` started (the accumulator is already in the "
-      "context). The children run inside `makeCurrent()` of the parent context, on both "
-      "sides alike.")
-    w("- The failing pair throws one preallocated exception without a stack trace, so it "
-      "compares error handling, not `Throwable` construction.")
+    w("- Both sides of every pair run in the same JMH run, in the same fork's JVM settings, "
+      "through the same SDK instance. Sampled pairs use an always-on sampler and a "
+      "`SimpleSpanProcessor` feeding an exporter that drops every batch (no background thread "
+      "competing for the cores, no queue overflow); metrics go to a reader that never "
+      "collects, so instruments aggregate as they would between two exports.")
+    w("- The MDC bridge of `otel-toolkit-logging` is on the benchmarks' class path; every "
+      "benchmark class except the bridge's own forks with `-Doteltoolkit.mdc.enabled=false`, "
+      "and each fork checks at setup that the bridge is (or is not) active as it asked.")
     w("- Benchmarks run single-threaded with settings sized for a 2-core machine; a busy "
       "machine (see the load average above) widens the error bars.")
+    for section in SECTIONS:
+        for bullet in section.measured:
+            w(f"- **{section.title.split(':')[0]}**: {bullet}")
     w("")
 
     w("## Notes")
