@@ -208,8 +208,38 @@ CORE = Section(
     ],
 )
 
-# Module sections are appended below as their benchmarks land.
-SECTIONS = [CORE]
+LOGGING = Section(
+    "Logging: MDC bridge vs the official Logback MDC appender",
+    "One scope switch into a sampled span plus one log call, Logback writing to a sink that "
+    "reads the event's MDC like an encoder: `otel-toolkit-logging`'s bridge (fills the MDC at "
+    "the scope switch, any SLF4J backend) vs the official `opentelemetry-logback-mdc-1.0` "
+    "appender (adds the ids to each event, Logback only) vs no correlation.",
+    [
+        Ratio("Scope switch + 1 log: bridge ÷ official appender",
+              "MdcBridgeBenchmark.bridgeLog", "MdcBaselineBenchmark.officialLog", 1.0),
+        ExtraAtMost("Scope switch + 1 log: bridge − no correlation (extra per log)",
+                    "MdcBridgeBenchmark.bridgeLog", "MdcBaselineBenchmark.baselineLog", 1000),
+    ],
+    info=[
+        ("Scope switch + 3 logs: bridge ÷ official appender",
+         "MdcBridgeBenchmark.bridgeThreeLogs", "MdcBaselineBenchmark.officialThreeLogs"),
+        ("Scope switch + 3 logs: official appender ÷ no correlation",
+         "MdcBaselineBenchmark.officialThreeLogs", "MdcBaselineBenchmark.baselineThreeLogs"),
+        ("Scope switch only, no log: bridge ÷ plain context storage (what code that does not "
+         "log pays)", "MdcBridgeBenchmark.bridgeScopeOnly", "MdcBaselineBenchmark.baselineScopeOnly"),
+    ],
+    measured=[
+        "The bridge and the baseline run in different forks (the bridge is a context storage "
+        "chosen once per JVM); each fork checks at setup that the sink sees the span's ids "
+        "(bridge, official) or none (baseline). The span and its context are built once, so "
+        "the op is the scope switch and the log call, not span creation.",
+        "The bridge pays at each scope switch (9 MDC calls: save, set, restore three keys) and "
+        "nothing more per log while the scope lasts; the official appender pays a copy of the "
+        "MDC map on every event. The three-log rows show where the two cross.",
+    ],
+)
+
+SECTIONS = [CORE, LOGGING]
 
 DESCRIPTIONS = {
     "DisabledBenchmark.baseline": "the body called directly",

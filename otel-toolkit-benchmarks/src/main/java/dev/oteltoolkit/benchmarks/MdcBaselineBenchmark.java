@@ -103,6 +103,14 @@ public class MdcBaselineBenchmark {
     sink.require("baselineLog", before, null, null);
 
     before = sink.events();
+    officialThreeLogs();
+    sink.require("officialThreeLogs", before + 2, ids.getTraceId(), ids.getSpanId());
+
+    before = sink.events();
+    baselineThreeLogs();
+    sink.require("baselineThreeLogs", before + 2, null, null);
+
+    before = sink.events();
     baselineScopeOnly();
     if (sink.events() != before) {
       throw new IllegalStateException("baselineScopeOnly: an event reached the sink");
@@ -134,6 +142,26 @@ public class MdcBaselineBenchmark {
   @Benchmark
   public void baselineLog() {
     try (Scope ignored = spanContext.makeCurrent()) {
+      plainLogger.info(MdcSinkAppender.MESSAGE);
+    }
+  }
+
+  /** The official appender: scope switch into the sampled span and three log calls inside it. */
+  @Benchmark
+  public void officialThreeLogs() {
+    try (Scope ignored = spanContext.makeCurrent()) {
+      officialLogger.info(MdcSinkAppender.MESSAGE);
+      officialLogger.info(MdcSinkAppender.MESSAGE);
+      officialLogger.info(MdcSinkAppender.MESSAGE);
+    }
+  }
+
+  /** No correlation: scope switch into the sampled span and three log calls inside it. */
+  @Benchmark
+  public void baselineThreeLogs() {
+    try (Scope ignored = spanContext.makeCurrent()) {
+      plainLogger.info(MdcSinkAppender.MESSAGE);
+      plainLogger.info(MdcSinkAppender.MESSAGE);
       plainLogger.info(MdcSinkAppender.MESSAGE);
     }
   }

@@ -93,6 +93,11 @@ public class MdcBridgeBenchmark {
     sink.require("bridgeLog", before, ids.getTraceId(), ids.getSpanId());
     requireEmptyMdc("after bridgeLog");
 
+    before = sink.events();
+    bridgeThreeLogs();
+    sink.require("bridgeThreeLogs", before + 2, ids.getTraceId(), ids.getSpanId());
+    requireEmptyMdc("after bridgeThreeLogs");
+
     try (Scope ignored = spanContext.makeCurrent()) {
       if (!ids.getTraceId().equals(MDC.get(MdcSinkAppender.TRACE_ID))) {
         throw new IllegalStateException(
@@ -126,6 +131,20 @@ public class MdcBridgeBenchmark {
   @Benchmark
   public void bridgeLog() {
     try (Scope ignored = spanContext.makeCurrent()) {
+      logger.info(MdcSinkAppender.MESSAGE);
+    }
+  }
+
+  /**
+   * The bridge: scope switch into the sampled span and three log calls inside it. The bridge
+   * writes the MDC once per scope; the official appender copies it once per event, so this
+   * shows where the two cross.
+   */
+  @Benchmark
+  public void bridgeThreeLogs() {
+    try (Scope ignored = spanContext.makeCurrent()) {
+      logger.info(MdcSinkAppender.MESSAGE);
+      logger.info(MdcSinkAppender.MESSAGE);
       logger.info(MdcSinkAppender.MESSAGE);
     }
   }
