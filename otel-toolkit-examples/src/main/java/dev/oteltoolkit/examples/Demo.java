@@ -77,6 +77,9 @@ public final class Demo {
                 .addMetricReader(metrics)
                 .install();
         SupportDesk desk = SupportDesk.start(telemetry)) {
+      out.println("otel-toolkit demo: a support desk in one JVM, asked " + QUESTIONS.size()
+          + " questions. For each request: its log lines, its trace trees (the customer's, the"
+          + " gateway's, the worker's), the answer and the request's token and cost totals.");
       log.info("support desk up: gateway {}, LLM {}", desk.askUri(), desk.llmUri());
       Customer customer = new Customer(telemetry, desk.askUri());
       for (int i = 0; i < QUESTIONS.size(); i++) {
@@ -92,6 +95,11 @@ public final class Demo {
                 + (gateway == null ? "not exported in time" : RequestTotals.describe(gateway)));
       }
       metrics.print(out);
+      if (!otlp) {
+        out.println(
+            "\nTo see the same in a tracing backend, run it again with"
+                + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
+      }
     }
   }
 }

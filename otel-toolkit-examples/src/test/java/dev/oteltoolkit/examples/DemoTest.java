@@ -310,7 +310,7 @@ class DemoTest {
 
   @Test
   void theMetricsSummaryGivesCallsErrorsPercentilesTokensAndCost() {
-    String summary = out.substring(out.indexOf("== metrics summary =="));
+    String summary = out.substring(out.indexOf("== metrics summary: "));
     assertRow(summary, "ask-support", "oteltoolkit.operation.duration", 4, 1);
     assertRow(summary, "redact-pii", "oteltoolkit.operation.duration", 4, 0);
     assertRow(summary, "POST /ask", "http.server.request.duration", 4, 1);

@@ -130,7 +130,8 @@ public final class MetricsSummary implements MetricReader {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("\n== metrics summary ==\n");
+    sb.append("\n== metrics summary: calls, errors, and p50/p95 estimated from the histogram")
+        .append(" buckets as Prometheus' histogram_quantile does ==\n");
     sb.append(
         String.format(
             Locale.ROOT,

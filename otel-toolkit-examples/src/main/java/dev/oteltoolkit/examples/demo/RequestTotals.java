@@ -36,7 +36,11 @@ public final class RequestTotals implements SpanExporter {
       AttributeKey.doubleKey("oteltoolkit.gen_ai.total.cost");
 
   private static final int MAX_KEPT = 1000;
-  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(1);
+  /**
+   * Long enough for the console and this exporter, which flush in microseconds; short enough not
+   * to hold the demo up when an OTLP collector is slow or down (its export goes on regardless).
+   */
+  private static final Duration FLUSH_TIMEOUT = Duration.ofMillis(250);
 
   private final Object lock = new Object();
   private final Map<String, SpanData> serverRoots = new LinkedHashMap<>(); // guarded by lock
