@@ -1,26 +1,40 @@
 package dev.oteltoolkit.examples;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Context;
-import java.io.IOException;
+import dev.oteltoolkit.examples.demo.Customer;
+import dev.oteltoolkit.examples.demo.MetricsSummary;
+import dev.oteltoolkit.examples.demo.RequestTotals;
+import dev.oteltoolkit.examples.demo.SupportDesk;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The demo: a few nested traced operations of an order service, one of which fails and is
- * handled by a retry, printed as a trace tree on the console.
+ * The demo: a small LLM-backed support desk in one JVM ({@link SupportDesk}: an HTTP gateway, an
+ * agent calling a fake OpenAI-compatible LLM and a tool querying H2, a queue with a worker), which
+ * answers four customer questions, one of them failing. It prints each request's trace trees, the
+ * request's token and cost totals, and at the end a summary of the metrics.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java}. It
  * prints to the console only; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp})
  * it also exports over OTLP to that collector.
  */
 public final class Demo {
+
+  /** The questions the customer asks, in order; the third one fails in the refund tool. */
+  public static final List<String> QUESTIONS =
+      List.of(
+          "Where is my order 1001?",
+          "What are your opening hours? Write to me at jane.doe@example.com",
+          "I want a refund for order 1002, it arrived broken.",
+          "Where is my order 1003?");
+
+  private static final Logger log = LoggerFactory.getLogger(Demo.class);
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
   private Demo() {}
 
@@ -35,94 +49,57 @@ public final class Demo {
     boolean otlp =
         System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null
             || Arrays.asList(args).contains("--otlp");
-    try (Telemetry telemetry =
-        Telemetry.setup()
-            .serviceName("otel-toolkit-demo")
-            .serviceVersion("0.1.0")
-            .environment("local")
-            .console()
-            .otlp(otlp)
-            .install()) {
-      run(telemetry.tracing());
-    }
+    run(Telemetry.setup(), otlp);
   }
 
   /**
-   * Handles two orders with {@code tracing}: each a trace of nested operations, the first with a
-   * card charge that fails once and is retried.
+   * Runs the demo with the telemetry {@code setup} describes, to which it adds the service name,
+   * the console trees, the exporter and reader it prints totals and metrics from, and OTLP when
+   * asked. Prints to {@code System.out}.
    *
-   * @param tracing where to record
-   * @throws Exception if the demo itself fails
+   * @param setup a telemetry builder, e.g. {@code Telemetry.setup()}, perhaps with exporters of
+   *     its own
+   * @param otlp whether to export over OTLP as well
+   * @throws Exception if the demo itself fails (telemetry never does)
    */
-  public static void run(Tracing tracing) throws Exception {
-    ExecutorService mailer = Context.taskWrapping(Executors.newSingleThreadExecutor());
-    try {
-      handleOrder(tracing, mailer, "order-1001", true);
-      handleOrder(tracing, mailer, "order-1002", false);
-    } finally {
-      mailer.shutdown();
-      mailer.awaitTermination(5, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void handleOrder(
-      Tracing tracing, ExecutorService mailer, String orderId, boolean flakyCard)
-      throws Exception {
-    tracing
-        .span("handle-order")
-        .kind(SpanKind.SERVER)
-        .attribute("order.id", orderId)
-        .run(
-            () -> {
-              tracing.traced("validate-order", () -> work(2));
-              String customer =
-                  tracing
-                      .span("load-customer")
-                      .kind(SpanKind.CLIENT)
-                      .attribute("server.address", "customers.internal")
-                      .call(() -> work(8, "customer-7"));
-              String receipt = chargeWithRetry(tracing, customer, flakyCard);
-              tracing
-                  .tracedAsync(
-                      "send-confirmation",
-                      () -> CompletableFuture.supplyAsync(() -> work(5, receipt), mailer))
-                  .get(5, TimeUnit.SECONDS);
-            });
-  }
-
-  private static String chargeWithRetry(Tracing tracing, String customer, boolean flaky) {
-    for (int attempt = 1; ; attempt++) {
-      int current = attempt;
-      try {
-        return tracing
-            .span("charge-card")
-            .kind(SpanKind.CLIENT)
-            .attribute("payment.attempt", current)
-            .call(
-                () -> {
-                  String result = work(12, "receipt-for-" + customer);
-                  if (flaky && current == 1) {
-                    throw new IOException("card network timeout");
-                  }
-                  return result;
-                });
-      } catch (IOException e) {
-        // handled: the failed attempt stays in the trace as an error span, the order goes on
-        Span.current().addEvent("retrying charge after: " + e.getMessage());
+  public static void run(Telemetry.Builder setup, boolean otlp) throws Exception {
+    PrintStream out = System.out;
+    RequestTotals totals = new RequestTotals();
+    MetricsSummary metrics = new MetricsSummary();
+    try (Telemetry telemetry =
+            setup
+                .serviceName("otel-toolkit-demo")
+                .serviceVersion("0.1.0")
+                .environment("local")
+                .console()
+                .otlp(otlp)
+                .addSpanExporter(totals)
+                .addMetricReader(metrics)
+                .install();
+        SupportDesk desk = SupportDesk.start(telemetry)) {
+      out.println("otel-toolkit demo: a support desk in one JVM, asked " + QUESTIONS.size()
+          + " questions. For each request: its log lines, its trace trees (the customer's, the"
+          + " gateway's, the worker's), the answer and the request's token and cost totals.");
+      log.info("support desk up: gateway {}, LLM {}", desk.askUri(), desk.llmUri());
+      Customer customer = new Customer(telemetry, desk.askUri());
+      for (int i = 0; i < QUESTIONS.size(); i++) {
+        String question = QUESTIONS.get(i);
+        out.printf("%n== request %d of %d: \"%s\"%n", i + 1, QUESTIONS.size(), question);
+        Customer.Reply reply = customer.ask(question);
+        // let the worker finish and the console print this request's trees before going on
+        desk.awaitTranscripts(WAIT);
+        SpanData gateway = totals.await(reply.traceId(), telemetry, WAIT);
+        out.println(reply);
+        out.println(
+            "request totals (oteltoolkit.gen_ai.total.* on the gateway's span): "
+                + (gateway == null ? "not exported in time" : RequestTotals.describe(gateway)));
+      }
+      metrics.print(out);
+      if (!otlp) {
+        out.println(
+            "\nTo see the same in a tracing backend, run it again with"
+                + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
       }
     }
-  }
-
-  private static void work(long millis) throws InterruptedException {
-    TimeUnit.MILLISECONDS.sleep(millis);
-  }
-
-  private static String work(long millis, String result) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return result;
   }
 }

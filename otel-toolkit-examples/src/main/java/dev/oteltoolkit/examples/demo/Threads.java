@@ -1,0 +1,20 @@
+package dev.oteltoolkit.examples.demo;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Named daemon threads, so that nothing the demo starts can keep the JVM alive. */
+final class Threads {
+
+  private Threads() {}
+
+  /** Returns a factory of daemon threads named {@code name-1}, {@code name-2}, ... */
+  static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
