@@ -54,6 +54,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -76,13 +78,20 @@ import java.util.zip.GZIPInputStream;
  * request, never polling). The receiver can be told to reject requests the way a collector under
  * pressure does (gRPC {@code UNAVAILABLE}, HTTP 503 with {@code Retry-After}), to answer slowly,
  * and to stop and start again on the same port.
+ *
+ * <p>The whole-pipeline measures of {@code otel-toolkit-benchmarks} use it through this module's
+ * test-jar, in the {@link #discarding} mode: every request is still decoded, trace requests are
+ * handed to a callback as they arrive, and nothing is kept (millions of spans would not fit).
+ * That is the only public part of this class; the rest is for the tests of this package.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
   private static final Context.Key<Map<String, String>> GRPC_HEADERS = Context.key("otlp-headers");
   private static final HexFormat HEX = HexFormat.of();
 
   private final Transport transport;
+  /** Receives every accepted trace request in discarding mode; null when requests are kept. */
+  private final Consumer<? super ExportTraceServiceRequest> traceSink;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
@@ -106,13 +115,32 @@ final class OtlpReceiver implements AutoCloseable {
    * @return the running receiver
    */
   static OtlpReceiver start(Transport transport) {
-    OtlpReceiver receiver = new OtlpReceiver(transport);
+    OtlpReceiver receiver = new OtlpReceiver(transport, null);
     receiver.startServer(0);
     return receiver;
   }
 
-  private OtlpReceiver(Transport transport) {
+  /**
+   * Starts a receiver on a free loopback port that decodes every request and keeps nothing: each
+   * accepted trace request is handed to {@code traces} on the receiver's thread, right after it
+   * was decoded and before it is answered; metrics and logs are decoded and dropped. {@link
+   * #spans()}, {@link #logs()}, {@link #metricRequests()} and {@link #headers} stay empty.
+   *
+   * @param transport the OTLP transport to serve
+   * @param traces called with every accepted trace request, possibly from several threads at once
+   * @return the running receiver
+   */
+  public static OtlpReceiver discarding(
+      Transport transport, Consumer<? super ExportTraceServiceRequest> traces) {
+    OtlpReceiver receiver =
+        new OtlpReceiver(transport, Objects.requireNonNull(traces, "traces"));
+    receiver.startServer(0);
+    return receiver;
+  }
+
+  private OtlpReceiver(Transport transport, Consumer<? super ExportTraceServiceRequest> traceSink) {
     this.transport = transport;
+    this.traceSink = traceSink;
     for (Signal signal : Signal.values()) {
       headers.put(signal, new ArrayList<>());
       failuresToInject.put(signal, 0);
@@ -126,12 +154,12 @@ final class OtlpReceiver implements AutoCloseable {
   }
 
   /** The OTLP base URL to configure an exporter with, e.g. {@code http://127.0.0.1:41234}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port();
   }
 
   /** The port the receiver listens on (the same across {@link #stop()} and {@link #restart()}). */
-  int port() {
+  public int port() {
     lock.lock();
     try {
       return port;
@@ -290,7 +318,7 @@ final class OtlpReceiver implements AutoCloseable {
    * The number of requests that arrived but could not be decoded (HTTP 400, or a gRPC call that
    * failed before the service saw it): each one is a batch of telemetry lost on the wire.
    */
-  int undecodableRequests() {
+  public int undecodableRequests() {
     lock.lock();
     try {
       return undecodableRequests;
@@ -630,17 +658,23 @@ final class OtlpReceiver implements AutoCloseable {
         failedRequests.merge(signal, 1, Integer::sum);
         return false;
       }
-      headers.get(signal).add(Map.copyOf(requestHeaders));
-      switch (signal) {
-        case TRACES -> collectSpans((ExportTraceServiceRequest) request);
-        case METRICS -> metricRequests.add((ExportMetricsServiceRequest) request);
-        case LOGS -> collectLogs((ExportLogsServiceRequest) request);
+      if (traceSink == null) {
+        headers.get(signal).add(Map.copyOf(requestHeaders));
+        switch (signal) {
+          case TRACES -> collectSpans((ExportTraceServiceRequest) request);
+          case METRICS -> metricRequests.add((ExportMetricsServiceRequest) request);
+          case LOGS -> collectLogs((ExportLogsServiceRequest) request);
+        }
       }
-      return true;
     } finally {
       changed.signalAll();
       lock.unlock();
     }
+    if (traceSink != null && signal == Signal.TRACES) {
+      // outside the lock: concurrent exports are not serialized by the receiver
+      traceSink.accept((ExportTraceServiceRequest) request);
+    }
+    return true;
   }
 
   private void collectSpans(ExportTraceServiceRequest request) {
@@ -759,7 +793,7 @@ final class OtlpReceiver implements AutoCloseable {
   }
 
   /** An OTLP transport, named as in {@code OTEL_EXPORTER_OTLP_PROTOCOL}. */
-  enum Transport {
+  public enum Transport {
     GRPC("grpc"),
     HTTP_PROTOBUF("http/protobuf");
 
@@ -770,7 +804,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The protocol name, {@code grpc} or {@code http/protobuf}. */
-    String protocol() {
+    public String protocol() {
       return protocol;
     }
 

@@ -32,6 +32,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -160,6 +161,30 @@ class OtlpReceiverTest {
     receiver.awaitUndecodableRequests(1, Duration.ofSeconds(10));
     assertThat(receiver.undecodableRequests()).isEqualTo(1);
     assertThat(receiver.spans()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void discardingModeHandsOverDecodedSpansAndKeepsNothing(Transport transport) {
+    List<String> names = new CopyOnWriteArrayList<>();
+    receiver =
+        OtlpReceiver.discarding(
+            transport,
+            request ->
+                request.getResourceSpansList().forEach(resourceSpans ->
+                    resourceSpans.getScopeSpansList().forEach(scopeSpans ->
+                        scopeSpans.getSpansList().forEach(span -> names.add(span.getName())))));
+    sdk = sdk(exporter(transport, receiver.endpoint(), "gzip"));
+
+    sdk.getTracer("receiver-test").spanBuilder("first").startSpan().end();
+    sdk.getTracer("receiver-test").spanBuilder("second").startSpan().end();
+
+    // SimpleSpanProcessor: each export completed (and was answered) before forceFlush returns
+    assertThat(sdk.getSdkTracerProvider().forceFlush().join(15, TimeUnit.SECONDS).isSuccess())
+        .isTrue();
+    assertThat(names).containsExactlyInAnyOrder("first", "second");
+    assertThat(receiver.spans()).isEmpty();
+    assertThat(receiver.headers(Signal.TRACES)).isEmpty();
   }
 
   private static SpanExporter exporter(Transport transport, String endpoint, String compression) {
