@@ -14,11 +14,11 @@ import io.opentelemetry.api.trace.SpanKind;
  */
 public final class AgentCallBuilder extends OperationBuilder<AgentCallBuilder> {
 
-  AgentCallBuilder(GenAiTelemetry telemetry, String operation, String agentName, SpanKind kind) {
+  AgentCallBuilder(GenAiTelemetry telemetry, SpanNames names, String agentName, SpanKind kind) {
     super(
         telemetry,
-        operation,
-        operation + " " + GenAiTelemetry.requireName(agentName, "agentName"),
+        names.operation(),
+        names.of(GenAiTelemetry.requireName(agentName, "agentName")),
         kind,
         null,
         null);

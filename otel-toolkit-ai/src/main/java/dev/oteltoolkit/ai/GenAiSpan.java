@@ -3,13 +3,11 @@ package dev.oteltoolkit.ai;
 import dev.oteltoolkit.core.RequestAccumulator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
@@ -42,8 +40,13 @@ public final class GenAiSpan implements AutoCloseable {
   private final long startNanos;
   private final Object lock = new Object();
 
+  // written under lock; volatile so that the checks of setters that need no other field
+  // (responseId, finishReasons, attribute) take no lock
+  private volatile boolean ended;
+  // set once, by the thread that ended the span; volatile so that cost() takes no lock
+  private volatile BigDecimal cost;
+
   // guarded by lock
-  private boolean ended;
   private String responseModel;
   private long inputTokens = UNSET;
   private long outputTokens = UNSET;
@@ -53,7 +56,6 @@ public final class GenAiSpan implements AutoCloseable {
   private long firstTokenNanos = UNSET;
   private String errorType;
   private Throwable recordedError;
-  private BigDecimal cost;
 
   GenAiSpan(
       GenAiTelemetry telemetry,
@@ -411,9 +413,7 @@ public final class GenAiSpan implements AutoCloseable {
    *     does not know
    */
   public BigDecimal cost() {
-    synchronized (lock) {
-      return cost;
-    }
+    return cost;
   }
 
   /**
@@ -509,9 +509,7 @@ public final class GenAiSpan implements AutoCloseable {
             span.setAttribute(GenAiAttributes.GEN_AI_USAGE_COST, callCost.doubleValue());
           }
         }
-        synchronized (lock) {
-          cost = callCost;
-        }
+        cost = callCost;
       }
       recordMetrics(model, input, output, firstToken, error, callCost, endNanos);
       if (hasUsage && totals != null) {
@@ -556,61 +554,26 @@ public final class GenAiSpan implements AutoCloseable {
       String error,
       BigDecimal callCost,
       long endNanos) {
-    AttributesBuilder builder = Attributes.builder();
-    builder.put(GenAiAttributes.GEN_AI_OPERATION_NAME, operation);
-    if (provider != null) {
-      builder.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, provider);
-    }
-    if (requestModel != null) {
-      builder.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, requestModel);
-    }
-    if (responseModel != null) {
-      builder.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, responseModel);
-    }
-    if (serverAddress != null) {
-      builder.put(ServerAttributes.SERVER_ADDRESS, serverAddress);
-    }
-    if (serverPort >= 0) {
-      builder.put(ServerAttributes.SERVER_PORT, serverPort);
-    }
-    Attributes base = builder.build();
-
+    MetricAttributes attributes =
+        telemetry.metricAttributes.get(
+            operation, provider, requestModel, responseModel, serverAddress, serverPort);
+    Attributes base = attributes.base;
     double seconds = Math.max(0, endNanos - startNanos) / NANOS_PER_SECOND;
     telemetry.operationDuration.record(
         seconds,
         error == null ? base : base.toBuilder().put(ErrorAttributes.ERROR_TYPE, error).build(),
         context);
     if (input != UNSET) {
-      telemetry.tokenUsage.record(
-          input,
-          base.toBuilder()
-              .put(GenAiAttributes.GEN_AI_TOKEN_TYPE, GenAiAttributes.TOKEN_TYPE_INPUT)
-              .build(),
-          context);
+      telemetry.tokenUsage.record(input, attributes.input, context);
     }
     if (output != UNSET) {
-      telemetry.tokenUsage.record(
-          output,
-          base.toBuilder()
-              .put(GenAiAttributes.GEN_AI_TOKEN_TYPE, GenAiAttributes.TOKEN_TYPE_OUTPUT)
-              .build(),
-          context);
+      telemetry.tokenUsage.record(output, attributes.output, context);
     }
     if (firstToken != UNSET) {
       telemetry.timeToFirstChunk.record(firstToken / NANOS_PER_SECOND, base, context);
     }
     if (callCost != null) {
-      AttributesBuilder costAttributes = Attributes.builder();
-      if (provider != null) {
-        costAttributes.put(GenAiAttributes.GEN_AI_PROVIDER_NAME, provider);
-      }
-      if (requestModel != null) {
-        costAttributes.put(GenAiAttributes.GEN_AI_REQUEST_MODEL, requestModel);
-      }
-      if (responseModel != null) {
-        costAttributes.put(GenAiAttributes.GEN_AI_RESPONSE_MODEL, responseModel);
-      }
-      telemetry.cost.add(callCost.doubleValue(), costAttributes.build(), context);
+      telemetry.cost.add(callCost.doubleValue(), attributes.cost, context);
     }
   }
 
@@ -649,9 +612,7 @@ public final class GenAiSpan implements AutoCloseable {
   }
 
   private boolean isEnded() {
-    synchronized (lock) {
-      return ended;
-    }
+    return ended;
   }
 
   private static void checkCount(long count, String name) {

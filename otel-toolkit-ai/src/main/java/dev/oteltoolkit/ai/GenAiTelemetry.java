@@ -76,6 +76,7 @@ public final class GenAiTelemetry {
   final DoubleHistogram timeToFirstChunk;
   final DoubleCounter cost;
   final PriceTable priceTable;
+  final MetricAttributes.Cache metricAttributes = new MetricAttributes.Cache();
   /** Null when content capture is off: then no content is ever looked at. */
   final ContentCapture content;
 
@@ -84,6 +85,14 @@ public final class GenAiTelemetry {
   private final boolean stopOverBudget;
   private final Set<String> warnedModels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final SpanNames chatNames = new SpanNames(GenAiAttributes.CHAT);
+  private final SpanNames textCompletionNames = new SpanNames(GenAiAttributes.TEXT_COMPLETION);
+  private final SpanNames generateContentNames = new SpanNames(GenAiAttributes.GENERATE_CONTENT);
+  private final SpanNames embeddingsNames = new SpanNames(GenAiAttributes.EMBEDDINGS);
+  private final SpanNames retrievalNames = new SpanNames(GenAiAttributes.RETRIEVAL);
+  private final SpanNames executeToolNames = new SpanNames(GenAiAttributes.EXECUTE_TOOL);
+  private final SpanNames invokeAgentNames = new SpanNames(GenAiAttributes.INVOKE_AGENT);
+  private final SpanNames createAgentNames = new SpanNames(GenAiAttributes.CREATE_AGENT);
 
   /**
    * Returns a {@code GenAiTelemetry} with the default configuration: the shipped price table, no
@@ -165,7 +174,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public ModelCallBuilder chat(String provider, String model) {
-    return new ModelCallBuilder(this, GenAiAttributes.CHAT, provider, model);
+    return new ModelCallBuilder(this, chatNames, provider, model);
   }
 
   /**
@@ -176,7 +185,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public ModelCallBuilder textCompletion(String provider, String model) {
-    return new ModelCallBuilder(this, GenAiAttributes.TEXT_COMPLETION, provider, model);
+    return new ModelCallBuilder(this, textCompletionNames, provider, model);
   }
 
   /**
@@ -188,7 +197,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public ModelCallBuilder generateContent(String provider, String model) {
-    return new ModelCallBuilder(this, GenAiAttributes.GENERATE_CONTENT, provider, model);
+    return new ModelCallBuilder(this, generateContentNames, provider, model);
   }
 
   /**
@@ -199,7 +208,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public ModelCallBuilder embeddings(String provider, String model) {
-    return new ModelCallBuilder(this, GenAiAttributes.EMBEDDINGS, provider, model);
+    return new ModelCallBuilder(this, embeddingsNames, provider, model);
   }
 
   /**
@@ -210,7 +219,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public RetrievalBuilder retrieval(String dataSourceId) {
-    return new RetrievalBuilder(this, dataSourceId);
+    return new RetrievalBuilder(this, retrievalNames, dataSourceId);
   }
 
   /**
@@ -221,7 +230,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public ToolCallBuilder executeTool(String toolName) {
-    return new ToolCallBuilder(this, toolName);
+    return new ToolCallBuilder(this, executeToolNames, toolName);
   }
 
   /**
@@ -233,7 +242,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public AgentCallBuilder invokeAgent(String agentName) {
-    return new AgentCallBuilder(this, GenAiAttributes.INVOKE_AGENT, agentName, SpanKind.INTERNAL);
+    return new AgentCallBuilder(this, invokeAgentNames, agentName, SpanKind.INTERNAL);
   }
 
   /**
@@ -243,7 +252,7 @@ public final class GenAiTelemetry {
    * @return a builder for the call
    */
   public AgentCallBuilder createAgent(String agentName) {
-    return new AgentCallBuilder(this, GenAiAttributes.CREATE_AGENT, agentName, SpanKind.CLIENT);
+    return new AgentCallBuilder(this, createAgentNames, agentName, SpanKind.CLIENT);
   }
 
   // ------------------------------------------------------------- internals

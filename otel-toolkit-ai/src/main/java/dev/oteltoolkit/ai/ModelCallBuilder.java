@@ -15,11 +15,11 @@ import java.util.Arrays;
  */
 public final class ModelCallBuilder extends OperationBuilder<ModelCallBuilder> {
 
-  ModelCallBuilder(GenAiTelemetry telemetry, String operation, String provider, String model) {
+  ModelCallBuilder(GenAiTelemetry telemetry, SpanNames names, String provider, String model) {
     super(
         telemetry,
-        operation,
-        operation + " " + GenAiTelemetry.requireName(model, "model"),
+        names.operation(),
+        names.of(GenAiTelemetry.requireName(model, "model")),
         SpanKind.CLIENT,
         GenAiTelemetry.requireName(provider, "provider"),
         model);

@@ -16,13 +16,11 @@ public final class RetrievalBuilder extends OperationBuilder<RetrievalBuilder> {
 
   private String query;
 
-  RetrievalBuilder(GenAiTelemetry telemetry, String dataSourceId) {
+  RetrievalBuilder(GenAiTelemetry telemetry, SpanNames names, String dataSourceId) {
     super(
         telemetry,
-        GenAiAttributes.RETRIEVAL,
-        GenAiAttributes.RETRIEVAL
-            + " "
-            + GenAiTelemetry.requireName(dataSourceId, "dataSourceId"),
+        names.operation(),
+        names.of(GenAiTelemetry.requireName(dataSourceId, "dataSourceId")),
         SpanKind.CLIENT,
         null,
         null);

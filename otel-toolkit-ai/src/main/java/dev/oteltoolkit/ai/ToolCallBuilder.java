@@ -17,11 +17,11 @@ public final class ToolCallBuilder extends OperationBuilder<ToolCallBuilder> {
 
   private String arguments;
 
-  ToolCallBuilder(GenAiTelemetry telemetry, String toolName) {
+  ToolCallBuilder(GenAiTelemetry telemetry, SpanNames names, String toolName) {
     super(
         telemetry,
-        GenAiAttributes.EXECUTE_TOOL,
-        GenAiAttributes.EXECUTE_TOOL + " " + GenAiTelemetry.requireName(toolName, "toolName"),
+        names.operation(),
+        names.of(GenAiTelemetry.requireName(toolName, "toolName")),
         SpanKind.INTERNAL,
         null,
         null);

@@ -72,6 +72,34 @@ class PriceTableTest {
   }
 
   @Test
+  void lookupsOfCachedNamesAllocateNothing() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+    threads.setThreadAllocatedMemoryEnabled(true);
+    PriceTable table = PriceTable.defaults();
+    // exact, alias, dated snapshot (a substring to resolve), unknown: each resolved once here
+    String[] names = {"gpt-4o", "claude-sonnet-4-0", "gpt-4o-2024-08-06", "no-such-model"};
+    for (String name : names) {
+      table.find(name);
+    }
+    long threadId = Thread.currentThread().getId();
+    int lookups = 100_000;
+    int found = 0;
+    long before = threads.getThreadAllocatedBytes(threadId);
+    for (int i = 0; i < lookups; i++) {
+      if (table.find(names[i & 3]) != null) {
+        found++;
+      }
+    }
+    long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+    assertThat(found).isEqualTo(lookups / 4 * 3);
+    // one resolution allocating per lookup (a substring is 40 bytes or more) would be megabytes;
+    // the allowance is for the measurement itself
+    assertThat(allocated).isLessThan(lookups / 10);
+  }
+
+  @Test
   void costIsExactDecimalArithmetic() {
     ModelPrice mini = ModelPrice.perMillionTokens("gpt-4o-mini", "0.15", "0.60");
     assertThat(mini.cost(1, 1, 0, 0, 0)).isEqualByComparingTo("0.00000075");

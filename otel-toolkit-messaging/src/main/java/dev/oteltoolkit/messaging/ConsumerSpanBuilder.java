@@ -3,17 +3,12 @@ package dev.oteltoolkit.messaging;
 import dev.oteltoolkit.core.ThrowingRunnable;
 import dev.oteltoolkit.core.ThrowingSupplier;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.semconv.ServerAttributes;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,17 +44,11 @@ public final class ConsumerSpanBuilder {
   private final MessagingTelemetry telemetry;
   private final String system;
   private final String destination;
+  private final CommonSpanOptions common = new CommonSpanOptions();
   private boolean newTraceWithLink;
   private String operationName = MessagingTelemetry.OPERATION_PROCESS;
-  private String messageId;
-  private String conversationId;
-  private long bodySize = -1;
   private String consumerGroup;
   private String subscriptionName;
-  private String serverAddress;
-  private int serverPort = -1;
-  private AttributesBuilder attributes;
-  private List<SpanContext> links;
   private long batchCount = -1;
   private Extraction<?> message;
 
@@ -95,7 +84,7 @@ public final class ConsumerSpanBuilder {
    * @return this builder
    */
   public ConsumerSpanBuilder messageId(String messageId) {
-    this.messageId = messageId;
+    common.messageId = messageId;
     return this;
   }
 
@@ -106,7 +95,7 @@ public final class ConsumerSpanBuilder {
    * @return this builder
    */
   public ConsumerSpanBuilder conversationId(String conversationId) {
-    this.conversationId = conversationId;
+    common.conversationId = conversationId;
     return this;
   }
 
@@ -122,7 +111,7 @@ public final class ConsumerSpanBuilder {
     if (bytes < 0) {
       throw new IllegalArgumentException("bodySize=" + bytes + ": must be >= 0");
     }
-    this.bodySize = bytes;
+    common.bodySize = bytes;
     return this;
   }
 
@@ -157,7 +146,7 @@ public final class ConsumerSpanBuilder {
    * @return this builder
    */
   public ConsumerSpanBuilder serverAddress(String address) {
-    this.serverAddress = address;
+    common.serverAddress = address;
     return this;
   }
 
@@ -172,7 +161,7 @@ public final class ConsumerSpanBuilder {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("serverPort=" + port + ": must be between 1 and 65535");
     }
-    this.serverPort = port;
+    common.serverPort = port;
     return this;
   }
 
@@ -186,13 +175,7 @@ public final class ConsumerSpanBuilder {
    * @return this builder
    */
   public <T> ConsumerSpanBuilder attribute(AttributeKey<T> key, T value) {
-    Objects.requireNonNull(key, "key");
-    if (value != null) {
-      if (attributes == null) {
-        attributes = Attributes.builder();
-      }
-      attributes.put(key, value);
-    }
+    common.attribute(Objects.requireNonNull(key, "key"), value);
     return this;
   }
 
@@ -203,8 +186,7 @@ public final class ConsumerSpanBuilder {
    * @return this builder
    */
   public ConsumerSpanBuilder link(SpanContext linked) {
-    Objects.requireNonNull(linked, "linked");
-    addLink(linked);
+    common.link(Objects.requireNonNull(linked, "linked"));
     return this;
   }
 
@@ -321,15 +303,8 @@ public final class ConsumerSpanBuilder {
   private void linkTo(Context extracted) {
     SpanContext linked = Span.fromContext(extracted).getSpanContext();
     if (linked.isValid()) {
-      addLink(linked);
+      common.link(linked);
     }
-  }
-
-  private void addLink(SpanContext linked) {
-    if (links == null) {
-      links = new ArrayList<>();
-    }
-    links.add(linked);
   }
 
   private Context start() {
@@ -342,15 +317,6 @@ public final class ConsumerSpanBuilder {
             destination,
             operationName,
             MessagingSemconv.OPERATION_TYPE_PROCESS);
-    if (messageId != null) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_ID, messageId);
-    }
-    if (conversationId != null) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_CONVERSATION_ID, conversationId);
-    }
-    if (bodySize >= 0) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_BODY_SIZE, bodySize);
-    }
     if (batchCount >= 0) {
       builder.setAttribute(MessagingSemconv.MESSAGING_BATCH_MESSAGE_COUNT, batchCount);
     }
@@ -361,20 +327,7 @@ public final class ConsumerSpanBuilder {
       builder.setAttribute(
           MessagingSemconv.MESSAGING_DESTINATION_SUBSCRIPTION_NAME, subscriptionName);
     }
-    if (serverAddress != null) {
-      builder.setAttribute(ServerAttributes.SERVER_ADDRESS, serverAddress);
-    }
-    if (serverPort > 0) {
-      builder.setAttribute(ServerAttributes.SERVER_PORT, (long) serverPort);
-    }
-    if (attributes != null) {
-      builder.setAllAttributes(attributes.build());
-    }
-    if (links != null) {
-      for (SpanContext link : links) {
-        builder.addLink(link);
-      }
-    }
+    common.applyTo(builder);
     return telemetry.startConsumer(builder, current, extracted, newTraceWithLink);
   }
 

@@ -71,6 +71,8 @@ public final class MessagingTelemetry {
   private final boolean newTraceWithLink;
   private final AtomicBoolean injectFailureLogged = new AtomicBoolean();
   private final AtomicBoolean extractFailureLogged = new AtomicBoolean();
+  private final SpanNames sendNames = new SpanNames(OPERATION_SEND);
+  private final SpanNames processNames = new SpanNames(OPERATION_PROCESS);
 
   /**
    * Returns a {@code MessagingTelemetry} with default settings that records through the given
@@ -268,7 +270,7 @@ public final class MessagingTelemetry {
     boolean named = !destination.isEmpty();
     SpanBuilder builder =
         tracer
-            .spanBuilder(named ? operationName + ' ' + destination : operationName)
+            .spanBuilder(named ? spanName(operationName, destination) : operationName)
             .setSpanKind(kind)
             .setAttribute(MessagingSemconv.MESSAGING_SYSTEM, system)
             .setAttribute(MessagingSemconv.MESSAGING_OPERATION_TYPE, operationType)
@@ -277,6 +279,17 @@ public final class MessagingTelemetry {
       builder.setAttribute(MessagingSemconv.MESSAGING_DESTINATION_NAME, destination);
     }
     return builder;
+  }
+
+  /** {@code "{operationName} {destination}"}, cached for the default operation names. */
+  private String spanName(String operationName, String destination) {
+    if (operationName.equals(OPERATION_SEND)) {
+      return sendNames.of(destination);
+    }
+    if (operationName.equals(OPERATION_PROCESS)) {
+      return processNames.of(destination);
+    }
+    return operationName + ' ' + destination;
   }
 
   /** Injects {@code context} into {@code carrier}; a failure is logged once, never thrown. */

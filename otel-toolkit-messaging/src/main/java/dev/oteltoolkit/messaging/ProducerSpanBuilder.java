@@ -3,17 +3,12 @@ package dev.oteltoolkit.messaging;
 import dev.oteltoolkit.core.ThrowingRunnable;
 import dev.oteltoolkit.core.ThrowingSupplier;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import io.opentelemetry.semconv.ServerAttributes;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,14 +34,8 @@ public final class ProducerSpanBuilder {
   private final MessagingTelemetry telemetry;
   private final String system;
   private final String destination;
+  private final CommonSpanOptions common = new CommonSpanOptions();
   private String operationName = MessagingTelemetry.OPERATION_SEND;
-  private String messageId;
-  private String conversationId;
-  private long bodySize = -1;
-  private String serverAddress;
-  private int serverPort = -1;
-  private AttributesBuilder attributes;
-  private List<SpanContext> links;
   private Injection<?> injection;
 
   ProducerSpanBuilder(MessagingTelemetry telemetry, String system, String destination) {
@@ -79,7 +68,7 @@ public final class ProducerSpanBuilder {
    * @return this builder
    */
   public ProducerSpanBuilder messageId(String messageId) {
-    this.messageId = messageId;
+    common.messageId = messageId;
     return this;
   }
 
@@ -90,7 +79,7 @@ public final class ProducerSpanBuilder {
    * @return this builder
    */
   public ProducerSpanBuilder conversationId(String conversationId) {
-    this.conversationId = conversationId;
+    common.conversationId = conversationId;
     return this;
   }
 
@@ -106,7 +95,7 @@ public final class ProducerSpanBuilder {
     if (bytes < 0) {
       throw new IllegalArgumentException("bodySize=" + bytes + ": must be >= 0");
     }
-    this.bodySize = bytes;
+    common.bodySize = bytes;
     return this;
   }
 
@@ -117,7 +106,7 @@ public final class ProducerSpanBuilder {
    * @return this builder
    */
   public ProducerSpanBuilder serverAddress(String address) {
-    this.serverAddress = address;
+    common.serverAddress = address;
     return this;
   }
 
@@ -132,7 +121,7 @@ public final class ProducerSpanBuilder {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("serverPort=" + port + ": must be between 1 and 65535");
     }
-    this.serverPort = port;
+    common.serverPort = port;
     return this;
   }
 
@@ -146,13 +135,7 @@ public final class ProducerSpanBuilder {
    * @return this builder
    */
   public <T> ProducerSpanBuilder attribute(AttributeKey<T> key, T value) {
-    Objects.requireNonNull(key, "key");
-    if (value != null) {
-      if (attributes == null) {
-        attributes = Attributes.builder();
-      }
-      attributes.put(key, value);
-    }
+    common.attribute(Objects.requireNonNull(key, "key"), value);
     return this;
   }
 
@@ -163,11 +146,7 @@ public final class ProducerSpanBuilder {
    * @return this builder
    */
   public ProducerSpanBuilder link(SpanContext linked) {
-    Objects.requireNonNull(linked, "linked");
-    if (links == null) {
-      links = new ArrayList<>();
-    }
-    links.add(linked);
+    common.link(Objects.requireNonNull(linked, "linked"));
     return this;
   }
 
@@ -236,29 +215,7 @@ public final class ProducerSpanBuilder {
             destination,
             operationName,
             MessagingSemconv.OPERATION_TYPE_SEND);
-    if (messageId != null) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_ID, messageId);
-    }
-    if (conversationId != null) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_CONVERSATION_ID, conversationId);
-    }
-    if (bodySize >= 0) {
-      builder.setAttribute(MessagingSemconv.MESSAGING_MESSAGE_BODY_SIZE, bodySize);
-    }
-    if (serverAddress != null) {
-      builder.setAttribute(ServerAttributes.SERVER_ADDRESS, serverAddress);
-    }
-    if (serverPort > 0) {
-      builder.setAttribute(ServerAttributes.SERVER_PORT, (long) serverPort);
-    }
-    if (attributes != null) {
-      builder.setAllAttributes(attributes.build());
-    }
-    if (links != null) {
-      for (SpanContext link : links) {
-        builder.addLink(link);
-      }
-    }
+    common.applyTo(builder);
     Span span = builder.setParent(parent).startSpan();
     Context context = parent.with(span);
     if (injection != null) {
