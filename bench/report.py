@@ -289,7 +289,56 @@ JDBC = Section(
     ],
 )
 
-SECTIONS = [CORE, JDBC, LOGGING]
+AI = Section(
+    "AI: a chat call with `otel-toolkit-ai` vs the same telemetry on the raw API",
+    "One chat call recorded start to end: span with the GenAI attributes, usage, cost "
+    "(`BigDecimal` from the same per-million prices), the token-usage and duration histograms "
+    "and the cost counter, written by hand on the raw API as a careful user would.",
+    [
+        Ratio("Chat call inside a request: ours (with per-request totals) ÷ raw API",
+              "GenAiBenchmark.genAi", "GenAiBenchmark.raw", 1.10),
+        Ratio("Chat call, the same work as raw (no totals): ours ÷ raw API",
+              "GenAiBenchmark.genAiWithoutTotals", "GenAiBenchmark.raw", 1.10),
+        NoAllocation("Price lookup of a dated snapshot name (`gpt-4o-2024-08-06`)",
+                     "GenAiBenchmark.priceLookup"),
+    ],
+    info=[
+        ("Chat call as a new trace (its own local root): ours ÷ raw API",
+         "GenAiBenchmark.genAiNewTrace", "GenAiBenchmark.rawNewTrace"),
+        ("Price lookup + cost ÷ the same cost computed by hand",
+         "GenAiBenchmark.priceLookupAndCost", "GenAiBenchmark.rawCost"),
+    ],
+    measured=[
+        "Both sides run inside an open request root started by `Tracing`; ours adds the call's "
+        "tokens and cost to that root's totals, which the raw side cannot reasonably do, so "
+        "ours is also measured without totals (under an ended root) for the like-for-like row.",
+        "A recording SDK at setup compares both sides' spans (name, kind, attributes, parent, "
+        "status, events) and metrics (names, units, points); any difference fails the fork.",
+    ],
+)
+
+MESSAGING = Section(
+    "Messaging: carriers and producer/consumer spans vs the raw API",
+    "W3C trace context only on both sides (the same `W3CTraceContextPropagator` instance; "
+    "baggage would add the same work to both).",
+    [
+        Ratio("Inject + extract, `Map<String, String>`: our carriers ÷ hand-written",
+              "PropagationBenchmark.carriersStringMap", "PropagationBenchmark.rawStringMap", 1.05),
+        Ratio("Inject + extract, AMQP `Map<String, Object>`: our carriers ÷ hand-written",
+              "PropagationBenchmark.carriersObjectMap", "PropagationBenchmark.rawObjectMap", 1.05),
+        Ratio("Publish (PRODUCER span + inject + send): ours ÷ raw spans",
+              "MessagingSpanBenchmark.publish", "MessagingSpanBenchmark.rawPublish", 1.05),
+        Ratio("Process (extract + CONSUMER span + handler): ours ÷ raw spans",
+              "MessagingSpanBenchmark.process", "MessagingSpanBenchmark.rawProcess", 1.05),
+    ],
+    measured=[
+        "`process` on our side includes the untrusted-header checks (size limits, hostile "
+        "`traceparent`) the raw side does not do; a recording SDK at setup checks both sides "
+        "produce the same spans, links and headers.",
+    ],
+)
+
+SECTIONS = [CORE, AI, JDBC, LOGGING, MESSAGING]
 
 DESCRIPTIONS = {
     "DisabledBenchmark.baseline": "the body called directly",
@@ -458,6 +507,96 @@ def old_notes(path):
     return m.group(1).strip() if m else DEFAULT_NOTES
 
 
+PIPELINE_TITLES = {
+    "export-throughput": "Export throughput: `traced()` through the batch processor and OTLP",
+    "export-latency": "Export latency: span end to receipt at the collector",
+    "request-overhead": "Request overhead and memory: an HTTP handler with telemetry off, 10%, 100%",
+}
+
+
+def fmt_measured(value, unit):
+    if value is None:
+        return "not measured"
+    if unit == "ratio":
+        return f"{value:.3f}×"
+    if unit == "fraction":
+        return f"{value:+.1%}"
+    return f"{fmt(value)} {unit}"
+
+
+def fmt_detail(detail):
+    parts = []
+    for k, v in (detail or {}).items():
+        if isinstance(v, dict):
+            parts.append(f"{k} ({fmt_detail(v)})")
+        elif isinstance(v, bool) or not isinstance(v, (int, float)):
+            parts.append(f"{k} {v}")
+        else:
+            parts.append(f"{k} {fmt(v)}")
+    return ", ".join(parts)
+
+
+def pipeline_section(w, paths, summary):
+    """Renders the whole-pipeline measures (plain Java mains, not JMH) from their JSON files."""
+    if not paths:
+        return
+    w("## Whole pipeline")
+    w("")
+    w("Plain Java mains in `dev.oteltoolkit.benchmarks.pipeline` (throughput with drops and "
+      "latency distributions are not JMH measures), run by `bench/run` after JMH on the same "
+      "machine; each compares the toolkit with a hand-built raw SDK pipeline or with telemetry "
+      "off in the same run. Goals are judged by the mains themselves; the JSON files hold "
+      "every step.")
+    w("")
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError) as e:
+            w(f"- `{path}`: could not be read ({e}); the measure did not finish.")
+            w("")
+            summary.append((path, "not run"))
+            continue
+        measure = data.get("measure", "?")
+        w(f"### {PIPELINE_TITLES.get(measure, measure)}")
+        w("")
+        machine_info = data.get("machine", {})
+        java_info = data.get("java", {})
+        w(f"`{data.get('mainClass', '?')} {' '.join(data.get('args', []))}`: "
+          f"{data.get('elapsedSeconds', 0):.0f} s, JDK {java_info.get('version', '?')}, "
+          f"load average before {machine_info.get('loadAverageBefore', '?')}, after "
+          f"{machine_info.get('loadAverageAfter', '?')}"
+          + (" — **quick run, not conclusive**" if data.get("quick") else "") + ".")
+        w("")
+        goals = data.get("goals", [])
+        if goals:
+            w("| Measure | Measured | Goal | Result | Detail |")
+            w("|---|---|---|---|---|")
+            for g in goals:
+                met = g.get("met")
+                verdict = "not measured" if met is None else ("**met**" if met else "**not met**")
+                comparison = "≥" if g.get("comparison") == ">=" else "<"
+                target = fmt_measured(g.get("target"), g.get("unit"))
+                detail = fmt_detail(g.get("detail"))
+                w(f"| {g.get('label')} | {fmt_measured(g.get('measured'), g.get('unit'))} | "
+                  f"{comparison} {target} | {verdict} | {detail} |")
+                summary.append((g.get("label"), verdict.replace("**", "")))
+            w("")
+        comparisons = data.get("comparisons", [])
+        if comparisons:
+            w("For information (no goal):")
+            w("")
+            for c in comparisons:
+                detail = fmt_detail(c.get("detail"))
+                w(f"- {c.get('label')}: {fmt_measured(c.get('measured'), c.get('unit'))}"
+                  + (f" ({detail})" if detail else ""))
+            w("")
+        for note in data.get("notes", []):
+            w(f"- {note}")
+        if data.get("notes"):
+            w("")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--json", required=True)
@@ -470,6 +609,9 @@ def main():
     p.add_argument("--finished", default=None, help="when the run ended (default: now)")
     p.add_argument("--log", default=None)
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--pipeline", action="append", default=[],
+                   help="a JSON file written by a dev.oteltoolkit.benchmarks.pipeline main "
+                        "(schema oteltoolkit-pipeline/1); repeatable")
     args = p.parse_args()
 
     results, meta = load(args.json)
@@ -553,6 +695,8 @@ def main():
                 diff = results[n]["time"] - results[d]["time"]
                 w(f"- {label}: {fmt_ratio(ratio)}, {fmt_value(diff)} ns/op")
             w("")
+
+    pipeline_section(w, args.pipeline, summary)
 
     w("## Results")
     w("")
