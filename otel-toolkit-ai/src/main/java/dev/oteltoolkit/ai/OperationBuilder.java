@@ -157,7 +157,9 @@ abstract class OperationBuilder<B extends OperationBuilder<B>> {
     Span span = spanBuilder.setParent(parent).startSpan();
     Context context = parent.with(span);
     if (totals == null) {
-      // this span may itself be the local root (an agent invoked outside any request span)
+      // this span may itself be the local root (an agent invoked outside any request span): its
+      // totals travel in the context, not through core's shared weak map for foreign roots
+      context = RequestAccumulator.startRequest(context);
       totals = GenAiTelemetry.accumulator(context);
     }
     if (totals != null) {

@@ -28,7 +28,9 @@ import java.util.WeakHashMap;
  * <p>{@link Tracing} creates one whenever it starts a local root (a span without a parent in
  * this process). When a local root was started by other code (a hand-built span, a server
  * instrumentation) and it is a span of the OpenTelemetry SDK, {@link #current()} attaches one to
- * it lazily. Otherwise (no span, or the Java agent's spans) {@link #current()} returns an inactive
+ * it lazily. Code that starts a local root itself and passes its context on (a module's own
+ * spans) calls {@link #startRequest(Context)} instead, which carries the accumulator in the
+ * context and costs one context entry rather than a lookup in a shared weak map. Otherwise (no span, or the Java agent's spans) {@link #current()} returns an inactive
  * accumulator that records nothing.
  *
  * <p>Sums are exact: decimals are {@link BigDecimal} sums (written onto the span as a double),
@@ -40,6 +42,10 @@ import java.util.WeakHashMap;
  * ratio; they are written onto the root only when it is recording.
  */
 public final class RequestAccumulator {
+
+  /** The accumulator of a local root started by {@link #startRequest(Context)}. */
+  private static final ContextKey<RequestAccumulator> STARTED =
+      ContextKey.named("oteltoolkit-request-accumulator");
 
   /** A local root started by other code, recorded by Tracing in its children's contexts. */
   static final ContextKey<Span> FOREIGN_ROOT = ContextKey.named("oteltoolkit-foreign-root");
@@ -78,6 +84,10 @@ public final class RequestAccumulator {
     if (root != null) {
       return root.accumulator();
     }
+    RequestAccumulator started = context.get(STARTED);
+    if (started != null) {
+      return started;
+    }
     Span foreignRoot = context.get(FOREIGN_ROOT);
     if (foreignRoot == null) {
       Span span = Span.fromContext(context);
@@ -90,6 +100,31 @@ public final class RequestAccumulator {
           foreignRoot, r -> new RequestAccumulator(null, new WeakReference<>(r)));
     }
     return INACTIVE;
+  }
+
+  /**
+   * Starts the totals of a request at the span of {@code context}, a local root the caller has
+   * just started and will end, and returns {@code context} carrying them: {@link
+   * #fromContext(Context)} on it and on every context derived from it finds them. Use it when
+   * code of yours starts request roots (a module's own spans); {@link #current()} under a root
+   * started elsewhere attaches lazily instead, through a shared weak map.
+   *
+   * <p>When the span of {@code context} is not a local root of the OpenTelemetry SDK, or already
+   * belongs to a request, {@code context} is returned unchanged.
+   *
+   * @param context a context whose span is a local root the caller started
+   * @return {@code context} with the request's accumulator, or {@code context} itself
+   */
+  public static Context startRequest(Context context) {
+    Objects.requireNonNull(context, "context");
+    if (context.get(Tracing.Operation.LOCAL_ROOT) != null || context.get(STARTED) != null) {
+      return context;
+    }
+    Span span = Span.fromContext(context);
+    if (!isLocalRoot(span)) {
+      return context;
+    }
+    return context.with(STARTED, new RequestAccumulator(span));
   }
 
   /** Whether {@code span} is an SDK span without a parent in this process. */

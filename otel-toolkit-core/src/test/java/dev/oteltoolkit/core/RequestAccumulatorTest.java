@@ -147,6 +147,58 @@ class RequestAccumulatorTest {
   }
 
   @Test
+  void startRequestCarriesTheTotalsInTheContextOfARootTheCallerStarted() {
+    Span root = sdk.getTracer("module").spanBuilder("invoke_agent planner").startSpan();
+    Context context = RequestAccumulator.startRequest(Context.root().with(root));
+    RequestAccumulator totals = RequestAccumulator.fromContext(context);
+    assertThat(totals.isActive()).isTrue();
+    assertThat(totals.rootSpan()).isSameAs(root);
+    // started twice, or asked again: the same request
+    assertThat(RequestAccumulator.startRequest(context)).isSameAs(context);
+    assertThat(RequestAccumulator.fromContext(context)).isSameAs(totals);
+    totals.addLong(TOKENS, 4);
+    try (Scope ignored = context.makeCurrent()) {
+      // a traced child and a context derived from it find the same totals
+      Tracing.create(sdk).traced("tool", () -> {
+        assertThat(RequestAccumulator.current()).isSameAs(totals);
+        RequestAccumulator.current().addLong(TOKENS, 1);
+      });
+    } finally {
+      root.end();
+    }
+    assertThat(totals.isActive()).isFalse();
+    assertThat(totals.addLong(TOKENS, 100)).isEqualTo(5);
+    SpanData exported =
+        spans.getFinishedSpanItems().stream()
+            .filter(span -> span.getName().equals("invoke_agent planner"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(exported.getAttributes().get(TOKENS)).isEqualTo(5L);
+  }
+
+  @Test
+  void startRequestLeavesAContextWithoutALocalRootUnchanged() {
+    Context none = Context.root();
+    assertThat(RequestAccumulator.startRequest(none)).isSameAs(none);
+    Span parent = sdk.getTracer("module").spanBuilder("parent").startSpan();
+    Span child =
+        sdk.getTracer("module")
+            .spanBuilder("child")
+            .setParent(Context.root().with(parent))
+            .startSpan();
+    try {
+      Context childContext = Context.root().with(child);
+      assertThat(RequestAccumulator.startRequest(childContext)).isSameAs(childContext);
+      // the non-SDK span of a context without a span is not a root either
+      Context wrapped = Context.root().with(Span.wrap(child.getSpanContext()));
+      assertThat(RequestAccumulator.startRequest(wrapped)).isSameAs(wrapped);
+    } finally {
+      child.end();
+      parent.end();
+    }
+  }
+
+  @Test
   void withoutALocalRootTheAccumulatorIsInactive() {
     RequestAccumulator none = RequestAccumulator.current();
     assertThat(none.isActive()).isFalse();
