@@ -21,7 +21,10 @@ import io.opentelemetry.sdk.testing.assertj.AttributeAssertion;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -509,6 +512,24 @@ class TailSamplingTest {
     assertThat(telemetry.shutdown(Duration.ofSeconds(10))).isTrue();
     open.end();
     assertThat(spans.names()).containsExactly("GET /closed");
+  }
+
+  @Test
+  void theConsoleTreeShowsKeptTrees() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Tracing tracing =
+        start(0.0, Map.of(),
+            b -> b.keepErrors(true).console(new PrintStream(out, true, StandardCharsets.UTF_8)));
+    tracing.traced("GET /fine", () -> tracing.traced("lookup", () -> {}));
+    assertThatThrownBy(() -> tracing.traced("GET /broken", () -> {
+      tracing.traced("lookup", () -> {});
+      throw new IllegalStateException("broken");
+    })).hasMessage("broken");
+    assertThat(telemetry.forceFlush()).isTrue();
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("GET /broken").contains("\u2514\u2500 lookup")
+        .contains("ERROR \"broken\"").doesNotContain("GET /fine");
   }
 
   @Test
