@@ -2,6 +2,7 @@ package dev.oteltoolkit.core;
 
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 
 /** The outcome of resolving a builder against the process's settings. */
@@ -16,6 +17,8 @@ final class Resolved {
   final int maxQueueSize;
   final int maxExportBatchSize;
   final long scheduleDelayMillis;
+  /** Tail sampling, or null when it is off (neither keep-errors nor keep-slower-than). */
+  final Tail tail;
 
   Resolved(
       boolean enabled,
@@ -24,7 +27,8 @@ final class Resolved {
       PrintStream console,
       int maxQueueSize,
       int maxExportBatchSize,
-      long scheduleDelayMillis) {
+      long scheduleDelayMillis,
+      Tail tail) {
     this.enabled = enabled;
     this.properties = properties;
     this.sampler = sampler;
@@ -32,6 +36,7 @@ final class Resolved {
     this.maxQueueSize = maxQueueSize;
     this.maxExportBatchSize = maxExportBatchSize;
     this.scheduleDelayMillis = scheduleDelayMillis;
+    this.tail = tail;
   }
 
   /** A short description for logs and toString: no header values, no secrets. */
@@ -46,9 +51,44 @@ final class Resolved {
     if (endpoint != null) {
       out.append(", endpoint=").append(endpoint);
     }
+    if (tail != null) {
+      out.append(", keep=");
+      if (tail.keepErrors) {
+        out.append("errors");
+      }
+      if (tail.keepSlowerThan != null) {
+        out.append(tail.keepErrors ? "+" : "")
+            .append("slower>")
+            .append(tail.keepSlowerThan.toMillis())
+            .append("ms");
+      }
+    }
     if (global) {
       out.append(", global");
     }
     return out.toString();
+  }
+
+  /** The settings of tail sampling. */
+  static final class Tail {
+    final boolean keepErrors;
+    /** Null when only errors are kept. */
+    final Duration keepSlowerThan;
+    final int maxHeldSpans;
+    final int maxHeldSpansPerTrace;
+    final Duration holdTimeout;
+
+    Tail(
+        boolean keepErrors,
+        Duration keepSlowerThan,
+        int maxHeldSpans,
+        int maxHeldSpansPerTrace,
+        Duration holdTimeout) {
+      this.keepErrors = keepErrors;
+      this.keepSlowerThan = keepSlowerThan;
+      this.maxHeldSpans = maxHeldSpans;
+      this.maxHeldSpansPerTrace = maxHeldSpansPerTrace;
+      this.holdTimeout = holdTimeout;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.oteltoolkit.core;
 
 import dev.oteltoolkit.core.Settings.Setting;
+import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +19,11 @@ final class Resolver {
 
   static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+  static final String KEEP_ERRORS = "oteltoolkit.sampling.keep_errors";
+  static final String KEEP_SLOWER_THAN = "oteltoolkit.sampling.keep_slower_than";
+  static final String MAX_HELD_SPANS = "oteltoolkit.sampling.max_held_spans";
+  static final String MAX_HELD_SPANS_PER_TRACE = "oteltoolkit.sampling.max_held_spans_per_trace";
+  static final String HOLD_TIMEOUT = "oteltoolkit.sampling.hold_timeout";
   private static final String PROMETHEUS_CLASS =
       "io.opentelemetry.exporter.prometheus.PrometheusHttpServer";
 
@@ -35,7 +41,7 @@ final class Resolver {
       enabled = false;
     }
     if (!enabled) {
-      return new Resolved(false, Map.of(), null, null, 0, 0, 0);
+      return new Resolved(false, Map.of(), null, null, 0, 0, 0, null);
     }
 
     Map<String, String> properties = new LinkedHashMap<>();
@@ -186,7 +192,55 @@ final class Resolver {
         console,
         maxQueueSize,
         maxExportBatchSize,
-        scheduleDelay);
+        scheduleDelay,
+        tailSampling(builder, settings));
+  }
+
+  /**
+   * Tail sampling's settings ({@code oteltoolkit.sampling.*}, toolkit settings like {@code
+   * oteltoolkit.mdc.*}), all validated even while it is off; null when it is off.
+   */
+  private static Resolved.Tail tailSampling(Telemetry.Builder builder, Settings settings) {
+    boolean keepErrors = builder.keepErrors();
+    Setting keepErrorsSetting = settings.get(KEEP_ERRORS);
+    if (keepErrorsSetting != null) {
+      keepErrors = Settings.bool(keepErrorsSetting.name, keepErrorsSetting.value);
+    }
+    Duration keepSlowerThan = builder.keepSlowerThan();
+    Setting slower = settings.get(KEEP_SLOWER_THAN);
+    if (slower != null) {
+      if (slower.value.trim().equalsIgnoreCase("off")) {
+        keepSlowerThan = null;
+      } else {
+        long threshold = millis(slower, 0, "must be a duration like 500ms, 2s or 1m, or off");
+        if (threshold <= 0) {
+          throw Settings.invalid(slower.name, slower.value, "must be positive, or off");
+        }
+        keepSlowerThan = Duration.ofMillis(threshold);
+      }
+    }
+    int maxHeldSpans =
+        positiveInt(
+            settings.get(MAX_HELD_SPANS), TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS);
+    int maxHeldSpansPerTrace =
+        positiveInt(
+            settings.get(MAX_HELD_SPANS_PER_TRACE),
+            TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS_PER_TRACE);
+    Setting timeout = settings.get(HOLD_TIMEOUT);
+    Duration holdTimeout = TailSamplingSpanProcessor.DEFAULT_HOLD_TIMEOUT;
+    if (timeout != null) {
+      long millis = millis(timeout, 0, "must be a positive duration like 30s or 2m");
+      if (millis <= 0) {
+        throw Settings.invalid(
+            timeout.name, timeout.value, "must be a positive duration like 30s or 2m");
+      }
+      holdTimeout = Duration.ofMillis(millis);
+    }
+    if (!keepErrors && keepSlowerThan == null) {
+      return null;
+    }
+    return new Resolved.Tail(
+        keepErrors, keepSlowerThan, maxHeldSpans, maxHeldSpansPerTrace, holdTimeout);
   }
 
   /** Validates what the code set, whatever the environment says, so code bugs fail early. */
@@ -217,6 +271,10 @@ final class Resolver {
     Duration timeout = builder.timeout();
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
       throw Settings.invalid("timeout", timeout, "must be positive");
+    }
+    Duration keepSlowerThan = builder.keepSlowerThan();
+    if (keepSlowerThan != null && (keepSlowerThan.isNegative() || keepSlowerThan.isZero())) {
+      throw Settings.invalid("keepSlowerThan", keepSlowerThan, "must be positive");
     }
     Integer port = builder.prometheusPort();
     if (port != null && (port < 0 || port > 65535)) {
@@ -279,15 +337,23 @@ final class Resolver {
   }
 
   private static long millis(Setting setting, long defaultValue) {
+    return millis(setting, defaultValue, "must be a duration like 500, 500ms, 5s or 1m");
+  }
+
+  private static long millis(Setting setting, long defaultValue, String problem) {
     if (setting == null) {
       return defaultValue;
     }
     Matcher matcher = DURATION.matcher(setting.value.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
-      throw Settings.invalid(
-          setting.name, setting.value, "must be a duration like 500, 500ms, 5s or 1m");
+      throw Settings.invalid(setting.name, setting.value, problem);
     }
-    long amount = Long.parseLong(matcher.group(1));
+    long amount;
+    try {
+      amount = Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      throw Settings.invalid(setting.name, setting.value, problem);
+    }
     String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
     switch (unit) {
       case "s":

@@ -4,6 +4,9 @@ import dev.oteltoolkit.core.Settings.Setting;
 import dev.oteltoolkit.core.internal.ConsoleSpanExporter;
 import dev.oteltoolkit.core.internal.ExportFailureLog;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
+import dev.oteltoolkit.core.internal.TailSampler;
+import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
+import dev.oteltoolkit.core.internal.ToolkitVersion;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -15,6 +18,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -28,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -331,6 +336,9 @@ public final class Telemetry implements AutoCloseable {
     private Duration timeout;
     private String compression;
     private Integer prometheusPort;
+    private boolean keepErrors;
+    private Duration keepSlowerThan;
+    private LongSupplier tailSamplingClock = System::nanoTime;
     private Map<String, String> configProperties;
 
     private Builder() {}
@@ -444,6 +452,43 @@ public final class Telemetry implements AutoCloseable {
     public Builder sampler(Sampler sampler) {
       this.sampler = Objects.requireNonNull(sampler, "sampler");
       this.samplingRatio = null;
+      return this;
+    }
+
+    /**
+     * Keeps every local trace tree in which a span failed (status {@code ERROR}), whatever head
+     * sampling decided: in-process tail sampling. Default: off. {@code
+     * OTELTOOLKIT_SAMPLING_KEEP_ERRORS} wins.
+     *
+     * <p>With this or {@link #keepSlowerThan(Duration)} on, spans that head sampling drops are
+     * still recorded and held in memory until their local root (a span without a parent, or
+     * with a remote one) ends; then the whole local tree is exported if a span in it failed,
+     * the root was slower than the threshold, or a span in it was force-sampled, and discarded
+     * otherwise. The local root of a kept tree carries {@code oteltoolkit.sampling.kept_by}
+     * ({@code error}, {@code latency} or {@code forced}). The sampled flag sent downstream does
+     * not change, so a kept tree's downstream part may be missing in the backend. Every span is
+     * recorded, so the cost per request is about that of sampling everything; memory is bounded
+     * (see docs/CONFIGURATION.md for the caps and the timeout).
+     *
+     * @param keepErrors whether to keep the trees of failed requests
+     * @return this builder
+     */
+    public Builder keepErrors(boolean keepErrors) {
+      this.keepErrors = keepErrors;
+      return this;
+    }
+
+    /**
+     * Keeps every local trace tree whose local root took longer than {@code threshold},
+     * whatever head sampling decided: in-process tail sampling, see {@link
+     * #keepErrors(boolean)}. Default: off. {@code OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN} wins
+     * ({@code off} turns it off).
+     *
+     * @param threshold a positive duration
+     * @return this builder
+     */
+    public Builder keepSlowerThan(Duration threshold) {
+      this.keepSlowerThan = Objects.requireNonNull(threshold, "threshold");
       return this;
     }
 
@@ -655,27 +700,50 @@ public final class Telemetry implements AutoCloseable {
       }
       ExportFailureLog.install();
       AtomicReference<MeterProvider> meterProvider = new AtomicReference<>(MeterProvider.noop());
+      Resolved.Tail tail = resolved.tail;
+      // with tail sampling, the exporting processors (autoconfigure's and ours) go behind it
+      List<SpanProcessor> exporting = new ArrayList<>();
+      AtomicReference<TailSamplingSpanProcessor> tailProcessor = new AtomicReference<>();
       AutoConfiguredOpenTelemetrySdkBuilder autoconfigure =
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesCustomizer(config -> resolved.properties)
               .addSamplerCustomizer(
-                  (configured, config) ->
-                      new ForceSampleSampler(resolved.sampler != null ? resolved.sampler
-                          : configured))
+                  (configured, config) -> {
+                    Sampler sampler =
+                        new ForceSampleSampler(
+                            resolved.sampler != null ? resolved.sampler : configured);
+                    return tail == null ? sampler : new TailSampler(sampler);
+                  })
               .addTracerProviderCustomizer(
                   (tracerProvider, config) -> {
+                    List<SpanProcessor> ours = new ArrayList<>();
                     if (resolved.console != null) {
-                      tracerProvider.addSpanProcessor(
+                      ours.add(
                           batch(
                               ConsoleSpanExporter.create(resolved.console),
                               resolved,
                               meterProvider));
                     }
                     for (SpanExporter exporter : spanExporters) {
-                      tracerProvider.addSpanProcessor(batch(exporter, resolved, meterProvider));
+                      ours.add(batch(exporter, resolved, meterProvider));
                     }
-                    return tracerProvider;
+                    if (tail == null) {
+                      ours.forEach(tracerProvider::addSpanProcessor);
+                      return tracerProvider;
+                    }
+                    exporting.addAll(ours);
+                    TailSamplingSpanProcessor processor =
+                        TailSamplingSpanProcessor.create(
+                            exporting,
+                            tail.keepErrors,
+                            tail.keepSlowerThan,
+                            tail.maxHeldSpans,
+                            tail.maxHeldSpansPerTrace,
+                            tail.holdTimeout,
+                            tailSamplingClock);
+                    tailProcessor.set(processor);
+                    return tracerProvider.addSpanProcessor(processor);
                   })
               .addMeterProviderCustomizer(
                   (meterProviderBuilder, config) -> {
@@ -695,6 +763,14 @@ public final class Telemetry implements AutoCloseable {
                     }
                     return loggerProvider;
                   });
+      if (tail != null) {
+        // autoconfigure's exporting processors (OTLP, named exporters) go behind tail sampling
+        autoconfigure.addSpanProcessorCustomizer(
+            (processor, config) -> {
+              exporting.add(processor);
+              return SpanProcessor.composite();
+            });
+      }
       OpenTelemetrySdk sdk;
       try {
         sdk = autoconfigure.build().getOpenTelemetrySdk();
@@ -704,6 +780,15 @@ public final class Telemetry implements AutoCloseable {
                 + " (otel.x.y keys are set by OTEL_X_Y environment variables)", e);
       }
       meterProvider.set(sdk.getMeterProvider());
+      if (tailProcessor.get() != null) {
+        tailProcessor
+            .get()
+            .registerMetrics(
+                sdk.getMeterProvider()
+                    .meterBuilder(Tracing.SCOPE_NAME)
+                    .setInstrumentationVersion(ToolkitVersion.get())
+                    .build());
+      }
       return new Telemetry(sdk, resolved.describe(global));
     }
 
@@ -780,6 +865,20 @@ public final class Telemetry implements AutoCloseable {
 
     Integer prometheusPort() {
       return prometheusPort;
+    }
+
+    boolean keepErrors() {
+      return keepErrors;
+    }
+
+    Duration keepSlowerThan() {
+      return keepSlowerThan;
+    }
+
+    /** Tests: the time source of tail sampling's hold timeout. */
+    Builder tailSamplingClock(LongSupplier nanoClock) {
+      this.tailSamplingClock = Objects.requireNonNull(nanoClock, "nanoClock");
+      return this;
     }
 
     Map<String, String> configPropertiesOrNull() {

@@ -1,0 +1,192 @@
+package dev.oteltoolkit.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The holder fed event by event, as the worker feeds it, without threads in between. */
+class TreeHolderTest {
+
+  private final List<Object> events = new ArrayList<>();
+  private final List<ReadableSpan> exported = new ArrayList<>();
+  private final List<String> counts = new ArrayList<>();
+  private final AtomicLong lostBefore = new AtomicLong(Long.MIN_VALUE);
+  private final TreeHolder holder =
+      new TreeHolder(
+          true,
+          0,
+          100,
+          10,
+          Long.MAX_VALUE,
+          () -> 0L,
+          lostBefore::get,
+          new TreeHolder.Listener() {
+            @Override
+            public void export(ReadableSpan span) {
+              exported.add(span);
+            }
+
+            @Override
+            public void kept(String reason) {
+              counts.add("kept:" + reason);
+            }
+
+            @Override
+            public void evicted(String reason) {
+              counts.add("evicted:" + reason);
+            }
+          });
+  private final SdkTracerProvider provider =
+      SdkTracerProvider.builder()
+          .setSampler(new TailSampler(Sampler.alwaysOff()))
+          .addSpanProcessor(new Recorder())
+          .build();
+  private final Tracer tracer = provider.get("test");
+  private long position;
+
+  @AfterEach
+  void tearDown() {
+    provider.close();
+  }
+
+  @Test
+  void aTreeThatMayHaveLostAnEventIsEvictedNotDecided() {
+    failingRequest("first");
+    lostBefore.set(events.size()); // an event was lost after everything so far was queued
+    failingRequest("second");
+    feed();
+
+    assertThat(counts).containsExactly("evicted:cap", "kept:error");
+    assertThat(exported).extracting(ReadableSpan::getName)
+        .containsExactly("second-child", "second");
+    assertThat(holder.held()).isZero();
+
+    failingRequest("third"); // the list of trees is intact
+    feed();
+    assertThat(exported).extracting(ReadableSpan::getName)
+        .containsExactly("second-child", "second", "third-child", "third");
+    assertThat(holder.held()).isZero();
+  }
+
+  @Test
+  void keptSpansCarryTheSampledFlagAndTheRootItsReason() {
+    failingRequest("only");
+    feed();
+    assertThat(exported).hasSize(2);
+    assertThat(exported).allSatisfy(span -> {
+      assertThat(span.getSpanContext().isSampled()).isTrue();
+      assertThat(span.toSpanData().getSpanContext().isSampled()).isTrue();
+      assertThat(span.hasEnded()).isTrue();
+    });
+    ReadableSpan root = exported.get(1);
+    assertThat(root.getAttribute(TailSamplingSpanProcessor.KEPT_BY)).isEqualTo("error");
+    assertThat(root.toSpanData().getAttributes().get(TailSamplingSpanProcessor.KEPT_BY))
+        .isEqualTo("error");
+    assertThat(root.toSpanData().getTotalAttributeCount()).isEqualTo(1);
+    assertThat(exported.get(0).getAttribute(TailSamplingSpanProcessor.KEPT_BY)).isNull();
+    assertThat(exported.get(0).getParentSpanContext().getSpanId())
+        .isEqualTo(root.getSpanContext().getSpanId());
+  }
+
+  @Test
+  void theSamplerLeavesHeadSampledTreesAlone() {
+    SdkTracerProvider sampled =
+        SdkTracerProvider.builder()
+            .setSampler(new TailSampler(Sampler.parentBased(Sampler.alwaysOn())))
+            .build();
+    try {
+      Tracer t = sampled.get("test");
+      Span root = t.spanBuilder("root").startSpan();
+      Span child =
+          t.spanBuilder("child").setParent(Context.root().with(root)).startSpan();
+      assertThat(root.getSpanContext().isSampled()).isTrue();
+      assertThat(child.getSpanContext().isSampled()).isTrue();
+      child.end();
+      root.end();
+    } finally {
+      sampled.close();
+    }
+    Span unsampledRoot = tracer.spanBuilder("root").startSpan();
+    assertThat(unsampledRoot.isRecording()).isTrue();
+    assertThat(unsampledRoot.getSpanContext().isSampled()).isFalse();
+    unsampledRoot.end();
+  }
+
+  @Test
+  void eventQueueFailsWhenFullAndKeepsOrder() {
+    EventQueue queue = new EventQueue(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(queue.offer("e" + i)).isEqualTo(i);
+    }
+    assertThat(queue.offer("e4")).isEqualTo(-1);
+    assertThat(queue.consumerPosition()).isZero();
+    assertThat(queue.poll()).isEqualTo("e0");
+    assertThat(queue.offer("e4")).isEqualTo(4);
+    assertThat(queue.isEmpty()).isFalse();
+    assertThat(List.of(queue.poll(), queue.poll(), queue.poll(), queue.poll()))
+        .containsExactly("e1", "e2", "e3", "e4");
+    assertThat(queue.poll()).isNull();
+    assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.producerPosition()).isEqualTo(5);
+  }
+
+  private void failingRequest(String name) {
+    Span root = tracer.spanBuilder(name).setParent(Context.root()).startSpan();
+    try (Scope ignored = root.makeCurrent()) {
+      tracer.spanBuilder(name + "-child").startSpan().end();
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+  }
+
+  private void feed() {
+    for (Object event : events) {
+      long at = position++;
+      if (event instanceof SpanContext) {
+        holder.ended((SpanContext) event);
+      } else {
+        holder.started((ReadableSpan) event, at);
+      }
+    }
+    events.clear();
+  }
+
+  /** Records starts and ends as the tail sampling processor queues them. */
+  private final class Recorder implements SpanProcessor {
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {
+      events.add(span);
+    }
+
+    @Override
+    public boolean isStartRequired() {
+      return true;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {
+      events.add(span.getSpanContext());
+    }
+
+    @Override
+    public boolean isEndRequired() {
+      return true;
+    }
+  }
+}
