@@ -1,5 +1,6 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.RequestAccumulator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -597,13 +598,7 @@ public final class GenAiSpan implements AutoCloseable {
     if (!span.isRecording()) {
       return;
     }
-    span.recordException(error);
-    String message = error.getMessage();
-    if (message == null) {
-      span.setStatus(StatusCode.ERROR);
-    } else {
-      span.setStatus(StatusCode.ERROR, message);
-    }
+    ExceptionRedaction.recordFailure(span, error);
     span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
   }
 

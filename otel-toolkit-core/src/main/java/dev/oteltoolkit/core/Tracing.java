@@ -1,5 +1,6 @@
 package dev.oteltoolkit.core;
 
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.internal.ToolkitVersion;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -8,7 +9,6 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
@@ -300,13 +300,7 @@ public final class Tracing {
     } else {
       String errorType = errorType(failure);
       if (span.isRecording()) {
-        span.recordException(failure);
-        String message = failure.getMessage();
-        if (message == null) {
-          span.setStatus(StatusCode.ERROR);
-        } else {
-          span.setStatus(StatusCode.ERROR, message);
-        }
+        ExceptionRedaction.recordFailure(span, failure);
         span.setAttribute(ERROR_TYPE, errorType);
       }
       metricAttributes = Attributes.of(OPERATION_NAME, operation.name, ERROR_TYPE, errorType);

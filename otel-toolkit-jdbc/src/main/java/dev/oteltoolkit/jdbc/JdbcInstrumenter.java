@@ -1,5 +1,6 @@
 package dev.oteltoolkit.jdbc;
 
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.internal.ToolkitVersion;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -21,9 +22,7 @@ import io.opentelemetry.semconv.ServerAttributes;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -338,52 +337,8 @@ final class JdbcInstrumenter {
 
   /** {@link Throwable#printStackTrace()}'s layout, with each message sanitized. */
   static String stackTrace(Throwable error, SqlSanitizer.Dialect dialect) {
-    StringBuilder out = new StringBuilder(1024);
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    appendThrowable(out, error, new StackTraceElement[0], "", "", dialect, seen);
-    return out.toString();
-  }
-
-  private static void appendThrowable(
-      StringBuilder out,
-      Throwable t,
-      StackTraceElement[] enclosing,
-      String caption,
-      String prefix,
-      SqlSanitizer.Dialect dialect,
-      Set<Throwable> seen) {
-    if (!seen.add(t)) {
-      out.append(prefix).append(caption).append("[CIRCULAR REFERENCE: ")
-          .append(t.getClass().getName()).append("]\n");
-      return;
-    }
-    out.append(prefix).append(caption).append(t.getClass().getName());
-    String message = SqlSanitizer.sanitizeMessage(t.getMessage(), dialect);
-    if (message != null) {
-      out.append(": ").append(message);
-    }
-    out.append('\n');
-    StackTraceElement[] trace = t.getStackTrace();
-    int m = trace.length - 1;
-    int n = enclosing.length - 1;
-    while (m >= 0 && n >= 0 && trace[m].equals(enclosing[n])) {
-      m--;
-      n--;
-    }
-    int inCommon = trace.length - 1 - m;
-    for (int i = 0; i <= m; i++) {
-      out.append(prefix).append("\tat ").append(trace[i]).append('\n');
-    }
-    if (inCommon != 0) {
-      out.append(prefix).append("\t... ").append(inCommon).append(" more\n");
-    }
-    for (Throwable suppressed : t.getSuppressed()) {
-      appendThrowable(out, suppressed, trace, "Suppressed: ", prefix + "\t", dialect, seen);
-    }
-    Throwable cause = t.getCause();
-    if (cause != null) {
-      appendThrowable(out, cause, trace, "Caused by: ", prefix, dialect, seen);
-    }
+    return ExceptionRedaction.stackTrace(
+        error, message -> SqlSanitizer.sanitizeMessage(message, dialect));
   }
 
   /**

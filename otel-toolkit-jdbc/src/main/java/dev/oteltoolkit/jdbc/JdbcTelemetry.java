@@ -1,8 +1,10 @@
 package dev.oteltoolkit.jdbc;
 
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import io.opentelemetry.api.OpenTelemetry;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,16 @@ import javax.sql.DataSource;
 public final class JdbcTelemetry {
 
   private static final int MAX_CACHED_URLS = 64;
+
+  static {
+    // Drivers quote the failing statement, literals included, in SQLException messages, and the
+    // exception travels up through the application's enclosing spans (traced() bodies, tool
+    // calls, handlers), each of which records it: from now on the toolkit's spans record those
+    // messages sanitized too, not only this module's own statement spans.
+    ExceptionRedaction.register(
+        SQLException.class,
+        message -> SqlSanitizer.sanitizeMessage(message, SqlSanitizer.Dialect.GENERIC));
+  }
 
   private final JdbcInstrumenter instrumenter;
   private final Map<String, DbInfo> dbInfoByUrl = new ConcurrentHashMap<>();

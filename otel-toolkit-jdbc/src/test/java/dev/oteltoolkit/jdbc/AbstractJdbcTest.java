@@ -322,6 +322,61 @@ abstract class AbstractJdbcTest {
   }
 
   @Test
+  void enclosingSpansRecordTheDriversMessageSanitizedToo() throws SQLException {
+    DataSource dataSource = telemetry().wrap(raw);
+    dev.oteltoolkit.core.Tracing tracing = dev.oteltoolkit.core.Tracing.create(sdk);
+    // the application wraps the driver's exception (its message repeats the cause's) and lets
+    // it travel up through two traced() spans
+    RuntimeException thrown =
+        Assertions.catchThrowableOfType(
+            RuntimeException.class,
+            () ->
+                tracing.traced(
+                    "handle-request",
+                    () ->
+                        tracing.traced(
+                            "refund-order",
+                            () -> {
+                              try (Connection connection = dataSource.getConnection();
+                                  Statement statement = connection.createStatement()) {
+                                statement.execute(failingStatement());
+                              } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                              }
+                            })));
+
+    // the application's exceptions are untouched
+    Assertions.assertThat(thrown).isInstanceOf(IllegalStateException.class);
+    Assertions.assertThat(thrown.getMessage()).contains("hunter2");
+    Assertions.assertThat(thrown.getCause()).isInstanceOf(SQLException.class);
+
+    List<SpanData> finished = finishedSpans();
+    Assertions.assertThat(finished).extracting(SpanData::getName)
+        .containsExactly(failingSpanName(), "refund-order", "handle-request");
+    for (SpanData span : finished) {
+      Assertions.assertThat(span.getStatus().getStatusCode())
+          .as(span.getName()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      Assertions.assertThat(span.getStatus().getDescription()).as(span.getName())
+          .doesNotContain("hunter2");
+      Assertions.assertThat(span.getEvents()).as(span.getName()).hasSize(1);
+      io.opentelemetry.api.common.Attributes event = span.getEvents().get(0).getAttributes();
+      Assertions.assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).as(span.getName())
+          .isNotEmpty().doesNotContain("hunter2");
+      Assertions.assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+          .as(span.getName())
+          .doesNotContain("hunter2")
+          .contains("\tat ");
+    }
+    // the traced spans' events keep the application's exception type and its cause in the trace
+    io.opentelemetry.api.common.Attributes outer = finished.get(2).getEvents().get(0).getAttributes();
+    Assertions.assertThat(outer.get(ExceptionAttributes.EXCEPTION_TYPE))
+        .isEqualTo(IllegalStateException.class.getName());
+    Assertions.assertThat(outer.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+        .startsWith(IllegalStateException.class.getName())
+        .contains("Caused by: " + thrown.getCause().getClass().getName());
+  }
+
+  @Test
   void durationHistogramFollowsTheSemanticConventions() throws SQLException {
     DataSource dataSource = telemetry().wrap(raw);
     try (Connection connection = dataSource.getConnection()) {

@@ -1,12 +1,12 @@
 package dev.oteltoolkit.messaging;
 
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.ThrowingRunnable;
 import dev.oteltoolkit.core.ThrowingSupplier;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -369,13 +369,7 @@ public final class MessagingTelemetry {
 
   private static void end(Span span, Throwable failure) {
     if (failure != null && span.isRecording()) {
-      span.recordException(failure);
-      String message = failure.getMessage();
-      if (message == null) {
-        span.setStatus(StatusCode.ERROR);
-      } else {
-        span.setStatus(StatusCode.ERROR, message);
-      }
+      ExceptionRedaction.recordFailure(span, failure);
       span.setAttribute(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
     }
     span.end();

@@ -1,0 +1,146 @@
+package dev.oteltoolkit.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.semconv.ExceptionAttributes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExceptionRedactionTest {
+
+  /** Registered once for the whole JVM: its messages lose everything after "secret=". */
+  static final class LeakyException extends Exception {
+    LeakyException(String message) {
+      super(message);
+    }
+  }
+
+  /** Registered with a redactor that throws. */
+  static final class UnredactableException extends RuntimeException {
+    UnredactableException(String message) {
+      super(message);
+    }
+  }
+
+  static {
+    ExceptionRedaction.register(
+        LeakyException.class, message -> message.replaceAll("secret=\\S+", "secret=?"));
+    ExceptionRedaction.register(
+        UnredactableException.class,
+        message -> {
+          throw new IllegalStateException("redactor broke");
+        });
+  }
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final SdkTracerProvider provider =
+      SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+
+  @AfterEach
+  void tearDown() {
+    provider.close();
+  }
+
+  private SpanData record(Throwable failure) {
+    Span span = provider.get("test").spanBuilder("op").startSpan();
+    ExceptionRedaction.recordFailure(span, failure);
+    span.end();
+    return spans.getFinishedSpanItems().get(spans.getFinishedSpanItems().size() - 1);
+  }
+
+  @Test
+  void unregisteredFailuresAreRecordedExactlyAsTheSdkDoes() {
+    IllegalArgumentException failure = new IllegalArgumentException("bad secret=abc");
+    SpanData recorded = record(failure);
+    Attributes event = recorded.getEvents().get(0).getAttributes();
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isEqualTo("bad secret=abc");
+    StringWriter expected = new StringWriter();
+    failure.printStackTrace(new PrintWriter(expected));
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+        .isEqualTo(expected.toString());
+    assertThat(recorded.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(recorded.getStatus().getDescription()).isEqualTo("bad secret=abc");
+    assertThat(ExceptionRedaction.redactorFor(failure)).isNull();
+  }
+
+  @Test
+  void aRegisteredTypeAnywhereInTheChainRedactsEveryMessage() {
+    LeakyException cause = new LeakyException("query failed secret=hunter2");
+    RuntimeException wrapper = new RuntimeException(cause); // message = cause.toString()
+    RuntimeException outer = new RuntimeException("handling failed", wrapper);
+    outer.addSuppressed(new IllegalStateException("close failed secret=hunter3"));
+
+    SpanData recorded = record(outer);
+    Attributes event = recorded.getEvents().get(0).getAttributes();
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_TYPE))
+        .isEqualTo(RuntimeException.class.getName());
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isEqualTo("handling failed");
+    String trace = event.get(ExceptionAttributes.EXCEPTION_STACKTRACE);
+    assertThat(trace)
+        .doesNotContain("hunter2")
+        .doesNotContain("hunter3")
+        .startsWith("java.lang.RuntimeException: handling failed\n")
+        .contains("Suppressed: java.lang.IllegalStateException: close failed secret=?")
+        .contains("Caused by: java.lang.RuntimeException: "
+            + LeakyException.class.getName() + ": query failed secret=?")
+        .contains("Caused by: " + LeakyException.class.getName() + ": query failed secret=?")
+        .contains("\tat ");
+    // the layout is printStackTrace()'s: same lines once the secrets are replaced alike
+    StringWriter expected = new StringWriter();
+    outer.printStackTrace(new PrintWriter(expected));
+    assertThat(trace).isEqualTo(expected.toString().replaceAll("secret=\\S+", "secret=?"));
+  }
+
+  @Test
+  void theStatusDescriptionIsRedactedToo() {
+    SpanData recorded = record(new LeakyException("secret=hunter2 rejected"));
+    assertThat(recorded.getStatus().getDescription()).isEqualTo("secret=? rejected");
+  }
+
+  @Test
+  void aRedactorThatThrowsLeavesNoMessageAndDoesNotReachTheCaller() {
+    SpanData recorded =
+        record(new RuntimeException(new UnredactableException("secret=hunter2")));
+    Attributes event = recorded.getEvents().get(0).getAttributes();
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isNull();
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+        .doesNotContain("hunter2")
+        .startsWith("java.lang.RuntimeException\n");
+    assertThat(recorded.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(recorded.getStatus().getDescription()).isEmpty();
+  }
+
+  @Test
+  void registeringATypeTwiceKeepsTheFirstRedactor() {
+    ExceptionRedaction.register(LeakyException.class, message -> message);
+    SpanData recorded = record(new LeakyException("secret=hunter2"));
+    assertThat(recorded.getEvents().get(0).getAttributes()
+        .get(ExceptionAttributes.EXCEPTION_MESSAGE)).isEqualTo("secret=?");
+  }
+
+  @Test
+  void aCyclicCauseChainTerminates() {
+    LeakyException a = new LeakyException("a secret=1");
+    RuntimeException b = new RuntimeException("b", a);
+    a.initCause(b);
+    SpanData recorded = record(b);
+    assertThat(recorded.getEvents().get(0).getAttributes()
+        .get(ExceptionAttributes.EXCEPTION_STACKTRACE)).contains("[CIRCULAR REFERENCE: ");
+  }
+
+  @Test
+  void aSpanThatIsNotRecordingGetsNothing() {
+    Span span = Span.getInvalid();
+    ExceptionRedaction.recordFailure(span, new LeakyException("secret=x"));
+    assertThat(span.isRecording()).isFalse();
+  }
+}
