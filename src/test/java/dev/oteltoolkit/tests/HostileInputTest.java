@@ -325,6 +325,11 @@ class HostileInputTest {
     corrupt.put("duplicate.json", ("{\"models\": {\"gpt-4o\": {\"input\": 1, \"output\": 10},"
         + " \"gpt-4o\": {\"input\": 2, \"output\": 10}}}").getBytes(UTF_8));
     corrupt.put("euro.json", "{\"currency\": \"EUR\", \"models\": {}}".getBytes(UTF_8));
+    // absurd prices would make every cost computation of that model fail: refused at load
+    corrupt.put("absurd.json",
+        "{\"models\": {\"gpt-4o\": {\"input\": 1e999999999, \"output\": 10}}}".getBytes(UTF_8));
+    corrupt.put("tiny.json",
+        "{\"models\": {\"gpt-4o\": {\"input\": 1e-999999999, \"output\": 10}}}".getBytes(UTF_8));
     for (Map.Entry<String, byte[]> file : corrupt.entrySet()) {
       Path path = Files.write(dir.resolve(file.getKey()), file.getValue());
       assertThatThrownBy(() -> PriceTable.load(path))
@@ -334,7 +339,9 @@ class HostileInputTest {
     }
     Path binary = Files.write(dir.resolve("binary.json"),
         new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 1, (byte) 0xC3, 0x28});
-    assertThatThrownBy(() -> PriceTable.load(binary)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> PriceTable.load(binary))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(binary + ": not UTF-8 text: invalid byte sequence at byte offset 0");
 
     // The application falls back to the shipped table and keeps pricing its calls.
     receiver = OtlpReceiver.start(transport);

@@ -42,7 +42,8 @@ public final class ModelPrice {
    * @param input US dollars per million input tokens (not cached)
    * @param output US dollars per million output tokens
    * @return the price
-   * @throws IllegalArgumentException if a price is negative or the name is empty
+   * @throws IllegalArgumentException if a price is negative or above a million US dollars per
+   *     million tokens, has more than 30 decimal places, or the name is empty
    */
   public static ModelPrice perMillionTokens(String model, BigDecimal input, BigDecimal output) {
     return new ModelPrice(
@@ -57,7 +58,8 @@ public final class ModelPrice {
    * @param output US dollars per million output tokens, e.g. {@code "10.00"}
    * @return the price
    * @throws NumberFormatException if a price is not a decimal number
-   * @throws IllegalArgumentException if a price is negative or the name is empty
+   * @throws IllegalArgumentException if a price is negative or above a million US dollars per
+   *     million tokens, has more than 30 decimal places, or the name is empty
    */
   public static ModelPrice perMillionTokens(String model, String input, String output) {
     Objects.requireNonNull(input, "input");
@@ -92,10 +94,30 @@ public final class ModelPrice {
     this.date = date;
   }
 
+  /** The highest price accepted: one US dollar per token. */
+  static final BigDecimal MAX_PRICE_PER_MILLION = BigDecimal.valueOf(1_000_000);
+
+  /** The most decimal places a price per million tokens may have (a millionth of a micro-cent). */
+  static final int MAX_DECIMAL_PLACES = 30;
+
   private static BigDecimal checkPrice(String model, String name, BigDecimal price) {
-    if (price != null && price.signum() < 0) {
+    if (price == null) {
+      return null;
+    }
+    // toString(), never toPlainString(): 1e999999999 would print a billion digits
+    if (price.signum() < 0) {
       throw new IllegalArgumentException(
-          "price of " + model + ": " + name + "=" + price.toPlainString() + ": must not be negative");
+          "price of " + model + ": " + name + "=" + price + ": must not be negative");
+    }
+    if (price.compareTo(MAX_PRICE_PER_MILLION) > 0) {
+      throw new IllegalArgumentException(
+          "price of " + model + ": " + name + "=" + price + ": must be at most "
+              + MAX_PRICE_PER_MILLION + " US dollars per million tokens");
+    }
+    if (price.signum() != 0 && price.stripTrailingZeros().scale() > MAX_DECIMAL_PLACES) {
+      throw new IllegalArgumentException(
+          "price of " + model + ": " + name + "=" + price + ": more than " + MAX_DECIMAL_PLACES
+              + " decimal places per million tokens");
     }
     return price;
   }

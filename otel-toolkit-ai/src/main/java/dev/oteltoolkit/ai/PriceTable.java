@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +128,7 @@ public final class PriceTable {
    */
   public static PriceTable load(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    return parseOwn(Files.readString(path, StandardCharsets.UTF_8), path.toString());
+    return parseOwn(utf8(Files.readAllBytes(path), path.toString()), path.toString());
   }
 
   /**
@@ -137,7 +142,7 @@ public final class PriceTable {
    */
   public static PriceTable load(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
-    return parseOwn(new String(in.readAllBytes(), StandardCharsets.UTF_8), "price table stream");
+    return parseOwn(utf8(in.readAllBytes(), "price table stream"), "price table stream");
   }
 
   /**
@@ -157,7 +162,7 @@ public final class PriceTable {
    */
   public static PriceTable loadLiteLlm(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    return parseLiteLlm(Files.readString(path, StandardCharsets.UTF_8), path.toString());
+    return parseLiteLlm(utf8(Files.readAllBytes(path), path.toString()), path.toString());
   }
 
   /**
@@ -172,8 +177,7 @@ public final class PriceTable {
    */
   public static PriceTable loadLiteLlm(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
-    return parseLiteLlm(
-        new String(in.readAllBytes(), StandardCharsets.UTF_8), "LiteLLM price stream");
+    return parseLiteLlm(utf8(in.readAllBytes(), "LiteLLM price stream"), "LiteLLM price stream");
   }
 
   private PriceTable(List<ModelPrice> prices, String source, LocalDate date, String origin) {
@@ -379,7 +383,9 @@ public final class PriceTable {
       BigDecimal output = requiredPrice(fields.get("output"), name, where, "output");
       String source = optionalString(fields.get("source"), name, where + ": \"source\"");
       LocalDate date = optionalDate(fields.get("date"), name, where + ": \"date\"");
-      ModelPrice price =
+      ModelPrice price;
+      try {
+        price =
           ModelPrice.perMillionTokens(model, input, output)
               .cachedInput(optionalPrice(fields.get("cached_input"), name, where, "cached_input"))
               .cacheCreationInput(
@@ -391,6 +397,9 @@ public final class PriceTable {
               .aliases(aliases(fields.get("aliases"), name, where))
               .source(source != null ? source : tableSource)
               .date(date != null ? date : tableDate);
+      } catch (IllegalArgumentException e) {
+        throw malformed(name, where + ": " + e.getMessage());
+      }
       prices.add(price);
     }
     return new PriceTable(prices, tableSource, tableDate, name);
@@ -413,13 +422,20 @@ public final class PriceTable {
         continue; // not priced per token (images, audio, per request)
       }
       Object provider = fields.get("litellm_provider");
-      prices.add(
-          ModelPrice.perMillionTokens(model, input, output)
-              .cachedInput(perToken(fields, "cache_read_input_token_cost", name, where))
-              .cacheCreationInput(perToken(fields, "cache_creation_input_token_cost", name, where))
-              .reasoningOutput(perToken(fields, "output_cost_per_reasoning_token", name, where))
-              .provider(provider instanceof String ? (String) provider : null)
-              .source(source));
+      BigDecimal cachedInput = perToken(fields, "cache_read_input_token_cost", name, where);
+      BigDecimal cacheCreation = perToken(fields, "cache_creation_input_token_cost", name, where);
+      BigDecimal reasoning = perToken(fields, "output_cost_per_reasoning_token", name, where);
+      try {
+        prices.add(
+            ModelPrice.perMillionTokens(model, input, output)
+                .cachedInput(cachedInput)
+                .cacheCreationInput(cacheCreation)
+                .reasoningOutput(reasoning)
+                .provider(provider instanceof String ? (String) provider : null)
+                .source(source));
+      } catch (IllegalArgumentException e) {
+        throw malformed(name, where + ": " + e.getMessage());
+      }
     }
     return new PriceTable(prices, source, null, name);
   }
@@ -527,6 +543,29 @@ public final class PriceTable {
       return ((BigDecimal) value).toPlainString();
     }
     return String.valueOf(value);
+  }
+
+  /**
+   * Decodes {@code bytes} as UTF-8, failing with the file name and the offset of the first byte
+   * that is not UTF-8 (the JDK's own error says neither).
+   */
+  static String utf8(byte[] bytes, String name) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw malformed(
+          name, "not UTF-8 text: invalid byte sequence at byte offset " + in.position());
+    }
+    return out.flip().toString();
   }
 
   private static IllegalArgumentException malformed(String name, String problem) {

@@ -236,6 +236,12 @@ class PriceTableTest {
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1, \"aliases\": \"m2\"}}}"
             + "| entry \"m\": \"aliases\" must be an array of strings, got \"m2\"",
         "{\"prices\": {}}| unknown member \"prices\"",
+        // absurd prices would make every cost of the model fail later: refused at load
+        "{\"models\": {\"m\": {\"input\": 1e999999999, \"output\": 1}}}"
+            + "| entry \"m\": price of m: input=1E+999999999: must be at most 1000000 US dollars"
+            + " per million tokens",
+        "{\"models\": {\"m\": {\"input\": 1, \"output\": 1e-999999999}}}"
+            + "| entry \"m\": price of m: output=1E-999999999: more than 30 decimal places",
         "{}| \"models\" is missing"
       })
   void malformedFilesFailWithTheFileTheEntryAndTheProblem(String json, String problem)
@@ -316,6 +322,33 @@ class PriceTableTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8FailsWithTheFileAndTheOffset() throws IOException {
+    Path file = dir.resolve("latin1.json");
+    byte[] bytes = "{\"models\": {\"caf\u00e9\": {\"input\": 1, \"output\": 2}}}"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(file, bytes);
+    assertThatThrownBy(() -> PriceTable.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": not UTF-8 text: invalid byte sequence at byte offset 16");
+    assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": not UTF-8 text: invalid byte sequence at byte offset 16");
+    assertThatThrownBy(() -> PriceTable.load(new ByteArrayInputStream(bytes)))
+        .hasMessage("price table stream: not UTF-8 text: invalid byte sequence at byte offset 16");
+  }
+
+  @Test
+  void absurdLiteLlmPricesFailWithTheFileAndTheEntry() throws IOException {
+    Path file = dir.resolve("litellm-absurd.json");
+    Files.writeString(
+        file, "{\"m\": {\"input_cost_per_token\": 5, \"output_cost_per_token\": 1e-05}}");
+    assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + ": entry \"m\": price of m: input=5000000: must be at most 1000000"
+            + " US dollars per million tokens");
+  }
+
+  @Test
   void aByteOrderMarkIsAccepted() throws IOException {
     Path file = dir.resolve("bom.json");
     Files.writeString(file, "\uFEFF{\"models\": {\"m\": {\"input\": 1, \"output\": 2}}}");
@@ -343,6 +376,11 @@ class PriceTableTest {
     assertThatThrownBy(() -> ModelPrice.perMillionTokens("m", "-1", "1"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("price of m: input=-1: must not be negative");
+    assertThatThrownBy(() -> ModelPrice.perMillionTokens("m", "1", "1000000.01"))
+        .hasMessage(
+            "price of m: output=1000000.01: must be at most 1000000 US dollars per million tokens");
+    assertThat(ModelPrice.perMillionTokens("m", "1000000", "0.000000000000000000000000000001")
+        .input()).isEqualByComparingTo("1000000");
     assertThatThrownBy(
             () ->
                 PriceTable.of(
