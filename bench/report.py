@@ -338,7 +338,32 @@ MESSAGING = Section(
     ],
 )
 
-SECTIONS = [CORE, AI, JDBC, LOGGING, MESSAGING]
+TAIL = Section(
+    "Tail sampling: keepErrors at 10% head sampling vs head sampling alone",
+    "A 5-span request (a `traced` root and four children) through `Telemetry.setup()` with a "
+    "dropping exporter: tail keeping on at 10% head sampling (every span recorded, each tree "
+    "held until its root ends, healthy ones discarded) against plain head sampling at 100% "
+    "(every span recorded and exported) and at 10%.",
+    [
+        Ratio("Per request: tail keeping at 10% ÷ head sampling at 100%",
+              "TailSamplingBenchmark.tailAt10Percent", "TailSamplingBenchmark.headAt100Percent",
+              1.0),
+    ],
+    info=[
+        ("Per request: tail keeping at 10% ÷ head sampling alone at 10%",
+         "TailSamplingBenchmark.tailAt10Percent", "TailSamplingBenchmark.headAt10Percent"),
+        ("Per request: head sampling at 100% ÷ at 10%",
+         "TailSamplingBenchmark.headAt100Percent", "TailSamplingBenchmark.headAt10Percent"),
+    ],
+    measured=[
+        "Each side checks its output at setup (whole trees, about 10% at 10%, a failed "
+        "unsampled request kept whole) and fails the fork if its batch processor dropped a span "
+        "or tail sampling evicted a tree during an iteration, so a number that hides lost "
+        "telemetry is never reported.",
+    ],
+)
+
+SECTIONS = [CORE, AI, JDBC, LOGGING, MESSAGING, TAIL]
 
 DESCRIPTIONS = {
     "DisabledBenchmark.baseline": "the body called directly",
@@ -415,6 +440,11 @@ def load(path):
                 "jmhVersion", "forks", "threads", "jvm", "jvmArgs", "jdkVersion", "vmName",
                 "vmVersion", "warmupIterations", "warmupTime", "measurementIterations",
                 "measurementTime")}
+    if entries:
+        # JVM arguments every fork had (the run's own); a benchmark class's @Fork additions
+        # (e.g. -Doteltoolkit.mdc.enabled=false) are in the JSON per benchmark
+        meta["jvmArgs"] = [a for a in (entries[0].get("jvmArgs") or [])
+                           if all(a in (e.get("jvmArgs") or []) for e in entries)]
     return results, meta
 
 
@@ -649,7 +679,8 @@ def main():
           f"({plural(meta['warmupIterations'], 'warmup iteration')} of {meta['warmupTime']} + "
           f"{plural(meta['measurementIterations'], 'measurement iteration')} of "
           f"{meta['measurementTime']}), {plural(meta['threads'], 'thread')}, mode average "
-          f"time; extra JVM arguments: {jvm_args}")
+          f"time; JVM arguments of every fork: {jvm_args} (a class's `@Fork` may add its own, "
+          f"e.g. `-Doteltoolkit.mdc.enabled=false`)")
     w(f"- Command (run by `bench/run`): `{args.command}`")
     w(f"- Raw results: `{args.json}`" + (f", log `{args.log}`" if args.log else "")
       + " (git-ignored)")
