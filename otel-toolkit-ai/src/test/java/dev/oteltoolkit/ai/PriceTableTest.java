@@ -151,13 +151,17 @@ class PriceTableTest {
   void defaultsShipCurrentModelsEachWithSourceAndDate() {
     PriceTable defaults = PriceTable.defaults();
     assertThat(defaults.prices()).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(defaults.source()).contains("WITHOUT network access");
+    // the table says how it was compiled and what its entries were checked against
+    assertThat(defaults.source()).contains("without network access").contains("LiteLLM");
     assertThat(defaults.date()).isNotNull();
     assertThat(defaults.prices())
         .allSatisfy(
             price -> {
               assertThat(price.source()).as(price.model()).startsWith("https://");
-              assertThat(price.source()).as(price.model()).contains("NOT verified");
+              // each entry says what it was checked against, or that it was not checked
+              assertThat(price.source())
+                  .as(price.model())
+                  .containsAnyOf("verified against", "NOT verified");
               assertThat(price.date()).as(price.model()).isNotNull();
               assertThat(price.provider()).as(price.model()).isNotBlank();
             });
@@ -172,6 +176,9 @@ class PriceTableTest {
     assertThat(defaults.find("gpt-4o-2024-11-20").model()).isEqualTo("gpt-4o");
     assertThat(defaults.find("gpt-4o-2024-05-13").input()).isEqualByComparingTo("5.00");
     assertThat(defaults.find("claude-sonnet-4-5-20250929").model()).isEqualTo("claude-sonnet-4-5");
+    // mistral-large-latest names Mistral Large 3, no longer Mistral Large 24.11
+    assertThat(defaults.find("mistral-large-latest").model()).isEqualTo("mistral-large-2512");
+    assertThat(defaults.find("mistral-large-2411").input()).isEqualByComparingTo("2.00");
     assertThat(PriceTable.defaults()).isSameAs(defaults);
   }
 
