@@ -65,7 +65,7 @@ final class Agent implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final String path;
-  private Skill skill;
+  private volatile Skill skill;
 
   private Agent(
       String name, String path, Telemetry telemetry, URI llm, HttpServer server,
