@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * so it records no telemetry. Its "model" asks for a tool when a question names an order, and
  * answers from the tool's result on the next call.
  */
-final class FakeOpenAi implements AutoCloseable {
+public final class FakeOpenAi implements AutoCloseable {
 
   /** The dated model version that answers requests for {@code gpt-4o-mini}, as OpenAI's does. */
   static final String RESPONSE_MODEL = "gpt-4o-mini-2024-07-18";
@@ -42,8 +42,13 @@ final class FakeOpenAi implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Starts the server on an ephemeral loopback port. */
-  static FakeOpenAi start() throws IOException {
+  /**
+   * Starts the server on an ephemeral loopback port.
+   *
+   * @return the running server; close it to stop it
+   * @throws IOException if the server cannot listen
+   */
+  public static FakeOpenAi start() throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     ExecutorService executor = Executors.newSingleThreadExecutor(Threads.daemon("fake-openai"));
@@ -54,12 +59,17 @@ final class FakeOpenAi implements AutoCloseable {
     return fake;
   }
 
-  /** The chat completions endpoint. */
-  URI chatCompletions() {
+  /**
+   * Returns the chat completions endpoint.
+   *
+   * @return the URL of {@code POST /v1/chat/completions}
+   */
+  public URI chatCompletions() {
     return URI.create(
         "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions");
   }
 
+  /** Stops the server. */
   @Override
   public void close() {
     server.stop(0);
