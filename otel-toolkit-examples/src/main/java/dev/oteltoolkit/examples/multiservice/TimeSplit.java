@@ -24,7 +24,11 @@ import java.util.Objects;
  *       (de)serialising, dispatch).
  * </ul>
  *
- * <p>The three add up to the CLIENT span's duration exactly.
+ * <p>The three add up to the CLIENT span's duration exactly. Only durations enter, each measured
+ * by its own service's monotonic clock, never timestamps compared across services: the split holds
+ * across hosts whose clocks disagree. The SERVER span ends when the server is done with the
+ * exchange, which can be a moment after the client read the last byte; the network share is then
+ * that moment short.
  */
 public final class TimeSplit {
 
