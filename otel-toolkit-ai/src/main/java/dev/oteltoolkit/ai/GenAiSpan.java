@@ -1,7 +1,7 @@
 package dev.oteltoolkit.ai;
 
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.RequestAccumulator;
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -418,7 +418,9 @@ public final class GenAiSpan implements AutoCloseable {
   }
 
   /**
-   * Returns the underlying OpenTelemetry span.
+   * Returns the underlying OpenTelemetry span. To run code under this span use {@link
+   * #makeCurrent()}, which carries the request's totals; a context built around the bare span
+   * does not find the totals of a call that is its own local root.
    *
    * @return the span
    */

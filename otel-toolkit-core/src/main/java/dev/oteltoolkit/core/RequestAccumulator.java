@@ -110,7 +110,10 @@ public final class RequestAccumulator {
    * started elsewhere attaches lazily instead, through a shared weak map.
    *
    * <p>When the span of {@code context} is not a local root of the OpenTelemetry SDK, or already
-   * belongs to a request, {@code context} is returned unchanged.
+   * belongs to a request, {@code context} is returned unchanged. Only contexts derived from the
+   * returned one find these totals: a context built anew around the bare span ({@code
+   * Context.current().with(span)}) would attach separate totals lazily, so pass the returned
+   * context on (e.g. make it current) rather than the span alone.
    *
    * @param context a context whose span is a local root the caller started
    * @return {@code context} with the request's accumulator, or {@code context} itself

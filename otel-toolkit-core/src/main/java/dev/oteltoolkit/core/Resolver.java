@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  */
 final class Resolver {
 
+  /** Longer durations cannot be held in nanoseconds (Duration.toNanos overflows near 292 years). */
+  private static final Duration MAX_DURATION = Duration.ofDays(100_000);
+
+
   static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
   static final String KEEP_ERRORS = "oteltoolkit.sampling.keep_errors";
@@ -276,6 +280,9 @@ final class Resolver {
     if (keepSlowerThan != null && (keepSlowerThan.isNegative() || keepSlowerThan.isZero())) {
       throw Settings.invalid("keepSlowerThan", keepSlowerThan, "must be positive");
     }
+    if (keepSlowerThan != null && keepSlowerThan.compareTo(MAX_DURATION) > 0) {
+      throw Settings.invalid("keepSlowerThan", keepSlowerThan, "must be at most 100000 days");
+    }
     Integer port = builder.prometheusPort();
     if (port != null && (port < 0 || port > 65535)) {
       throw Settings.invalid("prometheus", port, "must be a port between 0 and 65535");
@@ -355,17 +362,27 @@ final class Resolver {
       throw Settings.invalid(setting.name, setting.value, problem);
     }
     String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
+    long factor;
     switch (unit) {
       case "s":
-        return amount * 1000;
+        factor = 1000;
+        break;
       case "m":
-        return amount * 60_000;
+        factor = 60_000;
+        break;
       case "h":
-        return amount * 3_600_000;
+        factor = 3_600_000;
+        break;
       case "d":
-        return amount * 86_400_000;
+        factor = 86_400_000;
+        break;
       default:
-        return amount;
+        factor = 1;
     }
+    // in milliseconds, and small enough to be held in nanoseconds (Duration.toNanos)
+    if (amount > Long.MAX_VALUE / 1_000_000 / factor) {
+      throw Settings.invalid(setting.name, setting.value, problem);
+    }
+    return amount * factor;
   }
 }

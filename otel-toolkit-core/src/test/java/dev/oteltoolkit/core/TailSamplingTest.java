@@ -599,6 +599,11 @@ class TailSamplingTest {
             + "oteltoolkit.sampling.hold_timeout=0s: must be a positive duration like 30s or 2m",
         "OTELTOOLKIT_SAMPLING_HOLD_TIMEOUT|99999999999999999999999|"
             + "OTELTOOLKIT_SAMPLING_HOLD_TIMEOUT=99999999999999999999999: must be a positive",
+        // fits in a long of milliseconds, not in nanoseconds
+        "OTELTOOLKIT_SAMPLING_HOLD_TIMEOUT|300000000d|"
+            + "OTELTOOLKIT_SAMPLING_HOLD_TIMEOUT=300000000d: must be a positive",
+        "OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN|300000000d|"
+            + "OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN=300000000d: must be a duration",
       })
   void invalidSettingsFailAtBuildNamingTheSettingAndValue(
       String name, String value, String message) {
@@ -620,6 +625,11 @@ class TailSamplingTest {
                 .configProperties(Map.of()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keepSlowerThan=PT-0.005S: must be positive");
+    assertThatThrownBy(
+            () -> Telemetry.setup().otlp(false).keepSlowerThan(Duration.ofDays(1_000_000))
+                .configProperties(Map.of()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keepSlowerThan=PT24000000H: must be at most 100000 days");
   }
 
   // ---- helpers ------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import dev.oteltoolkit.core.ThrowingRunnable;
 import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.core.internal.ExceptionRedaction;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

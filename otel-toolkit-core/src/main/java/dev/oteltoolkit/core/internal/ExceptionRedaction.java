@@ -88,6 +88,18 @@ public final class ExceptionRedaction {
     if (!span.isRecording()) {
       return;
     }
+    try {
+      record(span, failure);
+    } catch (RuntimeException | StackOverflowError e) {
+      // never let recording replace the application's exception: keep the type, drop the text
+      span.addEvent(
+          EXCEPTION_EVENT,
+          Attributes.of(ExceptionAttributes.EXCEPTION_TYPE, failure.getClass().getName()));
+      span.setStatus(StatusCode.ERROR);
+    }
+  }
+
+  private static void record(Span span, Throwable failure) {
     UnaryOperator<String> redactor = redactorFor(failure);
     String message;
     if (redactor == null) {
@@ -149,6 +161,15 @@ public final class ExceptionRedaction {
         pending.add(suppressed);
       }
     }
+    if (!pending.isEmpty() && seen.size() >= MAX_CHAIN) {
+      // a chain too long to inspect whole: redact with every registered redactor (fail closed)
+      matching = new ArrayList<>(current.length);
+      for (Rule rule : current) {
+        if (!matching.contains(rule.redactor)) {
+          matching.add(rule.redactor);
+        }
+      }
+    }
     if (matching == null) {
       return null;
     }
@@ -200,6 +221,14 @@ public final class ExceptionRedaction {
     return out.toString();
   }
 
+  private static boolean tooDeep(StringBuilder out, Set<Throwable> seen, String prefix) {
+    if (seen.size() < MAX_CHAIN) {
+      return false;
+    }
+    out.append(prefix).append("[... more causes and suppressed exceptions omitted]\n");
+    return true;
+  }
+
   private static void append(
       StringBuilder out,
       Throwable t,
@@ -208,6 +237,9 @@ public final class ExceptionRedaction {
       String prefix,
       UnaryOperator<String> redactor,
       Set<Throwable> seen) {
+    if (tooDeep(out, seen, prefix)) {
+      return;
+    }
     if (!seen.add(t)) {
       out.append(prefix).append(caption).append("[CIRCULAR REFERENCE: ")
           .append(t.getClass().getName()).append("]\n");

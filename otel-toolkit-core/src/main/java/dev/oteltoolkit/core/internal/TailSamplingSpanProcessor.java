@@ -261,6 +261,9 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   }
 
   private void enqueue(Object event) {
+    if (terminated) {
+      return; // the worker is gone (shut down, or stopped by a failure): hold nothing
+    }
     long position = events.offer(event);
     if (position < 0) {
       // lost: no tree that started before now may be exported (it could be partial)

@@ -138,6 +138,22 @@ class ExceptionRedactionTest {
   }
 
   @Test
+  void aChainTooLongToInspectIsRedactedWithEveryRedactor() {
+    // the registered type sits below 100 wrappers, deeper than the walk looks
+    Throwable chain = new LeakyException("deep secret=hunter2");
+    for (int i = 0; i < 100; i++) {
+      chain = new RuntimeException("level " + i + " secret=hunter" + i, chain);
+    }
+    SpanData recorded = record(chain);
+    Attributes event = recorded.getEvents().get(0).getAttributes();
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isNull(); // unredactable rule
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+        .doesNotContain("hunter")
+        .contains("[... more causes and suppressed exceptions omitted]");
+    assertThat(recorded.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+  }
+
+  @Test
   void aSpanThatIsNotRecordingGetsNothing() {
     Span span = Span.getInvalid();
     ExceptionRedaction.recordFailure(span, new LeakyException("secret=x"));
