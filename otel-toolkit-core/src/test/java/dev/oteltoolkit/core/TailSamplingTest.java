@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -182,13 +183,20 @@ class TailSamplingTest {
   @Test
   void slowRequestsAreKeptWithReasonLatency() throws Exception {
     Tracing tracing = start(0.0, Map.of(), b -> b.keepSlowerThan(Duration.ofMillis(20)));
+    Tracer tracer = telemetry.openTelemetry().getTracer("test");
     for (int i = 0; i < 3; i++) {
-      tracing.traced(
-          "GET /report",
-          () -> {
-            tracing.traced("query", () -> {});
-            tracing.traced("render", () -> Thread.sleep(60));
-          });
+      // slow by its timestamps, not by sleeping: the root started 60 ms before now
+      Span root =
+          tracer
+              .spanBuilder("GET /report")
+              .setStartTimestamp(Instant.now().minusMillis(60))
+              .startSpan();
+      try (Scope ignored = root.makeCurrent()) {
+        tracing.traced("query", () -> {});
+        tracing.traced("render", () -> {});
+      } finally {
+        root.end();
+      }
     }
     assertThat(telemetry.forceFlush()).isTrue();
 

@@ -46,16 +46,7 @@ public final class ExportLatency {
     this.rate = options.positiveDouble("rate");
     this.warmup = options.duration("warmup");
     this.window = options.duration("window");
-    this.tuned =
-        new Config(
-            "tuned",
-            options.positiveInt("tuned-queue"),
-            options.positiveInt("tuned-batch"),
-            options.duration("tuned-delay").toMillis());
-    if (tuned.maxExportBatchSize() > tuned.maxQueueSize()) {
-      throw new IllegalArgumentException("--tuned-batch " + tuned.maxExportBatchSize()
-          + ": must not be larger than --tuned-queue " + tuned.maxQueueSize());
-    }
+    this.tuned = Config.tuned(options);
   }
 
   /**
@@ -64,13 +55,9 @@ public final class ExportLatency {
    * @param args {@code --out FILE [--quick]} and the options printed by {@code --help}
    */
   public static void main(String[] args) {
-    PipelineEnvironment.mdcBridgeOff();
-    PipelineEnvironment.requireNoOtelSettings();
-    PipelineEnvironment.serverDefaults();
-    PipelineEnvironment.quietLogback();
-    PipelineEnvironment.quietDropWarnings();
+    PipelineEnvironment.exportMeasure();
     PipelineOptions options =
-        new PipelineOptions("ExportLatency")
+        Config.tunedOptions(new PipelineOptions("ExportLatency"))
             .option("transports", "grpc,http/protobuf", "grpc,http/protobuf",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
@@ -78,10 +65,6 @@ public final class ExportLatency {
             .option("warmup", "2s", "300ms",
                 "unmeasured time before the window (plus two schedule delays)")
             .option("window", "10s", "1500ms", "measurement window per configuration")
-            .option("tuned-queue", "16384", "16384", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
-            .option("tuned-batch", "2048", "2048",
-                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
-            .option("tuned-delay", "50ms", "50ms", "OTEL_BSP_SCHEDULE_DELAY of the tuned config")
             .parse(args);
     PipelineOptions.orExit("ExportLatency", () -> new ExportLatency(options)).run();
   }

@@ -97,6 +97,33 @@ interface ExportPipeline {
      */
     static final Config SDK_DEFAULTS = new Config("default", 2048, 512, 5000L);
 
+    /**
+     * The tuned configuration from {@code --tuned-queue}, {@code --tuned-batch} and {@code
+     * --tuned-delay} (declared by {@link #tunedOptions}).
+     */
+    static Config tuned(PipelineOptions options) {
+      Config tuned =
+          new Config(
+              "tuned",
+              options.positiveInt("tuned-queue"),
+              options.positiveInt("tuned-batch"),
+              options.duration("tuned-delay").toMillis());
+      if (tuned.maxExportBatchSize() > tuned.maxQueueSize()) {
+        throw new IllegalArgumentException("--tuned-batch " + tuned.maxExportBatchSize()
+            + ": must not be larger than --tuned-queue " + tuned.maxQueueSize());
+      }
+      return tuned;
+    }
+
+    /** Declares the options {@link #tuned} reads. */
+    static PipelineOptions tunedOptions(PipelineOptions options) {
+      return options
+          .option("tuned-queue", "16384", "16384", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
+          .option("tuned-batch", "2048", "2048",
+              "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
+          .option("tuned-delay", "50ms", "50ms", "OTEL_BSP_SCHEDULE_DELAY of the tuned config");
+    }
+
     /** Only the pipelines' own defaults. */
     static Config defaults() {
       return new Config("default", null, null, null);

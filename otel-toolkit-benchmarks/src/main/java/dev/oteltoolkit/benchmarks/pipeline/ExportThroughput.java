@@ -53,16 +53,7 @@ public final class ExportThroughput {
     this.probe = options.duration("probe");
     this.step = options.duration("step");
     this.maxSteps = options.positiveInt("steps");
-    this.tuned =
-        new Config(
-            "tuned",
-            options.positiveInt("tuned-queue"),
-            options.positiveInt("tuned-batch"),
-            options.duration("tuned-delay").toMillis());
-    if (tuned.maxExportBatchSize() > tuned.maxQueueSize()) {
-      throw new IllegalArgumentException("--tuned-batch " + tuned.maxExportBatchSize()
-          + ": must not be larger than --tuned-queue " + tuned.maxQueueSize());
-    }
+    this.tuned = Config.tuned(options);
   }
 
   /**
@@ -71,13 +62,9 @@ public final class ExportThroughput {
    * @param args {@code --out FILE [--quick]} and the options printed by {@code --help}
    */
   public static void main(String[] args) {
-    PipelineEnvironment.mdcBridgeOff();
-    PipelineEnvironment.requireNoOtelSettings();
-    PipelineEnvironment.serverDefaults();
-    PipelineEnvironment.quietLogback();
-    PipelineEnvironment.quietDropWarnings();
+    PipelineEnvironment.exportMeasure();
     PipelineOptions options =
-        new PipelineOptions("ExportThroughput")
+        Config.tunedOptions(new PipelineOptions("ExportThroughput"))
             .option("transports", "grpc,http/protobuf", "grpc,http/protobuf",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
@@ -85,10 +72,6 @@ public final class ExportThroughput {
             .option("probe", "2s", "300ms", "capacity probe per search")
             .option("step", "3s", "400ms", "duration of each fixed-rate step")
             .option("steps", "6", "3", "fixed-rate steps per search, at most")
-            .option("tuned-queue", "16384", "16384", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
-            .option("tuned-batch", "2048", "2048",
-                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
-            .option("tuned-delay", "50ms", "50ms", "OTEL_BSP_SCHEDULE_DELAY of the tuned config")
             .parse(args);
     PipelineOptions.orExit("ExportThroughput", () -> new ExportThroughput(options)).run();
   }

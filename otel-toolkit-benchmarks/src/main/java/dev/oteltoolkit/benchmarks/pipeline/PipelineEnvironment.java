@@ -77,6 +77,18 @@ final class PipelineEnvironment {
   }
 
   /**
+   * Prepares the JVM of an export measure: MDC bridge off, no {@code OTEL_*} settings, server
+   * defaults, quiet logging. Call first thing in {@code main}.
+   */
+  static void exportMeasure() {
+    mdcBridgeOff();
+    requireNoOtelSettings();
+    serverDefaults();
+    quietLogback();
+    quietDropWarnings();
+  }
+
+  /**
    * Turns the MDC bridge off (unless {@value #MDC_ENABLED} was given) and checks it is off: the
    * export measures compare the toolkit with a raw SDK pipeline in the same JVM, and the bridge
    * would add its MDC updates to both. Call first thing in {@code main}, before any context use.
