@@ -58,7 +58,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * go through {@code Telemetry}'s batch span processor as in production (a {@code
  * SimpleSpanProcessor}, as in {@link BenchmarkSdk}, cannot be put behind {@code Telemetry}); its
  * worker thread converts and exports off the measured thread, for every side alike. Drops would
- * make a side look cheaper, so the queue is raised to 65536 spans on every side and, after each
+ * make a side look cheaper, so the batch queue is raised to 65536 spans on every side (and tail
+ * sampling's event queue, sized by {@code OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS}, to 65536 events:
+ * a saturating single-thread loop of 4 million spans a second outruns any worker thread for a
+ * moment when the scheduler takes its core, and the queues absorb that) and, after each
  * iteration, every side checks that its batch processor dropped nothing ({@code processedSpans}
  * with {@code dropped=true}) and tail sampling evicted nothing; otherwise the fork fails.
  *
@@ -127,7 +130,12 @@ public class TailSamplingBenchmark {
               .samplingRatio(0.1)
               .keepErrors(true)
               .keepSlowerThan(Duration.ofSeconds(10)),
-          blackhole);
+          blackhole,
+          Map.of(
+              "OTEL_BSP_MAX_QUEUE_SIZE", "65536",
+              // the same slack as the batch queue: tail sampling's event queue is two events per
+              // span of this cap (65536 events, 32768 spans)
+              "OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS", "32768"));
       checkRatio();
       checkTailKeepsAFailedRequest();
     }
@@ -155,7 +163,7 @@ public class TailSamplingBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
-      start(Telemetry.setup().samplingRatio(1.0), blackhole);
+      start(Telemetry.setup().samplingRatio(1.0), blackhole, BATCH_QUEUE);
       List<List<SpanData>> trees = run(10);
       if (trees.size() != 10) {
         throw new IllegalStateException("expected 10 whole requests, got " + trees.size());
@@ -185,7 +193,7 @@ public class TailSamplingBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
-      start(Telemetry.setup().samplingRatio(0.1), blackhole);
+      start(Telemetry.setup().samplingRatio(0.1), blackhole, BATCH_QUEUE);
       checkRatio();
     }
 
@@ -204,6 +212,8 @@ public class TailSamplingBenchmark {
 
   /** One side: its telemetry, exporter, metric reader and request. */
   abstract static class Side {
+    static final Map<String, String> BATCH_QUEUE = Map.of("OTEL_BSP_MAX_QUEUE_SIZE", "65536");
+
     private final DroppingExporter exporter = new DroppingExporter();
     private final CollectingReader reader = new CollectingReader();
     private Telemetry telemetry;
@@ -211,7 +221,7 @@ public class TailSamplingBenchmark {
     private Request request;
     private Blackhole blackhole;
 
-    final void start(Telemetry.Builder builder, Blackhole blackhole) {
+    final void start(Telemetry.Builder builder, Blackhole blackhole, Map<String, String> settings) {
       BenchmarkSdk.requireMdcBridge(false);
       telemetry =
           builder
@@ -219,7 +229,7 @@ public class TailSamplingBenchmark {
               .otlp(false)
               .addSpanExporter(exporter)
               .addMetricReader(reader)
-              .configProperties(Map.of("OTEL_BSP_MAX_QUEUE_SIZE", "65536"))
+              .configProperties(settings)
               .build();
       tracing = telemetry.tracing();
       request = new Request(tracing, new Bodies.Consuming(blackhole));

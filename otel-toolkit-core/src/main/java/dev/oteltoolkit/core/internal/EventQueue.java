@@ -63,6 +63,11 @@ final class EventQueue {
     }
   }
 
+  /** The number of events the queue holds at most. */
+  int capacity() {
+    return mask + 1;
+  }
+
   /** The position the next {@link #offer} will try: events before it were claimed. */
   long producerPosition() {
     return producerIndex.get();

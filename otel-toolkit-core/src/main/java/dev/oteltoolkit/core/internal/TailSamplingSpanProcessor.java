@@ -94,8 +94,14 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   /** Default time after which a tree whose local root has not ended is evicted: 60 s. */
   public static final Duration DEFAULT_HOLD_TIMEOUT = Duration.ofSeconds(60);
 
-  /** Events (starts and ends) the queue holds: two per held span, 16384 × 12 bytes. */
-  static final int QUEUE_CAPACITY = 16384;
+  /** Smallest event queue: 16384 events, 192 KB allocated up front (the default cap's). */
+  static final int MIN_QUEUE_CAPACITY = 1 << 14;
+
+  /**
+   * Largest event queue: 2<sup>18</sup> events, 3 MB allocated up front (a slot is a long and a
+   * reference).
+   */
+  static final int MAX_QUEUE_CAPACITY = 1 << 18;
 
   private static final Logger logger = Logger.getLogger(TailSamplingSpanProcessor.class.getName());
   /** The worker is woken every this many + 1 events (a cheap unpark, amortized). */
@@ -105,7 +111,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
 
   private final SpanProcessor downstream;
   private final boolean downstreamStartRequired;
-  private final EventQueue events = new EventQueue(QUEUE_CAPACITY);
+  private final EventQueue events;
   private final AtomicLong lostBefore = new AtomicLong(Long.MIN_VALUE);
   private final TreeHolder holder;
   private final Thread worker;
@@ -162,6 +168,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       int maxHeldSpansPerTrace,
       Duration holdTimeout,
       LongSupplier nanoClock) {
+    this.events = new EventQueue(queueCapacity(maxHeldSpans));
     this.downstream = SpanProcessor.composite(new ArrayList<>(exporting));
     this.downstreamStartRequired = downstream.isStartRequired();
     this.holder =
@@ -183,6 +190,25 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
             + ", downstream=" + downstream + "}";
     this.worker = new Thread(this::work, "otel-toolkit-tail-sampling");
     worker.setDaemon(true);
+  }
+
+  /**
+   * The capacity of the event queue for a total cap of {@code maxHeldSpans}: two events (start
+   * and end) per span the cap allows, rounded up to a power of two, at least {@link
+   * #MIN_QUEUE_CAPACITY} and at most {@link #MAX_QUEUE_CAPACITY}. The queue absorbs the bursts in which span starts and ends outpace the
+   * worker (a descheduled worker, a GC pause); an event that finds it full is lost and every tree
+   * open at that moment is evicted, so a larger cap buys both more held trees and more slack.
+   * The default cap gives the smallest queue.
+   *
+   * @param maxHeldSpans the cap on the spans held in total
+   * @return the queue's capacity, a power of two
+   */
+  static int queueCapacity(int maxHeldSpans) {
+    long events = Math.max(2L * maxHeldSpans, MIN_QUEUE_CAPACITY);
+    if (events >= MAX_QUEUE_CAPACITY) {
+      return MAX_QUEUE_CAPACITY;
+    }
+    return Integer.highestOneBit((int) events - 1) << 1;
   }
 
   /**
@@ -347,7 +373,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
 
   /** Processes the queued events, at most one queue's worth so flushes are not starved. */
   private void drain() {
-    for (int i = 0; i < QUEUE_CAPACITY; i++) {
+    for (int i = 0, n = events.capacity(); i < n; i++) {
       long position = events.consumerPosition();
       Object event = events.poll();
       if (event == null) {

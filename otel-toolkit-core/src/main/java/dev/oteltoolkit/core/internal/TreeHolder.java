@@ -35,10 +35,16 @@ import java.util.function.LongSupplier;
  *
  * <h2>Bounds</h2>
  *
- * <p>A tree that reaches the per-trace cap, or the oldest trees when the held spans exceed the
- * total cap, are evicted; an undecided tree whose root started more than the timeout ago is
- * evicted. An evicted tree is never exported, not even in part: its spans are forgotten and its
- * later spans are not held.
+ * <p>A tree that reaches the per-trace cap, or the oldest undecided trees when the held spans
+ * exceed the total cap, are evicted; an undecided tree whose root started more than the timeout
+ * ago is evicted. An evicted tree is never exported, not even in part: its spans are forgotten and
+ * its later spans are not held. The count of held spans is the spans this holder keeps alive: the
+ * spans of undecided trees and the still-open leftovers of kept trees; a span is no longer held
+ * once exported or discarded.
+ *
+ * <p>A decided tree with leftovers still open is remembered (only its span ids) until they end,
+ * or at most the timeout after its decision: a leftover that ends later than that is dropped
+ * uncounted, as a span that never ends would be (it was never part of a decision's count).
  */
 final class TreeHolder {
 
@@ -56,8 +62,10 @@ final class TreeHolder {
   private final LongSupplier clock;
   private final Listener listener;
   private final HashMap<String, Node> nodes = new HashMap<>();
-  private Tree oldest;
-  private Tree newest;
+  /** The undecided trees, oldest root first. */
+  private final TreeList undecided = new TreeList();
+  /** The decided trees with spans still open, oldest decision first. */
+  private final TreeList decided = new TreeList();
   private final LongSupplier lostBefore;
   private int held;
 
@@ -136,12 +144,12 @@ final class TreeHolder {
     }
     if (localRoot) {
       tree.root = node;
-      link(tree);
+      undecided.add(tree);
     }
     tree.add(node);
     held++;
-    while (held > maxHeldSpans && oldest != null) {
-      evict(oldest, CAP);
+    while (held > maxHeldSpans && undecided.oldest != null) {
+      evict(undecided.oldest, CAP);
     }
   }
 
@@ -166,25 +174,34 @@ final class TreeHolder {
       if (tree.state == Tree.KEPT) {
         export(node, null); // a leftover of a kept tree
       }
-      node.release();
+      drop(node);
     }
     if ((tree.state == Tree.KEPT || tree.state == Tree.DISCARDED) && tree.open == 0) {
       release(tree); // decided and every span ended
     }
   }
 
-  /** Evicts the undecided trees whose root started more than the timeout ago. */
+  /**
+   * Evicts the undecided trees whose root started more than the timeout ago, and forgets the
+   * decided trees whose leftovers are still open the timeout after the decision.
+   */
   void expire() {
     long now = clock.getAsLong();
-    while (oldest != null && now - oldest.startNanos >= timeoutNanos) {
-      evict(oldest, TIMEOUT);
+    while (undecided.oldest != null && now - undecided.oldest.sinceNanos >= timeoutNanos) {
+      evict(undecided.oldest, TIMEOUT);
+    }
+    while (decided.oldest != null && now - decided.oldest.sinceNanos >= timeoutNanos) {
+      release(decided.oldest);
     }
   }
 
   /** Forgets every tree, exporting nothing and counting nothing (shutdown). */
   void clear() {
-    while (oldest != null) {
-      release(oldest);
+    while (undecided.oldest != null) {
+      release(undecided.oldest);
+    }
+    while (decided.oldest != null) {
+      release(decided.oldest);
     }
   }
 
@@ -219,10 +236,13 @@ final class TreeHolder {
     if (reason == null && tree.forced) {
       reason = FORCED;
     }
+    undecided.remove(tree);
+    tree.sinceNanos = clock.getAsLong();
+    decided.add(tree); // until every span in it has ended
     if (reason == null) {
       tree.state = Tree.DISCARDED;
       for (int i = 0; i < tree.size; i++) {
-        tree.nodes[i].release(); // open ones too: they are dropped when they end
+        drop(tree.nodes[i]); // open ones too: they are dropped when they end
       }
       return;
     }
@@ -232,11 +252,19 @@ final class TreeHolder {
       Node node = tree.nodes[i];
       if (node.ended && node != tree.root) {
         export(node, null);
-        node.release();
+        drop(node);
       }
     }
     export(tree.root, reason);
-    tree.root.release();
+    drop(tree.root);
+  }
+
+  /** Lets go of a node's span (exported or discarded): it is no longer held. */
+  private void drop(Node node) {
+    if (node.span != null) {
+      node.release();
+      held--;
+    }
   }
 
   private void export(Node node, String keptBy) {
@@ -255,36 +283,10 @@ final class TreeHolder {
     for (int i = 0; i < tree.size; i++) {
       Node node = tree.nodes[i];
       nodes.remove(node.context.getSpanId(), node);
-      node.release();
+      drop(node);
     }
-    held -= tree.size;
     tree.state = Tree.GONE;
-    unlink(tree);
-  }
-
-  private void link(Tree tree) {
-    tree.older = newest;
-    if (newest == null) {
-      oldest = tree;
-    } else {
-      newest.newer = tree;
-    }
-    newest = tree;
-  }
-
-  private void unlink(Tree tree) {
-    if (tree.older == null) {
-      oldest = tree.newer;
-    } else {
-      tree.older.newer = tree.newer;
-    }
-    if (tree.newer == null) {
-      newest = tree.older;
-    } else {
-      tree.newer.older = tree.older;
-    }
-    tree.older = null;
-    tree.newer = null;
+    tree.list.remove(tree);
   }
 
   /** Where kept spans and counts go. */
@@ -330,7 +332,9 @@ final class TreeHolder {
     static final int DISCARDED = 2;
     static final int GONE = 3;
 
-    final long startNanos;
+    /** When the root started; once decided, when the decision was made. */
+    long sinceNanos;
+
     final long position;
     Node root;
     Node[] nodes = new Node[8];
@@ -338,11 +342,12 @@ final class TreeHolder {
     int open;
     boolean forced;
     int state = OPEN;
+    TreeList list;
     Tree older;
     Tree newer;
 
     Tree(long startNanos, long position) {
-      this.startNanos = startNanos;
+      this.sinceNanos = startNanos;
       this.position = position;
     }
 
@@ -352,6 +357,42 @@ final class TreeHolder {
       }
       nodes[size++] = node;
       open++;
+    }
+  }
+
+  /** Trees linked from oldest to newest; a tree is in one list at a time. */
+  private static final class TreeList {
+    Tree oldest;
+    Tree newest;
+
+    void add(Tree tree) {
+      tree.list = this;
+      tree.older = newest;
+      if (newest == null) {
+        oldest = tree;
+      } else {
+        newest.newer = tree;
+      }
+      newest = tree;
+    }
+
+    void remove(Tree tree) {
+      if (tree.list != this) {
+        return;
+      }
+      if (tree.older == null) {
+        oldest = tree.newer;
+      } else {
+        tree.older.newer = tree.newer;
+      }
+      if (tree.newer == null) {
+        newest = tree.older;
+      } else {
+        tree.newer.older = tree.older;
+      }
+      tree.older = null;
+      tree.newer = null;
+      tree.list = null;
     }
   }
 }

@@ -22,18 +22,21 @@ import org.junit.jupiter.api.Test;
 /** The holder fed event by event, as the worker feeds it, without threads in between. */
 class TreeHolderTest {
 
+  private static final long TIMEOUT = 1_000;
+
   private final List<Object> events = new ArrayList<>();
   private final List<ReadableSpan> exported = new ArrayList<>();
   private final List<String> counts = new ArrayList<>();
   private final AtomicLong lostBefore = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong now = new AtomicLong();
   private final TreeHolder holder =
       new TreeHolder(
           true,
           0,
           100,
           10,
-          Long.MAX_VALUE,
-          () -> 0L,
+          TIMEOUT,
+          now::get,
           lostBefore::get,
           new TreeHolder.Listener() {
             @Override
@@ -81,6 +84,88 @@ class TreeHolderTest {
     assertThat(exported).extracting(ReadableSpan::getName)
         .containsExactly("second-child", "second", "third-child", "third");
     assertThat(holder.held()).isZero();
+  }
+
+  @Test
+  void heldCountsOnlyTheSpansStillKeptAlive() {
+    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
+    Span leftover;
+    try (Scope ignored = root.makeCurrent()) {
+      tracer.spanBuilder("kept-child").startSpan().end();
+      leftover = tracer.spanBuilder("kept-async").startSpan(); // still open when the root ends
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+    Span discardedRoot = tracer.spanBuilder("healthy").setParent(Context.root()).startSpan();
+    Span discardedLeftover =
+        tracer.spanBuilder("healthy-async").setParent(Context.root().with(discardedRoot))
+            .startSpan();
+    discardedRoot.end();
+    feed();
+
+    // exported and discarded spans are let go at the decision; the kept tree's open leftover is
+    // still held (it is exported when it ends), the discarded one's is not
+    assertThat(exported).extracting(ReadableSpan::getName).containsExactly("kept-child", "kept");
+    assertThat(holder.held()).isEqualTo(1);
+
+    leftover.end();
+    discardedLeftover.end();
+    feed();
+    assertThat(exported).extracting(ReadableSpan::getName)
+        .containsExactly("kept-child", "kept", "kept-async");
+    assertThat(holder.held()).isZero();
+    assertThat(counts).containsExactly("kept:error");
+  }
+
+  @Test
+  void aDecidedTreeWhoseLeftoverNeverEndsIsForgottenAfterTheTimeout() {
+    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
+    Span leaked;
+    try (Scope ignored = root.makeCurrent()) {
+      leaked = tracer.spanBuilder("leaked").startSpan();
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+    feed();
+    assertThat(holder.held()).isEqualTo(1);
+
+    now.set(TIMEOUT - 1);
+    holder.expire();
+    assertThat(holder.held()).isEqualTo(1);
+    now.set(TIMEOUT);
+    holder.expire();
+    assertThat(holder.held()).isZero();
+
+    leaked.end(); // too late: forgotten, not exported, not counted as an eviction
+    feed();
+    assertThat(exported).extracting(ReadableSpan::getName).containsExactly("kept");
+    assertThat(counts).containsExactly("kept:error");
+  }
+
+  @Test
+  void anUndecidedTreeIsEvictedAfterTheTimeoutAndCounted() {
+    Span root = tracer.spanBuilder("stuck").setParent(Context.root()).startSpan();
+    feed();
+    now.set(TIMEOUT);
+    holder.expire();
+    assertThat(holder.held()).isZero();
+    assertThat(counts).containsExactly("evicted:timeout");
+    root.end();
+    feed();
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void theEventQueueGrowsWithTheCapOnHeldSpans() {
+    assertThat(TailSamplingSpanProcessor.queueCapacity(1)).isEqualTo(16384);
+    assertThat(TailSamplingSpanProcessor.queueCapacity(TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS))
+        .isEqualTo(16384);
+    assertThat(TailSamplingSpanProcessor.queueCapacity(8193)).isEqualTo(32768);
+    assertThat(TailSamplingSpanProcessor.queueCapacity(32768)).isEqualTo(65536);
+    assertThat(TailSamplingSpanProcessor.queueCapacity(Integer.MAX_VALUE))
+        .isEqualTo(TailSamplingSpanProcessor.MAX_QUEUE_CAPACITY);
   }
 
   @Test
