@@ -11,7 +11,11 @@ Standard library only. Usage:
     python3 bench/report.py --json RESULTS.json --out docs/BENCHMARKS.md \
         --command "java -jar ..." --java-version "$(java -version 2>&1)" \
         [--load-before "0.12 0.30 0.25"] [--load-after ...] [--started "2026-01-31 09:58"]
-        [--finished ...] [--log bench/results/x.txt] [--quick]
+        [--finished ...] [--log bench/results/x.txt] [--quick] [--pipeline P.json ...]
+        [--store docs/benchmarks]
+
+With --store, the run's raw files are kept in STORE/jdk<major>/ (replacing that JDK's earlier
+run) and the page reports every JDK kept there side by side, one column per JDK.
 """
 
 import argparse
@@ -21,6 +25,7 @@ import math
 import os
 import platform
 import re
+import shutil
 import sys
 
 PACKAGE = "dev.oteltoolkit.benchmarks."
@@ -566,18 +571,8 @@ def fmt_detail(detail):
     return ", ".join(parts)
 
 
-def pipeline_section(w, paths, summary):
+def pipeline_section(w, paths, summary, level="###"):
     """Renders the whole-pipeline measures (plain Java mains, not JMH) from their JSON files."""
-    if not paths:
-        return
-    w("## Whole pipeline")
-    w("")
-    w("Plain Java mains in `dev.oteltoolkit.benchmarks.pipeline` (throughput with drops and "
-      "latency distributions are not JMH measures), run by `bench/run` after JMH on the same "
-      "machine; each compares the toolkit with a hand-built raw SDK pipeline or with telemetry "
-      "off in the same run. Goals are judged by the mains themselves; the JSON files hold "
-      "every step.")
-    w("")
     for path in paths:
         try:
             with open(path, encoding="utf-8") as f:
@@ -588,7 +583,7 @@ def pipeline_section(w, paths, summary):
             summary.append((path, "not run"))
             continue
         measure = data.get("measure", "?")
-        w(f"### {PIPELINE_TITLES.get(measure, measure)}")
+        w(f"{level} {PIPELINE_TITLES.get(measure, measure)}")
         w("")
         machine_info = data.get("machine", {})
         java_info = data.get("java", {})
@@ -627,27 +622,87 @@ def pipeline_section(w, paths, summary):
             w("")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--json", required=True)
-    p.add_argument("--out", required=True)
-    p.add_argument("--command", required=True)
-    p.add_argument("--java-version", required=True)
-    p.add_argument("--load-before", default=None)
-    p.add_argument("--load-after", default=None, help="default: the load average now")
-    p.add_argument("--started", default=None, help="when the run started, e.g. 2026-01-31 09:58")
-    p.add_argument("--finished", default=None, help="when the run ended (default: now)")
-    p.add_argument("--log", default=None)
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--pipeline", action="append", default=[],
-                   help="a JSON file written by a dev.oteltoolkit.benchmarks.pipeline main "
-                        "(schema oteltoolkit-pipeline/1); repeatable")
-    args = p.parse_args()
+class Run:
+    """One run of bench/run on one JDK: its JMH results, pipeline files and circumstances."""
 
-    results, meta = load(args.json)
-    finished = args.finished or datetime.datetime.now(datetime.timezone.utc).strftime(
-        "%Y-%m-%d %H:%M")
-    date = f"{args.started} to {finished} UTC" if args.started else f"{finished} UTC"
+    def __init__(self, major, info, jmh_path, pipeline_paths):
+        self.major = major
+        self.label = f"JDK {major}"
+        self.info = info
+        self.jmh_path = jmh_path
+        self.results, self.meta = load(jmh_path)
+        self.pipeline = pipeline_paths
+        self.summary = []
+
+
+def java_major(java_version):
+    """The feature release in `java -version` output: 17 for "17.0.15", 25 for "25.0.1"."""
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', java_version)
+    if not m:
+        return 0
+    major = int(m.group(1))
+    return int(m.group(2)) if major == 1 and m.group(2) else major
+
+
+def store_run(args, major):
+    """Copies this run's results into STORE/jdk<major>/ (replacing that JDK's previous run)."""
+    target = os.path.join(args.store, f"jdk{major}")
+    os.makedirs(target, exist_ok=True)
+    shutil.copyfile(args.json, os.path.join(target, "jmh.json"))
+    if args.pipeline:
+        for old in os.listdir(target):
+            if old.startswith("pipeline-") and old.endswith(".json"):
+                os.remove(os.path.join(target, old))
+        for path in args.pipeline:
+            name = os.path.basename(path)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    name = f"pipeline-{json.load(f).get('measure', name)}.json"
+            except (OSError, ValueError):
+                continue  # the measure did not finish: nothing to keep (the report says so)
+            shutil.copyfile(path, os.path.join(target, name))
+    info = {k: getattr(args, k) for k in (
+        "command", "java_version", "load_before", "load_after", "started", "finished", "log",
+        "quick")}
+    info["json"] = args.json
+    with open(os.path.join(target, "run.json"), "w", encoding="utf-8") as f:
+        json.dump(info, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def stored_runs(store):
+    """Every run kept in STORE/jdk*/, oldest JDK first."""
+    runs = []
+    for entry in sorted(os.listdir(store)):
+        m = re.fullmatch(r"jdk(\d+)", entry)
+        directory = os.path.join(store, entry)
+        if not m or not os.path.isfile(os.path.join(directory, "jmh.json")):
+            continue
+        with open(os.path.join(directory, "run.json"), encoding="utf-8") as f:
+            info = json.load(f)
+        pipeline = sorted(os.path.join(directory, name) for name in os.listdir(directory)
+                          if name.startswith("pipeline-") and name.endswith(".json"))
+        runs.append(Run(int(m.group(1)), info, os.path.join(directory, "jmh.json"), pipeline))
+    runs.sort(key=lambda r: r.major)
+    return runs
+
+
+def goal_cell(goal, results, summary):
+    """One run's cell of a goal row: the measure, what it adds and the verdict."""
+    if any(name not in results for name in goal.needs):
+        summary.append((goal.label, "not run"))
+        return "not run"
+    measured, extra, alloc, verdict = goal.row(results)
+    summary.append((goal.label, verdict.replace("**", "")))
+    added = []
+    if extra:
+        added.append(f"{extra} ns")
+    if alloc and alloc != "n/a":
+        added.append(f"{alloc} B")
+    return f"{measured}" + (f" ({', '.join(added)})" if added else "") + f": {verdict}"
+
+
+def render(runs, out_path, quick, store):
     out = []
     w = out.append
 
@@ -656,7 +711,7 @@ def main():
     w("<!-- Generated by bench/run (bench/report.py). Everything outside the notes section is")
     w("     rewritten on each run; edit only between the notes markers. -->")
     w("")
-    if args.quick:
+    if quick:
         w("> **Quick run** (`bench/run --quick`): too few iterations for conclusions; "
           "for a smoke test of the harness only.")
         w("")
@@ -665,82 +720,122 @@ def main():
       "with JMH in one run on one machine. The module is `otel-toolkit-benchmarks`; `bench/run` "
       "builds it, runs it and rewrites this page. CI only compiles it.")
     w("")
+    if len(runs) > 1:
+        w(f"One column per JDK: each is its own run of `bench/run` (the JDK the `java` on the "
+          "path or `JAVA_HOME` names), on the same machine; a run replaces only its JDK's "
+          f"column. Their raw results are kept in `{store}/jdk*/`. Compare ratios within "
+          "a column; across columns, the JDKs differ and so may the machine's load.")
+        w("")
 
-    w("## Last run")
+    w("## Runs")
     w("")
-    w(f"- Date: {date}")
-    w(f"- Machine: {machine()}; load average (1/5/15 min) before the run "
-      f"{args.load_before or 'unknown'}, after {args.load_after or load_average()}")
-    jdk = [line.strip() for line in args.java_version.strip().splitlines() if line.strip()]
-    w(f"- JDK (`java -version`): {' / '.join(jdk)}")
-    if meta:
-        jvm_args = " ".join(meta.get("jvmArgs") or []) or "none"
-        w(f"- JMH {meta['jmhVersion']}: {plural(meta['forks'], 'fork')} × "
-          f"({plural(meta['warmupIterations'], 'warmup iteration')} of {meta['warmupTime']} + "
-          f"{plural(meta['measurementIterations'], 'measurement iteration')} of "
-          f"{meta['measurementTime']}), {plural(meta['threads'], 'thread')}, mode average "
-          f"time; JVM arguments of every fork: {jvm_args} (a class's `@Fork` may add its own, "
-          f"e.g. `-Doteltoolkit.mdc.enabled=false`)")
-    w(f"- Command (run by `bench/run`): `{args.command}`")
-    w(f"- Raw results: `{args.json}`" + (f", log `{args.log}`" if args.log else "")
-      + " (git-ignored)")
-    w("")
+    for run in runs:
+        info, meta = run.info, run.meta
+        if len(runs) > 1:
+            w(f"### {run.label}")
+            w("")
+        started, finished = info.get("started"), info.get("finished")
+        date = f"{started} to {finished} UTC" if started else f"{finished} UTC"
+        w(f"- Date: {date}")
+        w(f"- Machine: {machine()}; load average (1/5/15 min) before the run "
+          f"{info.get('load_before') or 'unknown'}, after {info.get('load_after') or 'unknown'}")
+        jdk = [line.strip() for line in (info.get("java_version") or "").strip().splitlines()
+               if line.strip()]
+        w(f"- JDK (`java -version`): {' / '.join(jdk)}")
+        if meta:
+            jvm_args = " ".join(meta.get("jvmArgs") or []) or "none"
+            w(f"- JMH {meta['jmhVersion']}: {plural(meta['forks'], 'fork')} × "
+              f"({plural(meta['warmupIterations'], 'warmup iteration')} of "
+              f"{meta['warmupTime']} + "
+              f"{plural(meta['measurementIterations'], 'measurement iteration')} of "
+              f"{meta['measurementTime']}), {plural(meta['threads'], 'thread')}, mode average "
+              f"time; JVM arguments of every fork: {jvm_args} (a class's `@Fork` may add its "
+              f"own, e.g. `-Doteltoolkit.mdc.enabled=false`)")
+        w(f"- Command (run by `bench/run`): `{info.get('command')}`")
+        log = info.get("log")
+        w(f"- Raw results: `{run.jmh_path}`"
+          + (f"; the run's log was `{log}` (git-ignored)" if log else ""))
+        w("")
 
     w("## Goals")
     w("")
     w("Each ratio is toolkit ÷ peer (or peer ÷ toolkit where the goal is a speed-up) in the "
-      "same run; ± is JMH's 99.9% error propagated through the ratio. A goal is met when the "
+      "same run; ± is JMH's 99.9% error propagated through the ratio; in brackets, the extra "
+      "time (ns/op) and allocation (B/op) of the toolkit's side. A goal is met when the "
       "measured value minus its error is within the goal, so a difference inside the error "
       "bars counts as met (the verdict says when the bars are wider than the goal's margin).")
     w("")
-    if any(not r["time"].has_error for r in results.values()):
+    if any(not r["time"].has_error for run in runs for r in run.results.values()):
         w("_Some scores have no error bars (too few iterations for JMH to compute them): "
           "their verdicts compare the bare score._")
         w("")
-    summary = []
     for section in SECTIONS:
         w(f"### {section.title}")
         w("")
         w(section.intro)
         w("")
-        w("| Comparison | Measured | Extra time (ns/op) | Extra allocation (B/op) | Goal | "
-          "Result |")
-        w("|---|---|---|---|---|---|")
+        w("| Comparison | Goal | " + " | ".join(run.label for run in runs) + " |")
+        w("|---|---|" + "---|" * len(runs))
         for goal in section.goals:
-            if any(name not in results for name in goal.needs):
-                w(f"| {goal.label} | not run | | | {goal.goal_text} | not run |")
-                summary.append((goal.label, "not run"))
-                continue
-            measured, extra, alloc, verdict = goal.row(results)
-            w(f"| {goal.label} | {measured} | {extra} | {alloc} | {goal.goal_text} | "
-              f"{verdict} |")
-            summary.append((goal.label, verdict.replace("**", "")))
+            cells = [goal_cell(goal, run.results, run.summary) for run in runs]
+            w(f"| {goal.label} | {goal.goal_text} | " + " | ".join(cells) + " |")
         w("")
-        info = [(label, n, d) for label, n, d in section.info
-                if n in results and d in results]
-        if info:
+        info_rows = [(label, n, d) for label, n, d in section.info
+                     if any(n in run.results and d in run.results for run in runs)]
+        if info_rows:
             w("For information (no goal):")
             w("")
-            for label, n, d in info:
-                ratio = results[n]["time"] / results[d]["time"]
-                diff = results[n]["time"] - results[d]["time"]
-                w(f"- {label}: {fmt_ratio(ratio)}, {fmt_value(diff)} ns/op")
+            for label, n, d in info_rows:
+                parts = []
+                for run in runs:
+                    if n in run.results and d in run.results:
+                        ratio = run.results[n]["time"] / run.results[d]["time"]
+                        diff = run.results[n]["time"] - run.results[d]["time"]
+                        text = f"{fmt_ratio(ratio)}, {fmt_value(diff)} ns/op"
+                    else:
+                        text = "not run"
+                    parts.append(f"{run.label} {text}" if len(runs) > 1 else text)
+                w(f"- {label}: " + "; ".join(parts))
             w("")
 
-    pipeline_section(w, args.pipeline, summary)
+    if any(run.pipeline for run in runs):
+        w("## Whole pipeline")
+        w("")
+        w("Plain Java mains in `dev.oteltoolkit.benchmarks.pipeline` (throughput with drops and "
+          "latency distributions are not JMH measures), run by `bench/run` after JMH on the "
+          "same machine; each compares the toolkit with a hand-built raw SDK pipeline or with "
+          "telemetry off in the same run. Goals are judged by the mains themselves; the JSON "
+          "files hold every step.")
+        w("")
+        for run in runs:
+            if len(runs) > 1:
+                w(f"### {run.label}")
+                w("")
+            pipeline_section(w, run.pipeline, run.summary, "####" if len(runs) > 1 else "###")
 
     w("## Results")
     w("")
     w("Average time per operation (lower is better), ± JMH's 99.9% error; allocation is "
       "`gc.alloc.rate.norm` from `-prof gc`.")
     w("")
-    w("| Benchmark | What it does | Time (ns/op) | Allocation (B/op) | Samples |")
-    w("|---|---|---|---|---|")
-    for name in sorted(results):
-        r = results[name]
-        unit = "" if r["unit"] == "ns/op" else f" {r['unit']}"
-        w(f"| `{name}` | {DESCRIPTIONS.get(name, '')} | {fmt_value(r['time'], unit)} | "
-          f"{fmt_alloc(r['alloc'])} | {r['samples']} |")
+    header = "| Benchmark | What it does |"
+    rule = "|---|---|"
+    for run in runs:
+        suffix = f" ({run.label})" if len(runs) > 1 else ""
+        header += f" Time (ns/op){suffix} | Allocation (B/op){suffix} | Samples{suffix} |"
+        rule += "---|---|---|"
+    w(header)
+    w(rule)
+    for name in sorted(set().union(*(run.results.keys() for run in runs))):
+        row = f"| `{name}` | {DESCRIPTIONS.get(name, '')} |"
+        for run in runs:
+            r = run.results.get(name)
+            if r is None:
+                row += " not run | | |"
+                continue
+            unit = "" if r["unit"] == "ns/op" else f" {r['unit']}"
+            row += f" {fmt_value(r['time'], unit)} | {fmt_alloc(r['alloc'])} | {r['samples']} |"
+        w(row)
     w("")
 
     w("## What is measured")
@@ -763,17 +858,54 @@ def main():
     w("## Notes")
     w("")
     w(NOTES_START)
-    w(old_notes(args.out))
+    w(old_notes(out_path))
     w(NOTES_END)
     w("")
 
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+    with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
 
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--json", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--command", required=True)
+    p.add_argument("--java-version", required=True)
+    p.add_argument("--load-before", default=None)
+    p.add_argument("--load-after", default=None, help="default: the load average now")
+    p.add_argument("--started", default=None, help="when the run started, e.g. 2026-01-31 09:58")
+    p.add_argument("--finished", default=None, help="when the run ended (default: now)")
+    p.add_argument("--log", default=None)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--pipeline", action="append", default=[],
+                   help="a JSON file written by a dev.oteltoolkit.benchmarks.pipeline main "
+                        "(schema oteltoolkit-pipeline/1); repeatable")
+    p.add_argument("--store", default=None,
+                   help="keep this run in STORE/jdk<major>/ and report every JDK kept there, "
+                        "one column each (bench/run: docs/benchmarks)")
+    args = p.parse_args()
+    args.finished = args.finished or datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M")
+    args.load_after = args.load_after or load_average()
+
+    major = java_major(args.java_version)
+    if args.store:
+        store_run(args, major)
+        runs = stored_runs(args.store)
+    else:
+        info = {k: getattr(args, k) for k in (
+            "command", "java_version", "load_before", "load_after", "started", "finished",
+            "log", "quick")}
+        runs = [Run(major, info, args.json, args.pipeline)]
+    render(runs, args.out, args.quick, args.store)
+
     print(f"wrote {args.out}")
-    for label, verdict in summary:
-        print(f"  {label}: {verdict}")
+    for run in runs:
+        print(f"{run.label}:")
+        for label, verdict in run.summary:
+            print(f"  {label}: {verdict}")
     return 0
 
 
