@@ -74,6 +74,12 @@ public final class Tracing {
   private final Tracer tracer;
   private final DoubleHistogram duration;
   private final boolean disabled;
+  /**
+   * The metric attributes of recently used names, one slot per name hash; entries are immutable,
+   * so threads that race on a slot only replace each other's entry.
+   */
+  private final NamedAttributes[] recentNames = new NamedAttributes[64];
+
   private final ConcurrentHashMap<String, Attributes> attributesByName =
       new ConcurrentHashMap<>();
 
@@ -314,6 +320,13 @@ public final class Tracing {
   }
 
   private Attributes attributesFor(String name) {
+    // first a direct-mapped slot by the name's (cached) hash, compared by identity: span names
+    // are mostly literals, so this is an array read and a compare; then the bounded map
+    int slot = name.hashCode() & (recentNames.length - 1);
+    NamedAttributes recent = recentNames[slot];
+    if (recent != null && recent.name == name) {
+      return recent.attributes;
+    }
     Attributes attributes = attributesByName.get(name);
     if (attributes == null) {
       attributes = Attributes.of(OPERATION_NAME, name);
@@ -321,6 +334,7 @@ public final class Tracing {
         attributesByName.putIfAbsent(name, attributes);
       }
     }
+    recentNames[slot] = new NamedAttributes(name, attributes); // racy on purpose: immutable
     return attributes;
   }
 
@@ -391,6 +405,17 @@ public final class Tracing {
       if (current != null) {
         current.close();
       }
+    }
+  }
+
+  /** A span name and its metric attributes, for {@link #attributesFor}. */
+  private static final class NamedAttributes {
+    final String name;
+    final Attributes attributes;
+
+    NamedAttributes(String name, Attributes attributes) {
+      this.name = name;
+      this.attributes = attributes;
     }
   }
 }
