@@ -38,9 +38,12 @@ import java.util.logging.Logger;
  *
  * <h2>Nothing blocks the caller</h2>
  *
- * <p>The threads that start and end spans do no grouping: each start and end of an unsampled
- * span is one non-blocking offer to a bounded lock-free queue ({@link EventQueue}; no
- * allocation, one compare-and-set), the same order of cost as a batch processor's enqueue.
+ * <p>The threads that start and end spans do no grouping: the start of an unsampled span, and the
+ * end of an unsampled local root, is one non-blocking offer to a bounded lock-free queue ({@link
+ * EventQueue}; no allocation, one compare-and-set), the same order of cost as a batch
+ * processor's enqueue (which a head-sampled span pays at its end instead). Spans below the root
+ * send no end event: when the root's end is processed, the worker asks each span of its tree
+ * whether it has ended.
  * One worker thread, {@code otel-toolkit-tail-sampling}, consumes the events, groups spans into
  * trees, decides, and hands kept spans downstream (the batch processors' own non-blocking
  * enqueue); no lock is held anywhere. When the queue is full the event is lost: every tree that
@@ -193,8 +196,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * The capacity of the event queue for a total cap of {@code maxHeldSpans}: two events (start
-   * and end) per span the cap allows, rounded up to a power of two, at least {@link
+   * The capacity of the event queue for a total cap of {@code maxHeldSpans}: two events per span
+   * the cap allows (a span sends one, a local root two), rounded up to a power of two, at least {@link
    * #MIN_QUEUE_CAPACITY} and at most {@link #MAX_QUEUE_CAPACITY}. The queue absorbs the bursts in which span starts and ends outpace the
    * worker (a descheduled worker, a GC pause); an event that finds it full is lost and every tree
    * open at that moment is evicted, so a larger cap buys both more held trees and more slack.
@@ -278,7 +281,10 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       downstream.onEnd(span);
       return;
     }
-    enqueue(context);
+    SpanContext parent = span.getParentSpanContext();
+    if (!parent.isValid() || parent.isRemote()) {
+      enqueue(context); // a local root: its tree is decided (the others are asked then)
+    }
   }
 
   @Override
@@ -341,11 +347,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         CompletableResultCode flush;
         while ((flush = flushRequests.poll()) != null) {
           drain();
-          holder.expire();
+          holder.sweep();
           heldSpans = holder.held();
           answer(flush, downstream.forceFlush());
         }
-        holder.expire();
+        holder.sweep();
         heldSpans = holder.held();
         if (stop) {
           break;
@@ -381,7 +387,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       }
       try {
         if (event instanceof SpanContext) {
-          holder.ended((SpanContext) event);
+          holder.rootEnded((SpanContext) event);
         } else {
           holder.started((ReadableSpan) event, position);
         }

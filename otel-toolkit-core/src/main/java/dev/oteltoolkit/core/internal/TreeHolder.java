@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The local trees tail sampling holds, and their decisions. Not thread-safe: confined to the
- * worker thread of {@link TailSamplingSpanProcessor}, which feeds it the start and end of every
- * unsampled span in the order they happened.
+ * worker thread of {@link TailSamplingSpanProcessor}, which feeds it the start of every unsampled
+ * span and the end of every unsampled local root, in the order they happened, and calls {@link
+ * #sweep()} after each batch.
  *
  * <h2>Trees</h2>
  *
@@ -19,19 +20,20 @@ import java.util.function.LongSupplier;
  * parent is a held span joins its parent's tree, whatever thread it runs on. Spans are found by
  * span id (and checked against their trace id), so two local roots of one trace in one process
  * (two services calling each other in-process) make two separate trees. A span whose parent is
- * not held (its tree was evicted or released, or the parent is a non-recording span) is not
- * held either.
+ * not held (its tree was evicted, discarded or released, or the parent is a non-recording span)
+ * is not held either.
  *
  * <h2>Decision</h2>
  *
- * <p>When the local root ends, the tree is kept if any ended span in it has status {@code
- * ERROR} (with keep-errors on), else if the root took longer than the threshold, else if a span
- * sampled by head sampling started inside it ({@code forceSample()}, whose own subtree goes out
- * through the normal path and is never handed over twice). A kept tree's ended spans are handed
- * to the exporting processors, the root last and marked with the reason. Spans still open when
- * the root ends (asynchronous leftovers) follow the decision when they end: exported one by one
- * if the tree was kept, dropped otherwise; their children started later join the tree too. A
- * tree is released when its root and every span in it have ended.
+ * <p>When the local root ends, each span of its tree is asked whether it has ended (the spans
+ * below the root send no end event: one event per span fewer on the application's threads). The
+ * tree is kept if any ended span in it has status {@code ERROR} (with keep-errors on), else if the
+ * root took longer than the threshold, else if a span sampled by head sampling started inside it
+ * ({@code forceSample()}, whose own subtree goes out through the normal path and is never handed
+ * over twice). A kept tree's ended spans are handed to the exporting processors, the root last
+ * and marked with the reason; its spans still open (asynchronous leftovers) are exported by
+ * {@link #sweep()} once they have ended, and their children started later join the tree. A
+ * discarded tree is forgotten at once, open spans included: its later spans are not held.
  *
  * <h2>Bounds</h2>
  *
@@ -42,9 +44,9 @@ import java.util.function.LongSupplier;
  * spans of undecided trees and the still-open leftovers of kept trees; a span is no longer held
  * once exported or discarded.
  *
- * <p>A decided tree with leftovers still open is remembered (only its span ids) until they end,
- * or at most the timeout after its decision: a leftover that ends later than that is dropped
- * uncounted, as a span that never ends would be (it was never part of a decision's count).
+ * <p>A kept tree with leftovers still open is remembered until they end, or at most the timeout
+ * after its decision: a leftover that ends later than that is dropped uncounted, as a span that
+ * never ends would be (it was never part of a decision's count).
  */
 final class TreeHolder {
 
@@ -154,38 +156,35 @@ final class TreeHolder {
   }
 
   /**
-   * An unsampled span ended.
+   * An unsampled local root ended: its tree is decided. (The other spans of a tree send no end
+   * event: the decision asks each whether it has ended.)
    *
-   * @param context the span's context, the very instance it had at start
+   * @param context the root's context, the very instance it had at start
    */
-  void ended(SpanContext context) {
+  void rootEnded(SpanContext context) {
     Node node = nodes.get(context.getSpanId());
-    if (node == null || node.context != context) {
+    if (node == null || node.context != context || node != node.tree.root) {
       return; // not held
     }
-    node.ended = true;
-    Tree tree = node.tree;
-    tree.open--;
-    if (tree.state == Tree.OPEN) {
-      if (node == tree.root) {
-        decide(tree);
-      }
-    } else {
-      if (tree.state == Tree.KEPT) {
-        export(node, null); // a leftover of a kept tree
-      }
-      drop(node);
-    }
-    if ((tree.state == Tree.KEPT || tree.state == Tree.DISCARDED) && tree.open == 0) {
-      release(tree); // decided and every span ended
+    if (node.tree.state == Tree.OPEN) {
+      decide(node.tree);
     }
   }
 
   /**
-   * Evicts the undecided trees whose root started more than the timeout ago, and forgets the
-   * decided trees whose leftovers are still open the timeout after the decision.
+   * One round of housekeeping, run by the worker after each drain: exports the leftovers of kept
+   * trees that have ended since, releases kept trees whose spans have all ended, evicts the
+   * undecided trees whose root started more than the timeout ago, and forgets the kept trees
+   * whose leftovers are still open the timeout after the decision.
    */
-  void expire() {
+  void sweep() {
+    for (Tree tree = decided.oldest; tree != null; ) {
+      Tree next = tree.newer;
+      if (exportEndedLeftovers(tree)) {
+        release(tree);
+      }
+      tree = next;
+    }
     long now = clock.getAsLong();
     while (undecided.oldest != null && now - undecided.oldest.sinceNanos >= timeoutNanos) {
       evict(undecided.oldest, TIMEOUT);
@@ -215,6 +214,10 @@ final class TreeHolder {
       evict(tree, CAP);
       return;
     }
+    for (int i = 0; i < tree.size; i++) {
+      Node node = tree.nodes[i];
+      node.ended = node.span.hasEnded();
+    }
     String reason = null;
     if (keepErrors) {
       for (int i = 0; i < tree.size; i++) {
@@ -236,27 +239,59 @@ final class TreeHolder {
     if (reason == null && tree.forced) {
       reason = FORCED;
     }
-    undecided.remove(tree);
-    tree.sinceNanos = clock.getAsLong();
-    decided.add(tree); // until every span in it has ended
     if (reason == null) {
-      tree.state = Tree.DISCARDED;
-      for (int i = 0; i < tree.size; i++) {
-        drop(tree.nodes[i]); // open ones too: they are dropped when they end
-      }
+      // discarded, open spans included: their later children find no parent and are not held
+      release(tree);
       return;
     }
     tree.state = Tree.KEPT;
     listener.kept(reason);
+    boolean open = false;
     for (int i = 0; i < tree.size; i++) {
       Node node = tree.nodes[i];
-      if (node.ended && node != tree.root) {
-        export(node, null);
-        drop(node);
+      if (node.ended) {
+        if (node != tree.root) {
+          export(node, null);
+          drop(node);
+        }
+      } else {
+        open = true;
       }
     }
     export(tree.root, reason);
     drop(tree.root);
+    if (open) {
+      // leftovers still open: exported by sweep() as they end, their children join the tree
+      undecided.remove(tree);
+      tree.sinceNanos = clock.getAsLong();
+      decided.add(tree);
+    } else {
+      release(tree);
+    }
+  }
+
+  /**
+   * Exports the spans of a kept tree that have ended since the last look.
+   *
+   * @return whether every span of the tree has now ended
+   */
+  private boolean exportEndedLeftovers(Tree tree) {
+    boolean allEnded = true;
+    // newest first: a child started after its parent, so it goes out first, as spans that end
+    // in the usual nested order would
+    for (int i = tree.size - 1; i >= 0; i--) {
+      Node node = tree.nodes[i];
+      if (node.span != null && !node.ended) {
+        if (node.span.hasEnded()) {
+          node.ended = true;
+          export(node, null);
+          drop(node);
+        } else {
+          allEnded = false;
+        }
+      }
+    }
+    return allEnded;
   }
 
   /** Lets go of a node's span (exported or discarded): it is no longer held. */
@@ -329,8 +364,7 @@ final class TreeHolder {
   private static final class Tree {
     static final int OPEN = 0;
     static final int KEPT = 1;
-    static final int DISCARDED = 2;
-    static final int GONE = 3;
+    static final int GONE = 2;
 
     /** When the root started; once decided, when the decision was made. */
     long sinceNanos;
@@ -339,7 +373,6 @@ final class TreeHolder {
     Node root;
     Node[] nodes = new Node[8];
     int size;
-    int open;
     boolean forced;
     int state = OPEN;
     TreeList list;
@@ -356,7 +389,6 @@ final class TreeHolder {
         nodes = Arrays.copyOf(nodes, size * 2);
       }
       nodes[size++] = node;
-      open++;
     }
   }
 

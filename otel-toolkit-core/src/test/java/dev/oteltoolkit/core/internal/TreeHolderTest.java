@@ -132,10 +132,10 @@ class TreeHolderTest {
     assertThat(holder.held()).isEqualTo(1);
 
     now.set(TIMEOUT - 1);
-    holder.expire();
+    holder.sweep();
     assertThat(holder.held()).isEqualTo(1);
     now.set(TIMEOUT);
-    holder.expire();
+    holder.sweep();
     assertThat(holder.held()).isZero();
 
     leaked.end(); // too late: forgotten, not exported, not counted as an eviction
@@ -149,7 +149,7 @@ class TreeHolderTest {
     Span root = tracer.spanBuilder("stuck").setParent(Context.root()).startSpan();
     feed();
     now.set(TIMEOUT);
-    holder.expire();
+    holder.sweep();
     assertThat(holder.held()).isZero();
     assertThat(counts).containsExactly("evicted:timeout");
     root.end();
@@ -244,15 +244,16 @@ class TreeHolderTest {
     for (Object event : events) {
       long at = position++;
       if (event instanceof SpanContext) {
-        holder.ended((SpanContext) event);
+        holder.rootEnded((SpanContext) event);
       } else {
         holder.started((ReadableSpan) event, at);
       }
     }
     events.clear();
+    holder.sweep(); // as the worker does after each drain
   }
 
-  /** Records starts and ends as the tail sampling processor queues them. */
+  /** Records starts and root ends as the tail sampling processor queues them. */
   private final class Recorder implements SpanProcessor {
     @Override
     public void onStart(Context parentContext, ReadWriteSpan span) {
@@ -266,7 +267,10 @@ class TreeHolderTest {
 
     @Override
     public void onEnd(ReadableSpan span) {
-      events.add(span.getSpanContext());
+      SpanContext parent = span.getParentSpanContext();
+      if (!parent.isValid() || parent.isRemote()) {
+        events.add(span.getSpanContext()); // only local roots send an end event
+      }
     }
 
     @Override
