@@ -64,6 +64,8 @@ final class TreeHolder {
   private final LongSupplier clock;
   private final Listener listener;
   private final HashMap<String, Node> nodes = new HashMap<>();
+  /** The node {@link #find} returned last (still valid while its tree is not gone). */
+  private Node lastParent;
   /** The undecided trees, oldest root first. */
   private final TreeList undecided = new TreeList();
   /** The decided trees with spans still open, oldest decision first. */
@@ -205,8 +207,18 @@ final class TreeHolder {
   }
 
   private Node find(SpanContext parent) {
+    // siblings usually follow each other: the SDK hands a child its parent's own SpanContext
+    // instance, so the last parent found is checked by identity before the map
+    Node last = lastParent;
+    if (last != null && last.context == parent && last.tree.state != Tree.GONE) {
+      return last; // a tree's nodes stay in the map until it is gone
+    }
     Node node = nodes.get(parent.getSpanId());
-    return node != null && node.context.getTraceId().equals(parent.getTraceId()) ? node : null;
+    if (node != null && node.context.getTraceId().equals(parent.getTraceId())) {
+      lastParent = node;
+      return node;
+    }
+    return null;
   }
 
   private void decide(Tree tree) {
