@@ -72,7 +72,7 @@ final class RealtimeServer implements AutoCloseable {
   /** The notice a client gets when the server begins to close. */
   static final String GOING_AWAY = "0 going_away";
 
-  // Messaging and session keys of semantic conventions 1.37 (incubating, hence copied here).
+  // Messaging and session keys of semantic conventions 1.43 (incubating, hence copied here).
   static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
   static final AttributeKey<String> MESSAGING_DESTINATION =
       AttributeKey.stringKey("messaging.destination.name");
