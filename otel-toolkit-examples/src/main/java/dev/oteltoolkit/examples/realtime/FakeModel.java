@@ -1,6 +1,5 @@
 package dev.oteltoolkit.examples.realtime;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,13 +31,9 @@ final class FakeModel {
     String text =
         "Thanks for asking. Your question (" + question.length() + " characters) has reached"
             + " the support team; orders usually ship within two days.";
-    List<String> chunks = new ArrayList<>();
-    for (String word : text.split(" ")) {
-      chunks.add(word);
-    }
     return new Answer(
         "chatcmpl-rt" + responses.incrementAndGet(),
-        chunks,
+        List.of(text.split(" ")), // one chunk a word
         tokens(INSTRUCTIONS) + tokens(question),
         tokens(text));
   }

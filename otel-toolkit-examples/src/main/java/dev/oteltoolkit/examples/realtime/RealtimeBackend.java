@@ -157,6 +157,29 @@ public final class RealtimeBackend {
             + " messages each and one more while the backend closes; "
             + (int) (SAMPLING_RATIO * 100) + "% of the sessions traced, payments and failures"
             + " always. The kept trees of both services follow.");
+    try {
+      Result played = serve(backend, client, sessions, metrics, out);
+      // only now, every message span having ended: flush and close, nothing left behind
+      Map<String, Boolean> flushed = new LinkedHashMap<>();
+      flushed.put(BACKEND, backend.shutdown(CLOSE_TIMEOUT));
+      flushed.put(CLIENT, client.shutdown(CLOSE_TIMEOUT));
+      Result result =
+          new Result(
+              played.sessions(), played.handled(), played.receivedWhileClosing(),
+              played.drained(), flushed);
+      summarise(result, out);
+      return result;
+    } finally {
+      // on a failure too (idempotent): whatever was recorded is flushed
+      backend.close();
+      client.close();
+    }
+  }
+
+  /** Plays the sessions and closes the backend; the telemetry stays open. */
+  private static Result serve(
+      Telemetry backend, Telemetry client, int sessions, MetricsSummary metrics, PrintStream out)
+      throws Exception {
     GenAiTelemetry ai =
         GenAiTelemetry.builder(backend.openTelemetry()).priceTable(PriceTable.defaults()).build();
     RealtimeServer server =
@@ -195,13 +218,7 @@ public final class RealtimeBackend {
     backend.forceFlush();
     client.forceFlush();
     metrics.print(out);
-    Map<String, Boolean> flushed = new LinkedHashMap<>();
-    flushed.put(BACKEND, backend.shutdown(CLOSE_TIMEOUT));
-    flushed.put(CLIENT, client.shutdown(CLOSE_TIMEOUT));
-    Result result =
-        new Result(conversations, handled, server.receivedWhileClosing(), drained, flushed);
-    summarise(result, out);
-    return result;
+    return new Result(conversations, handled, server.receivedWhileClosing(), drained, Map.of());
   }
 
   private static Telemetry.Builder configure(

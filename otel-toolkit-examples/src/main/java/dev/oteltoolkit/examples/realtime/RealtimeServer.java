@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -162,8 +163,12 @@ final class RealtimeServer implements AutoCloseable {
     }
     try {
       serverSocket.close();
+      // a connection accepted just before is registered in `open` once the acceptor is done
+      acceptor.join(TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) + 1);
     } catch (IOException e) {
       // closing anyway
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (Session session : notify) {
       session.send(GOING_AWAY);
@@ -252,14 +257,20 @@ final class RealtimeServer implements AutoCloseable {
           }
           Message message = Message.parse(frame.text(), frame.payload().length);
           session.inFlight.register();
-          handlers.execute(
-              () -> {
-                try {
-                  process(session, message);
-                } finally {
-                  session.inFlight.arriveAndDeregister();
-                }
-              });
+          try {
+            handlers.execute(
+                () -> {
+                  try {
+                    process(session, message);
+                  } finally {
+                    session.inFlight.arriveAndDeregister();
+                  }
+                });
+          } catch (RejectedExecutionException e) {
+            // only after the close timeout: the session is being cut
+            session.inFlight.arriveAndDeregister();
+            throw new IOException("the server has closed", e);
+          }
         } else if (frame.opcode() != WebSocketFrames.PONG) {
           throw new IOException("unsupported opcode " + frame.opcode());
         }
