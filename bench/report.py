@@ -645,10 +645,37 @@ def java_major(java_version):
 
 
 def store_run(args, major):
-    """Copies this run's results into STORE/jdk<major>/ (replacing that JDK's previous run)."""
+    """Copies this run's results into STORE/jdk<major>/ (replacing that JDK's previous run), or
+    with --merge replaces only the benchmarks this run measured and records it as a re-run."""
     target = os.path.join(args.store, f"jdk{major}")
     os.makedirs(target, exist_ok=True)
-    shutil.copyfile(args.json, os.path.join(target, "jmh.json"))
+    stored_jmh = os.path.join(target, "jmh.json")
+    if args.merge:
+        if not os.path.isfile(stored_jmh):
+            sys.exit(f"report.py: --merge: no earlier run of JDK {major} in {target}")
+        with open(stored_jmh, encoding="utf-8") as f:
+            entries = json.load(f)
+        with open(args.json, encoding="utf-8") as f:
+            new_entries = json.load(f)
+        names = {e["benchmark"] for e in new_entries}
+        merged = [e for e in entries if e["benchmark"] not in names] + new_entries
+        with open(stored_jmh, "w", encoding="utf-8") as f:
+            json.dump(merged, f, indent=2)
+            f.write("\n")
+        run_json = os.path.join(target, "run.json")
+        with open(run_json, encoding="utf-8") as f:
+            info = json.load(f)
+        info.setdefault("reruns", []).append({
+            "benchmarks": sorted(n[len(PACKAGE):] if n.startswith(PACKAGE) else n
+                                 for n in names),
+            "started": args.started, "finished": args.finished, "command": args.command,
+            "load_before": args.load_before, "load_after": args.load_after,
+            "java_version": args.java_version})
+        with open(run_json, "w", encoding="utf-8") as f:
+            json.dump(info, f, indent=2, sort_keys=True)
+            f.write("\n")
+        return
+    shutil.copyfile(args.json, stored_jmh)
     if args.pipeline:
         for old in os.listdir(target):
             if old.startswith("pipeline-") and old.endswith(".json"):
@@ -752,6 +779,12 @@ def render(runs, out_path, quick, store):
               f"time; JVM arguments of every fork: {jvm_args} (a class's `@Fork` may add its "
               f"own, e.g. `-Doteltoolkit.mdc.enabled=false`)")
         w(f"- Command (run by `bench/run`): `{info.get('command')}`")
+        for rerun in info.get("reruns", []):
+            w(f"- Re-run later and merged into this column: "
+              f"{', '.join('`' + b + '`' for b in rerun.get('benchmarks', []))}, "
+              f"{rerun.get('started')} to {rerun.get('finished')} UTC, load average before "
+              f"{rerun.get('load_before') or 'unknown'}, after "
+              f"{rerun.get('load_after') or 'unknown'}; command `{rerun.get('command')}`")
         log = info.get("log")
         w(f"- Raw results: `{run.jmh_path}`"
           + (f"; the run's log was `{log}` (git-ignored)" if log else ""))
@@ -882,6 +915,9 @@ def main():
     p.add_argument("--pipeline", action="append", default=[],
                    help="a JSON file written by a dev.oteltoolkit.benchmarks.pipeline main "
                         "(schema oteltoolkit-pipeline/1); repeatable")
+    p.add_argument("--merge", action="store_true",
+                   help="with --store: replace only the benchmarks this run measured in the "
+                        "stored run of its JDK (a re-run of some rows), keeping the others")
     p.add_argument("--store", default=None,
                    help="keep this run in STORE/jdk<major>/ and report every JDK kept there, "
                         "one column each (bench/run: docs/benchmarks)")

@@ -59,9 +59,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * SimpleSpanProcessor}, as in {@link BenchmarkSdk}, cannot be put behind {@code Telemetry}); its
  * worker thread converts and exports off the measured thread, for every side alike. Drops would
  * make a side look cheaper, so the batch queue is raised to 65536 spans on every side (and tail
- * sampling's event queue, sized by {@code OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS}, to 65536 events:
- * a saturating single-thread loop of 4 million spans a second outruns any worker thread for a
- * moment when the scheduler takes its core, and the queues absorb that) and, after each
+ * sampling's event queue, sized by {@code OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS}, to its largest,
+ * 262144 events: a saturating single-thread loop of 2.5 million spans a second outruns a worker
+ * thread for a moment whenever the scheduler of two cores takes the worker's, and the queues
+ * absorb that) and, after each
  * iteration, every side checks that its batch processor dropped nothing ({@code processedSpans}
  * with {@code dropped=true}) and tail sampling evicted nothing; otherwise the fork fails.
  *
@@ -133,9 +134,9 @@ public class TailSamplingBenchmark {
           blackhole,
           Map.of(
               "OTEL_BSP_MAX_QUEUE_SIZE", "65536",
-              // the same slack as the batch queue: tail sampling's event queue is two events per
-              // span of this cap (65536 events, 32768 spans)
-              "OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS", "32768"));
+              // slack for the saturating loop: tail sampling's event queue has two slots per
+              // span of this cap, here its largest, 262144 events (3 MB, ~80 ms of this loop)
+              "OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS", "131072"));
       checkRatio();
       checkTailKeepsAFailedRequest();
     }

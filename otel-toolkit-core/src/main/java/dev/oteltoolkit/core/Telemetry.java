@@ -3,6 +3,7 @@ package dev.oteltoolkit.core;
 import dev.oteltoolkit.core.Settings.Setting;
 import dev.oteltoolkit.core.internal.ConsoleSpanExporter;
 import dev.oteltoolkit.core.internal.ExportFailureLog;
+import dev.oteltoolkit.core.internal.ExportOutcomes;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
 import dev.oteltoolkit.core.internal.TailSampler;
 import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
@@ -83,6 +84,7 @@ public final class Telemetry implements AutoCloseable {
 
   private final Object lock = new Object();
   private final OpenTelemetrySdk sdk;
+  private final ExportOutcomes outcomes;
   private final OpenTelemetry openTelemetry;
   private final String description;
   private volatile Tracing tracing;
@@ -99,8 +101,9 @@ public final class Telemetry implements AutoCloseable {
     return new Builder();
   }
 
-  private Telemetry(OpenTelemetrySdk sdk, String description) {
+  private Telemetry(OpenTelemetrySdk sdk, ExportOutcomes outcomes, String description) {
     this.sdk = sdk;
+    this.outcomes = outcomes;
     this.openTelemetry = sdk == null ? OpenTelemetry.noop() : sdk;
     this.tracing = sdk == null ? Tracing.noop() : Tracing.create(sdk);
     this.description = description;
@@ -162,6 +165,11 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Exports everything pending now, waiting at most {@code timeout}.
    *
+   * <p>False when the time ran out, and also when an export failed while the flush ran (a
+   * collector that is down or refuses the data, after the exporter's own retries): the SDK's
+   * processors drop a batch whose export failed and still complete the flush, so the result is
+   * taken from the exporters themselves.
+   *
    * @param timeout how long to wait
    * @return true when every pending span, metric and log was exported in time
    */
@@ -176,13 +184,15 @@ public final class Telemetry implements AutoCloseable {
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    long failuresBefore = outcomes.failures();
     boolean spansAndLogs = flushSpansAndLogs(deadline);
     boolean metrics =
         sdk.getSdkMeterProvider()
             .forceFlush()
             .join(remaining(deadline), TimeUnit.NANOSECONDS)
             .isSuccess();
-    return spansAndLogs && metrics;
+    // the SDK's processors complete a flush even when the export failed: ask the exporters
+    return spansAndLogs && metrics && outcomes.failures() == failuresBefore;
   }
 
   /**
@@ -210,7 +220,8 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * Flushes every pending span, metric and log and shuts the SDK down, waiting at most {@code
-   * timeout}. Idempotent: later calls return the first call's result at once.
+   * timeout}. Idempotent: later calls return the first call's result at once. As for {@link
+   * #forceFlush(Duration)}, an export that failed meanwhile makes the result false.
    *
    * @param timeout how long to wait for the flush and shutdown
    * @return true when everything pending was exported and the SDK shut down in time
@@ -229,6 +240,7 @@ public final class Telemetry implements AutoCloseable {
         return true;
       }
       long deadline = System.nanoTime() + timeout.toNanos();
+      long failuresBefore = outcomes.failures();
       // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
       // metrics. The SDK's metric reader exports on the calling thread during shutdown and may
       // wait longer than our timeout: run it on a helper thread so close() keeps its bound.
@@ -251,7 +263,7 @@ public final class Telemetry implements AutoCloseable {
       stopper.setDaemon(true);
       stopper.start();
       boolean stopped = shutdown.join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
-      shutdownSucceeded = flushed && stopped;
+      shutdownSucceeded = flushed && stopped && outcomes.failures() == failuresBefore;
       if (!shutdownSucceeded) {
         logger.log(
             Level.WARNING,
@@ -696,9 +708,10 @@ public final class Telemetry implements AutoCloseable {
           configProperties == null ? Settings.fromProcess() : Settings.fromMap(configProperties);
       Resolved resolved = resolve(settings);
       if (!resolved.enabled) {
-        return new Telemetry(null, "disabled");
+        return new Telemetry(null, new ExportOutcomes(), "disabled");
       }
       ExportFailureLog.install();
+      ExportOutcomes outcomes = new ExportOutcomes();
       AtomicReference<MeterProvider> meterProvider = new AtomicReference<>(MeterProvider.noop());
       Resolved.Tail tail = resolved.tail;
       // with tail sampling, the exporting processors (autoconfigure's and ours) go behind it
@@ -708,6 +721,10 @@ public final class Telemetry implements AutoCloseable {
           AutoConfiguredOpenTelemetrySdk.builder()
               .disableShutdownHook()
               .addPropertiesCustomizer(config -> resolved.properties)
+              // every exporter counts its failed exports: a flush that lost data says so
+              .addSpanExporterCustomizer((exporter, config) -> outcomes.track(exporter))
+              .addMetricExporterCustomizer((exporter, config) -> outcomes.track(exporter))
+              .addLogRecordExporterCustomizer((exporter, config) -> outcomes.track(exporter))
               .addSamplerCustomizer(
                   (configured, config) -> {
                     Sampler sampler =
@@ -721,12 +738,12 @@ public final class Telemetry implements AutoCloseable {
                     if (resolved.console != null) {
                       ours.add(
                           batch(
-                              ConsoleSpanExporter.create(resolved.console),
+                              outcomes.track(ConsoleSpanExporter.create(resolved.console)),
                               resolved,
                               meterProvider));
                     }
                     for (SpanExporter exporter : spanExporters) {
-                      ours.add(batch(exporter, resolved, meterProvider));
+                      ours.add(batch(outcomes.track(exporter), resolved, meterProvider));
                     }
                     if (tail == null) {
                       ours.forEach(tracerProvider::addSpanProcessor);
@@ -756,7 +773,7 @@ public final class Telemetry implements AutoCloseable {
                   (loggerProvider, config) -> {
                     for (LogRecordExporter exporter : logRecordExporters) {
                       loggerProvider.addLogRecordProcessor(
-                          BatchLogRecordProcessor.builder(exporter)
+                          BatchLogRecordProcessor.builder(outcomes.track(exporter))
                               .setScheduleDelay(
                                   resolved.scheduleDelayMillis, TimeUnit.MILLISECONDS)
                               .build());
@@ -789,7 +806,7 @@ public final class Telemetry implements AutoCloseable {
                     .setInstrumentationVersion(ToolkitVersion.get())
                     .build());
       }
-      return new Telemetry(sdk, resolved.describe(global));
+      return new Telemetry(sdk, outcomes, resolved.describe(global));
     }
 
     private static BatchSpanProcessor batch(

@@ -226,21 +226,22 @@ final class TreeHolder {
       evict(tree, CAP);
       return;
     }
+    String reason = null;
     for (int i = 0; i < tree.size; i++) {
       Node node = tree.nodes[i];
-      node.ended = node.span.hasEnded();
-    }
-    String reason = null;
-    if (keepErrors) {
-      for (int i = 0; i < tree.size; i++) {
-        Node node = tree.nodes[i];
+      if (keepErrors && reason == null) {
+        // one snapshot tells both whether the span has ended and its status (the SDK's
+        // ReadableSpan has no status getter); it is what a kept span exports, too
+        SpanData data = node.span.toSpanData();
+        node.ended = data.hasEnded();
         if (node.ended) {
-          node.data = node.span.toSpanData();
-          if (node.data.getStatus().getStatusCode() == StatusCode.ERROR) {
+          node.data = data;
+          if (data.getStatus().getStatusCode() == StatusCode.ERROR) {
             reason = ERROR;
-            break;
           }
         }
+      } else {
+        node.ended = node.span.hasEnded();
       }
     }
     if (reason == null

@@ -1,0 +1,202 @@
+package dev.oteltoolkit.core.internal;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Internal, not for public use: counts the exports of one {@code Telemetry} that failed, so that
+ * {@code forceFlush} and {@code shutdown} can say whether everything pending was exported.
+ *
+ * <p>The SDK's batch processors complete a flush once the exporter has answered, whether the
+ * export succeeded or not: with the collector down, a flush "succeeds" and the spans are gone.
+ * Each exporter is wrapped ({@link #track}) so that every export whose result completes
+ * unsuccessfully is counted; a flush is successful only if no export failed while it ran. A
+ * failure the exporter retried into a success is not a failure. The wrappers add one callback
+ * registration per exported batch, nothing per span.
+ */
+public final class ExportOutcomes {
+
+  private final AtomicLong failures = new AtomicLong();
+
+  /** Creates a counter with no failure yet. */
+  public ExportOutcomes() {}
+
+  /**
+   * Returns the number of exports that have failed so far.
+   *
+   * @return the count, for comparing before and after a flush
+   */
+  public long failures() {
+    return failures.get();
+  }
+
+  /**
+   * Wraps a span exporter so its failed exports are counted.
+   *
+   * @param exporter the exporter
+   * @return the counting exporter
+   */
+  public SpanExporter track(SpanExporter exporter) {
+    return new Spans(Objects.requireNonNull(exporter, "exporter"));
+  }
+
+  /**
+   * Wraps a metric exporter so its failed exports are counted.
+   *
+   * @param exporter the exporter
+   * @return the counting exporter
+   */
+  public MetricExporter track(MetricExporter exporter) {
+    return new Metrics(Objects.requireNonNull(exporter, "exporter"));
+  }
+
+  /**
+   * Wraps a log record exporter so its failed exports are counted.
+   *
+   * @param exporter the exporter
+   * @return the counting exporter
+   */
+  public LogRecordExporter track(LogRecordExporter exporter) {
+    return new Logs(Objects.requireNonNull(exporter, "exporter"));
+  }
+
+  private CompletableResultCode observe(CompletableResultCode result) {
+    if (result == null) {
+      failures.incrementAndGet(); // a broken exporter: nothing was exported
+      return CompletableResultCode.ofFailure();
+    }
+    result.whenComplete(
+        () -> {
+          if (!result.isSuccess()) {
+            failures.incrementAndGet();
+          }
+        });
+    return result;
+  }
+
+  private final class Spans implements SpanExporter {
+    private final SpanExporter delegate;
+
+    Spans(SpanExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      try {
+        return observe(delegate.export(spans));
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        throw e;
+      }
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+
+  private final class Metrics implements MetricExporter {
+    private final MetricExporter delegate;
+
+    Metrics(MetricExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+      try {
+        return observe(delegate.export(metrics));
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        throw e;
+      }
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return delegate.getAggregationTemporality(instrumentType);
+    }
+
+    @Override
+    public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+      return delegate.getDefaultAggregation(instrumentType);
+    }
+
+    @Override
+    public MemoryMode getMemoryMode() {
+      return delegate.getMemoryMode();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+
+  private final class Logs implements LogRecordExporter {
+    private final LogRecordExporter delegate;
+
+    Logs(LogRecordExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<LogRecordData> logs) {
+      try {
+        return observe(delegate.export(logs));
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+        throw e;
+      }
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public String toString() {
+      return delegate.toString();
+    }
+  }
+}
