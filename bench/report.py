@@ -644,9 +644,31 @@ def java_major(java_version):
     return int(m.group(2)) if major == 1 and m.group(2) else major
 
 
+def store_pipeline(args, target, replace_all):
+    """Copies the pipeline JSON files given into TARGET as pipeline-<measure>.json; with
+    replace_all, the ones of an earlier run that this run did not measure go."""
+    if not args.pipeline:
+        return []
+    if replace_all:
+        for old in os.listdir(target):
+            if old.startswith("pipeline-") and old.endswith(".json"):
+                os.remove(os.path.join(target, old))
+    stored = []
+    for path in args.pipeline:
+        try:
+            with open(path, encoding="utf-8") as f:
+                measure = json.load(f).get("measure", os.path.basename(path))
+        except (OSError, ValueError):
+            continue  # the measure did not finish: nothing to keep (the report says so)
+        shutil.copyfile(path, os.path.join(target, f"pipeline-{measure}.json"))
+        stored.append(measure)
+    return stored
+
+
 def store_run(args, major):
     """Copies this run's results into STORE/jdk<major>/ (replacing that JDK's previous run), or
-    with --merge replaces only the benchmarks this run measured and records it as a re-run."""
+    with --merge replaces only the benchmarks and pipeline measures this run measured and
+    records it as a re-run."""
     target = os.path.join(args.store, f"jdk{major}")
     os.makedirs(target, exist_ok=True)
     stored_jmh = os.path.join(target, "jmh.json")
@@ -655,9 +677,12 @@ def store_run(args, major):
             sys.exit(f"report.py: --merge: no earlier run of JDK {major} in {target}")
         with open(stored_jmh, encoding="utf-8") as f:
             entries = json.load(f)
-        with open(args.json, encoding="utf-8") as f:
-            new_entries = json.load(f)
+        new_entries = []
+        if args.json != "-":
+            with open(args.json, encoding="utf-8") as f:
+                new_entries = json.load(f)
         names = {e["benchmark"] for e in new_entries}
+        measures = store_pipeline(args, target, False)
         merged = [e for e in entries if e["benchmark"] not in names] + new_entries
         with open(stored_jmh, "w", encoding="utf-8") as f:
             json.dump(merged, f, indent=2)
@@ -667,7 +692,7 @@ def store_run(args, major):
             info = json.load(f)
         info.setdefault("reruns", []).append({
             "benchmarks": sorted(n[len(PACKAGE):] if n.startswith(PACKAGE) else n
-                                 for n in names),
+                                 for n in names) + [f"pipeline {m}" for m in measures],
             "started": args.started, "finished": args.finished, "command": args.command,
             "load_before": args.load_before, "load_after": args.load_after,
             "java_version": args.java_version})
@@ -676,18 +701,7 @@ def store_run(args, major):
             f.write("\n")
         return
     shutil.copyfile(args.json, stored_jmh)
-    if args.pipeline:
-        for old in os.listdir(target):
-            if old.startswith("pipeline-") and old.endswith(".json"):
-                os.remove(os.path.join(target, old))
-        for path in args.pipeline:
-            name = os.path.basename(path)
-            try:
-                with open(path, encoding="utf-8") as f:
-                    name = f"pipeline-{json.load(f).get('measure', name)}.json"
-            except (OSError, ValueError):
-                continue  # the measure did not finish: nothing to keep (the report says so)
-            shutil.copyfile(path, os.path.join(target, name))
+    store_pipeline(args, target, True)
     info = {k: getattr(args, k) for k in (
         "command", "java_version", "load_before", "load_after", "started", "finished", "log",
         "quick")}
@@ -902,7 +916,8 @@ def render(runs, out_path, quick, store):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--json", required=True)
+    p.add_argument("--json", required=True,
+                   help="JMH's JSON results; with --merge, '-' for none (pipeline files only)")
     p.add_argument("--out", required=True)
     p.add_argument("--command", required=True)
     p.add_argument("--java-version", required=True)
