@@ -942,6 +942,8 @@ def main():
     args.load_after = args.load_after or load_average()
 
     major = java_major(args.java_version)
+    if args.store and not major:
+        sys.exit("report.py: cannot tell the JDK's feature release from --java-version")
     if args.store:
         store_run(args, major)
         runs = stored_runs(args.store)

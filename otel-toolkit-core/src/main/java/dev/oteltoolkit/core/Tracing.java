@@ -80,7 +80,7 @@ public final class Tracing {
    */
   private final NamedAttributes[] recentNames = new NamedAttributes[64];
 
-  private final ConcurrentHashMap<String, Attributes> attributesByName =
+  private final ConcurrentHashMap<String, NamedAttributes> attributesByName =
       new ConcurrentHashMap<>();
 
   /**
@@ -324,18 +324,22 @@ public final class Tracing {
     // are mostly literals, so this is an array read and a compare; then the bounded map
     int slot = name.hashCode() & (recentNames.length - 1);
     NamedAttributes recent = recentNames[slot];
-    if (recent != null && recent.name == name) {
+    if (recent != null && (recent.name == name || recent.name.equals(name))) {
       return recent.attributes;
     }
-    Attributes attributes = attributesByName.get(name);
-    if (attributes == null) {
-      attributes = Attributes.of(OPERATION_NAME, name);
-      if (attributesByName.size() < MAX_CACHED_NAMES) {
-        attributesByName.putIfAbsent(name, attributes);
+    NamedAttributes cached = attributesByName.get(name);
+    if (cached == null) {
+      if (attributesByName.size() >= MAX_CACHED_NAMES) {
+        return Attributes.of(OPERATION_NAME, name); // too many names: not cached
+      }
+      NamedAttributes created = new NamedAttributes(name, Attributes.of(OPERATION_NAME, name));
+      cached = attributesByName.putIfAbsent(name, created);
+      if (cached == null) {
+        cached = created;
       }
     }
-    recentNames[slot] = new NamedAttributes(name, attributes); // racy on purpose: immutable
-    return attributes;
+    recentNames[slot] = cached; // racy on purpose: entries are immutable, no allocation here
+    return cached.attributes;
   }
 
   static String errorType(Throwable failure) {

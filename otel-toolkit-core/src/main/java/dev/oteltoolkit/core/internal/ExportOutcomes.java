@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * unsuccessfully is counted; a flush is successful only if no export failed while it ran. A
  * failure the exporter retried into a success is not a failure. The wrappers add one callback
  * registration per exported batch, nothing per span.
+ *
+ * <p>The count is per {@code Telemetry}, not per flush: an export that fails while a flush runs is
+ * blamed on that flush even if it carried other data (a periodic metric export, or a late failure
+ * of an export an earlier flush gave up on), and an export still running when the batch processor
+ * gives up on it (its exporter timeout) fails after the flush has answered. Both are rare; the
+ * answer errs towards "not everything was exported".
  */
 public final class ExportOutcomes {
 

@@ -46,7 +46,11 @@ import java.util.function.LongSupplier;
  *
  * <p>A kept tree with leftovers still open is remembered until they end, or at most the timeout
  * after its decision: a leftover that ends later than that is dropped uncounted, as a span that
- * never ends would be (it was never part of a decision's count).
+ * never ends would be (it was never part of a decision's count). Such trees count against the
+ * total cap with all their nodes, and when it is reached the oldest tree goes first, kept or
+ * undecided; a kept tree at the per-trace cap holds no more spans (it is not evicted). A span
+ * forced by {@code forceSample()} on another thread just as its local root ends may be seen after
+ * the decision: its subtree is exported by head sampling, its unsampled ancestors are not.
  */
 final class TreeHolder {
 
@@ -66,6 +70,8 @@ final class TreeHolder {
   private final HashMap<String, Node> nodes = new HashMap<>();
   /** The node {@link #find} returned last (still valid while its tree is not gone). */
   private Node lastParent;
+  /** The nodes of the kept trees in {@link #decided}, exported or not: bounded by the cap too. */
+  private int decidedNodes;
   /** The undecided trees, oldest root first. */
   private final TreeList undecided = new TreeList();
   /** The decided trees with spans still open, oldest decision first. */
@@ -138,7 +144,10 @@ final class TreeHolder {
       }
       tree = parentNode.tree;
       if (tree.size >= maxHeldSpansPerTrace) {
-        evict(tree, CAP);
+        if (tree.state == Tree.OPEN) {
+          evict(tree, CAP);
+        }
+        // a kept tree keeps what it has (exported or still to come); this span is not held
         return;
       }
     }
@@ -152,8 +161,30 @@ final class TreeHolder {
     }
     tree.add(node);
     held++;
-    while (held > maxHeldSpans && undecided.oldest != null) {
-      evict(undecided.oldest, CAP);
+    if (tree.state == Tree.KEPT) {
+      decidedNodes++;
+    }
+    enforceTotalCap();
+  }
+
+  /**
+   * Keeps the held spans, and the nodes remembered for kept trees, within the total cap: the
+   * oldest tree goes first, an undecided one evicted (counted), a kept one forgotten with its
+   * leftovers still open (uncounted, as at its timeout).
+   */
+  private void enforceTotalCap() {
+    while (held > maxHeldSpans || decidedNodes > maxHeldSpans) {
+      Tree u = undecided.oldest;
+      Tree d = decided.oldest;
+      boolean decidedFirst =
+          d != null && (u == null || decidedNodes > maxHeldSpans || d.sinceNanos <= u.sinceNanos);
+      if (decidedFirst) {
+        release(d);
+      } else if (u != null) {
+        evict(u, CAP);
+      } else {
+        return;
+      }
     }
   }
 
@@ -278,6 +309,8 @@ final class TreeHolder {
       undecided.remove(tree);
       tree.sinceNanos = clock.getAsLong();
       decided.add(tree);
+      decidedNodes += tree.size;
+      enforceTotalCap();
     } else {
       release(tree);
     }
@@ -328,6 +361,12 @@ final class TreeHolder {
   }
 
   private void release(Tree tree) {
+    if (tree.list == decided) {
+      decidedNodes -= tree.size;
+    }
+    if (lastParent != null && lastParent.tree == tree) {
+      lastParent = null;
+    }
     for (int i = 0; i < tree.size; i++) {
       Node node = tree.nodes[i];
       nodes.remove(node.context.getSpanId(), node);

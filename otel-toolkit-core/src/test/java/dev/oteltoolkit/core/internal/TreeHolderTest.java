@@ -158,6 +158,62 @@ class TreeHolderTest {
   }
 
   @Test
+  void aKeptTreeAtThePerTraceCapHoldsNoMoreButKeepsWhatItHas() {
+    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
+    Span leftover;
+    try (Scope ignored = root.makeCurrent()) {
+      leftover = tracer.spanBuilder("kept-async").startSpan();
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+    feed(); // kept, its leftover open: 2 spans of the per-trace cap of 10
+    try (Scope ignored = leftover.makeCurrent()) {
+      for (int i = 0; i < 12; i++) {
+        tracer.spanBuilder("late-" + i).startSpan().end();
+      }
+    }
+    leftover.end();
+    feed();
+
+    List<String> names = exported.stream().map(ReadableSpan::getName).toList();
+    assertThat(names).hasSize(10).startsWith("kept").contains("kept-async", "late-0", "late-7")
+        .doesNotContain("late-8", "late-11");
+    assertThat(counts).containsExactly("kept:error");
+    assertThat(holder.held()).isZero();
+  }
+
+  @Test
+  void keptTreesWithOpenLeftoversCountAgainstTheTotalCapOldestFirst() {
+    List<Span> leftovers = new ArrayList<>();
+    for (int t = 0; t < 11; t++) { // 11 kept trees of 10 nodes: 110 > the cap of 100
+      Span root = tracer.spanBuilder("kept-" + t).setParent(Context.root()).startSpan();
+      try (Scope ignored = root.makeCurrent()) {
+        for (int i = 0; i < 9; i++) {
+          leftovers.add(tracer.spanBuilder("async-" + t).startSpan());
+        }
+        root.setStatus(StatusCode.ERROR);
+      } finally {
+        root.end();
+      }
+      feed();
+    }
+    assertThat(holder.held()).isLessThanOrEqualTo(100);
+
+    failingRequest("after"); // a new request is still held and decided, not evicted at once
+    feed();
+    assertThat(exported).extracting(ReadableSpan::getName).contains("after-child", "after");
+    assertThat(counts).doesNotContain("evicted:cap");
+
+    leftovers.forEach(Span::end);
+    feed();
+    // the oldest kept tree was forgotten with its leftovers; the ten others got theirs
+    assertThat(exported).extracting(ReadableSpan::getName)
+        .doesNotContain("async-0").contains("async-1", "async-10");
+    assertThat(holder.held()).isZero();
+  }
+
+  @Test
   void theEventQueueGrowsWithTheCapOnHeldSpans() {
     assertThat(TailSamplingSpanProcessor.queueCapacity(1)).isEqualTo(16384);
     assertThat(TailSamplingSpanProcessor.queueCapacity(TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS))
