@@ -347,11 +347,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         CompletableResultCode flush;
         while ((flush = flushRequests.poll()) != null) {
           drain();
-          holder.sweep();
+          holder.sweep(events.consumerPosition(), events::producerPosition);
           heldSpans = holder.held();
           answer(flush, downstream.forceFlush());
         }
-        holder.sweep();
+        holder.sweep(events.consumerPosition(), events::producerPosition);
         heldSpans = holder.held();
         if (stop) {
           break;

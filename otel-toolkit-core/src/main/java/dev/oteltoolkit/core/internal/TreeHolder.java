@@ -163,6 +163,7 @@ final class TreeHolder {
     held++;
     if (tree.state == Tree.KEPT) {
       decidedNodes++;
+      tree.settledAt = -1; // its children may still be queued: look again
     }
     enforceTotalCap();
   }
@@ -209,12 +210,26 @@ final class TreeHolder {
    * trees that have ended since, releases kept trees whose spans have all ended, evicts the
    * undecided trees whose root started more than the timeout ago, and forgets the kept trees
    * whose leftovers are still open the timeout after the decision.
+   *
+   * <p>A kept tree whose spans have all ended is released only once every event queued before
+   * that was seen has been processed: a child started inside a leftover just before it ended may
+   * still be in the queue, and must find its parent to join the tree.
+   *
+   * @param consumed the position of the next event the worker will process
+   * @param claimed the position the next event offered will take (read after each look)
    */
-  void sweep() {
+  void sweep(long consumed, LongSupplier claimed) {
     for (Tree tree = decided.oldest; tree != null; ) {
       Tree next = tree.newer;
       if (exportEndedLeftovers(tree)) {
-        release(tree);
+        if (tree.settledAt < 0) {
+          tree.settledAt = claimed.getAsLong(); // read after seeing every span ended
+        }
+        if (consumed >= tree.settledAt) {
+          release(tree);
+        }
+      } else {
+        tree.settledAt = -1; // a span joined meanwhile and is open
       }
       tree = next;
     }
@@ -420,6 +435,12 @@ final class TreeHolder {
 
     /** When the root started; once decided, when the decision was made. */
     long sinceNanos;
+
+    /**
+     * Kept and every span ended: the event position claimed when that was seen (the tree is
+     * released once the worker has processed every event before it); -1 until then.
+     */
+    long settledAt = -1;
 
     final long position;
     Node root;

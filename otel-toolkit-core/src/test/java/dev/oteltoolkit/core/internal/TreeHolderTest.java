@@ -132,10 +132,10 @@ class TreeHolderTest {
     assertThat(holder.held()).isEqualTo(1);
 
     now.set(TIMEOUT - 1);
-    holder.sweep();
+    holder.sweep(position, () -> position);
     assertThat(holder.held()).isEqualTo(1);
     now.set(TIMEOUT);
-    holder.sweep();
+    holder.sweep(position, () -> position);
     assertThat(holder.held()).isZero();
 
     leaked.end(); // too late: forgotten, not exported, not counted as an eviction
@@ -149,7 +149,7 @@ class TreeHolderTest {
     Span root = tracer.spanBuilder("stuck").setParent(Context.root()).startSpan();
     feed();
     now.set(TIMEOUT);
-    holder.sweep();
+    holder.sweep(position, () -> position);
     assertThat(holder.held()).isZero();
     assertThat(counts).containsExactly("evicted:timeout");
     root.end();
@@ -210,6 +210,32 @@ class TreeHolderTest {
     // the oldest kept tree was forgotten with its leftovers; the ten others got theirs
     assertThat(exported).extracting(ReadableSpan::getName)
         .doesNotContain("async-0").contains("async-1", "async-10");
+    assertThat(holder.held()).isZero();
+  }
+
+  @Test
+  void aChildQueuedBeforeItsLeftoverParentEndedStillJoinsTheKeptTree() {
+    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
+    Span leftover;
+    try (Scope ignored = root.makeCurrent()) {
+      leftover = tracer.spanBuilder("kept-async").startSpan();
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+    feed();
+    try (Scope ignored = leftover.makeCurrent()) {
+      tracer.spanBuilder("late-child").startSpan().end();
+    }
+    leftover.end();
+    // the worker looks at its trees before it has processed the child's start event
+    assertThat(events).hasSize(1);
+    holder.sweep(position, () -> position + events.size());
+    assertThat(exported).extracting(ReadableSpan::getName).containsExactly("kept", "kept-async");
+
+    feed(); // the start event finds its parent: the tree was not released too early
+    assertThat(exported).extracting(ReadableSpan::getName)
+        .containsExactly("kept", "kept-async", "late-child");
     assertThat(holder.held()).isZero();
   }
 
@@ -306,7 +332,7 @@ class TreeHolderTest {
       }
     }
     events.clear();
-    holder.sweep(); // as the worker does after each drain
+    holder.sweep(position, () -> position); // as the worker does after each drain
   }
 
   /** Records starts and root ends as the tail sampling processor queues them. */
