@@ -221,7 +221,8 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Flushes every pending span, metric and log and shuts the SDK down, waiting at most {@code
    * timeout}. Idempotent: later calls return the first call's result at once. As for {@link
-   * #forceFlush(Duration)}, an export that failed meanwhile makes the result false.
+   * #forceFlush(Duration)}, an export that failed while the pending telemetry was flushed makes
+   * the result false.
    *
    * @param timeout how long to wait for the flush and shutdown
    * @return true when everything pending was exported and the SDK shut down in time
@@ -241,10 +242,16 @@ public final class Telemetry implements AutoCloseable {
       }
       long deadline = System.nanoTime() + timeout.toNanos();
       long failuresBefore = outcomes.failures();
+      long metricFailuresBefore = outcomes.metricFailures();
       // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
       // metrics. The SDK's metric reader exports on the calling thread during shutdown and may
       // wait longer than our timeout: run it on a helper thread so close() keeps its bound.
       boolean flushed = flushSpansAndLogs(deadline);
+      // spans and logs: failures of the flush only (what the SDK's shutdown exports after it,
+      // spans ended by threads still running, was not pending at this call); metrics: until the
+      // end, the SDK's shutdown exports the last ones
+      boolean flushExported = outcomes.failures() - outcomes.metricFailures()
+          == failuresBefore - metricFailuresBefore;
       CompletableResultCode shutdown = new CompletableResultCode();
       Thread stopper =
           new Thread(
@@ -263,7 +270,9 @@ public final class Telemetry implements AutoCloseable {
       stopper.setDaemon(true);
       stopper.start();
       boolean stopped = shutdown.join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
-      shutdownSucceeded = flushed && stopped && outcomes.failures() == failuresBefore;
+      shutdownSucceeded =
+          flushed && flushExported && stopped
+              && outcomes.metricFailures() == metricFailuresBefore;
       if (!shutdownSucceeded) {
         logger.log(
             Level.WARNING,

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ExportOutcomes {
 
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong metricFailures = new AtomicLong();
 
   /** Creates a counter with no failure yet. */
   public ExportOutcomes() {}
@@ -46,6 +47,15 @@ public final class ExportOutcomes {
    */
   public long failures() {
     return failures.get();
+  }
+
+  /**
+   * Returns the number of metric exports that have failed so far (also in {@link #failures()}).
+   *
+   * @return the count
+   */
+  public long metricFailures() {
+    return metricFailures.get();
   }
 
   /**
@@ -78,18 +88,25 @@ public final class ExportOutcomes {
     return new Logs(Objects.requireNonNull(exporter, "exporter"));
   }
 
-  private CompletableResultCode observe(CompletableResultCode result) {
+  private CompletableResultCode observe(CompletableResultCode result, boolean metrics) {
     if (result == null) {
-      failures.incrementAndGet(); // a broken exporter: nothing was exported
+      failed(metrics); // a broken exporter: nothing was exported
       return CompletableResultCode.ofFailure();
     }
     result.whenComplete(
         () -> {
           if (!result.isSuccess()) {
-            failures.incrementAndGet();
+            failed(metrics);
           }
         });
     return result;
+  }
+
+  private void failed(boolean metrics) {
+    if (metrics) {
+      metricFailures.incrementAndGet();
+    }
+    failures.incrementAndGet();
   }
 
   private final class Spans implements SpanExporter {
@@ -102,9 +119,9 @@ public final class ExportOutcomes {
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
       try {
-        return observe(delegate.export(spans));
+        return observe(delegate.export(spans), false);
       } catch (RuntimeException e) {
-        failures.incrementAndGet();
+        failed(false);
         throw e;
       }
     }
@@ -135,9 +152,9 @@ public final class ExportOutcomes {
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
       try {
-        return observe(delegate.export(metrics));
+        return observe(delegate.export(metrics), true);
       } catch (RuntimeException e) {
-        failures.incrementAndGet();
+        failed(true);
         throw e;
       }
     }
@@ -183,9 +200,9 @@ public final class ExportOutcomes {
     @Override
     public CompletableResultCode export(Collection<LogRecordData> logs) {
       try {
-        return observe(delegate.export(logs));
+        return observe(delegate.export(logs), false);
       } catch (RuntimeException e) {
-        failures.incrementAndGet();
+        failed(false);
         throw e;
       }
     }
