@@ -241,7 +241,7 @@ public final class Telemetry implements AutoCloseable {
         return true;
       }
       long deadline = System.nanoTime() + timeout.toNanos();
-      long failuresBefore = outcomes.failures();
+      long spanAndLogFailuresBefore = outcomes.spanAndLogFailures();
       long metricFailuresBefore = outcomes.metricFailures();
       // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
       // metrics. The SDK's metric reader exports on the calling thread during shutdown and may
@@ -250,8 +250,7 @@ public final class Telemetry implements AutoCloseable {
       // spans and logs: failures of the flush only (what the SDK's shutdown exports after it,
       // spans ended by threads still running, was not pending at this call); metrics: until the
       // end, the SDK's shutdown exports the last ones
-      boolean flushExported = outcomes.failures() - outcomes.metricFailures()
-          == failuresBefore - metricFailuresBefore;
+      boolean flushExported = outcomes.spanAndLogFailures() == spanAndLogFailuresBefore;
       CompletableResultCode shutdown = new CompletableResultCode();
       Thread stopper =
           new Thread(

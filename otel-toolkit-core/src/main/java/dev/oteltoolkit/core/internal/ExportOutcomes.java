@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ExportOutcomes {
 
-  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong spanAndLogFailures = new AtomicLong();
   private final AtomicLong metricFailures = new AtomicLong();
 
   /** Creates a counter with no failure yet. */
@@ -46,7 +46,17 @@ public final class ExportOutcomes {
    * @return the count, for comparing before and after a flush
    */
   public long failures() {
-    return failures.get();
+    return spanAndLogFailures.get() + metricFailures.get();
+  }
+
+  /**
+   * Returns the number of span and log exports that have failed so far (also in {@link
+   * #failures()}).
+   *
+   * @return the count
+   */
+  public long spanAndLogFailures() {
+    return spanAndLogFailures.get();
   }
 
   /**
@@ -103,10 +113,7 @@ public final class ExportOutcomes {
   }
 
   private void failed(boolean metrics) {
-    if (metrics) {
-      metricFailures.incrementAndGet();
-    }
-    failures.incrementAndGet();
+    (metrics ? metricFailures : spanAndLogFailures).incrementAndGet();
   }
 
   private final class Spans implements SpanExporter {
