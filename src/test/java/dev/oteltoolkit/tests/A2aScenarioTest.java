@@ -11,17 +11,8 @@ import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.a2a.A2aScenario;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.MemoryMode;
-import io.opentelemetry.sdk.metrics.Aggregation;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,8 +20,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,84 +311,6 @@ class A2aScenarioTest {
   private static int closedPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  /** Keeps every span it is given, also after shutdown (the SDK's in-memory exporter clears). */
-  private static final class CollectingExporter implements SpanExporter {
-
-    private final List<SpanData> spans = new ArrayList<>();
-    private volatile boolean shutdown;
-
-    @Override
-    public CompletableResultCode export(Collection<SpanData> batch) {
-      synchronized (spans) {
-        spans.addAll(batch);
-      }
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      shutdown = true;
-      return CompletableResultCode.ofSuccess();
-    }
-
-    List<SpanData> spans() {
-      synchronized (spans) {
-        return List.copyOf(spans);
-      }
-    }
-
-    boolean isShutdown() {
-      return shutdown;
-    }
-  }
-
-  /** Collects the cumulative metrics once more when the SDK shuts it down, and keeps them. */
-  private static final class LastMetricsReader implements MetricReader {
-
-    private volatile CollectionRegistration registration = CollectionRegistration.noop();
-    private volatile Collection<MetricData> last = List.of();
-
-    @Override
-    public void register(CollectionRegistration registration) {
-      this.registration = registration;
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-      return Aggregation.defaultAggregation();
-    }
-
-    @Override
-    public MemoryMode getMemoryMode() {
-      return MemoryMode.IMMUTABLE_DATA;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      last = List.copyOf(registration.collectAllMetrics());
-      return CompletableResultCode.ofSuccess();
-    }
-
-    Collection<MetricData> metrics() {
-      return last;
     }
   }
 }

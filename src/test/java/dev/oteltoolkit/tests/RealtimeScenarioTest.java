@@ -22,18 +22,9 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.MemoryMode;
-import io.opentelemetry.sdk.metrics.Aggregation;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.testing.assertj.AttributeAssertion;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
 import io.opentelemetry.semconv.ErrorAttributes;
@@ -46,7 +37,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -474,77 +464,5 @@ class RealtimeScenarioTest {
   private static <T> T only(List<T> items) {
     assertThat(items).hasSize(1);
     return Objects.requireNonNull(items.get(0));
-  }
-
-  /** Keeps every span it is given, also after shutdown (the SDK's in-memory exporter clears). */
-  private static final class CollectingExporter implements SpanExporter {
-
-    private final List<SpanData> spans = new ArrayList<>();
-
-    @Override
-    public CompletableResultCode export(Collection<SpanData> batch) {
-      synchronized (spans) {
-        spans.addAll(batch);
-      }
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    List<SpanData> spans() {
-      synchronized (spans) {
-        return List.copyOf(spans);
-      }
-    }
-  }
-
-  /** Collects the cumulative metrics once more when the SDK shuts it down, and keeps them. */
-  private static final class LastMetricsReader implements MetricReader {
-
-    private volatile CollectionRegistration registration = CollectionRegistration.noop();
-    private volatile Collection<MetricData> last = List.of();
-
-    @Override
-    public void register(CollectionRegistration registration) {
-      this.registration = registration;
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-      return Aggregation.defaultAggregation();
-    }
-
-    @Override
-    public MemoryMode getMemoryMode() {
-      return MemoryMode.IMMUTABLE_DATA;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      last = List.copyOf(registration.collectAllMetrics());
-      return CompletableResultCode.ofSuccess();
-    }
-
-    Collection<MetricData> metrics() {
-      return last;
-    }
   }
 }

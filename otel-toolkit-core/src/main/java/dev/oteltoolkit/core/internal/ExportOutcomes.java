@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Internal, not for public use: counts the exports of one {@code Telemetry} that failed, so that
@@ -98,7 +99,15 @@ public final class ExportOutcomes {
     return new Logs(Objects.requireNonNull(exporter, "exporter"));
   }
 
-  private CompletableResultCode observe(CompletableResultCode result, boolean metrics) {
+  /** Runs one export and counts it if it throws, returns no result, or its result fails. */
+  private CompletableResultCode counted(Supplier<CompletableResultCode> export, boolean metrics) {
+    CompletableResultCode result;
+    try {
+      result = export.get();
+    } catch (RuntimeException e) {
+      failed(metrics);
+      throw e;
+    }
     if (result == null) {
       failed(metrics); // a broken exporter: nothing was exported
       return CompletableResultCode.ofFailure();
@@ -125,12 +134,7 @@ public final class ExportOutcomes {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-      try {
-        return observe(delegate.export(spans), false);
-      } catch (RuntimeException e) {
-        failed(false);
-        throw e;
-      }
+      return counted(() -> delegate.export(spans), false);
     }
 
     @Override
@@ -158,12 +162,7 @@ public final class ExportOutcomes {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-      try {
-        return observe(delegate.export(metrics), true);
-      } catch (RuntimeException e) {
-        failed(true);
-        throw e;
-      }
+      return counted(() -> delegate.export(metrics), true);
     }
 
     @Override
@@ -206,12 +205,7 @@ public final class ExportOutcomes {
 
     @Override
     public CompletableResultCode export(Collection<LogRecordData> logs) {
-      try {
-        return observe(delegate.export(logs), false);
-      } catch (RuntimeException e) {
-        failed(false);
-        throw e;
-      }
+      return counted(() -> delegate.export(logs), false);
     }
 
     @Override

@@ -120,14 +120,7 @@ class TreeHolderTest {
 
   @Test
   void aDecidedTreeWhoseLeftoverNeverEndsIsForgottenAfterTheTimeout() {
-    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
-    Span leaked;
-    try (Scope ignored = root.makeCurrent()) {
-      leaked = tracer.spanBuilder("leaked").startSpan();
-      root.setStatus(StatusCode.ERROR);
-    } finally {
-      root.end();
-    }
+    Span leaked = failedRootWithOpenChild("leaked");
     feed();
     assertThat(holder.held()).isEqualTo(1);
 
@@ -159,14 +152,7 @@ class TreeHolderTest {
 
   @Test
   void aKeptTreeAtThePerTraceCapHoldsNoMoreButKeepsWhatItHas() {
-    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
-    Span leftover;
-    try (Scope ignored = root.makeCurrent()) {
-      leftover = tracer.spanBuilder("kept-async").startSpan();
-      root.setStatus(StatusCode.ERROR);
-    } finally {
-      root.end();
-    }
+    Span leftover = failedRootWithOpenChild("kept-async");
     feed(); // kept, its leftover open: 2 spans of the per-trace cap of 10
     try (Scope ignored = leftover.makeCurrent()) {
       for (int i = 0; i < 12; i++) {
@@ -215,14 +201,7 @@ class TreeHolderTest {
 
   @Test
   void aChildQueuedBeforeItsLeftoverParentEndedStillJoinsTheKeptTree() {
-    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
-    Span leftover;
-    try (Scope ignored = root.makeCurrent()) {
-      leftover = tracer.spanBuilder("kept-async").startSpan();
-      root.setStatus(StatusCode.ERROR);
-    } finally {
-      root.end();
-    }
+    Span leftover = failedRootWithOpenChild("kept-async");
     feed();
     try (Scope ignored = leftover.makeCurrent()) {
       tracer.spanBuilder("late-child").startSpan().end();
@@ -310,6 +289,19 @@ class TreeHolderTest {
     assertThat(queue.poll()).isNull();
     assertThat(queue.isEmpty()).isTrue();
     assertThat(queue.producerPosition()).isEqualTo(5);
+  }
+
+  /** A failed local root "kept" that ends while its child {@code child} is still open. */
+  private Span failedRootWithOpenChild(String child) {
+    Span root = tracer.spanBuilder("kept").setParent(Context.root()).startSpan();
+    Span open;
+    try (Scope ignored = root.makeCurrent()) {
+      open = tracer.spanBuilder(child).startSpan();
+      root.setStatus(StatusCode.ERROR);
+    } finally {
+      root.end();
+    }
+    return open;
   }
 
   private void failingRequest(String name) {
