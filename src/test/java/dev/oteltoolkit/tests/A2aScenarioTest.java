@@ -8,6 +8,7 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.a2a.A2aScenario;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -200,7 +201,7 @@ class A2aScenarioTest {
   private A2aScenario.Result run(
       Function<String, Map<String, String>> settings,
       boolean otlp,
-      Function<String, Telemetry.Builder> setup)
+      Function<String, TelemetryBuilder> setup)
       throws Exception {
     for (String service : List.of(PLANNER, RESEARCHER, WRITER)) {
       spans.put(service, new CollectingExporter());

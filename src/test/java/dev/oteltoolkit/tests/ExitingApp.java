@@ -1,9 +1,9 @@
 package dev.oteltoolkit.tests;
 
-import static dev.oteltoolkit.core.Traced.traced;
+import static dev.oteltoolkit.api.Traced.traced;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Traced;
+import dev.oteltoolkit.api.Traced;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

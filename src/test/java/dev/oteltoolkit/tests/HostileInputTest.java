@@ -14,7 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import dev.oteltoolkit.messaging.MessagingTelemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;

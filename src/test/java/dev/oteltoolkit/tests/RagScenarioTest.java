@@ -3,6 +3,7 @@ package dev.oteltoolkit.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.rag.RagAnswer;
 import dev.oteltoolkit.examples.rag.RagService;
 import io.opentelemetry.api.common.AttributeKey;
@@ -153,7 +154,7 @@ class RagScenarioTest {
     assertRollback(setup(Map.of("OTEL_ENABLED", "false")));
   }
 
-  private static void assertRollback(Telemetry.Builder off) {
+  private static void assertRollback(TelemetryBuilder off) {
     List<RagAnswer> expected;
     try (Telemetry on = setup(Map.of()).build()) {
       expected = RagService.run(on, RagService.QUERIES, quiet());
@@ -177,7 +178,7 @@ class RagScenarioTest {
     assertThat(answers).extracting(RagAnswer::answer).filteredOn(a -> a != null).hasSize(5);
   }
 
-  private static Telemetry.Builder setup(Map<String, String> settings) {
+  private static TelemetryBuilder setup(Map<String, String> settings) {
     return Telemetry.setup().configProperties(settings).serviceName("rag-service").otlp(false);
   }
 

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.realtime.RealtimeBackend;
 import dev.oteltoolkit.examples.realtime.RealtimeBackend.Conversation;
 import dev.oteltoolkit.examples.realtime.RealtimeBackend.Handled;
@@ -396,7 +397,7 @@ class RealtimeScenarioTest {
       metrics.put(service, new LastMetricsReader());
     }
     PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-    Function<String, Telemetry.Builder> setup =
+    Function<String, TelemetryBuilder> setup =
         service ->
             Telemetry.setup()
                 .configProperties(settings)

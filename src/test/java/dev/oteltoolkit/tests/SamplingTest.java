@@ -5,7 +5,7 @@ import static dev.oteltoolkit.tests.TestTelemetry.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import java.util.List;

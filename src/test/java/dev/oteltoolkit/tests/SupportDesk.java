@@ -4,7 +4,7 @@ import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import dev.oteltoolkit.messaging.MessagingTelemetry;
 import java.math.BigDecimal;

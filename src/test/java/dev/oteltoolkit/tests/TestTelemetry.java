@@ -1,6 +1,7 @@
 package dev.oteltoolkit.tests;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +23,12 @@ final class TestTelemetry {
    * A builder exporting to {@code receiver} over its transport, with a known resource and no
    * settings from the process environment or system properties.
    */
-  static Telemetry.Builder exportingTo(OtlpReceiver receiver) {
+  static TelemetryBuilder exportingTo(OtlpReceiver receiver) {
     return exportingTo(receiver.endpoint(), receiver.transport(), Map.of());
   }
 
   /** As {@link #exportingTo(OtlpReceiver)}, toward any endpoint and with the given settings. */
-  static Telemetry.Builder exportingTo(
+  static TelemetryBuilder exportingTo(
       String endpoint, OtlpReceiver.Transport transport, Map<String, String> settings) {
     return Telemetry.setup()
         .serviceName(SERVICE_NAME)

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.trace.SpanKind;
 
 /**
@@ -18,7 +19,7 @@ public final class AgentCallBuilder extends OperationBuilder<AgentCallBuilder> {
     super(
         telemetry,
         names.operation(),
-        names.of(GenAiTelemetry.requireName(agentName, "agentName")),
+        names.name(GenAiTelemetry.requireName(agentName, "agentName")),
         kind,
         null,
         null);

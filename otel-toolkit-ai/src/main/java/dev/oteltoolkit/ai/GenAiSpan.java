@@ -1,7 +1,7 @@
 package dev.oteltoolkit.ai;
 
-import dev.oteltoolkit.core.RequestAccumulator;
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
+import dev.oteltoolkit.api.RequestAccumulator;
+import dev.oteltoolkit.api.instrumentation.FailureRecorder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -352,21 +352,22 @@ public final class GenAiSpan implements AutoCloseable {
   /**
    * Marks the call failed with an exception the body handled itself (a body that throws is
    * recorded without this): {@code recordException}, status {@code ERROR}, {@code error.type} =
-   * the exception's class name.
+   * the exception's class name ({@code cancelled} for a cancellation).
    *
    * @param error the exception
    * @return this span
    */
   public GenAiSpan error(Throwable error) {
     Objects.requireNonNull(error, "error");
+    String type = FailureRecorder.errorType(error);
     synchronized (lock) {
       if (ended) {
         return this;
       }
-      errorType = error.getClass().getName();
+      errorType = type;
       recordedError = error;
     }
-    recordError(error, errorType(error));
+    recordError(error, type);
     return this;
   }
 
@@ -473,7 +474,7 @@ public final class GenAiSpan implements AutoCloseable {
       }
       ended = true;
       if (failure != null && failure != recordedError) {
-        errorType = errorType(failure);
+        errorType = FailureRecorder.errorType(failure);
       }
       model = responseModel;
       input = inputTokens;
@@ -600,12 +601,7 @@ public final class GenAiSpan implements AutoCloseable {
     if (!span.isRecording()) {
       return;
     }
-    ExceptionRedaction.recordFailure(span, error);
-    span.setAttribute(ErrorAttributes.ERROR_TYPE, type);
-  }
-
-  private static String errorType(Throwable error) {
-    return error.getClass().getName();
+    FailureRecorder.record(span, error, type, null);
   }
 
   private boolean isEnded() {

@@ -10,8 +10,10 @@ import static dev.oteltoolkit.ai.GenAiAttributes.TOTAL_INPUT_TOKENS;
 import static dev.oteltoolkit.ai.GenAiAttributes.TOTAL_OUTPUT_TOKENS;
 import static dev.oteltoolkit.ai.GenAiAttributes.TOTAL_TOKENS;
 
-import dev.oteltoolkit.core.RequestAccumulator;
-import dev.oteltoolkit.core.internal.ToolkitVersion;
+import dev.oteltoolkit.api.RequestAccumulator;
+import dev.oteltoolkit.api.instrumentation.InstrumentationFailures;
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleCounter;
@@ -27,8 +29,6 @@ import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -61,7 +61,7 @@ import java.util.logging.Logger;
 public final class GenAiTelemetry {
 
   /** Instrumentation scope of everything this module records. */
-  static final String SCOPE_NAME = "dev.oteltoolkit.ai";
+  static final InstrumentationScope SCOPE = InstrumentationScope.of("dev.oteltoolkit.ai");
 
   /** The request's accumulator, carried below our own spans (see {@link #accumulator}). */
   static final ContextKey<RequestAccumulator> ACCUMULATOR =
@@ -84,15 +84,16 @@ public final class GenAiTelemetry {
   private final long budgetTokens;
   private final boolean stopOverBudget;
   private final Set<String> warnedModels = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean failureLogged = new AtomicBoolean();
-  private final SpanNames chatNames = new SpanNames(GenAiAttributes.CHAT);
-  private final SpanNames textCompletionNames = new SpanNames(GenAiAttributes.TEXT_COMPLETION);
-  private final SpanNames generateContentNames = new SpanNames(GenAiAttributes.GENERATE_CONTENT);
-  private final SpanNames embeddingsNames = new SpanNames(GenAiAttributes.EMBEDDINGS);
-  private final SpanNames retrievalNames = new SpanNames(GenAiAttributes.RETRIEVAL);
-  private final SpanNames executeToolNames = new SpanNames(GenAiAttributes.EXECUTE_TOOL);
-  private final SpanNames invokeAgentNames = new SpanNames(GenAiAttributes.INVOKE_AGENT);
-  private final SpanNames createAgentNames = new SpanNames(GenAiAttributes.CREATE_AGENT);
+  private final InstrumentationFailures failures =
+      new InstrumentationFailures(logger, "otel-toolkit-ai");
+  private final SpanNames chatNames = SpanNames.of(GenAiAttributes.CHAT);
+  private final SpanNames textCompletionNames = SpanNames.of(GenAiAttributes.TEXT_COMPLETION);
+  private final SpanNames generateContentNames = SpanNames.of(GenAiAttributes.GENERATE_CONTENT);
+  private final SpanNames embeddingsNames = SpanNames.of(GenAiAttributes.EMBEDDINGS);
+  private final SpanNames retrievalNames = SpanNames.of(GenAiAttributes.RETRIEVAL);
+  private final SpanNames executeToolNames = SpanNames.of(GenAiAttributes.EXECUTE_TOOL);
+  private final SpanNames invokeAgentNames = SpanNames.of(GenAiAttributes.INVOKE_AGENT);
+  private final SpanNames createAgentNames = SpanNames.of(GenAiAttributes.CREATE_AGENT);
 
   /**
    * Returns a {@code GenAiTelemetry} with the default configuration: the shipped price table, no
@@ -123,10 +124,8 @@ public final class GenAiTelemetry {
       BigDecimal budgetUsd,
       long budgetTokens,
       boolean stopOverBudget) {
-    String version = ToolkitVersion.get();
-    this.tracer =
-        openTelemetry.tracerBuilder(SCOPE_NAME).setInstrumentationVersion(version).build();
-    Meter meter = openTelemetry.meterBuilder(SCOPE_NAME).setInstrumentationVersion(version).build();
+    this.tracer = SCOPE.tracer(openTelemetry);
+    Meter meter = SCOPE.meter(openTelemetry);
     this.operationDuration =
         meter
             .histogramBuilder(GenAiAttributes.CLIENT_OPERATION_DURATION)
@@ -343,10 +342,7 @@ public final class GenAiTelemetry {
 
   /** Instrumentation never fails the caller: its own errors are logged once and swallowed. */
   void instrumentationFailed(RuntimeException e) {
-    if (failureLogged.compareAndSet(false, true)) {
-      logger.log(
-          Level.WARNING, "recording a GenAI call failed; the call itself is unaffected (logged once)", e);
-    }
+    failures.failed(e);
   }
 
   boolean capturesContent() {

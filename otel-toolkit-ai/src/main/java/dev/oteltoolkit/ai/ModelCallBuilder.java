@@ -1,5 +1,6 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.trace.SpanKind;
 import java.util.Arrays;
 
@@ -19,7 +20,7 @@ public final class ModelCallBuilder extends OperationBuilder<ModelCallBuilder> {
     super(
         telemetry,
         names.operation(),
-        names.of(GenAiTelemetry.requireName(model, "model")),
+        names.name(GenAiTelemetry.requireName(model, "model")),
         SpanKind.CLIENT,
         GenAiTelemetry.requireName(provider, "provider"),
         model);

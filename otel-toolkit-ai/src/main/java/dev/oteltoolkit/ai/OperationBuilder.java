@@ -1,13 +1,13 @@
 package dev.oteltoolkit.ai;
 
-import dev.oteltoolkit.core.RequestAccumulator;
-import dev.oteltoolkit.core.ThrowingFunction;
+import dev.oteltoolkit.api.RequestAccumulator;
+import dev.oteltoolkit.api.ThrowingFunction;
+import dev.oteltoolkit.api.instrumentation.Operations;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.util.Objects;
 
@@ -125,19 +125,10 @@ abstract class OperationBuilder<B extends OperationBuilder<B>> {
    * @throws BudgetExceededException if the request is over budget and {@code stopOverBudget} is on;
    *     {@code body} does not run then
    */
-  @SuppressWarnings("try") // the scope is held for its side effect
   public <T, E extends Throwable> T call(ThrowingFunction<GenAiSpan, T, E> body) throws E {
     Objects.requireNonNull(body, "body");
     GenAiSpan span = start();
-    Throwable failure = null;
-    try (Scope ignored = span.context().makeCurrent()) {
-      return body.apply(span);
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      span.end(failure);
-    }
+    return Operations.apply(span.context(), span, GenAiSpan::end, body, span);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 
@@ -20,7 +21,7 @@ public final class RetrievalBuilder extends OperationBuilder<RetrievalBuilder> {
     super(
         telemetry,
         names.operation(),
-        names.of(GenAiTelemetry.requireName(dataSourceId, "dataSourceId")),
+        names.name(GenAiTelemetry.requireName(dataSourceId, "dataSourceId")),
         SpanKind.CLIENT,
         null,
         null);

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 
@@ -21,7 +22,7 @@ public final class ToolCallBuilder extends OperationBuilder<ToolCallBuilder> {
     super(
         telemetry,
         names.operation(),
-        names.of(GenAiTelemetry.requireName(toolName, "toolName")),
+        names.name(GenAiTelemetry.requireName(toolName, "toolName")),
         SpanKind.INTERNAL,
         null,
         null);

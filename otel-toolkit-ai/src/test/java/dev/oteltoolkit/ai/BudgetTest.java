@@ -4,8 +4,8 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oteltoolkit.core.RequestAccumulator;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.RequestAccumulator;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -2,7 +2,7 @@ package dev.oteltoolkit.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.math.BigDecimal;

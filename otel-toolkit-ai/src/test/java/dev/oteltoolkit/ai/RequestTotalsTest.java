@@ -3,8 +3,8 @@ package dev.oteltoolkit.ai;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 
-import dev.oteltoolkit.core.RequestAccumulator;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.RequestAccumulator;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;

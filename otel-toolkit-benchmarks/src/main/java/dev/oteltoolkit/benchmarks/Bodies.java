@@ -1,6 +1,6 @@
 package dev.oteltoolkit.benchmarks;
 
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**

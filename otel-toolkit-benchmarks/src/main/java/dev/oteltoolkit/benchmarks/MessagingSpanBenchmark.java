@@ -2,7 +2,7 @@ package dev.oteltoolkit.benchmarks;
 
 import static dev.oteltoolkit.benchmarks.RecordingSdk.check;
 
-import dev.oteltoolkit.core.ThrowingRunnable;
+import dev.oteltoolkit.api.ThrowingRunnable;
 import dev.oteltoolkit.messaging.MessagingTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;

@@ -1,7 +1,7 @@
 package dev.oteltoolkit.benchmarks;
 
-import dev.oteltoolkit.core.ThrowingSupplier;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.ThrowingSupplier;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

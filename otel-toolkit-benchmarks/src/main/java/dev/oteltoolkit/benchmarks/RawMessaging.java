@@ -2,8 +2,8 @@ package dev.oteltoolkit.benchmarks;
 
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
-import dev.oteltoolkit.core.ThrowingRunnable;
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingRunnable;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

@@ -1,8 +1,9 @@
 package dev.oteltoolkit.benchmarks;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.ThrowingSupplier;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.core.TelemetryBuilder;
+import dev.oteltoolkit.api.ThrowingSupplier;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -222,7 +223,7 @@ public class TailSamplingBenchmark {
     private Request request;
     private Blackhole blackhole;
 
-    final void start(Telemetry.Builder builder, Blackhole blackhole, Map<String, String> settings) {
+    final void start(TelemetryBuilder builder, Blackhole blackhole, Map<String, String> settings) {
       BenchmarkSdk.requireMdcBridge(false);
       telemetry =
           builder

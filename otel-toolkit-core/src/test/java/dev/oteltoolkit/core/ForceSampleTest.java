@@ -3,6 +3,7 @@ package dev.oteltoolkit.core;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;

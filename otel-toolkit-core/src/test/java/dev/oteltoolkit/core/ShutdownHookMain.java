@@ -1,5 +1,6 @@
 package dev.oteltoolkit.core;
 
+import dev.oteltoolkit.api.Traced;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;

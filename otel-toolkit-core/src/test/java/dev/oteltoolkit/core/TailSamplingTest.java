@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
 import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
 import io.opentelemetry.api.common.AttributeKey;
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** In-process tail sampling through {@link Telemetry.Builder#keepErrors(boolean)} and friends. */
+/** In-process tail sampling through {@link TelemetryBuilder#keepErrors(boolean)} and friends. */
 class TailSamplingTest {
 
   private static final AttributeKey<String> KEPT_BY = TailSamplingSpanProcessor.KEPT_BY;
@@ -68,8 +69,8 @@ class TailSamplingTest {
   }
 
   private Tracing start(double ratio, Map<String, String> properties,
-      Consumer<Telemetry.Builder> configure) {
-    Telemetry.Builder builder =
+      Consumer<TelemetryBuilder> configure) {
+    TelemetryBuilder builder =
         Telemetry.setup()
             .otlp(false)
             .samplingRatio(ratio)

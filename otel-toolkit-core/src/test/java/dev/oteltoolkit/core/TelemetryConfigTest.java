@@ -95,7 +95,7 @@ class TelemetryConfigTest {
 
   @Test
   void environmentBeatsCodeAndSystemPropertiesBeatEnvironment() {
-    Telemetry.Builder builder =
+    TelemetryBuilder builder =
         base().serviceName("from-code").serviceVersion("1.0").environment("staging");
 
     assertThat(resource(builder, Map.of()).getAttribute(SERVICE_NAME)).isEqualTo("from-code");
@@ -132,13 +132,13 @@ class TelemetryConfigTest {
 
   @Test
   void headersMergePerKeyWithTheEnvironmentWinning() {
-    Telemetry.Builder builder =
+    TelemetryBuilder builder =
         Telemetry.setup().header("authorization", "Bearer code").header("x-team", "a b");
-    Resolved resolved =
-        Resolver.resolve(
-            builder,
-            Settings.fromMap(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20env")));
-    assertThat(resolved.properties.get("otel.exporter.otlp.headers"))
+    ResolvedConfig resolved =
+        ConfigResolver.resolve(
+            builder.options(),
+            ConfigSource.fromMap(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20env")));
+    assertThat(resolved.properties().get("otel.exporter.otlp.headers"))
         .isEqualTo("authorization=Bearer%20env,x-team=a+b");
   }
 
@@ -252,8 +252,8 @@ class TelemetryConfigTest {
         .hasMessageContaining("jaeger-thrift");
   }
 
-  private static void assertInvalid(Consumer<Telemetry.Builder> configure, String message) {
-    Telemetry.Builder builder = base().configProperties(Map.of());
+  private static void assertInvalid(Consumer<TelemetryBuilder> configure, String message) {
+    TelemetryBuilder builder = base().configProperties(Map.of());
     configure.accept(builder);
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
@@ -261,11 +261,11 @@ class TelemetryConfigTest {
   }
 
   /** A builder that exports nothing over the network. */
-  static Telemetry.Builder base() {
+  static TelemetryBuilder base() {
     return Telemetry.setup().otlp(false);
   }
 
-  private static Resource resource(Telemetry.Builder builder, Map<String, String> properties) {
+  private static Resource resource(TelemetryBuilder builder, Map<String, String> properties) {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     Map<String, String> copy = new HashMap<>(properties);
     try (Telemetry telemetry = builder.addSpanExporter(exporter).configProperties(copy).build()) {

@@ -3,6 +3,8 @@ package dev.oteltoolkit.core;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.api.Traced;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -143,7 +145,7 @@ class TelemetryLifecycleTest {
     telemetry.close();
   }
 
-  private static Telemetry.Builder base() {
+  private static TelemetryBuilder base() {
     return Telemetry.setup().otlp(false).configProperties(Map.of());
   }
 

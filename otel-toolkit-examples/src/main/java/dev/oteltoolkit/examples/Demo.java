@@ -1,6 +1,7 @@
 package dev.oteltoolkit.examples;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.Customer;
 import dev.oteltoolkit.examples.demo.MetricsSummary;
 import dev.oteltoolkit.examples.demo.RequestTotals;
@@ -62,7 +63,7 @@ public final class Demo {
    * @param otlp whether to export over OTLP as well
    * @throws Exception if the demo itself fails (telemetry never does)
    */
-  public static void run(Telemetry.Builder setup, boolean otlp) throws Exception {
+  public static void run(TelemetryBuilder setup, boolean otlp) throws Exception {
     PrintStream out = System.out;
     RequestTotals totals = new RequestTotals();
     MetricsSummary metrics = new MetricsSummary();

@@ -1,7 +1,7 @@
 package dev.oteltoolkit.examples;
 
 // README:quickstart:begin
-import static dev.oteltoolkit.core.Traced.traced;
+import static dev.oteltoolkit.api.Traced.traced;
 
 import dev.oteltoolkit.core.Telemetry;
 

@@ -1,7 +1,8 @@
 package dev.oteltoolkit.jdbc;
 
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
-import dev.oteltoolkit.core.internal.ToolkitVersion;
+import dev.oteltoolkit.api.instrumentation.FailureRecorder;
+import dev.oteltoolkit.api.instrumentation.InstrumentationFailures;
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -10,22 +11,21 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.semconv.CodeAttributes;
 import io.opentelemetry.semconv.DbAttributes;
 import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ExceptionAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  */
 final class JdbcInstrumenter {
 
-  static final String SCOPE_NAME = "dev.oteltoolkit.jdbc";
+  static final InstrumentationScope SCOPE = InstrumentationScope.of("dev.oteltoolkit.jdbc");
 
   /** The stable database client duration histogram of the semantic conventions. */
   static final String DURATION_METRIC = "db.client.operation.duration";
@@ -53,7 +53,9 @@ final class JdbcInstrumenter {
 
   private static final Logger logger = Logger.getLogger(JdbcInstrumenter.class.getName());
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
-  private static final String EXCEPTION_EVENT = "exception";
+  /** Per dialect: driver messages quote statements with their literals. */
+  private static final Map<SqlSanitizer.Dialect, UnaryOperator<String>> MESSAGE_REDACTORS =
+      messageRedactors();
 
   private final Tracer tracer;
   private final DoubleHistogram duration;
@@ -63,7 +65,8 @@ final class JdbcInstrumenter {
   private final boolean connectionSpans;
   private final boolean rootSpans;
   private final BiConsumer<? super AttributesBuilder, ? super String> spanAttributes;
-  private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final InstrumentationFailures failures =
+      new InstrumentationFailures(logger, "otel-toolkit-jdbc");
 
   JdbcInstrumenter(
       OpenTelemetry openTelemetry,
@@ -73,14 +76,10 @@ final class JdbcInstrumenter {
       boolean connectionSpans,
       boolean rootSpans,
       BiConsumer<? super AttributesBuilder, ? super String> spanAttributes) {
-    String version = ToolkitVersion.get();
-    this.tracer =
-        openTelemetry.tracerBuilder(SCOPE_NAME).setInstrumentationVersion(version).build();
+    this.tracer = SCOPE.tracer(openTelemetry);
     this.duration =
-        openTelemetry
-            .meterBuilder(SCOPE_NAME)
-            .setInstrumentationVersion(version)
-            .build()
+        SCOPE
+            .meter(openTelemetry)
             .histogramBuilder(DURATION_METRIC)
             .setUnit("s")
             .setDescription("Duration of database client operations.")
@@ -323,22 +322,16 @@ final class JdbcInstrumenter {
     if (statusCode != null) {
       span.setAttribute(DbAttributes.DB_RESPONSE_STATUS_CODE, statusCode);
     }
-    span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
-    String message = SqlSanitizer.sanitizeMessage(error.getMessage(), db.dialect);
-    AttributesBuilder event =
-        Attributes.builder().put(ExceptionAttributes.EXCEPTION_TYPE, error.getClass().getName());
-    if (message != null) {
-      event.put(ExceptionAttributes.EXCEPTION_MESSAGE, message);
-    }
-    event.put(ExceptionAttributes.EXCEPTION_STACKTRACE, stackTrace(error, db.dialect));
-    span.addEvent(EXCEPTION_EVENT, event.build());
-    span.setStatus(StatusCode.ERROR);
+    FailureRecorder.record(span, error, errorType, MESSAGE_REDACTORS.get(db.dialect));
   }
 
-  /** {@link Throwable#printStackTrace()}'s layout, with each message sanitized. */
-  static String stackTrace(Throwable error, SqlSanitizer.Dialect dialect) {
-    return ExceptionRedaction.stackTrace(
-        error, message -> SqlSanitizer.sanitizeMessage(message, dialect));
+  private static Map<SqlSanitizer.Dialect, UnaryOperator<String>> messageRedactors() {
+    Map<SqlSanitizer.Dialect, UnaryOperator<String>> redactors =
+        new EnumMap<>(SqlSanitizer.Dialect.class);
+    for (SqlSanitizer.Dialect dialect : SqlSanitizer.Dialect.values()) {
+      redactors.put(dialect, message -> SqlSanitizer.sanitizeMessage(message, dialect));
+    }
+    return redactors;
   }
 
   /**
@@ -383,11 +376,7 @@ final class JdbcInstrumenter {
 
   /** Logs an instrumentation failure once as a warning, then at FINE; never rethrows. */
   void instrumentationFailed(Throwable e) {
-    if (failureLogged.compareAndSet(false, true)) {
-      logger.log(Level.WARNING, "otel-toolkit-jdbc: instrumentation failed; the application's "
-          + "call went on untouched (further failures are logged at FINE)", e);
-    } else {
-      logger.log(Level.FINE, "otel-toolkit-jdbc: instrumentation failed", e);
-    }
+    failures.failed(e);
   }
+
 }

@@ -1,6 +1,6 @@
 package dev.oteltoolkit.jdbc;
 
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
+import dev.oteltoolkit.api.instrumentation.FailureRecorder;
 import io.opentelemetry.api.OpenTelemetry;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -35,7 +35,7 @@ public final class JdbcTelemetry {
     // exception travels up through the application's enclosing spans (traced() bodies, tool
     // calls, handlers), each of which records it: from now on the toolkit's spans record those
     // messages sanitized too, not only this module's own statement spans.
-    ExceptionRedaction.register(
+    FailureRecorder.registerRedactor(
         SQLException.class,
         message -> SqlSanitizer.sanitizeMessage(message, SqlSanitizer.Dialect.GENERIC));
   }

@@ -2,7 +2,7 @@ package dev.oteltoolkit.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;

@@ -1,7 +1,7 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.ThrowingRunnable;
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingRunnable;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

@@ -1,24 +1,22 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.ThrowingRunnable;
-import dev.oteltoolkit.core.ThrowingSupplier;
-import dev.oteltoolkit.core.internal.ExceptionRedaction;
+import dev.oteltoolkit.api.ThrowingRunnable;
+import dev.oteltoolkit.api.ThrowingSupplier;
+import dev.oteltoolkit.api.instrumentation.FailureRecorder;
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
+import dev.oteltoolkit.api.instrumentation.Operations;
+import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import io.opentelemetry.semconv.ErrorAttributes;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,8 +56,8 @@ import java.util.logging.Logger;
  */
 public final class MessagingTelemetry {
 
-  /** Instrumentation scope name of the spans this module records. */
-  static final String SCOPE_NAME = "dev.oteltoolkit.messaging";
+  /** Instrumentation scope of the spans this module records. */
+  static final InstrumentationScope SCOPE = InstrumentationScope.of("dev.oteltoolkit.messaging");
 
   static final String OPERATION_SEND = "send";
   static final String OPERATION_PROCESS = "process";
@@ -71,8 +69,8 @@ public final class MessagingTelemetry {
   private final boolean newTraceWithLink;
   private final AtomicBoolean injectFailureLogged = new AtomicBoolean();
   private final AtomicBoolean extractFailureLogged = new AtomicBoolean();
-  private final SpanNames sendNames = new SpanNames(OPERATION_SEND);
-  private final SpanNames processNames = new SpanNames(OPERATION_PROCESS);
+  private final SpanNames sendNames = SpanNames.of(OPERATION_SEND);
+  private final SpanNames processNames = SpanNames.of(OPERATION_PROCESS);
 
   /**
    * Returns a {@code MessagingTelemetry} with default settings that records through the given
@@ -100,8 +98,7 @@ public final class MessagingTelemetry {
   }
 
   MessagingTelemetry(OpenTelemetry openTelemetry, boolean newTraceWithLink) {
-    this.tracer =
-        openTelemetry.tracerBuilder(SCOPE_NAME).setInstrumentationVersion(Version.VALUE).build();
+    this.tracer = SCOPE.tracer(openTelemetry);
     this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     this.newTraceWithLink = newTraceWithLink;
   }
@@ -284,10 +281,10 @@ public final class MessagingTelemetry {
   /** {@code "{operationName} {destination}"}, cached for the default operation names. */
   private String spanName(String operationName, String destination) {
     if (operationName.equals(OPERATION_SEND)) {
-      return sendNames.of(destination);
+      return sendNames.name(destination);
     }
     if (operationName.equals(OPERATION_PROCESS)) {
-      return processNames.of(destination);
+      return processNames.name(destination);
     }
     return operationName + ' ' + destination;
   }
@@ -341,58 +338,18 @@ public final class MessagingTelemetry {
     return extracted;
   }
 
-  @SuppressWarnings("try") // the scope is closed by try-with-resources, never read
   static <T, E extends Throwable> T call(Context context, ThrowingSupplier<T, E> body) throws E {
-    Throwable failure = null;
-    try (Scope ignored = context.makeCurrent()) {
-      return body.get();
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      end(Span.fromContext(context), failure);
-    }
+    return Operations.call(context, Span.fromContext(context), MessagingTelemetry::end, body);
   }
 
-  @SuppressWarnings("try") // the scope is closed by try-with-resources, never read
   static <E extends Throwable> void run(Context context, ThrowingRunnable<E> body) throws E {
-    Throwable failure = null;
-    try (Scope ignored = context.makeCurrent()) {
-      body.run();
-    } catch (Throwable t) {
-      failure = t;
-      throw t;
-    } finally {
-      end(Span.fromContext(context), failure);
-    }
+    Operations.run(context, Span.fromContext(context), MessagingTelemetry::end, body);
   }
 
   private static void end(Span span, Throwable failure) {
-    if (failure != null && span.isRecording()) {
-      ExceptionRedaction.recordFailure(span, failure);
-      span.setAttribute(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
+    if (failure != null) {
+      FailureRecorder.record(span, failure);
     }
     span.end();
-  }
-
-  /** The module's version, the instrumentation scope version of its spans. */
-  static final class Version {
-    static final String VALUE = load();
-
-    private Version() {}
-
-    private static String load() {
-      try (InputStream in = MessagingTelemetry.class.getResourceAsStream("version.properties")) {
-        if (in == null) {
-          return "unknown";
-        }
-        Properties properties = new Properties();
-        properties.load(in);
-        String version = properties.getProperty("version", "unknown");
-        return version.startsWith("${") ? "unknown" : version;
-      } catch (IOException | RuntimeException e) {
-        return "unknown";
-      }
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;

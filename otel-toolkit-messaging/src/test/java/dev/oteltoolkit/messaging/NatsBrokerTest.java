@@ -1,6 +1,6 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;

@@ -5,7 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

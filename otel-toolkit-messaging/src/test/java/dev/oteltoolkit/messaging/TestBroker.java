@@ -1,6 +1,6 @@
 package dev.oteltoolkit.messaging;
 
-import dev.oteltoolkit.core.ThrowingSupplier;
+import dev.oteltoolkit.api.ThrowingSupplier;
 import java.util.Map;
 
 /** A broker as the shared broker tests see it: in memory, RabbitMQ, NATS, JetStream. */

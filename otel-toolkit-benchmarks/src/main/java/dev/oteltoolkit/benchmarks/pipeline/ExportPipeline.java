@@ -1,8 +1,8 @@
 package dev.oteltoolkit.benchmarks.pipeline;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.ThrowingRunnable;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.ThrowingRunnable;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -2,7 +2,7 @@ package dev.oteltoolkit.benchmarks.pipeline;
 
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import java.sql.Connection;

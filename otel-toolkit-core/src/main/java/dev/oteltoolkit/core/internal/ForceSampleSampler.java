@@ -1,5 +1,6 @@
 package dev.oteltoolkit.core.internal;
 
+import dev.oteltoolkit.api.internal.ForceSample;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -18,8 +19,7 @@ import java.util.Objects;
 public final class ForceSampleSampler implements Sampler {
 
   /** Marker attribute set by {@code forceSample()}; kept on the span so counts can be weighed. */
-  public static final AttributeKey<Boolean> FORCED =
-      AttributeKey.booleanKey("oteltoolkit.sampling.forced");
+  public static final AttributeKey<Boolean> FORCED = ForceSample.ATTRIBUTE;
 
   private final Sampler delegate;
 

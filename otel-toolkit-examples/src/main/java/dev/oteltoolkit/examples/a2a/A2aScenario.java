@@ -1,6 +1,7 @@
 package dev.oteltoolkit.examples.a2a;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.FakeOpenAi;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
@@ -105,7 +106,7 @@ public final class A2aScenario {
    * @return the brief and how the close went
    * @throws Exception if the agents themselves fail (telemetry never does)
    */
-  public static Result run(Function<String, Telemetry.Builder> setup, boolean otlp, PrintStream out)
+  public static Result run(Function<String, TelemetryBuilder> setup, boolean otlp, PrintStream out)
       throws Exception {
     Objects.requireNonNull(setup, "setup");
     Objects.requireNonNull(out, "out");

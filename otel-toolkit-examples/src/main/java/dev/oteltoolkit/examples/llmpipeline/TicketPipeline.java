@@ -1,8 +1,8 @@
 package dev.oteltoolkit.examples.llmpipeline;
 
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.TracedSpanBuilder;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.TracedSpanBuilder;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.examples.llmpipeline.ModelClient.Reply;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;

@@ -1,6 +1,7 @@
 package dev.oteltoolkit.examples.multiservice;
 
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.PrintStream;
@@ -97,8 +98,8 @@ public final class MultiService {
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static Result run(
-      Telemetry.Builder scannerSetup,
-      Telemetry.Builder serverSetup,
+      TelemetryBuilder scannerSetup,
+      TelemetryBuilder serverSetup,
       boolean otlp,
       String jdbcUrl,
       PrintStream out,
@@ -115,8 +116,8 @@ public final class MultiService {
   }
 
   private static Result run(
-      Telemetry.Builder scannerSetup,
-      Telemetry.Builder serverSetup,
+      TelemetryBuilder scannerSetup,
+      TelemetryBuilder serverSetup,
       boolean otlp,
       Connection database,
       PrintStream out)

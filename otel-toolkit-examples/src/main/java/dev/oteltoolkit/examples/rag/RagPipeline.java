@@ -1,8 +1,8 @@
 package dev.oteltoolkit.examples.rag;
 
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.ThrowingSupplier;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.ThrowingSupplier;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.examples.rag.VectorStore.Match;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;

@@ -3,6 +3,7 @@ package dev.oteltoolkit.examples.rag;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.MetricsSummary;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -77,7 +78,7 @@ public final class RagService {
     MetricsSummary metrics = new MetricsSummary();
     boolean prometheus = prometheusOnClasspath();
     int port = prometheus ? freePort() : 0;
-    Telemetry.Builder setup =
+    TelemetryBuilder setup =
         Telemetry.setup()
             .serviceName("rag-service")
             .serviceVersion("0.1.0")

@@ -3,6 +3,7 @@ package dev.oteltoolkit.examples.realtime;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.MetricsSummary;
 import dev.oteltoolkit.messaging.MessageCarriers;
 import io.opentelemetry.api.baggage.Baggage;
@@ -150,7 +151,7 @@ public final class RealtimeBackend {
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static Result run(
-      Function<String, Telemetry.Builder> setup, int sessions, boolean otlp, PrintStream out)
+      Function<String, TelemetryBuilder> setup, int sessions, boolean otlp, PrintStream out)
       throws Exception {
     Objects.requireNonNull(setup, "setup");
     Objects.requireNonNull(out, "out");
@@ -231,8 +232,8 @@ public final class RealtimeBackend {
     return new Result(conversations, handled, server.receivedWhileClosing(), drained, Map.of());
   }
 
-  private static Telemetry.Builder configure(
-      Function<String, Telemetry.Builder> setup, String service, boolean otlp, PrintStream out) {
+  private static TelemetryBuilder configure(
+      Function<String, TelemetryBuilder> setup, String service, boolean otlp, PrintStream out) {
     return setup
         .apply(service)
         .serviceName(service)

@@ -1,8 +1,8 @@
 package dev.oteltoolkit.examples.realtime;
 
 import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.TracedSpanBuilder;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.TracedSpanBuilder;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.examples.realtime.RealtimeBackend.Handled;
 import dev.oteltoolkit.messaging.MessageCarriers;
 import io.opentelemetry.api.baggage.Baggage;

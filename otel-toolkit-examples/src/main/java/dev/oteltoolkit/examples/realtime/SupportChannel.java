@@ -2,7 +2,7 @@ package dev.oteltoolkit.examples.realtime;
 
 import dev.oteltoolkit.ai.GenAiSpan;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.examples.realtime.RealtimeServer.Message;
 import dev.oteltoolkit.examples.realtime.RealtimeServer.Session;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,0 +1,172 @@
+package dev.oteltoolkit.core;
+
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
+import dev.oteltoolkit.core.internal.ConsoleSpanExporter;
+import dev.oteltoolkit.core.internal.ExportFailureLog;
+import dev.oteltoolkit.core.internal.ExportOutcomes;
+import dev.oteltoolkit.core.internal.ForceSampleSampler;
+import dev.oteltoolkit.core.internal.FreshFlush;
+import dev.oteltoolkit.core.internal.TailSampler;
+import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
+import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles the OpenTelemetry SDK of a {@link Telemetry} through autoconfigure, with the
+ * toolkit's customizers: its sampler (forced sampling, tail keeping), its span processors
+ * (console tree, added exporters, tail keeping in front of the exporting processors), metric
+ * readers, log processors, and export-outcome counting on every exporter.
+ */
+final class SdkAssembly {
+
+  private final TelemetryOptions options;
+  private final ResolvedConfig config;
+  private final ExportOutcomes outcomes = new ExportOutcomes();
+  /** The SDK's meter provider once built, for the batch processors' own metrics. */
+  private volatile MeterProvider meterProvider = MeterProvider.noop();
+  /** With tail keeping: the exporting processors (autoconfigure's and ours) behind it. */
+  private final List<SpanProcessor> exporting = new ArrayList<>();
+  private TailSamplingSpanProcessor tailProcessor;
+
+  private SdkAssembly(TelemetryOptions options, ResolvedConfig config) {
+    this.options = options;
+    this.config = config;
+  }
+
+  /**
+   * Resolves {@code options} against the process's settings (or the injected ones) and builds the
+   * telemetry; a disabled configuration gives a no-op telemetry.
+   */
+  static Telemetry create(TelemetryOptions options, boolean global) {
+    ConfigSource source =
+        options.configProperties() == null
+            ? ConfigSource.fromProcess()
+            : ConfigSource.fromMap(options.configProperties());
+    ResolvedConfig config = ConfigResolver.resolve(options, source);
+    if (!config.enabled()) {
+      return Telemetry.disabled();
+    }
+    ExportFailureLog.install();
+    SdkAssembly assembly = new SdkAssembly(options, config);
+    OpenTelemetrySdk sdk = assembly.build();
+    return new Telemetry(sdk, assembly.outcomes, config.describe(global));
+  }
+
+  private OpenTelemetrySdk build() {
+    AutoConfiguredOpenTelemetrySdkBuilder autoconfigure =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .disableShutdownHook()
+            .addPropertiesCustomizer(properties -> config.properties())
+            // every exporter counts its failed exports: a flush that lost data says so
+            .addSpanExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
+            .addMetricExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
+            .addLogRecordExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
+            .addSamplerCustomizer((configured, properties) -> sampler(configured))
+            .addTracerProviderCustomizer((builder, properties) -> tracerProvider(builder))
+            .addMeterProviderCustomizer((builder, properties) -> meterProvider(builder))
+            .addLoggerProviderCustomizer((builder, properties) -> loggerProvider(builder))
+            // autoconfigure's batch processors flush what was queued before each flush request
+            .addLogRecordProcessorCustomizer((processor, properties) -> FreshFlush.logs(processor))
+            .addSpanProcessorCustomizer((processor, properties) -> exportingProcessor(processor));
+    OpenTelemetrySdk sdk;
+    try {
+      sdk = autoconfigure.build().getOpenTelemetrySdk();
+    } catch (ConfigurationException e) {
+      throw new IllegalArgumentException(
+          "Invalid OpenTelemetry configuration: " + e.getMessage()
+              + " (otel.x.y keys are set by OTEL_X_Y environment variables)",
+          e);
+    }
+    meterProvider = sdk.getMeterProvider();
+    if (tailProcessor != null) {
+      tailProcessor.registerMetrics(InstrumentationScope.CORE.meter(sdk));
+    }
+    return sdk;
+  }
+
+  private Sampler sampler(Sampler configured) {
+    Sampler sampler =
+        new ForceSampleSampler(config.sampler() != null ? config.sampler() : configured);
+    return config.tail() == null ? sampler : new TailSampler(sampler);
+  }
+
+  /** Autoconfigure's exporting processors (OTLP, named exporters); behind tail keeping if on. */
+  private SpanProcessor exportingProcessor(SpanProcessor processor) {
+    SpanProcessor fresh = FreshFlush.spans(processor);
+    if (config.tail() == null) {
+      return fresh;
+    }
+    exporting.add(fresh);
+    return SpanProcessor.composite();
+  }
+
+  private SdkTracerProviderBuilder tracerProvider(SdkTracerProviderBuilder tracerProvider) {
+    List<SpanProcessor> ours = new ArrayList<>();
+    if (config.console() != null) {
+      ours.add(batch(ConsoleSpanExporter.create(config.console())));
+    }
+    for (SpanExporter exporter : options.spanExporters()) {
+      ours.add(batch(exporter));
+    }
+    ResolvedConfig.Tail tail = config.tail();
+    if (tail == null) {
+      ours.forEach(tracerProvider::addSpanProcessor);
+      return tracerProvider;
+    }
+    exporting.addAll(ours);
+    tailProcessor =
+        TailSamplingSpanProcessor.create(
+            exporting,
+            tail.keepErrors(),
+            tail.keepSlowerThan(),
+            tail.maxHeldSpans(),
+            tail.maxHeldSpansPerTrace(),
+            tail.holdTimeout(),
+            options.tailSamplingClock());
+    return tracerProvider.addSpanProcessor(tailProcessor);
+  }
+
+  private SdkMeterProviderBuilder meterProvider(SdkMeterProviderBuilder builder) {
+    for (MetricReader reader : options.metricReaders()) {
+      builder.registerMetricReader(reader);
+    }
+    return builder;
+  }
+
+  private SdkLoggerProviderBuilder loggerProvider(SdkLoggerProviderBuilder builder) {
+    for (LogRecordExporter exporter : options.logRecordExporters()) {
+      builder.addLogRecordProcessor(
+          FreshFlush.logs(
+              BatchLogRecordProcessor.builder(outcomes.track(exporter))
+                  .setScheduleDelay(config.scheduleDelayMillis(), TimeUnit.MILLISECONDS)
+                  .build()));
+    }
+    return builder;
+  }
+
+  private SpanProcessor batch(SpanExporter exporter) {
+    return FreshFlush.spans(
+        BatchSpanProcessor.builder(outcomes.track(exporter))
+            .setMaxQueueSize(config.maxQueueSize())
+            .setMaxExportBatchSize(config.maxExportBatchSize())
+            .setScheduleDelay(config.scheduleDelayMillis(), TimeUnit.MILLISECONDS)
+            .setMeterProvider(() -> meterProvider)
+            .build());
+  }
+}
