@@ -260,6 +260,18 @@ public final class GenAiSpan implements AutoCloseable {
   }
 
   /**
+   * Returns whether content given to this span ({@link #inputMessages}, {@link #outputMessages},
+   * {@link #systemInstructions}, {@link #toolResult}) is recorded: content capture is on, the span
+   * is recording (sampled) and has not ended. Adapters check it before they build {@link
+   * GenAiMessage}s, so that with capture off no content is ever read.
+   *
+   * @return whether content is recorded
+   */
+  public boolean capturesContent() {
+    return telemetry.content != null && span.isRecording() && !isEnded();
+  }
+
+  /**
    * Records the messages sent to the model as {@code gen_ai.input.messages}, only when content
    * capture is on (after the redactor; nothing is read otherwise).
    *

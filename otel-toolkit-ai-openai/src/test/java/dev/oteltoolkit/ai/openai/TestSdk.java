@@ -1,0 +1,57 @@
+package dev.oteltoolkit.ai.openai;
+
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A plain OpenTelemetry SDK built by hand, exporting to memory. */
+final class TestSdk implements AutoCloseable {
+
+  final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  final OpenTelemetrySdk sdk =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+          .build();
+
+  List<SpanData> finished() {
+    return spans.getFinishedSpanItems();
+  }
+
+  SpanData span(String name) {
+    List<SpanData> matching =
+        finished().stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
+    if (matching.size() != 1) {
+      throw new AssertionError(
+          "expected one span named \"" + name + "\", found " + matching.size() + " in " + names());
+    }
+    return matching.get(0);
+  }
+
+  List<String> names() {
+    return finished().stream().map(SpanData::getName).collect(Collectors.toList());
+  }
+
+  MetricData metric(String name) {
+    Collection<MetricData> all = metrics.collectAllMetrics();
+    return all.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name + " in " + all));
+  }
+
+  @Override
+  public void close() {
+    sdk.close();
+  }
+}

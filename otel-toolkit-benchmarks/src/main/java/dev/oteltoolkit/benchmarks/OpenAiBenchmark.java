@@ -1,0 +1,268 @@
+package dev.oteltoolkit.benchmarks;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.ObjectMappers;
+import com.openai.models.ChatModel;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.services.blocking.ChatService;
+import com.openai.services.blocking.chat.ChatCompletionService;
+import com.sun.net.httpserver.HttpServer;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
+import dev.oteltoolkit.core.Tracing;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One chat completion through the OpenAI Java SDK: unwrapped, wrapped by {@code
+ * otel-toolkit-ai-openai}, and wrapped by the official {@code opentelemetry-openai-java-1.1}
+ * library instrumentation, on one sampled SDK (always-on, spans dropped, metrics aggregated and
+ * never collected), each call inside an open request root that {@code Tracing} started.
+ *
+ * <ul>
+ *   <li>{@code http*}: the unmodified SDK client (OkHttp) against an in-process server on the
+ *       loopback interface answering a fixed chat completion (1200 input tokens, 200 of them cached,
+ *       300 output): what a call costs end to end. Goal: {@code httpOurs / httpUnwrapped <= 1.02}.
+ *   <li>{@code stub*}: the same wrappers over an SDK client without I/O whose completions service
+ *       returns a preparsed response, so the instrumentation's own cost is all that differs. Goal:
+ *       {@code (stubOurs - stubUnwrapped) <= (stubOfficial - stubUnwrapped)}, while ours records
+ *       more (server address, cached tokens, cost, the request's totals, time to first chunk for
+ *       streams).
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 2, jvmArgsPrepend = BenchmarkSdk.NO_MDC_BRIDGE)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+@State(org.openjdk.jmh.annotations.Scope.Thread)
+public class OpenAiBenchmark {
+
+  static final String RESPONSE =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1731000000,"
+          + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":"
+          + "{\"role\":\"assistant\",\"content\":\"Traces.\",\"refusal\":null},\"logprobs\":null,"
+          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,"
+          + "\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":200},"
+          + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}";
+
+  private OpenTelemetrySdk sdk;
+  private HttpServer server;
+  private ExecutorService serverThreads;
+  private final CompletableFuture<Void> requestPending = new CompletableFuture<>();
+  private Context requestContext;
+  private ChatCompletionCreateParams params;
+
+  private OpenAIClient httpUnwrapped;
+  private OpenAIClient httpOurs;
+  private OpenAIClient httpOfficial;
+  private OpenAIClient stubUnwrapped;
+  private OpenAIClient stubOurs;
+  private OpenAIClient stubOfficial;
+
+  /**
+   * Starts the server, the clients and the open request root.
+   *
+   * @throws IOException if the server cannot bind
+   */
+  @Setup
+  public void setUp() throws IOException {
+    byte[] body = RESPONSE.getBytes(StandardCharsets.UTF_8);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    serverThreads = Executors.newFixedThreadPool(1);
+    server.setExecutor(serverThreads);
+    server.start();
+
+    sdk = BenchmarkSdk.create(Sampler.alwaysOn());
+    GenAiTelemetry ai = GenAiTelemetry.create(sdk);
+    OpenAiTelemetry ours = OpenAiTelemetry.create(ai);
+    OpenAITelemetry official = OpenAITelemetry.create(sdk);
+
+    httpUnwrapped = httpClient();
+    httpOurs = ours.wrap(httpClient());
+    httpOfficial = official.wrap(httpClient());
+    ChatCompletion parsed = ObjectMappers.jsonMapper().readValue(RESPONSE, ChatCompletion.class);
+    stubUnwrapped = stubClient(parsed);
+    stubOurs = ours.wrap(stubClient(parsed));
+    stubOfficial = official.wrap(stubClient(parsed));
+    params =
+        ChatCompletionCreateParams.builder()
+            .model(ChatModel.GPT_4O_MINI)
+            .addUserMessage("What is OpenTelemetry?")
+            .temperature(0.2)
+            .maxCompletionTokens(512)
+            .build();
+
+    Context[] captured = new Context[1];
+    Tracing.create(sdk)
+        .span("POST /ask")
+        .parent(Context.root())
+        .callAsync(
+            () -> {
+              captured[0] = Context.current();
+              return requestPending;
+            });
+    requestContext = captured[0];
+
+    RecordingSdk.check(
+        stubOurs.chat().completions().create(params).id().equals("chatcmpl-1"), "stub answers");
+    RecordingSdk.check(
+        httpOurs.chat().completions().create(params).usage().isPresent(), "server answers");
+  }
+
+  private OpenAIClient httpClient() {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+        .apiKey("sk-bench")
+        .maxRetries(0)
+        .build();
+  }
+
+  /** An SDK client whose chat completions answer {@code response} without I/O. */
+  private static OpenAIClient stubClient(ChatCompletion response) {
+    ChatCompletionService completions =
+        proxy(
+            ChatCompletionService.class,
+            (proxy, method, args) -> {
+              if (method.getName().equals("create")) {
+                return response;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+    ChatService chat = proxy(ChatService.class, (proxy, method, args) -> completions);
+    return proxy(
+        OpenAIClient.class,
+        (proxy, method, args) -> {
+          if (method.getName().equals("chat")) {
+            return chat;
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
+    return type.cast(
+        Proxy.newProxyInstance(OpenAiBenchmark.class.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  /** Ends the request, closes clients, server and SDK. */
+  @TearDown
+  public void tearDown() {
+    requestPending.complete(null);
+    httpUnwrapped.close();
+    httpOurs.close();
+    httpOfficial.close();
+    server.stop(0);
+    serverThreads.shutdownNow();
+    sdk.close();
+  }
+
+  /**
+   * Baseline over HTTP: the unwrapped client.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion httpUnwrapped() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return httpUnwrapped.chat().completions().create(params);
+    }
+  }
+
+  /**
+   * Over HTTP, wrapped by otel-toolkit-ai-openai.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion httpOurs() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return httpOurs.chat().completions().create(params);
+    }
+  }
+
+  /**
+   * Over HTTP, wrapped by the official library instrumentation.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion httpOfficial() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return httpOfficial.chat().completions().create(params);
+    }
+  }
+
+  /**
+   * Baseline without I/O: the unwrapped stub client.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion stubUnwrapped() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return stubUnwrapped.chat().completions().create(params);
+    }
+  }
+
+  /**
+   * Without I/O, wrapped by otel-toolkit-ai-openai: its instrumentation cost.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion stubOurs() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return stubOurs.chat().completions().create(params);
+    }
+  }
+
+  /**
+   * Without I/O, wrapped by the official library instrumentation: its instrumentation cost.
+   *
+   * @return the completion
+   */
+  @Benchmark
+  public ChatCompletion stubOfficial() {
+    try (Scope ignored = requestContext.makeCurrent()) {
+      return stubOfficial.chat().completions().create(params);
+    }
+  }
+}
