@@ -2,6 +2,7 @@ package dev.oteltoolkit.ai.anthropic;
 
 import static io.opentelemetry.api.common.AttributeKey.doubleKey;
 import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import io.opentelemetry.api.common.AttributeKey;
 
@@ -14,6 +15,11 @@ final class Keys {
       longKey("oteltoolkit.gen_ai.total.input_tokens");
   static final AttributeKey<Long> TOTAL_OUTPUT_TOKENS =
       longKey("oteltoolkit.gen_ai.total.output_tokens");
+
+  /** Content keys: the incubating artifact has no typed constants for these. */
+  static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
+  static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");
+  static final AttributeKey<String> SYSTEM_INSTRUCTIONS = stringKey("gen_ai.system_instructions");
 
   private Keys() {}
 }
