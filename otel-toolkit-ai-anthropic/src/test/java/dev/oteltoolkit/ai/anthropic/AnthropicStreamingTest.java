@@ -244,32 +244,42 @@ class AnthropicStreamingTest {
   void aReadBlockedOnASlowServerIsNotAbandoned() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     server.reply(sse(answer(), gate, 1)); // message_start, then a pause longer than the timeout
+    Duration timeout = Duration.ofMillis(500);
+    AnthropicClient patient =
+        AnthropicTelemetry.builder(GenAiTelemetry.create(otel.sdk))
+            .streamIdleTimeout(timeout)
+            .build()
+            .wrap(raw);
 
-    StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params());
+    StreamResponse<RawMessageStreamEvent> stream = patient.messages().createStreaming(params());
     Iterator<RawMessageStreamEvent> events = stream.iterator();
     events.next();
-    // the next read blocks in the SDK until the server goes on; the watchdog must leave it be
-    CompletableFuture<Long> rest =
+    // The watchdog runs its checks in time order on one thread: once a task scheduled at 3.2
+    // timeouts has run, the checks at one, two and three timeouts have run before it. Meanwhile
+    // this thread is blocked in the SDK's read, which the watchdog must leave alone.
+    CountDownLatch watchdogLooked = new CountDownLatch(1);
+    StreamWatchdog.schedule(watchdogLooked::countDown, timeout.toNanos() * 32 / 10);
+    CompletableFuture<List<String>> endedMeanwhile =
         CompletableFuture.supplyAsync(
             () -> {
-              long count = 0;
-              while (events.hasNext()) {
-                events.next();
-                count++;
+              try {
+                watchdogLooked.await();
+                return otel.names();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              } finally {
+                gate.countDown();
               }
-              return count;
             });
-    // the watchdog runs its checks in time order on one thread: once a task scheduled at three
-    // idle timeouts has run, the checks at one and two timeouts (and three) have run before it
-    CountDownLatch watchdogLooked = new CountDownLatch(1);
-    StreamWatchdog.schedule(watchdogLooked::countDown, Duration.ofMillis(350).toNanos());
-    watchdogLooked.await();
-    Assertions.assertThat(rest).isNotDone();
-    Assertions.assertThat(otel.finished()).isEmpty();
-    gate.countDown();
-    // the SDK drops the ping event
-    Assertions.assertThat(rest.join()).isEqualTo(answer().size() - 2);
+    long rest = 0;
+    while (events.hasNext()) {
+      events.next();
+      rest++;
+    }
     stream.close();
+
+    Assertions.assertThat(endedMeanwhile.join()).isEmpty();
+    Assertions.assertThat(rest).isEqualTo(answer().size() - 2); // the SDK drops the ping event
     assertThat(otel.span("chat claude-sonnet-4-5"))
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
         .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 200L);
