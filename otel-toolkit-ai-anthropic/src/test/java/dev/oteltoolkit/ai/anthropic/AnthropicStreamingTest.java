@@ -331,7 +331,9 @@ class AnthropicStreamingTest {
   @Test
   void anAsyncStreamRecordsThroughTheSubscribedHandler() throws Exception {
     server.reply(sse(answer()));
-    AnthropicClientAsync async = telemetry.wrap(raw.async());
+    // the default idle timeout: this class's 100 ms can pass on a cold JVM before subscribe
+    AnthropicClientAsync async =
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk)).wrap(raw.async());
     StringBuilder text = new StringBuilder();
     CompletableFuture<Optional<Throwable>> done = new CompletableFuture<>();
 
