@@ -349,6 +349,17 @@ public final class GenAiTelemetry {
     return content != null;
   }
 
+  /**
+   * Returns whether prompts and completions are recorded (content capture is on, by the builder or
+   * by {@code OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT}). Integrations use it to skip
+   * converting a client's messages into {@link GenAiMessage}s when nothing would be recorded.
+   *
+   * @return {@code true} when content capture is on
+   */
+  public boolean capturesMessageContent() {
+    return content != null;
+  }
+
   static String requireName(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isEmpty()) {

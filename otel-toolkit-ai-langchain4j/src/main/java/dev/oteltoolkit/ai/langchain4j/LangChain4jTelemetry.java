@@ -1,0 +1,148 @@
+package dev.oteltoolkit.ai.langchain4j;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.langchain4j.service.tool.ToolService;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Instruments LangChain4j: wrapped chat models record each call as a GenAI {@code chat} span of the
+ * given {@link GenAiTelemetry} (tokens, cost, request totals, budgets, time to first token), wrapped
+ * tools as {@code execute_tool} spans, and a wrapped AI service as an {@code invoke_agent} span
+ * around both.
+ *
+ * <pre>{@code
+ * LangChain4jTelemetry lc = LangChain4jTelemetry.create(GenAiTelemetry.create(openTelemetry));
+ * Assistant assistant = lc.aiService("assistant", Assistant.class,
+ *     AiServices.builder(Assistant.class)
+ *         .chatModel(lc.wrap(OpenAiChatModel.builder()...build()))
+ *         .tools(lc.tools(new WeatherTools()))
+ *         .build());
+ * }</pre>
+ *
+ * <p>Wrapping (rather than a {@code ChatModelListener}) is what makes the spans current while the
+ * work runs: a listener is called before and after the provider's HTTP call, never around it, so
+ * its span cannot parent the HTTP client's spans, nor the tools an AI service runs. A wrapped object
+ * behaves exactly like the original (same results, same exceptions); a failure inside the
+ * instrumentation is logged once and never reaches the caller. Thread-safe.
+ */
+public final class LangChain4jTelemetry {
+
+  private final Recorder recorder;
+
+  /**
+   * Returns a {@code LangChain4jTelemetry} with the default configuration: a streamed answer whose
+   * handler hears nothing for 10 minutes ends its span as abandoned.
+   *
+   * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
+   * @return a new {@code LangChain4jTelemetry}
+   */
+  public static LangChain4jTelemetry create(GenAiTelemetry genAiTelemetry) {
+    return builder(genAiTelemetry).build();
+  }
+
+  /**
+   * Returns a builder to configure the stream idle timeout.
+   *
+   * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
+   * @return a new builder
+   */
+  public static LangChain4jTelemetryBuilder builder(GenAiTelemetry genAiTelemetry) {
+    return new LangChain4jTelemetryBuilder(genAiTelemetry);
+  }
+
+  LangChain4jTelemetry(GenAiTelemetry genAiTelemetry, Duration streamIdleTimeout) {
+    this.recorder = new Recorder(genAiTelemetry, streamIdleTimeout);
+  }
+
+  /**
+   * Returns a chat model that records each call of {@code model} as a {@code chat {model}} span,
+   * child of the caller's current span and current while the provider is called. Wrapping a model
+   * this returned returns it unchanged.
+   *
+   * @param model the model to instrument
+   * @return the instrumented model
+   */
+  public ChatModel wrap(ChatModel model) {
+    Objects.requireNonNull(model, "model");
+    return model instanceof TracedChatModel ? model : new TracedChatModel(model, recorder);
+  }
+
+  /**
+   * Returns a streaming chat model that records each call of {@code model} as a {@code chat
+   * {model}} span, from the call until the handler hears the complete response or the error, with
+   * the time to the first partial response.
+   *
+   * @param model the model to instrument
+   * @return the instrumented model
+   */
+  public StreamingChatModel wrap(StreamingChatModel model) {
+    Objects.requireNonNull(model, "model");
+    return model instanceof TracedStreamingChatModel
+        ? model
+        : new TracedStreamingChatModel(model, recorder);
+  }
+
+  /**
+   * Returns a tool executor that records each execution as an {@code execute_tool {name}} span,
+   * current while {@code executor} runs. For {@code AiServices.builder(..).tools(Map)}.
+   *
+   * @param executor the executor to instrument
+   * @return the instrumented executor
+   */
+  public ToolExecutor wrap(ToolExecutor executor) {
+    Objects.requireNonNull(executor, "executor");
+    return executor instanceof TracedToolExecutor
+        ? executor
+        : new TracedToolExecutor(executor, recorder);
+  }
+
+  /**
+   * Returns the {@code @Tool} methods of {@code objectsWithTools} as tools whose executions are
+   * recorded, for {@code AiServices.builder(..).tools(List)} in place of {@code tools(Object...)}.
+   *
+   * @param objectsWithTools objects with {@code @Tool}-annotated methods
+   * @return the tools, each with an instrumented executor
+   */
+  public List<AiServiceTool> tools(Object... objectsWithTools) {
+    List<AiServiceTool> tools = new ArrayList<>();
+    for (Object object : objectsWithTools) {
+      for (AiServiceTool tool : ToolService.findTools(Objects.requireNonNull(object, "tool"))) {
+        tools.add(tool.toBuilder().toolExecutor(wrap(tool.toolExecutor())).build());
+      }
+    }
+    return tools;
+  }
+
+  /**
+   * Returns {@code service} (an AI service built by {@code AiServices}) with each call of its
+   * interface's methods recorded as an {@code invoke_agent {agentName}} span (INTERNAL), current
+   * while the service runs: its model calls and tool executions become children of it.
+   *
+   * @param agentName the {@code gen_ai.agent.name}
+   * @param type the AI service interface
+   * @param service the AI service
+   * @param <T> the interface type
+   * @return the recorded AI service
+   */
+  public <T> T aiService(String agentName, Class<T> type, T service) {
+    Objects.requireNonNull(agentName, "agentName");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(service, "service");
+    if (!type.isInterface()) {
+      throw new IllegalArgumentException(type.getName() + ": an AI service type is an interface");
+    }
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            new AgentHandler(agentName, service, recorder)));
+  }
+}

@@ -1,0 +1,197 @@
+package dev.oteltoolkit.ai.langchain4j;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.oteltoolkit.ai.BudgetExceededException;
+import dev.oteltoolkit.ai.GenAiSpan;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.ai.ModelCallBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Maps LangChain4j's requests and responses onto GenAI spans; shared by the wrappers. */
+final class Recorder {
+
+  private static final Logger logger = Logger.getLogger(LangChain4jTelemetry.class.getName());
+
+  final GenAiTelemetry genAi;
+  final long streamIdleTimeoutNanos;
+  private final AtomicBoolean failureLogged = new AtomicBoolean();
+
+  Recorder(GenAiTelemetry genAi, Duration streamIdleTimeout) {
+    this.genAi = genAi;
+    this.streamIdleTimeoutNanos = streamIdleTimeout.toNanos();
+  }
+
+  /**
+   * Starts the span of a chat call, or returns null when the request cannot be read (the call then
+   * runs unrecorded). A request over budget with {@code stopOverBudget} throws {@link
+   * BudgetExceededException} here, before the model is called.
+   */
+  GenAiSpan startChat(
+      ChatRequest request,
+      ChatRequestParameters defaults,
+      ModelProvider provider,
+      boolean streaming) {
+    ModelCallBuilder builder;
+    try {
+      ChatRequestParameters parameters =
+          defaults != null ? defaults.overrideWith(request.parameters()) : request.parameters();
+      String model = parameters.modelName();
+      builder =
+          genAi.chat(providerName(provider), model == null || model.isEmpty() ? "unknown" : model);
+      if (parameters.temperature() != null) {
+        builder.temperature(parameters.temperature());
+      }
+      if (parameters.topP() != null) {
+        builder.topP(parameters.topP());
+      }
+      if (parameters.topK() != null) {
+        builder.topK(parameters.topK());
+      }
+      if (parameters.maxOutputTokens() != null) {
+        builder.maxTokens(parameters.maxOutputTokens());
+      }
+      if (parameters.frequencyPenalty() != null) {
+        builder.frequencyPenalty(parameters.frequencyPenalty());
+      }
+      if (parameters.presencePenalty() != null) {
+        builder.presencePenalty(parameters.presencePenalty());
+      }
+      List<String> stop = parameters.stopSequences();
+      if (stop != null && !stop.isEmpty()) {
+        builder.stopSequences(stop.toArray(new String[0]));
+      }
+      if (streaming) {
+        builder.stream(true);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+      return null;
+    }
+    GenAiSpan span;
+    try {
+      span = builder.start();
+    } catch (BudgetExceededException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      instrumentationFailed(e);
+      return null;
+    }
+    if (genAi.capturesMessageContent()) {
+      try {
+        span.inputMessages(Content.messages(request.messages()));
+      } catch (RuntimeException | LinkageError e) {
+        instrumentationFailed(e);
+      }
+    }
+    return span;
+  }
+
+  /** Records the response and ends the span. */
+  void succeed(GenAiSpan span, ChatResponse response) {
+    try {
+      if (response != null) {
+        if (response.id() != null) {
+          span.responseId(response.id());
+        }
+        if (response.modelName() != null) {
+          span.responseModel(response.modelName());
+        }
+        if (response.finishReason() != null) {
+          span.finishReasons(finishReason(response.finishReason()));
+        }
+        Usage.record(span, response.tokenUsage());
+        if (genAi.capturesMessageContent() && response.aiMessage() != null) {
+          span.outputMessages(Content.output(response.aiMessage(), response.finishReason()));
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+    } finally {
+      span.close();
+    }
+  }
+
+  /** Marks the call failed with {@code error} and ends the span. */
+  void fail(GenAiSpan span, Throwable error) {
+    try {
+      span.error(error);
+    } catch (RuntimeException e) {
+      instrumentationFailed(e);
+    } finally {
+      span.close();
+    }
+  }
+
+  /**
+   * LangChain4j's provider as the conventions' {@code gen_ai.provider.name}; a provider the
+   * conventions do not name, in lower case.
+   */
+  static String providerName(ModelProvider provider) {
+    if (provider == null) {
+      return "other";
+    }
+    switch (provider.name()) {
+      case "OPEN_AI":
+        return "openai";
+      case "ANTHROPIC":
+        return "anthropic";
+      case "AMAZON_BEDROCK":
+        return "aws.bedrock";
+      case "AZURE_OPEN_AI":
+        return "azure.ai.openai";
+      case "MICROSOFT_FOUNDRY":
+        return "azure.ai.inference";
+      case "GOOGLE_AI_GEMINI":
+        return "gcp.gemini";
+      case "GOOGLE_GENAI":
+        return "gcp.gen_ai";
+      case "GOOGLE_VERTEX_AI_GEMINI":
+      case "GOOGLE_VERTEX_AI_ANTHROPIC":
+        return "gcp.vertex_ai";
+      case "MISTRAL_AI":
+        return "mistral_ai";
+      case "WATSONX":
+        return "ibm.watsonx.ai";
+      default:
+        return provider.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * LangChain4j's normalized finish reason as the conventions' values: {@code stop}, {@code
+   * length}, {@code tool_call}, {@code content_filter}; others in lower case.
+   */
+  static String finishReason(FinishReason reason) {
+    switch (reason.name()) {
+      case "STOP":
+        return "stop";
+      case "LENGTH":
+        return "length";
+      case "TOOL_EXECUTION":
+        return "tool_call";
+      case "CONTENT_FILTER":
+        return "content_filter";
+      default:
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Instrumentation never fails the call: its own errors are logged once and swallowed. */
+  void instrumentationFailed(Throwable e) {
+    if (failureLogged.compareAndSet(false, true)) {
+      logger.log(
+          Level.WARNING,
+          "recording a LangChain4j call failed; the call itself is unaffected (logged once)",
+          e);
+    }
+  }
+}

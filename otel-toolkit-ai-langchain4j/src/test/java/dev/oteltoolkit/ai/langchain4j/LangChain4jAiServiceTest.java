@@ -1,0 +1,154 @@
+package dev.oteltoolkit.ai.langchain4j;
+
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.completion;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.json;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.openAiUsage;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.toolCall;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_AGENT_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOOL_CALL_ID;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOOL_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOOL_TYPE;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.service.AiServices;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.core.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** An AI service with a tool: the tool's span nests under the agent, beside the model calls. */
+class LangChain4jAiServiceTest {
+
+  interface Assistant {
+    String chat(String question);
+  }
+
+  /** A tool whose own work is traced, to show where it nests. */
+  final class WeatherTools {
+    @Tool("Current temperature in a city, in degrees Celsius")
+    String getWeather(String city) {
+      return tracing.traced("weather-lookup", () -> "{\"city\":\"" + city + "\",\"celsius\":18}");
+    }
+
+    @Tool("Fails on purpose")
+    String brokenTool(String input) {
+      throw new IllegalStateException("tool failed");
+    }
+  }
+
+  private final TestSdk otel = new TestSdk();
+  private final FakeModelServer server;
+  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final LangChain4jTelemetry telemetry =
+      LangChain4jTelemetry.create(GenAiTelemetry.create(otel.sdk));
+
+  LangChain4jAiServiceTest() throws Exception {
+    server = new FakeModelServer();
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+    otel.close();
+  }
+
+  private Assistant assistant() {
+    OpenAiChatModel model =
+        OpenAiChatModel.builder()
+            .baseUrl(server.baseUrl())
+            .apiKey("test-key")
+            .modelName("gpt-4o-mini")
+            .maxRetries(0)
+            .build();
+    return telemetry.aiService(
+        "weather-assistant",
+        Assistant.class,
+        AiServices.builder(Assistant.class)
+            .chatModel(telemetry.wrap(model))
+            .tools(telemetry.tools(new WeatherTools()))
+            .build());
+  }
+
+  @Test
+  void toolExecutionsNestUnderTheAgentBesideTheModelCalls() {
+    server
+        .reply(json(200, toolCall("chatcmpl-t1", "gpt-4o-mini", "call_1", "getWeather",
+            "{\"arg0\":\"Paris\"}", openAiUsage(300, 20, 0))))
+        .reply(json(200, completion("chatcmpl-t2", "gpt-4o-mini", "18 C in Paris.",
+            openAiUsage(350, 10, 0))));
+    Assistant assistant = assistant();
+
+    String answer = tracing.traced("handle", () -> assistant.chat("Weather in Paris?"));
+
+    Assertions.assertThat(answer).isEqualTo("18 C in Paris.");
+    SpanData root = otel.span("handle");
+    SpanData agent = otel.span("invoke_agent weather-assistant");
+    SpanData tool = otel.span("execute_tool getWeather");
+    List<SpanData> chats =
+        otel.finished().stream()
+            .filter(s -> s.getName().equals("chat gpt-4o-mini"))
+            .collect(Collectors.toList());
+    assertThat(agent)
+        .hasKind(SpanKind.INTERNAL)
+        .hasParent(root)
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "invoke_agent"),
+            equalTo(GEN_AI_AGENT_NAME, "weather-assistant"));
+    Assertions.assertThat(chats).hasSize(2);
+    assertThat(chats.get(0))
+        .hasParent(agent)
+        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("tool_call"));
+    assertThat(chats.get(1))
+        .hasParent(agent)
+        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop"));
+    assertThat(tool)
+        .hasKind(SpanKind.INTERNAL)
+        .hasParent(agent)
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+            equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+            equalTo(GEN_AI_TOOL_CALL_ID, "call_1"),
+            equalTo(GEN_AI_TOOL_TYPE, "function"));
+    // the tool ran between the two model calls, and its own work is its child
+    Assertions.assertThat(tool.getStartEpochNanos())
+        .isGreaterThanOrEqualTo(chats.get(0).getEndEpochNanos());
+    Assertions.assertThat(tool.getEndEpochNanos())
+        .isLessThanOrEqualTo(chats.get(1).getStartEpochNanos());
+    assertThat(otel.span("weather-lookup")).hasParent(tool);
+    // gpt-4o-mini: (300 + 350) x 0.15 + (20 + 10) x 0.60 = 115.5 / 1e6
+    assertThat(root)
+        .hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 650L),
+            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 30L),
+            equalTo(Keys.TOTAL_COST, 0.0001155));
+    Assertions.assertThat(server.requests().get(1)).contains("celsius");
+  }
+
+  @Test
+  void aFailingToolFailsItsSpanAndTheServiceGoesOnAsLangChain4jDecides() {
+    server
+        .reply(json(200, toolCall("chatcmpl-f1", "gpt-4o-mini", "call_2", "brokenTool",
+            "{\"arg0\":\"x\"}", openAiUsage(10, 5, 0))))
+        .reply(json(200, completion("chatcmpl-f2", "gpt-4o-mini", "Sorry.", openAiUsage(20, 5, 0))));
+
+    String answer = assistant().chat("Break it");
+
+    // LangChain4j's default error handler sends the tool's error to the model
+    Assertions.assertThat(answer).isEqualTo("Sorry.");
+    assertThat(otel.span("execute_tool brokenTool"))
+        .hasParent(otel.span("invoke_agent weather-assistant"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR));
+    Assertions.assertThat(server.requests().get(1)).contains("tool failed");
+  }
+}

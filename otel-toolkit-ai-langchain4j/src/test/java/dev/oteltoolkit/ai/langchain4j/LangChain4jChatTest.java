@@ -1,0 +1,405 @@
+package dev.oteltoolkit.ai.langchain4j;
+
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.completion;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.json;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.openAiStream;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.openAiUsage;
+import static dev.oteltoolkit.ai.langchain4j.FakeModelServer.sse;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.satisfies;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_PROVIDER_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MAX_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_STREAM;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TEMPERATURE;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TOP_P;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_ID;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.oteltoolkit.ai.BudgetExceededException;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.core.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ErrorAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Chat and streaming models of langchain4j-open-ai and -anthropic against the fake server. */
+class LangChain4jChatTest {
+
+  private final TestSdk otel = new TestSdk();
+  private final FakeModelServer server;
+  private final LangChain4jTelemetry telemetry;
+  private final Tracing tracing = Tracing.create(otel.sdk);
+  /** The span current whenever the provider's HTTP client sent a request. */
+  private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
+
+  LangChain4jChatTest() throws Exception {
+    server = new FakeModelServer();
+    telemetry =
+        LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.sdk))
+            .streamIdleTimeout(Duration.ofMillis(200))
+            .build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+    otel.close();
+  }
+
+  private OpenAiChatModel.OpenAiChatModelBuilder openAi() {
+    return OpenAiChatModel.builder()
+        .baseUrl(server.baseUrl())
+        .apiKey("test-key")
+        .modelName("gpt-4o")
+        .maxRetries(0)
+        .httpClientBuilder(new CapturingHttpClientBuilder());
+  }
+
+  @Test
+  void aChatCallIsAChildOfTheCallersSpanAndCurrentAroundTheHttpCall() {
+    server.reply(
+        json(200, completion("chatcmpl-1", "gpt-4o-2024-08-06", "Traces.",
+            openAiUsage(1000, 100, 400))));
+    ChatModel model =
+        telemetry.wrap(
+            openAi().temperature(0.2).topP(0.9).maxTokens(256).stop(List.of("END")).build());
+
+    String answer = tracing.traced("handle-question", () -> model.chat("What is OpenTelemetry?"));
+
+    Assertions.assertThat(answer).isEqualTo("Traces.");
+    SpanData chat = otel.span("chat gpt-4o");
+    // gpt-4o in the default table: 2.50 input, 1.25 cached input, 10.00 output per million;
+    // OpenAI's prompt_tokens (1000) include the 400 cached:
+    // 600 x 2.50 + 400 x 1.25 + 100 x 10.00 = 3000 / 1e6 = 0.003
+    assertThat(chat)
+        .hasKind(SpanKind.CLIENT)
+        .hasParent(otel.span("handle-question"))
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "chat"),
+            equalTo(GEN_AI_PROVIDER_NAME, "openai"),
+            equalTo(GEN_AI_REQUEST_MODEL, "gpt-4o"),
+            equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
+            equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
+            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 256L),
+            equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
+            equalTo(GEN_AI_RESPONSE_ID, "chatcmpl-1"),
+            equalTo(GEN_AI_RESPONSE_MODEL, "gpt-4o-2024-08-06"),
+            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
+            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
+            equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 100L),
+            equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 400L),
+            equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0L),
+            equalTo(Keys.COST, 0.003));
+    assertThat(otel.span("handle-question"))
+        .hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
+            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 100L),
+            equalTo(Keys.TOTAL_COST, 0.003));
+    Assertions.assertThat(currentAtHttpCall).containsExactly(chat.getSpanContext());
+  }
+
+  @Test
+  void aListenerIsCalledBeforeAndAfterTheHttpCallNotAroundIt() {
+    // what a ChatModelListener-based instrumentation would see: its span, started in onRequest,
+    // is not current when the provider's HTTP client sends the request
+    server.reply(json(200, completion("chatcmpl-2", "gpt-4o", "Hi.", null)));
+    List<SpanContext> startedByListener = new CopyOnWriteArrayList<>();
+    ChatModelListener listener =
+        new ChatModelListener() {
+          @Override
+          public void onRequest(ChatModelRequestContext context) {
+            Span span = otel.sdk.getTracer("listener").spanBuilder("listener-span").startSpan();
+            startedByListener.add(span.getSpanContext());
+            span.end();
+          }
+        };
+    ChatModel plain = openAi().listeners(List.of(listener)).build();
+
+    tracing.traced("caller", () -> plain.chat("Hi"));
+
+    Assertions.assertThat(currentAtHttpCall)
+        .containsExactly(otel.span("caller").getSpanContext())
+        .doesNotContainAnyElementsOf(startedByListener);
+  }
+
+  @Test
+  void theProvidersOwnListenersStillRunInsideOurSpan() {
+    server.reply(json(200, completion("chatcmpl-3", "gpt-4o", "Hi.", null)));
+    List<SpanContext> currentInListener = new CopyOnWriteArrayList<>();
+    ChatModelListener listener =
+        new ChatModelListener() {
+          @Override
+          public void onRequest(ChatModelRequestContext context) {
+            currentInListener.add(Span.current().getSpanContext());
+          }
+        };
+
+    telemetry.wrap(openAi().listeners(List.of(listener)).build()).chat("Hi");
+
+    Assertions.assertThat(currentInListener)
+        .containsExactly(otel.span("chat gpt-4o").getSpanContext());
+  }
+
+  @Test
+  void anthropicTokenUsageAddsTheCacheReadsAndWritesToTheInput() {
+    server.reply(
+        json(200,
+            "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-haiku-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"Hi.\"}],"
+                + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{"
+                + "\"input_tokens\":100,\"output_tokens\":20,\"cache_read_input_tokens\":1000,"
+                + "\"cache_creation_input_tokens\":200}}"));
+    ChatModel claude =
+        telemetry.wrap(
+            AnthropicChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey("test-key")
+                .modelName("claude-haiku-4-5")
+                .maxRetries(0)
+                .build());
+
+    claude.chat("Hi");
+
+    // claude-haiku-4-5: 100 x 1.00 + 1000 x 0.10 + 200 x 1.25 + 20 x 5.00 = 550 / 1e6
+    assertThat(otel.span("chat claude-haiku-4-5"))
+        .hasAttribute(GEN_AI_PROVIDER_NAME, "anthropic")
+        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 1300L)
+        .hasAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 1000L)
+        .hasAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 200L)
+        .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 20L)
+        .hasAttribute(Keys.COST, 0.00055);
+  }
+
+  @Test
+  void aStreamedAnswerRecordsTheTimeToFirstTokenAndTheFinalUsage() throws Exception {
+    server.reply(
+        sse(openAiStream("chatcmpl-s", "gpt-4o-mini", List.of("Traces ", "are ", "trees."),
+            openAiUsage(200, 30, 0)), null, 0));
+    StreamingChatModel model =
+        telemetry.wrap(
+            OpenAiStreamingChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey("test-key")
+                .modelName("gpt-4o-mini")
+                .build());
+    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    CompletableFuture<Boolean> spanEndedFirst = new CompletableFuture<>();
+
+    tracing.traced(
+        "stream-question",
+        () ->
+            model.chat(
+                "Tell me about traces.",
+                new StreamingChatResponseHandler() {
+                  @Override
+                  public void onCompleteResponse(ChatResponse response) {
+                    spanEndedFirst.complete(otel.names().contains("chat gpt-4o-mini"));
+                    done.complete(response);
+                  }
+
+                  @Override
+                  public void onError(Throwable error) {
+                    done.completeExceptionally(error);
+                  }
+                }));
+
+    Assertions.assertThat(done.get().aiMessage().text()).isEqualTo("Traces are trees.");
+    Assertions.assertThat(spanEndedFirst.get()).isTrue();
+    // gpt-4o-mini: 200 x 0.15 + 30 x 0.60 = 48 / 1e6
+    assertThat(otel.span("chat gpt-4o-mini"))
+        .hasParent(otel.span("stream-question"))
+        .hasAttribute(GEN_AI_REQUEST_STREAM, true)
+        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 200L)
+        .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 30L)
+        .hasAttribute(Keys.COST, 0.000048)
+        .hasAttributesSatisfying(
+            satisfies(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttft -> ttft.isNotNegative()));
+    assertThat(otel.metric("gen_ai.client.operation.time_to_first_chunk"))
+        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)));
+  }
+
+  @Test
+  void aStreamWhoseHandlerHearsNothingMoreIsAbandonedAfterTheIdleTimeout() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    server.reply(
+        sse(openAiStream("chatcmpl-a", "gpt-4o-mini", List.of("Traces "), openAiUsage(1, 1, 0)),
+            never, 2));
+    StreamingChatModel model =
+        telemetry.wrap(
+            OpenAiStreamingChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey("test-key")
+                .modelName("gpt-4o-mini")
+                .build());
+
+    model.chat(
+        "Hi",
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onCompleteResponse(ChatResponse response) {}
+
+          @Override
+          public void onError(Throwable error) {}
+        });
+
+    assertThat(otel.awaitSpan("chat gpt-4o-mini"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, "stream_abandoned");
+  }
+
+  @Test
+  void aFailedCallFailsTheSpanAndTheCallerGetsWhatTheUnwrappedModelThrows() {
+    String body = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
+    server.reply(json(500, body)).reply(json(500, body));
+    ChatModel plain = openAi().build();
+
+    Throwable unwrapped = Assertions.catchThrowable(() -> plain.chat("Hi"));
+    Throwable wrapped = Assertions.catchThrowable(() -> telemetry.wrap(plain).chat("Hi"));
+
+    Assertions.assertThat(wrapped)
+        .isExactlyInstanceOf(unwrapped.getClass())
+        .hasMessage(unwrapped.getMessage());
+    assertThat(otel.span("chat gpt-4o"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasException(wrapped)
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName());
+  }
+
+  @Test
+  void aResponseWithoutUsageHasNoTokensAndNoCost() {
+    server.reply(json(200, completion("chatcmpl-4", "gpt-4o", "Hi.", null)));
+
+    telemetry.wrap(openAi().build()).chat("Hi");
+
+    SpanData chat = otel.span("chat gpt-4o");
+    Assertions.assertThat(chat.getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS)).isNull();
+    Assertions.assertThat(chat.getAttributes().get(Keys.COST)).isNull();
+  }
+
+  @Test
+  void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
+    LangChain4jTelemetry strict =
+        LangChain4jTelemetry.create(
+            GenAiTelemetry.builder(otel.sdk)
+                .requestBudgetTokens(500)
+                .stopOverBudget(true)
+                .build());
+    server.reply(json(200, completion("chatcmpl-5", "gpt-4o", "Hi.", openAiUsage(1000, 100, 0))));
+    ChatModel model = strict.wrap(openAi().build());
+
+    tracing.traced(
+        "request",
+        () -> {
+          model.chat("Hi");
+          Assertions.assertThatThrownBy(() -> model.chat("Again"))
+              .isInstanceOf(BudgetExceededException.class);
+        });
+
+    Assertions.assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void capturedContentHasTheConventionsStructure() {
+    LangChain4jTelemetry capturing =
+        LangChain4jTelemetry.create(
+            GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build());
+    server.reply(json(200, completion("chatcmpl-6", "gpt-4o", "Traces.", null)));
+
+    capturing.wrap(openAi().build()).chat("What is OpenTelemetry?");
+
+    assertThat(otel.span("chat gpt-4o"))
+        .hasAttribute(
+            Keys.INPUT_MESSAGES,
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+                + "\"content\":\"What is OpenTelemetry?\"}]}]")
+        .hasAttribute(
+            Keys.OUTPUT_MESSAGES,
+            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
+                + "\"finish_reason\":\"stop\"}]");
+  }
+
+  /** LangChain4j's JDK HTTP client, noting the current span at each request. */
+  private final class CapturingHttpClientBuilder implements HttpClientBuilder {
+    private final HttpClientBuilder delegate = JdkHttpClient.builder();
+
+    @Override
+    public Duration connectTimeout() {
+      return delegate.connectTimeout();
+    }
+
+    @Override
+    public HttpClientBuilder connectTimeout(Duration timeout) {
+      delegate.connectTimeout(timeout);
+      return this;
+    }
+
+    @Override
+    public Duration readTimeout() {
+      return delegate.readTimeout();
+    }
+
+    @Override
+    public HttpClientBuilder readTimeout(Duration timeout) {
+      delegate.readTimeout(timeout);
+      return this;
+    }
+
+    @Override
+    public HttpClient build() {
+      HttpClient client = delegate.build();
+      return new HttpClient() {
+        @Override
+        public SuccessfulHttpResponse execute(HttpRequest request) {
+          currentAtHttpCall.add(Span.current().getSpanContext());
+          return client.execute(request);
+        }
+
+        @Override
+        public void execute(
+            HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+          currentAtHttpCall.add(Span.current().getSpanContext());
+          client.execute(request, parser, listener);
+        }
+      };
+    }
+  }
+
+}
