@@ -11,7 +11,7 @@ import com.openai.services.blocking.chat.ChatCompletionService;
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;

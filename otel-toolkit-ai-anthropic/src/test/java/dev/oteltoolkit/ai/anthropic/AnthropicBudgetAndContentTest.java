@@ -17,7 +17,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import java.math.BigDecimal;
 import java.util.List;
 import org.assertj.core.api.Assertions;

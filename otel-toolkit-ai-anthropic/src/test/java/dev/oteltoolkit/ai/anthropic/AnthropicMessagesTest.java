@@ -37,7 +37,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.Model;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ServerAttributes;

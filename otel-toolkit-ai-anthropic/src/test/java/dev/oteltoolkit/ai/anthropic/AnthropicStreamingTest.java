@@ -29,7 +29,7 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;

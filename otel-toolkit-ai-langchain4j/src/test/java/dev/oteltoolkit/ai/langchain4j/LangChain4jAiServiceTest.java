@@ -17,7 +17,7 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -8,7 +8,7 @@ import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.GenAiTelemetryBuilder;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
-import dev.oteltoolkit.core.Tracing;
+import dev.oteltoolkit.api.Tracing;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
