@@ -50,6 +50,13 @@ import java.util.logging.Logger;
  *                        "source": "...", "date": "2025-08-01"}}}
  * }</pre>
  *
+ * <p>Loading is strict and bounded: a file that cannot be used fails with an {@link
+ * IllegalArgumentException} naming the file, the entry, the problem and its line and column, in a
+ * message of a few hundred characters at most, and in time proportional to the file's size. Files
+ * over 64 MiB, number literals over 100 characters and exponents beyond &plusmn;1000 are refused.
+ * A LiteLLM entry whose price is not accepted (negative, above 1 US dollar per token, more than 36
+ * decimal places) is skipped with one warning for the whole file instead.
+ *
  * <p>A model name is looked up exactly, then among the aliases, then with a trailing date stamp
  * ({@code -2024-08-06} or {@code -20240806}) removed, so dated snapshots find their model. An
  * entry for the dated name itself wins over that fallback (snapshots priced differently stay
@@ -142,8 +149,8 @@ public final class PriceTable {
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is malformed: the message names the file, the
-   *     entry and what is wrong
+   * @throws IllegalArgumentException if the file is malformed or over 64 MiB: the message names
+   *     the file, the entry, what is wrong and where (line and column)
    */
   public static PriceTable load(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
@@ -156,8 +163,8 @@ public final class PriceTable {
    * @param in the JSON, UTF-8; not closed
    * @return the table
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the JSON is malformed: the message names the entry and
-   *     what is wrong
+   * @throws IllegalArgumentException if the JSON is malformed or over 64 MiB: the message names
+   *     the entry, what is wrong and where (line and column)
    */
   public static PriceTable load(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
@@ -172,13 +179,18 @@ public final class PriceTable {
    * output_cost_per_reasoning_token} and {@code litellm_provider}. Entries without both an input
    * and an output token price (images, audio, per-request pricing) are skipped, as is {@code
    * sample_spec}; tiered prices (above 128k/200k tokens) are not modelled: the base tier applies.
-   * Entries get the file as their source and no date (the file has none).
+   * Entries get the file as their source and no date (the file has none). An entry with a price
+   * the toolkit does not accept (negative, above 1 US dollar per token, more than 36 decimal
+   * places) is skipped, and the load logs one warning ({@code java.util.logging}, this class's
+   * logger) with the number skipped and where the first is: one odd entry of a third-party file
+   * should not cost the thousands of others. {@link #load(Path)} stays strict.
    *
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is malformed: the message names the file, the
-   *     entry and what is wrong
+   * @throws IllegalArgumentException if the file is not in LiteLLM's shape (not JSON, an entry
+   *     that is not an object, a price that is not a number) or over 64 MiB: the message names the
+   *     file, the entry, what is wrong and where (line and column)
    */
   public static PriceTable loadLiteLlm(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
@@ -192,8 +204,8 @@ public final class PriceTable {
    * @param in the JSON, UTF-8; not closed
    * @return the table
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the JSON is malformed: the message names the entry and
-   *     what is wrong
+   * @throws IllegalArgumentException if the JSON is not in LiteLLM's shape or over 64 MiB: the
+   *     message names the entry, what is wrong and where (line and column)
    */
   public static PriceTable loadLiteLlm(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
