@@ -42,6 +42,11 @@ final class BoundedGetter<C> implements TextMapGetter<C> {
     this.problems = problems;
   }
 
+  /** The getter this one reads through. */
+  TextMapGetter<? super C> delegate() {
+    return delegate;
+  }
+
   @Override
   public Iterable<String> keys(C carrier) {
     try {

@@ -54,6 +54,9 @@ public final class GuardedPropagator implements TextMapPropagator {
   private final TextMapPropagator delegate;
   private final HeaderProblems problems;
 
+  /** The getter wrapped last: instrumentations pass one shared getter, so calls rarely allocate. */
+  private volatile BoundedGetter<?> lastBounded;
+
   /**
    * Returns {@code propagator} guarded; a propagator already guarded is returned as it is.
    *
@@ -108,8 +111,7 @@ public final class GuardedPropagator implements TextMapPropagator {
     if (getter == null) {
       return context;
     }
-    TextMapGetter<C> bounded =
-        getter instanceof BoundedGetter ? getter : new BoundedGetter<>(getter, problems);
+    TextMapGetter<C> bounded = bounded(getter);
     Context extracted;
     try {
       extracted = delegate.extract(context, carrier, bounded);
@@ -119,6 +121,20 @@ public final class GuardedPropagator implements TextMapPropagator {
       return context;
     }
     return extracted == null ? context : extracted;
+  }
+
+  @SuppressWarnings("unchecked") // a BoundedGetter delegating to a getter of C is a getter of C
+  private <C> TextMapGetter<C> bounded(TextMapGetter<C> getter) {
+    if (getter instanceof BoundedGetter) {
+      return getter;
+    }
+    BoundedGetter<?> last = lastBounded;
+    if (last != null && last.delegate() == getter) {
+      return (TextMapGetter<C>) last;
+    }
+    BoundedGetter<C> bounded = new BoundedGetter<>(getter, problems);
+    lastBounded = bounded;
+    return bounded;
   }
 
   @Override
