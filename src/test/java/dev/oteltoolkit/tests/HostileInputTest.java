@@ -75,7 +75,10 @@ class HostileInputTest {
   private static final int ONE_MB = 1 << 20;
   /** The HTTP cases whose valid parent is continued. */
   private static final List<String> CONTINUED = List.of(
-      "case=large-tracestate-and-baggage", "case=broken-baggage", "case=two-traceparents");
+      "case=large-tracestate-and-baggage", "case=broken-baggage", "case=two-traceparents",
+      "case=broken-baggage-flood");
+  /** Requests with broken baggage sent in a row: together they cost at most one log line. */
+  private static final int BAGGAGE_FLOOD = 20;
 
   private OtlpReceiver receiver;
   private HttpServer server;
@@ -121,6 +124,32 @@ class HostileInputTest {
     Map<String, Object> withNull = new HashMap<>();
     withNull.put("traceparent", null);
     hostile.put("null-value", withNull);
+    // Errors, not only exceptions, while a header is read: contained the same way.
+    hostile.put("error-in-toString", Map.of("traceparent", new Object() {
+      @Override
+      public String toString() {
+        throw new AssertionError("hostile toString");
+      }
+    }));
+    hostile.put("error-in-map-get", new java.util.AbstractMap<String, Object>() {
+      @Override
+      public Object get(Object key) {
+        throw new NoClassDefFoundError("hostile get");
+      }
+
+      @Override
+      public java.util.Set<Map.Entry<String, Object>> entrySet() {
+        throw new NoClassDefFoundError("hostile entrySet");
+      }
+    });
+    // turning this list into text would overflow the stack: it is never turned into text
+    List<Object> deep = new ArrayList<>(List.of(VALID_TRACEPARENT));
+    for (int i = 0; i < 100_000; i++) {
+      List<Object> outer = new ArrayList<>(1);
+      outer.add(deep);
+      deep = outer;
+    }
+    hostile.put("100k-nested-list", Map.of("traceparent", deep, "baggage", deep));
 
     List<String> handled = new ArrayList<>();
     try (Telemetry telemetry = exportingTo(receiver).build()) {
@@ -137,12 +166,26 @@ class HostileInputTest {
           "baggage", "user=" + "x".repeat(ONE_MB));
       handled.add(messaging.process("e2e_queue", "orders-continued", oversized,
           () -> "1mb-tracestate-and-baggage"));
-      // A broken percent-encoding in baggage (a log flood in OpenTelemetry's parser) is ignored.
+      // Members with a broken percent-encoding (a log flood in OpenTelemetry's parser) are left
+      // out; the valid members beside them arrive.
       Map<String, Object> badBaggage = Map.of(
           "traceparent", VALID_TRACEPARENT,
-          "baggage", "user=%zz,%%%=1,tenant=%E0%A4%A");
-      handled.add(messaging.process("e2e_queue", "orders-continued", badBaggage,
-          () -> "broken-baggage"));
+          "baggage", "user=%zz,region=eu,tenant=%E0%A4%A");
+      List<String> baggageKeys = new ArrayList<>();
+      handled.add(messaging.process("e2e_queue", "orders-continued", badBaggage, () -> {
+        baggageKeys.addAll(io.opentelemetry.api.baggage.Baggage.current().asMap().keySet());
+        return "broken-baggage";
+      }));
+      assertThat(baggageKeys).containsExactly("region");
+      // What means the JVM is in trouble is not contained: the handler does not run.
+      StackOverflowError overflow = new StackOverflowError("from a header's toString");
+      assertThatThrownBy(() -> messaging.process("e2e_queue", "orders", Map.of("traceparent",
+          new Object() {
+            @Override
+            public String toString() {
+              throw overflow;
+            }
+          }), () -> handled.add("must not run"))).isSameAs(overflow);
       assertThat(telemetry.forceFlush()).isTrue();
     }
 
@@ -186,12 +229,20 @@ class HostileInputTest {
     hostile.put("latin1-bytes", List.of("traceparent: 00-" + TRACE_ID.substring(2) + "\u00c3("
         + "-" + SPAN_ID + "-01"));
 
-    // OpenTelemetry's baggage parser logs each broken member with a stack trace; on the HTTP
-    // path nothing guards it (messaging's getter does for queues). Count what reaches the log.
+    // OpenTelemetry's baggage parser logs each broken member with a stack trace. The messaging
+    // module guards the propagators of every autoconfigured SDK (Telemetry.setup() included), so
+    // a flood of broken baggage costs at most one line: count what reaches the log, the guard's
+    // FINE lines included.
     List<LogRecord> baggageWarnings = new ArrayList<>();
     java.util.logging.Logger baggageLogger =
         java.util.logging.Logger.getLogger("io.opentelemetry.api.baggage");
     Handler warnings = collect(baggageLogger, baggageWarnings);
+    List<LogRecord> guardLines = new ArrayList<>();
+    java.util.logging.Logger guardLogger =
+        java.util.logging.Logger.getLogger("dev.oteltoolkit.messaging.GuardedPropagator");
+    java.util.logging.Level guardLevel = guardLogger.getLevel();
+    guardLogger.setLevel(java.util.logging.Level.FINE);
+    Handler guard = collect(guardLogger, guardLines);
     try (Telemetry telemetry = exportingTo(receiver).build()) {
       server = startServer(telemetry, served);
       int port = server.getAddress().getPort();
@@ -209,6 +260,12 @@ class HostileInputTest {
       assertThat(get(port, "/orders?case=broken-baggage", List.of(
           "traceparent: " + VALID_TRACEPARENT,
           "baggage: user=%zz,%%%=1"))).isEqualTo("200 order 42");
+      for (int i = 0; i < BAGGAGE_FLOOD; i++) {
+        assertThat(get(port, "/orders?case=broken-baggage-flood", List.of(
+            "traceparent: " + VALID_TRACEPARENT,
+            "baggage: user=%zz,tenant=acme,session=a%g1;p=1,region=eu%2")))
+            .isEqualTo("200 order 42 for tenant acme");
+      }
       assertThat(get(port, "/orders?case=two-traceparents", List.of(
           "traceparent: " + VALID_TRACEPARENT,
           "traceparent: 00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-01")))
@@ -221,20 +278,25 @@ class HostileInputTest {
       assertThat(telemetry.forceFlush()).isTrue();
     } finally {
       warnings.close();
+      guard.close();
+      guardLogger.setLevel(guardLevel);
     }
 
     synchronized (baggageWarnings) {
-      System.out.printf("%s: %d baggage parser warning(s) for 1 request with broken baggage%n",
-          transport, baggageWarnings.size());
-      assertThat(baggageWarnings).as("one line per bad request at most, not one per member")
+      System.out.printf("%s: %d baggage parser warning(s) and %d toolkit line(s) for %d requests"
+          + " with broken baggage%n", transport, baggageWarnings.size(), guardLines.size(),
+          BAGGAGE_FLOOD + 1);
+      assertThat(baggageWarnings).as("OpenTelemetry's parser never sees a broken member")
+          .isEmpty();
+      assertThat(guardLines).as("at most one rate-limited line for the whole flood")
           .hasSizeLessThanOrEqualTo(1);
     }
-    assertThat(served).hasValue(hostile.size() + 4);
+    assertThat(served).hasValue(hostile.size() + 4 + BAGGAGE_FLOOD);
     List<ReceivedSpan> spans = receiver.spans();
     assertThat(receiver.undecodableRequests()).isZero();
     List<ReceivedSpan> servers =
         spans.stream().filter(s -> s.span().getKind() == SpanKind.SPAN_KIND_SERVER).toList();
-    assertThat(servers).hasSize(hostile.size() + 4);
+    assertThat(servers).hasSize(hostile.size() + 4 + BAGGAGE_FLOOD);
     for (ReceivedSpan server : servers) {
       String query = String.valueOf(server.attributes().get("url.query"));
       ReceivedSpan handler = spans.stream()
@@ -330,18 +392,39 @@ class HostileInputTest {
         "{\"models\": {\"gpt-4o\": {\"input\": 1e999999999, \"output\": 10}}}".getBytes(UTF_8));
     corrupt.put("tiny.json",
         "{\"models\": {\"gpt-4o\": {\"input\": 1e-999999999, \"output\": 10}}}".getBytes(UTF_8));
+    // eleven bytes once filled the heap, thirteen threw NegativeArraySizeException, a 100 KB
+    // literal took 27 s: each is refused at the number now
+    corrupt.put("eleven-bytes.json", "1e999999999".getBytes(UTF_8));
+    corrupt.put("thirteen-bytes.json", "-1e2147483647".getBytes(UTF_8));
+    corrupt.put("100kb-literal.json", ("{\"models\": {\"gpt-4o\": {\"input\": 1."
+        + "0".repeat(100_000) + ", \"output\": 10}}}").getBytes(UTF_8));
+    // not JSON at all: refused by the LiteLLM loader too (the others are a valid LiteLLM file)
+    List<String> notJson = List.of("truncated.json", "empty.json", "nan.json", "nested.json",
+        "duplicate.json", "absurd.json", "tiny.json", "eleven-bytes.json", "thirteen-bytes.json",
+        "100kb-literal.json");
     for (Map.Entry<String, byte[]> file : corrupt.entrySet()) {
       Path path = Files.write(dir.resolve(file.getKey()), file.getValue());
-      assertThatThrownBy(() -> PriceTable.load(path))
-          .as(file.getKey())
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith(path + ": ");
+      for (boolean liteLlm : notJson.contains(file.getKey())
+          ? new boolean[] {false, true} : new boolean[] {false}) {
+        assertThatThrownBy(() -> {
+          if (liteLlm) {
+            PriceTable.loadLiteLlm(path);
+          } else {
+            PriceTable.load(path);
+          }
+        }).as(file.getKey() + (liteLlm ? " as LiteLLM" : ""))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith(path + ": ")
+            .hasMessageContaining(" at line ")
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(512));
+      }
     }
     Path binary = Files.write(dir.resolve("binary.json"),
         new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 1, (byte) 0xC3, 0x28});
     assertThatThrownBy(() -> PriceTable.load(binary))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(binary + ": not UTF-8 text: invalid byte sequence at byte offset 0");
+        .hasMessage(binary + ": not UTF-8 text: invalid byte sequence (byte offset 0) at line 1,"
+            + " column 1");
 
     // The application falls back to the shipped table and keeps pricing its calls.
     receiver = OtlpReceiver.start(transport);
@@ -526,7 +609,8 @@ class HostileInputTest {
       try (exchange) {
         String body = tracing.traced("load-order", () -> {
           log.info("serving {}", exchange.getRequestURI().getRawQuery());
-          return "order 42";
+          String tenant = io.opentelemetry.api.baggage.Baggage.current().getEntryValue("tenant");
+          return tenant == null ? "order 42" : "order 42 for tenant " + tenant;
         });
         served.incrementAndGet();
         byte[] bytes = body.getBytes(UTF_8);

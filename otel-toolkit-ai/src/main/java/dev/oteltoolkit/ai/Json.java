@@ -3,6 +3,7 @@ package dev.oteltoolkit.ai;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,17 @@ import java.util.Map;
  * A small, strict JSON (RFC 8259) reader and string writer, enough for price tables and content
  * capture without a runtime dependency.
  *
- * <p>Objects become {@link LinkedHashMap}s (insertion order kept, a duplicate key is an error),
- * arrays {@link List}s, numbers {@link BigDecimal}s parsed from their literal text (so {@code
- * 2.5e-06} is exactly 0.0000025, never a double), strings, {@link Boolean}s, and JSON {@code null}
- * is {@link #NULL}, so that "present and null" and "absent" stay different.
+ * <p>Objects become {@link JsonObject}s (insertion order kept, a duplicate key is an error, the
+ * position of every member kept for error messages), arrays {@link List}s, numbers {@link
+ * BigDecimal}s parsed from their literal text (so {@code 2.5e-06} is exactly 0.0000025, never a
+ * double), strings, {@link Boolean}s, and JSON {@code null} is {@link #NULL}, so that "present and
+ * null" and "absent" stay different.
+ *
+ * <p>Hostile input costs time and memory in proportion to its length, and every error message is
+ * bounded: nesting is limited to {@value #MAX_DEPTH} levels, a number literal to {@value
+ * #MAX_NUMBER_LENGTH} characters and its exponent to &plusmn;{@value #MAX_EXPONENT} (a literal such
+ * as {@code 1e999999999} is eleven bytes, but anything that prints or scales it allocates a billion
+ * digits), and text quoted in a message is cut at {@value #MAX_QUOTED} characters.
  */
 final class Json {
 
@@ -27,7 +35,16 @@ final class Json {
         }
       };
 
-  private static final int MAX_DEPTH = 256;
+  static final int MAX_DEPTH = 256;
+
+  /** The longest number literal accepted, in characters (sign, digits, point, exponent). */
+  static final int MAX_NUMBER_LENGTH = 100;
+
+  /** The largest exponent accepted in a number literal, either sign ({@code 1e1000}). */
+  static final int MAX_EXPONENT = 1000;
+
+  /** Text quoted in an error message is cut to this many characters. */
+  static final int MAX_QUOTED = 64;
 
   private final String text;
   private int pos;
@@ -128,13 +145,13 @@ final class Json {
         if (c == '-' || (c >= '0' && c <= '9')) {
           return readNumber();
         }
-        throw error("unexpected character '" + c + "'");
+        throw error("unexpected character " + describeChar(c));
     }
   }
 
-  private Map<String, Object> readObject(int depth) throws ParseException {
+  private JsonObject readObject(int depth) throws ParseException {
+    JsonObject map = new JsonObject(text, pos);
     pos++; // {
-    Map<String, Object> map = new LinkedHashMap<>();
     skipWhitespace();
     if (peek() == '}') {
       pos++;
@@ -150,11 +167,13 @@ final class Json {
       skipWhitespace();
       expect(':');
       skipWhitespace();
+      int valuePos = pos;
       Object value = readValue(depth + 1);
       if (map.putIfAbsent(key, value) != null) {
         pos = keyPos;
-        throw error("duplicate member \"" + key + "\"");
+        throw error("duplicate member " + quote(key));
       }
+      map.valueOffsets.put(key, valuePos);
       skipWhitespace();
       char c = peek();
       if (c == ',') {
@@ -260,7 +279,7 @@ final class Json {
           pos += 4;
           break;
         default:
-          throw error("invalid escape '\\" + escaped + "'");
+          throw error("invalid escape '\\" + printable(escaped) + "'");
       }
       pos++;
       start = pos;
@@ -286,6 +305,7 @@ final class Json {
       }
       skipDigits();
     }
+    int exponentStart = -1;
     if (peek() == 'e' || peek() == 'E') {
       pos++;
       if (peek() == '+' || peek() == '-') {
@@ -294,7 +314,24 @@ final class Json {
       if (!isDigit(peek())) {
         throw error("invalid number: digits expected in the exponent");
       }
+      exponentStart = pos;
       skipDigits();
+    }
+    // checked before any arithmetic: the literal's length bounds the digits, the exponent bounds
+    // the scale, so nothing later (compare, scale, print) can grow beyond a few thousand digits
+    if (pos - start > MAX_NUMBER_LENGTH) {
+      int end = pos;
+      pos = start;
+      throw error(
+          "number literal of " + (end - start) + " characters (at most " + MAX_NUMBER_LENGTH
+              + " accepted)");
+    }
+    if (exponentStart >= 0 && exponentOutOfRange(exponentStart, pos)) {
+      String literal = text.substring(start, pos);
+      pos = start;
+      throw error(
+          "number " + literal + " has an exponent beyond " + MAX_EXPONENT
+              + " either way");
     }
     try {
       return new BigDecimal(text.substring(start, pos));
@@ -302,6 +339,18 @@ final class Json {
       pos = start;
       throw error("invalid number");
     }
+  }
+
+  /** Whether the exponent digits in {@code [from, to)} are above {@link #MAX_EXPONENT}. */
+  private boolean exponentOutOfRange(int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      value = value * 10 + (text.charAt(i) - '0');
+      if (value > MAX_EXPONENT) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void skipDigits() {
@@ -345,9 +394,14 @@ final class Json {
   }
 
   private ParseException error(String message) {
+    return new ParseException(message + " at " + location(text, pos));
+  }
+
+  /** {@code "line L, column C"} of the character at {@code offset} (1-based, UTF-16 units). */
+  static String location(String text, int offset) {
     int line = 1;
     int column = 1;
-    for (int i = 0; i < pos && i < text.length(); i++) {
+    for (int i = 0; i < offset && i < text.length(); i++) {
       if (text.charAt(i) == '\n') {
         line++;
         column = 1;
@@ -355,7 +409,62 @@ final class Json {
         column++;
       }
     }
-    return new ParseException(message + " at line " + line + ", column " + column);
+    return "line " + line + ", column " + column;
+  }
+
+  /**
+   * Quotes {@code value} for an error message: JSON-escaped (no control character, no line break
+   * reaches a log), cut after {@link #MAX_QUOTED} characters with {@code ...}.
+   */
+  static String quote(String value) {
+    StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_QUOTED) + 8);
+    if (value.length() <= MAX_QUOTED) {
+      writeString(out, value);
+      return out.toString();
+    }
+    int cut = MAX_QUOTED;
+    if (Character.isHighSurrogate(value.charAt(cut - 1))) {
+      cut--;
+    }
+    writeString(out, value.substring(0, cut));
+    out.insert(out.length() - 1, "...");
+    return out.toString();
+  }
+
+  private static String describeChar(char c) {
+    return c >= 0x20 && c <= 0x7e ? "'" + c + "'" : printable(c);
+  }
+
+  private static String printable(char c) {
+    return c >= 0x20 && c <= 0x7e ? String.valueOf(c) : String.format("U+%04X", (int) c);
+  }
+
+  /**
+   * A JSON object: the members in document order, and where each value starts, so that a reader
+   * of the document can say where a wrong value is.
+   */
+  static final class JsonObject extends LinkedHashMap<String, Object> {
+    private static final long serialVersionUID = 1L;
+
+    private final String text;
+    private final int offset;
+    private final HashMap<String, Integer> valueOffsets = new HashMap<>();
+
+    JsonObject(String text, int offset) {
+      this.text = text;
+      this.offset = offset;
+    }
+
+    /** {@code "line L, column C"} of this object's opening brace. */
+    String location() {
+      return Json.location(text, offset);
+    }
+
+    /** {@code "line L, column C"} of the value of {@code key}, else of this object. */
+    String location(String key) {
+      Integer at = valueOffsets.get(key);
+      return Json.location(text, at != null ? at : offset);
+    }
   }
 
   /** A document that is not well-formed JSON. */

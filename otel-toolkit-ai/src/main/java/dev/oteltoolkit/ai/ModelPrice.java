@@ -1,6 +1,8 @@
 package dev.oteltoolkit.ai;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,9 +22,26 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Immutable: every {@code with}-style method returns a new instance. Arithmetic is exact
- * ({@link BigDecimal}); nothing is rounded.
+ * ({@link BigDecimal}); nothing is rounded. A price written with more than 30 decimal places
+ * (trailing zeros: the value has at most 30) is kept without its trailing zeros, and a zero price
+ * as {@link BigDecimal#ZERO}.
  */
 public final class ModelPrice {
+
+  /** The highest price accepted: one US dollar per token. */
+  static final BigDecimal MAX_PRICE_PER_MILLION = BigDecimal.valueOf(1_000_000);
+
+  /** The most decimal places a price per million tokens may have (a millionth of a micro-cent). */
+  static final int MAX_DECIMAL_PLACES = 30;
+
+  /** The most digits a price may be written with, trailing zeros included. */
+  static final int MAX_DIGITS = 100;
+
+  /** Values of more bits have more than {@link #MAX_DIGITS} digits (2^400 has 121). */
+  private static final int MAX_UNSCALED_BITS = 400;
+
+  /** Significant digits above which a number is shown rounded in messages. */
+  private static final int MAX_SHOWN_DIGITS = 40;
 
   private final String model;
   private final BigDecimal input;
@@ -43,11 +62,25 @@ public final class ModelPrice {
    * @param output US dollars per million output tokens
    * @return the price
    * @throws IllegalArgumentException if a price is negative or above a million US dollars per
-   *     million tokens, has more than 30 decimal places, or the name is empty
+   *     million tokens, has more than 30 decimal places, is written with more than 100 digits
+   *     (trailing zeros included), or the name is empty
    */
   public static ModelPrice perMillionTokens(String model, BigDecimal input, BigDecimal output) {
+    Objects.requireNonNull(model, "model");
+    if (model.isEmpty()) {
+      throw new IllegalArgumentException("model name must not be empty");
+    }
     return new ModelPrice(
-        model, input, output, null, null, null, null, Collections.emptyList(), null, null);
+        model,
+        checkPrice(model, "input", Objects.requireNonNull(input, "input")),
+        checkPrice(model, "output", Objects.requireNonNull(output, "output")),
+        null,
+        null,
+        null,
+        null,
+        Collections.emptyList(),
+        null,
+        null);
   }
 
   /**
@@ -59,7 +92,8 @@ public final class ModelPrice {
    * @return the price
    * @throws NumberFormatException if a price is not a decimal number
    * @throws IllegalArgumentException if a price is negative or above a million US dollars per
-   *     million tokens, has more than 30 decimal places, or the name is empty
+   *     million tokens, has more than 30 decimal places, is written with more than 100 digits
+   *     (trailing zeros included), or the name is empty
    */
   public static ModelPrice perMillionTokens(String model, String input, String output) {
     Objects.requireNonNull(input, "input");
@@ -67,6 +101,7 @@ public final class ModelPrice {
     return perMillionTokens(model, new BigDecimal(input), new BigDecimal(output));
   }
 
+  /** Takes values already checked: each copy checks only the value it changes. */
   private ModelPrice(
       String model,
       BigDecimal input,
@@ -78,48 +113,118 @@ public final class ModelPrice {
       List<String> aliases,
       String source,
       LocalDate date) {
-    Objects.requireNonNull(model, "model");
-    if (model.isEmpty()) {
-      throw new IllegalArgumentException("model name must not be empty");
-    }
     this.model = model;
-    this.input = checkPrice(model, "input", Objects.requireNonNull(input, "input"));
-    this.output = checkPrice(model, "output", Objects.requireNonNull(output, "output"));
-    this.cachedInput = checkPrice(model, "cached_input", cachedInput);
-    this.cacheCreationInput = checkPrice(model, "cache_creation_input", cacheCreationInput);
-    this.reasoningOutput = checkPrice(model, "reasoning_output", reasoningOutput);
+    this.input = input;
+    this.output = output;
+    this.cachedInput = cachedInput;
+    this.cacheCreationInput = cacheCreationInput;
+    this.reasoningOutput = reasoningOutput;
     this.provider = provider;
     this.aliases = aliases;
     this.source = source;
     this.date = date;
   }
 
-  /** The highest price accepted: one US dollar per token. */
-  static final BigDecimal MAX_PRICE_PER_MILLION = BigDecimal.valueOf(1_000_000);
-
-  /** The most decimal places a price per million tokens may have (a millionth of a micro-cent). */
-  static final int MAX_DECIMAL_PLACES = 30;
-
   private static BigDecimal checkPrice(String model, String name, BigDecimal price) {
     if (price == null) {
       return null;
     }
-    // toString(), never toPlainString(): 1e999999999 would print a billion digits
-    if (price.signum() < 0) {
+    String problem = priceProblem(price);
+    if (problem != null) {
       throw new IllegalArgumentException(
-          "price of " + model + ": " + name + "=" + price + ": must not be negative");
+          "price of " + shorten(model) + ": " + name + "=" + describe(price) + ": " + problem);
+    }
+    return normalize(price);
+  }
+
+  /**
+   * Returns what is wrong with a price per million tokens, or {@code null} when it is accepted.
+   * Bounded work whatever the value: the digit count is checked first from the bit length (no
+   * division), ranges are compared before any scaling, and trailing zeros are never stripped one
+   * by one (quadratic on JDK 17: 27 s for a 100 KB literal).
+   */
+  static String priceProblem(BigDecimal price) {
+    if (price.signum() < 0) {
+      return "must not be negative";
+    }
+    if (price.signum() == 0) {
+      return null;
+    }
+    if (hasTooManyDigits(price)) {
+      return "written with more than " + MAX_DIGITS + " digits";
     }
     if (price.compareTo(MAX_PRICE_PER_MILLION) > 0) {
-      throw new IllegalArgumentException(
-          "price of " + model + ": " + name + "=" + price + ": must be at most "
-              + MAX_PRICE_PER_MILLION + " US dollars per million tokens");
+      return "must be at most " + MAX_PRICE_PER_MILLION + " US dollars per million tokens";
     }
-    if (price.signum() != 0 && price.stripTrailingZeros().scale() > MAX_DECIMAL_PLACES) {
-      throw new IllegalArgumentException(
-          "price of " + model + ": " + name + "=" + price + ": more than " + MAX_DECIMAL_PLACES
-              + " decimal places per million tokens");
+    if (hasTooManyDecimalPlaces(price)) {
+      return "more than " + MAX_DECIMAL_PLACES + " decimal places per million tokens";
+    }
+    return null;
+  }
+
+  private static boolean hasTooManyDigits(BigDecimal value) {
+    return value.unscaledValue().bitLength() > MAX_UNSCALED_BITS
+        || value.precision() > MAX_DIGITS;
+  }
+
+  private static boolean hasTooManyDecimalPlaces(BigDecimal price) {
+    long excess = (long) price.scale() - MAX_DECIMAL_PLACES;
+    if (excess <= 0) {
+      return false;
+    }
+    if (excess >= price.precision()) {
+      // a non-zero number of P digits is not a multiple of 10^excess when excess >= P
+      return true;
+    }
+    try {
+      price.setScale(MAX_DECIMAL_PLACES, RoundingMode.UNNECESSARY);
+      return false;
+    } catch (ArithmeticException e) {
+      return true;
+    }
+  }
+
+  /**
+   * An accepted price with at most {@link #MAX_DECIMAL_PLACES} decimal places, so that its digits
+   * (at most 37) bound every later computation and message.
+   */
+  private static BigDecimal normalize(BigDecimal price) {
+    if (price.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    if (price.scale() > MAX_DECIMAL_PLACES) {
+      return price.setScale(MAX_DECIMAL_PLACES, RoundingMode.UNNECESSARY).stripTrailingZeros();
     }
     return price;
+  }
+
+  /**
+   * A number for a message, bounded: exact up to {@value #MAX_SHOWN_DIGITS} significant digits,
+   * else rounded to 12 with the count of digits, or only its size above {@value #MAX_DIGITS} ({@code toString()}, never {@code
+   * toPlainString()}: {@code 1e999999999} would print a billion digits).
+   */
+  static String describe(BigDecimal value) {
+    if (value.unscaledValue().bitLength() > MAX_UNSCALED_BITS) {
+      return "(too long to show)";
+    }
+    int digits = value.precision();
+    if (digits <= MAX_SHOWN_DIGITS) {
+      return value.toString();
+    }
+    return value.round(new MathContext(12, RoundingMode.HALF_EVEN)) + " (rounded, " + digits
+        + " digits)";
+  }
+
+  /** A name for a message, cut after 64 characters. */
+  static String shorten(String text) {
+    if (text.length() <= Json.MAX_QUOTED) {
+      return text;
+    }
+    int cut = Json.MAX_QUOTED;
+    if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    return text.substring(0, cut) + "...";
   }
 
   /**
@@ -128,10 +233,13 @@ public final class ModelPrice {
    *
    * @param pricePerMillion US dollars per million cached input tokens; {@code null} to unset
    * @return the new price
+   * @throws IllegalArgumentException if the price is negative or above a million US dollars per
+   *     million tokens, has more than 30 decimal places, or is written with more than 100 digits
    */
   public ModelPrice cachedInput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, pricePerMillion, cacheCreationInput, reasoningOutput, provider,
+        model, input, output, checkPrice(model, "cached_input", pricePerMillion),
+        cacheCreationInput, reasoningOutput, provider,
         aliases, source, date);
   }
 
@@ -142,11 +250,14 @@ public final class ModelPrice {
    * @param pricePerMillion US dollars per million cache-creation input tokens; {@code null} to
    *     unset
    * @return the new price
+   * @throws IllegalArgumentException if the price is negative or above a million US dollars per
+   *     million tokens, has more than 30 decimal places, or is written with more than 100 digits
    */
   public ModelPrice cacheCreationInput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, cachedInput, pricePerMillion, reasoningOutput, provider, aliases,
-        source, date);
+        model, input, output, cachedInput,
+        checkPrice(model, "cache_creation_input", pricePerMillion), reasoningOutput, provider,
+        aliases, source, date);
   }
 
   /**
@@ -155,11 +266,13 @@ public final class ModelPrice {
    *
    * @param pricePerMillion US dollars per million reasoning tokens; {@code null} to unset
    * @return the new price
+   * @throws IllegalArgumentException if the price is negative or above a million US dollars per
+   *     million tokens, has more than 30 decimal places, or is written with more than 100 digits
    */
   public ModelPrice reasoningOutput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput, pricePerMillion, provider, aliases,
-        source, date);
+        model, input, output, cachedInput, cacheCreationInput,
+        checkPrice(model, "reasoning_output", pricePerMillion), provider, aliases, source, date);
   }
 
   /**

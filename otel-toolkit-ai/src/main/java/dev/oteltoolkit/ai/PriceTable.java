@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Per-model token prices in US dollars, used to put a cost on every GenAI call.
@@ -47,6 +50,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *                        "source": "...", "date": "2025-08-01"}}}
  * }</pre>
  *
+ * <p>Loading is strict and bounded: a file that cannot be used fails with an {@link
+ * IllegalArgumentException} naming the file, the entry, the problem and its line and column, in a
+ * message of a few hundred characters at most, and in time proportional to the file's size. Files
+ * over 64 MiB, number literals over 100 characters and exponents beyond &plusmn;1000 are refused.
+ * A LiteLLM entry whose price is not accepted (negative, above 1 US dollar per token, more than 36
+ * decimal places) is skipped with one warning for the whole file instead.
+ *
  * <p>A model name is looked up exactly, then among the aliases, then with a trailing date stamp
  * ({@code -2024-08-06} or {@code -20240806}) removed, so dated snapshots find their model. An
  * entry for the dated name itself wins over that fallback (snapshots priced differently stay
@@ -57,7 +67,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PriceTable {
 
+  private static final Logger logger = Logger.getLogger(PriceTable.class.getName());
   private static final String DEFAULTS_RESOURCE = "prices.json";
+
+  /** The largest price file read: 64 MiB (LiteLLM's whole file is about 1.5 MB). */
+  static final int MAX_FILE_BYTES = 64 << 20;
+
+  /** File names longer than this are cut from the start in messages. */
+  private static final int MAX_NAME_LENGTH = 160;
+
+  /** LiteLLM's per-token keys, in the order perMillionTokens and the copies take them. */
+  private static final String[] LITELLM_KEYS = {
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+    "output_cost_per_reasoning_token"
+  };
   private static final int MAX_CACHED_LOOKUPS = 4096;
   private static final Object MISSING = new Object();
   private static final Set<String> TABLE_KEYS =
@@ -123,12 +149,12 @@ public final class PriceTable {
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is malformed: the message names the file, the
-   *     entry and what is wrong
+   * @throws IllegalArgumentException if the file is malformed or over 64 MiB: the message names
+   *     the file, the entry, what is wrong and where (line and column)
    */
   public static PriceTable load(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    return parseOwn(utf8(Files.readAllBytes(path), path.toString()), path.toString());
+    return parseOwn(utf8(readBounded(path), path.toString()), path.toString());
   }
 
   /**
@@ -137,12 +163,13 @@ public final class PriceTable {
    * @param in the JSON, UTF-8; not closed
    * @return the table
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the JSON is malformed: the message names the entry and
-   *     what is wrong
+   * @throws IllegalArgumentException if the JSON is malformed or over 64 MiB: the message names
+   *     the entry, what is wrong and where (line and column)
    */
   public static PriceTable load(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
-    return parseOwn(utf8(in.readAllBytes(), "price table stream"), "price table stream");
+    return parseOwn(utf8(readBounded(in, "price table stream"), "price table stream"),
+        "price table stream");
   }
 
   /**
@@ -152,17 +179,22 @@ public final class PriceTable {
    * output_cost_per_reasoning_token} and {@code litellm_provider}. Entries without both an input
    * and an output token price (images, audio, per-request pricing) are skipped, as is {@code
    * sample_spec}; tiered prices (above 128k/200k tokens) are not modelled: the base tier applies.
-   * Entries get the file as their source and no date (the file has none).
+   * Entries get the file as their source and no date (the file has none). An entry with a price
+   * the toolkit does not accept (negative, above 1 US dollar per token, more than 36 decimal
+   * places) is skipped, and the load logs one warning ({@code java.util.logging}, this class's
+   * logger) with the number skipped and where the first is: one odd entry of a third-party file
+   * should not cost the thousands of others. {@link #load(Path)} stays strict.
    *
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is malformed: the message names the file, the
-   *     entry and what is wrong
+   * @throws IllegalArgumentException if the file is not in LiteLLM's shape (not JSON, an entry
+   *     that is not an object, a price that is not a number) or over 64 MiB: the message names the
+   *     file, the entry, what is wrong and where (line and column)
    */
   public static PriceTable loadLiteLlm(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    return parseLiteLlm(utf8(Files.readAllBytes(path), path.toString()), path.toString());
+    return parseLiteLlm(utf8(readBounded(path), path.toString()), path.toString());
   }
 
   /**
@@ -172,12 +204,14 @@ public final class PriceTable {
    * @param in the JSON, UTF-8; not closed
    * @return the table
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the JSON is malformed: the message names the entry and
-   *     what is wrong
+   * @throws IllegalArgumentException if the JSON is not in LiteLLM's shape or over 64 MiB: the
+   *     message names the entry, what is wrong and where (line and column)
    */
   public static PriceTable loadLiteLlm(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
-    return parseLiteLlm(utf8(in.readAllBytes(), "LiteLLM price stream"), "LiteLLM price stream");
+    return parseLiteLlm(
+        utf8(readBounded(in, "LiteLLM price stream"), "LiteLLM price stream"),
+        "LiteLLM price stream");
   }
 
   private PriceTable(List<ModelPrice> prices, String source, LocalDate date, String origin) {
@@ -186,19 +220,20 @@ public final class PriceTable {
     for (ModelPrice price : prices) {
       Objects.requireNonNull(price, "price");
       if (names.put(price.model(), price) != null) {
-        throw new IllegalArgumentException(origin + ": model \"" + price.model() + "\" appears twice");
+        throw new IllegalArgumentException(
+            shortName(origin) + ": model " + Json.quote(price.model()) + " appears twice");
       }
     }
     for (ModelPrice price : prices) {
       for (String alias : price.aliases()) {
         if (names.containsKey(alias) || aliases.containsKey(alias)) {
           throw new IllegalArgumentException(
-              origin
-                  + ": alias \""
-                  + alias
-                  + "\" of model \""
-                  + price.model()
-                  + "\" is already the name or alias of another model");
+              shortName(origin)
+                  + ": alias "
+                  + Json.quote(alias)
+                  + " of model "
+                  + Json.quote(price.model())
+                  + " is already the name or alias of another model");
         }
         aliases.put(alias, price);
       }
@@ -350,100 +385,174 @@ public final class PriceTable {
 
   // ---------------------------------------------------------------- parsing
 
-  private static PriceTable parseOwn(String text, String name) {
-    Map<String, Object> root = object(parseJson(text, name), name, "the document");
+  private static PriceTable parseOwn(String document, String name) {
+    String text = withoutByteOrderMark(document);
+    Json.JsonObject root = object(parseJson(text, name), name, "the document", rootLocation(text));
     for (String key : root.keySet()) {
       if (!TABLE_KEYS.contains(key)) {
-        throw malformed(name, "unknown member \"" + key + "\" (expected one of " + TABLE_KEYS + ")");
+        throw malformed(
+            name,
+            "unknown member " + Json.quote(key) + " (expected one of " + TABLE_KEYS + ")",
+            root.location(key));
       }
     }
     Object currency = root.get("currency");
     if (currency != null && currency != Json.NULL && !"USD".equals(currency)) {
-      throw malformed(name, "\"currency\" is " + describe(currency) + ": only \"USD\" is supported");
+      throw malformed(
+          name,
+          "\"currency\" is " + describe(currency) + ": only \"USD\" is supported",
+          root.location("currency"));
     }
-    String tableSource = optionalString(root.get("source"), name, "\"source\"");
-    LocalDate tableDate = optionalDate(root.get("date"), name, "\"date\"");
+    String tableSource = optionalString(root, "source", name, "");
+    LocalDate tableDate = optionalDate(root, "date", name, "");
     Object models = root.get("models");
     if (models == null) {
-      throw malformed(name, "\"models\" is missing");
+      throw malformed(name, "\"models\" is missing", root.location());
     }
-    Map<String, Object> entries = object(models, name, "\"models\"");
+    Json.JsonObject entries = object(models, name, "\"models\"", root.location("models"));
+    checkAliases(entries, name);
     List<ModelPrice> prices = new ArrayList<>(entries.size());
     for (Map.Entry<String, Object> entry : entries.entrySet()) {
       String model = entry.getKey();
-      String where = "entry \"" + model + "\"";
-      Map<String, Object> fields = object(entry.getValue(), name, where);
+      String where = "entry " + Json.quote(model) + ": ";
+      Json.JsonObject fields =
+          object(entry.getValue(), name, "entry " + Json.quote(model), entries.location(model));
       for (String key : fields.keySet()) {
         if (!MODEL_KEYS.contains(key)) {
           throw malformed(
-              name, where + ": unknown member \"" + key + "\" (expected one of " + MODEL_KEYS + ")");
+              name,
+              where + "unknown member " + Json.quote(key) + " (expected one of " + MODEL_KEYS
+                  + ")",
+              fields.location(key));
         }
       }
-      BigDecimal input = requiredPrice(fields.get("input"), name, where, "input");
-      BigDecimal output = requiredPrice(fields.get("output"), name, where, "output");
-      String source = optionalString(fields.get("source"), name, where + ": \"source\"");
-      LocalDate date = optionalDate(fields.get("date"), name, where + ": \"date\"");
-      ModelPrice price;
-      try {
-        price =
-          ModelPrice.perMillionTokens(model, input, output)
-              .cachedInput(optionalPrice(fields.get("cached_input"), name, where, "cached_input"))
-              .cacheCreationInput(
-                  optionalPrice(
-                      fields.get("cache_creation_input"), name, where, "cache_creation_input"))
-              .reasoningOutput(
-                  optionalPrice(fields.get("reasoning_output"), name, where, "reasoning_output"))
-              .provider(optionalString(fields.get("provider"), name, where + ": \"provider\""))
-              .aliases(aliases(fields.get("aliases"), name, where))
-              .source(source != null ? source : tableSource)
-              .date(date != null ? date : tableDate);
-      } catch (IllegalArgumentException e) {
-        throw malformed(name, where + ": " + e.getMessage());
-      }
-      prices.add(price);
-    }
-    return new PriceTable(prices, tableSource, tableDate, name);
-  }
-
-  private static PriceTable parseLiteLlm(String text, String name) {
-    Map<String, Object> root = object(parseJson(text, name), name, "the document");
-    String source = "LiteLLM price file " + name;
-    List<ModelPrice> prices = new ArrayList<>(root.size());
-    for (Map.Entry<String, Object> entry : root.entrySet()) {
-      String model = entry.getKey();
-      if (model.equals("sample_spec")) {
-        continue;
-      }
-      String where = "entry \"" + model + "\"";
-      Map<String, Object> fields = object(entry.getValue(), name, where);
-      BigDecimal input = perToken(fields, "input_cost_per_token", name, where);
-      BigDecimal output = perToken(fields, "output_cost_per_token", name, where);
-      if (input == null || output == null) {
-        continue; // not priced per token (images, audio, per request)
-      }
-      Object provider = fields.get("litellm_provider");
-      BigDecimal cachedInput = perToken(fields, "cache_read_input_token_cost", name, where);
-      BigDecimal cacheCreation = perToken(fields, "cache_creation_input_token_cost", name, where);
-      BigDecimal reasoning = perToken(fields, "output_cost_per_reasoning_token", name, where);
+      BigDecimal input = requiredPrice(fields, "input", name, where);
+      BigDecimal output = requiredPrice(fields, "output", name, where);
+      BigDecimal cachedInput = optionalPrice(fields, "cached_input", name, where);
+      BigDecimal cacheCreation = optionalPrice(fields, "cache_creation_input", name, where);
+      BigDecimal reasoning = optionalPrice(fields, "reasoning_output", name, where);
+      String provider = optionalString(fields, "provider", name, where);
+      String[] aliases = aliases(fields, name, where);
+      String source = optionalString(fields, "source", name, where);
+      LocalDate date = optionalDate(fields, "date", name, where);
       try {
         prices.add(
             ModelPrice.perMillionTokens(model, input, output)
                 .cachedInput(cachedInput)
                 .cacheCreationInput(cacheCreation)
                 .reasoningOutput(reasoning)
+                .provider(provider)
+                .aliases(aliases)
+                .source(source != null ? source : tableSource)
+                .date(date != null ? date : tableDate));
+      } catch (IllegalArgumentException e) {
+        // every value was checked above; what is left is the name itself (empty)
+        throw malformed(name, where + e.getMessage(), entries.location(model));
+      }
+    }
+    return new PriceTable(prices, tableSource, tableDate, name);
+  }
+
+  /** Fails on the first alias that is already a model name or another entry's alias. */
+  private static void checkAliases(Json.JsonObject entries, String name) {
+    Set<String> taken = new HashSet<>(entries.keySet());
+    for (Map.Entry<String, Object> entry : entries.entrySet()) {
+      if (!(entry.getValue() instanceof Json.JsonObject)) {
+        continue; // reported in entry order by the caller
+      }
+      Json.JsonObject fields = (Json.JsonObject) entry.getValue();
+      if (!(fields.get("aliases") instanceof List)) {
+        continue;
+      }
+      for (Object alias : (List<?>) fields.get("aliases")) {
+        if (alias instanceof String && !taken.add((String) alias)) {
+          throw malformed(
+              name,
+              "alias " + Json.quote((String) alias) + " of model " + Json.quote(entry.getKey())
+                  + " is already the name or alias of another model",
+              fields.location("aliases"));
+        }
+      }
+    }
+  }
+
+  private static PriceTable parseLiteLlm(String document, String name) {
+    String text = withoutByteOrderMark(document);
+    Json.JsonObject root = object(parseJson(text, name), name, "the document", rootLocation(text));
+    String source = "LiteLLM price file " + name;
+    List<ModelPrice> prices = new ArrayList<>(root.size());
+    int skipped = 0;
+    String firstSkipped = null;
+    for (Map.Entry<String, Object> entry : root.entrySet()) {
+      String model = entry.getKey();
+      if (model.equals("sample_spec")) {
+        continue;
+      }
+      String where = "entry " + Json.quote(model) + ": ";
+      Json.JsonObject fields =
+          object(entry.getValue(), name, "entry " + Json.quote(model), root.location(model));
+      BigDecimal[] perMillion = new BigDecimal[LITELLM_KEYS.length];
+      String unusable = null;
+      for (int i = 0; i < LITELLM_KEYS.length && unusable == null; i++) {
+        String key = LITELLM_KEYS[i];
+        BigDecimal perToken = optionalNumber(fields, key, name, where);
+        unusable = perToken == null ? null : perTokenProblem(perToken);
+        if (unusable != null) {
+          unusable =
+              where + Json.quote(key) + "=" + ModelPrice.describe(perToken) + ": " + unusable
+                  + " at " + fields.location(key);
+        } else if (perToken != null) {
+          perMillion[i] = perToken.scaleByPowerOfTen(6);
+        }
+      }
+      if (unusable != null) {
+        // one bad entry of a third-party file should not cost the other thousands
+        if (skipped++ == 0) {
+          firstSkipped = unusable;
+        }
+        continue;
+      }
+      if (perMillion[0] == null || perMillion[1] == null) {
+        continue; // not priced per token (images, audio, per request)
+      }
+      Object provider = fields.get("litellm_provider");
+      try {
+        prices.add(
+            ModelPrice.perMillionTokens(model, perMillion[0], perMillion[1])
+                .cachedInput(perMillion[2])
+                .cacheCreationInput(perMillion[3])
+                .reasoningOutput(perMillion[4])
                 .provider(provider instanceof String ? (String) provider : null)
                 .source(source));
       } catch (IllegalArgumentException e) {
-        throw malformed(name, where + ": " + e.getMessage());
+        throw malformed(name, where + e.getMessage(), root.location(model));
       }
+    }
+    if (skipped > 0) {
+      logger.log(
+          Level.WARNING,
+          shortName(name) + ": skipped " + skipped + " LiteLLM price entr"
+              + (skipped == 1 ? "y" : "ies") + " with a price the toolkit does not accept"
+              + " (negative, above 1 US dollar per token, or more than 36 decimal places); the"
+              + " first: " + firstSkipped);
     }
     return new PriceTable(prices, source, null, name);
   }
 
-  private static Object parseJson(String text, String name) {
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1); // a UTF-8 byte order mark, as some editors write
+  /** What makes a LiteLLM price per token unusable, or {@code null}; checked before scaling. */
+  private static String perTokenProblem(BigDecimal perToken) {
+    if (perToken.signum() < 0) {
+      return "must not be negative";
     }
+    if (perToken.compareTo(BigDecimal.ONE) > 0) {
+      return "above 1 US dollar per token";
+    }
+    return ModelPrice.priceProblem(perToken.scaleByPowerOfTen(6)) == null
+        ? null
+        : "more than " + (ModelPrice.MAX_DECIMAL_PLACES + 6) + " decimal places per token";
+  }
+
+  private static Object parseJson(String text, String name) {
     try {
       return Json.parse(text);
     } catch (Json.ParseException e) {
@@ -451,67 +560,112 @@ public final class PriceTable {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Object value, String name, String where) {
-    if (!(value instanceof Map)) {
-      throw malformed(name, where + " must be a JSON object, got " + describe(value));
-    }
-    return (Map<String, Object>) value;
+  /** The text without a UTF-8 byte order mark, which some editors write. */
+  private static String withoutByteOrderMark(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
-  private static BigDecimal requiredPrice(Object value, String name, String where, String key) {
+  /** Where the document's value starts, for a document that is not an object. */
+  private static String rootLocation(String text) {
+    int at = 0;
+    while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+      at++;
+    }
+    return Json.location(text, at);
+  }
+
+  private static Json.JsonObject object(
+      Object value, String name, String what, String location) {
+    if (!(value instanceof Json.JsonObject)) {
+      throw malformed(name, what + " must be a JSON object, got " + describe(value), location);
+    }
+    return (Json.JsonObject) value;
+  }
+
+  private static BigDecimal requiredPrice(
+      Json.JsonObject fields, String key, String name, String where) {
+    Object value = fields.get(key);
     if (value == null || value == Json.NULL) {
-      throw malformed(name, where + ": \"" + key + "\" is missing (US dollars per million tokens)");
+      throw malformed(
+          name,
+          where + Json.quote(key) + " is missing (US dollars per million tokens)",
+          fields.location());
     }
-    return optionalPrice(value, name, where, key);
+    return optionalPrice(fields, key, name, where);
   }
 
-  private static BigDecimal optionalPrice(Object value, String name, String where, String key) {
+  private static BigDecimal optionalPrice(
+      Json.JsonObject fields, String key, String name, String where) {
+    BigDecimal price = optionalNumber(fields, key, name, where);
+    if (price == null) {
+      return null;
+    }
+    String problem = ModelPrice.priceProblem(price);
+    if (problem != null) {
+      throw malformed(
+          name,
+          where + Json.quote(key) + "=" + ModelPrice.describe(price) + ": " + problem,
+          fields.location(key));
+    }
+    return price;
+  }
+
+  private static BigDecimal optionalNumber(
+      Json.JsonObject fields, String key, String name, String where) {
+    Object value = fields.get(key);
     if (value == null || value == Json.NULL) {
       return null;
     }
-    if (!(value instanceof BigDecimal) || ((BigDecimal) value).signum() < 0) {
+    if (!(value instanceof BigDecimal)) {
       throw malformed(
           name,
-          where + ": \"" + key + "\" must be a non-negative number, got " + describe(value));
+          where + Json.quote(key) + " must be a number, got " + describe(value),
+          fields.location(key));
     }
     return (BigDecimal) value;
   }
 
-  private static BigDecimal perToken(
-      Map<String, Object> fields, String key, String name, String where) {
-    BigDecimal perToken = optionalPrice(fields.get(key), name, where, key);
-    return perToken == null ? null : perToken.movePointRight(6);
-  }
-
-  private static String optionalString(Object value, String name, String where) {
+  private static String optionalString(
+      Json.JsonObject fields, String key, String name, String where) {
+    Object value = fields.get(key);
     if (value == null || value == Json.NULL) {
       return null;
     }
     if (!(value instanceof String)) {
-      throw malformed(name, where + " must be a string, got " + describe(value));
+      throw malformed(
+          name,
+          where + Json.quote(key) + " must be a string, got " + describe(value),
+          fields.location(key));
     }
     return (String) value;
   }
 
-  private static LocalDate optionalDate(Object value, String name, String where) {
-    String text = optionalString(value, name, where);
+  private static LocalDate optionalDate(
+      Json.JsonObject fields, String key, String name, String where) {
+    String text = optionalString(fields, key, name, where);
     if (text == null) {
       return null;
     }
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      throw malformed(name, where + " must be a date YYYY-MM-DD, got \"" + text + "\"");
+      throw malformed(
+          name,
+          where + Json.quote(key) + " must be a date YYYY-MM-DD, got " + Json.quote(text),
+          fields.location(key));
     }
   }
 
-  private static String[] aliases(Object value, String name, String where) {
+  private static String[] aliases(Json.JsonObject fields, String name, String where) {
+    Object value = fields.get("aliases");
     if (value == null || value == Json.NULL) {
       return new String[0];
     }
     if (!(value instanceof List)) {
-      throw malformed(name, where + ": \"aliases\" must be an array of strings, got " + describe(value));
+      throw malformed(
+          name,
+          where + "\"aliases\" must be an array of strings, got " + describe(value),
+          fields.location("aliases"));
     }
     List<?> list = (List<?>) value;
     String[] aliases = new String[list.size()];
@@ -519,19 +673,22 @@ public final class PriceTable {
       Object alias = list.get(i);
       if (!(alias instanceof String) || ((String) alias).isEmpty()) {
         throw malformed(
-            name, where + ": \"aliases\" must hold non-empty strings, got " + describe(alias));
+            name,
+            where + "\"aliases\" must hold non-empty strings, got " + describe(alias),
+            fields.location("aliases"));
       }
       aliases[i] = (String) alias;
     }
     return aliases;
   }
 
+  /** A JSON value for a message, bounded whatever the value. */
   private static String describe(Object value) {
     if (value == null) {
       return "nothing";
     }
     if (value instanceof String) {
-      return "\"" + value + "\"";
+      return Json.quote((String) value);
     }
     if (value instanceof Map) {
       return "an object";
@@ -540,13 +697,38 @@ public final class PriceTable {
       return "an array";
     }
     if (value instanceof BigDecimal) {
-      return ((BigDecimal) value).toPlainString();
+      return ModelPrice.describe((BigDecimal) value);
     }
-    return String.valueOf(value);
+    return String.valueOf(value); // true, false, null
+  }
+
+  /** Reads at most {@link #MAX_FILE_BYTES}, failing beyond that without reading the rest. */
+  private static byte[] readBounded(InputStream in, String name) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw tooLarge(name);
+    }
+    return bytes;
+  }
+
+  private static byte[] readBounded(Path path) throws IOException {
+    if (Files.size(path) > MAX_FILE_BYTES) {
+      throw tooLarge(path.toString());
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      return readBounded(in, path.toString());
+    }
+  }
+
+  private static IllegalArgumentException tooLarge(String name) {
+    return malformed(
+        name,
+        "larger than " + MAX_FILE_BYTES + " bytes (" + (MAX_FILE_BYTES >> 20)
+            + " MiB), the most a price table may have");
   }
 
   /**
-   * Decodes {@code bytes} as UTF-8, failing with the file name and the offset of the first byte
+   * Decodes {@code bytes} as UTF-8, failing with the file name and the position of the first byte
    * that is not UTF-8 (the JDK's own error says neither).
    */
   static String utf8(byte[] bytes, String name) {
@@ -562,14 +744,28 @@ public final class PriceTable {
       result = decoder.flush(out);
     }
     if (result.isError()) {
+      String decoded = out.flip().toString();
       throw malformed(
-          name, "not UTF-8 text: invalid byte sequence at byte offset " + in.position());
+          name,
+          "not UTF-8 text: invalid byte sequence (byte offset " + in.position() + ")",
+          Json.location(decoded, decoded.length()));
     }
     return out.flip().toString();
   }
 
+  private static IllegalArgumentException malformed(String name, String problem, String location) {
+    return malformed(name, problem + " at " + location);
+  }
+
   private static IllegalArgumentException malformed(String name, String problem) {
-    return new IllegalArgumentException(name + ": " + problem);
+    return new IllegalArgumentException(shortName(name) + ": " + problem);
+  }
+
+  /** A file name for a message: its end, the part that names the file, when it is long. */
+  private static String shortName(String name) {
+    return name.length() <= MAX_NAME_LENGTH
+        ? name
+        : "..." + name.substring(name.length() - MAX_NAME_LENGTH + 3);
   }
 
   /** Lazily loaded shipped table. */

@@ -10,6 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -223,42 +229,70 @@ class PriceTableTest {
       delimiter = '|',
       value = {
         "{\"models\": {| not valid JSON: expected a quoted member name at line 1, column 13",
-        "{\"models\": {\"m\": {\"output\": 1}}}| entry \"m\": \"input\" is missing",
+        "{\"models\": {\"m\": {\"output\": 1}}}"
+            + "| entry \"m\": \"input\" is missing (US dollars per million tokens)"
+            + " at line 1, column 18",
         "{\"models\": {\"m\": {\"input\": -1, \"output\": 1}}}"
-            + "| entry \"m\": \"input\" must be a non-negative number, got -1",
+            + "| entry \"m\": \"input\"=-1: must not be negative at line 1, column 28",
         "{\"models\": {\"m\": {\"input\": \"cheap\", \"output\": 1}}}"
-            + "| entry \"m\": \"input\" must be a non-negative number, got \"cheap\"",
+            + "| entry \"m\": \"input\" must be a number, got \"cheap\" at line 1, column 28",
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1, \"cached_inpt\": 1}}}"
-            + "| entry \"m\": unknown member \"cached_inpt\"",
+            + "| entry \"m\": unknown member \"cached_inpt\" (expected one of [provider, input,"
+            + " output, cached_input, cache_creation_input, reasoning_output, aliases, source,"
+            + " date]) at line 1, column 59",
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1, \"date\": \"2025-13-01\"}}}"
-            + "| entry \"m\": \"date\" must be a date YYYY-MM-DD, got \"2025-13-01\"",
-        "{\"currency\": \"EUR\", \"models\": {}}| \"currency\" is \"EUR\": only \"USD\" is supported",
-        "{\"models\": []}| \"models\" must be a JSON object, got an array",
-        "{\"models\": {\"m\": 3}}| entry \"m\" must be a JSON object, got 3",
+            + "| entry \"m\": \"date\" must be a date YYYY-MM-DD, got \"2025-13-01\""
+            + " at line 1, column 52",
+        "{\"currency\": \"EUR\", \"models\": {}}"
+            + "| \"currency\" is \"EUR\": only \"USD\" is supported at line 1, column 14",
+        "{\"models\": []}| \"models\" must be a JSON object, got an array at line 1, column 12",
+        "{\"models\": {\"m\": 3}}| entry \"m\" must be a JSON object, got 3 at line 1, column 18",
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1}, \"m\": {\"input\": 2, \"output\": 2}}}"
-            + "| not valid JSON: duplicate member \"m\"",
+            + "| not valid JSON: duplicate member \"m\" at line 1, column 45",
         "{\"models\": {\"a\": {\"input\": 1, \"output\": 1, \"aliases\": [\"b\"]},"
             + " \"b\": {\"input\": 1, \"output\": 1}}}"
-            + "| alias \"b\" of model \"a\" is already the name or alias of another model",
+            + "| alias \"b\" of model \"a\" is already the name or alias of another model"
+            + " at line 1, column 55",
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1, \"aliases\": \"m2\"}}}"
-            + "| entry \"m\": \"aliases\" must be an array of strings, got \"m2\"",
-        "{\"prices\": {}}| unknown member \"prices\"",
+            + "| entry \"m\": \"aliases\" must be an array of strings, got \"m2\""
+            + " at line 1, column 55",
+        "{\"prices\": {}}| unknown member \"prices\" (expected one of [source, date, currency,"
+            + " models]) at line 1, column 12",
+        "[1, 2]| the document must be a JSON object, got an array at line 1, column 1",
         // absurd prices would make every cost of the model fail later: refused at load
-        "{\"models\": {\"m\": {\"input\": 1e999999999, \"output\": 1}}}"
-            + "| entry \"m\": price of m: input=1E+999999999: must be at most 1000000 US dollars"
-            + " per million tokens",
+        "{\"models\": {\"m\": {\"input\": 1000001, \"output\": 1}}}"
+            + "| entry \"m\": \"input\"=1000001: must be at most 1000000 US dollars per million"
+            + " tokens at line 1, column 28",
+        "{\"models\": {\"m\": {\"input\": 1, \"output\": 1e-31}}}"
+            + "| entry \"m\": \"output\"=1E-31: more than 30 decimal places per million tokens"
+            + " at line 1, column 41",
+        // an eleven-byte file once took the whole heap (printing it allocates a billion digits)
+        "1e999999999| not valid JSON: number 1e999999999 has an exponent beyond 1000 either way"
+            + " at line 1, column 1",
         "{\"models\": {\"m\": {\"input\": 1, \"output\": 1e-999999999}}}"
-            + "| entry \"m\": price of m: output=1E-999999999: more than 30 decimal places",
-        "{}| \"models\" is missing"
+            + "| not valid JSON: number 1e-999999999 has an exponent beyond 1000 either way"
+            + " at line 1, column 41",
+        "{}| \"models\" is missing at line 1, column 1",
+        "{\"models\": {\"\": {\"input\": 1, \"output\": 1}}}"
+            + "| entry \"\": model name must not be empty at line 1, column 17"
       })
-  void malformedFilesFailWithTheFileTheEntryAndTheProblem(String json, String problem)
+  void malformedFilesFailWithTheFileTheProblemAndWhereItIs(String json, String problem)
       throws IOException {
     Path file = dir.resolve("bad-prices.json");
     Files.writeString(file, json);
     assertThatThrownBy(() -> PriceTable.load(file))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith(file + ": ")
-        .hasMessageContaining(problem.trim());
+        .hasMessage(file + ": " + problem.trim());
+  }
+
+  @Test
+  void problemsAreLocatedByLineAndColumnInMultiLineFiles() throws IOException {
+    Path file = dir.resolve("multi-line.json");
+    Files.writeString(
+        file,
+        "{\n  \"models\": {\n    \"m\": {\n      \"input\": 1,\n      \"output\": -2\n    }\n  }\n}\n");
+    assertThatThrownBy(() -> PriceTable.load(file))
+        .hasMessage(file + ": entry \"m\": \"output\"=-2: must not be negative at line 5, column 17");
   }
 
   @Test
@@ -313,7 +347,7 @@ class PriceTableTest {
   }
 
   @Test
-  void malformedLiteLlmEntriesFailWithTheFileAndTheEntry() throws IOException {
+  void malformedLiteLlmFilesFailWithTheFileTheEntryAndWhereItIs() throws IOException {
     Path file = dir.resolve("litellm.json");
     Files.writeString(
         file, "{\"gpt-4o\": {\"input_cost_per_token\": \"2.5e-06\", \"output_cost_per_token\": 1e-05}}");
@@ -321,38 +355,94 @@ class PriceTableTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             file
-                + ": entry \"gpt-4o\": \"input_cost_per_token\" must be a non-negative number,"
-                + " got \"2.5e-06\"");
+                + ": entry \"gpt-4o\": \"input_cost_per_token\" must be a number, got \"2.5e-06\""
+                + " at line 1, column 37");
     Files.writeString(file, "[1, 2]");
     assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
-        .hasMessage(file + ": the document must be a JSON object, got an array");
+        .hasMessage(file + ": the document must be a JSON object, got an array at line 1, column 1");
+    Files.writeString(file, "{\"m\": true}");
+    assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
+        .hasMessage(file + ": entry \"m\" must be a JSON object, got true at line 1, column 7");
   }
 
   @Test
-  void aFileThatIsNotUtf8FailsWithTheFileAndTheOffset() throws IOException {
+  void aFileThatIsNotUtf8FailsWithTheFileAndThePosition() throws IOException {
     Path file = dir.resolve("latin1.json");
     byte[] bytes = "{\"models\": {\"caf\u00e9\": {\"input\": 1, \"output\": 2}}}"
         .getBytes(StandardCharsets.ISO_8859_1);
     Files.write(file, bytes);
+    String problem = ": not UTF-8 text: invalid byte sequence (byte offset 16) at line 1, column 17";
     assertThatThrownBy(() -> PriceTable.load(file))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(file + ": not UTF-8 text: invalid byte sequence at byte offset 16");
+        .hasMessage(file + problem);
     assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(file + ": not UTF-8 text: invalid byte sequence at byte offset 16");
+        .hasMessage(file + problem);
     assertThatThrownBy(() -> PriceTable.load(new ByteArrayInputStream(bytes)))
-        .hasMessage("price table stream: not UTF-8 text: invalid byte sequence at byte offset 16");
+        .hasMessage("price table stream" + problem);
   }
 
   @Test
-  void absurdLiteLlmPricesFailWithTheFileAndTheEntry() throws IOException {
+  void aLiteLlmEntryWithAnUnusablePriceIsSkippedWithOneWarningForTheFile() throws IOException {
     Path file = dir.resolve("litellm-absurd.json");
     Files.writeString(
-        file, "{\"m\": {\"input_cost_per_token\": 5, \"output_cost_per_token\": 1e-05}}");
-    assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(file + ": entry \"m\": price of m: input=5000000: must be at most 1000000"
-            + " US dollars per million tokens");
+        file,
+        "{\"dear\": {\"input_cost_per_token\": 5, \"output_cost_per_token\": 1e-05},\n"
+            + " \"gpt-4o\": {\"input_cost_per_token\": 2.5e-06, \"output_cost_per_token\": 1e-05},\n"
+            + " \"negative\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": -1e-06},\n"
+            + " \"tiny\": {\"input_cost_per_token\": 1e-37, \"output_cost_per_token\": 0},\n"
+            + " \"edge\": {\"input_cost_per_token\": 1, \"output_cost_per_token\": 1e-36}}");
+    List<LogRecord> records = new ArrayList<>();
+    Logger logger = Logger.getLogger(PriceTable.class.getName());
+    Handler capture = capture(records);
+    logger.addHandler(capture);
+    PriceTable table;
+    try {
+      table = PriceTable.loadLiteLlm(file);
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(table.prices()).extracting(ModelPrice::model).containsExactly("gpt-4o", "edge");
+    assertThat(table.find("edge").input()).isEqualByComparingTo("1000000");
+    assertThat(table.find("edge").output()).isEqualByComparingTo("1e-30");
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+    assertThat(records.get(0).getMessage())
+        .isEqualTo(
+            file
+                + ": skipped 3 LiteLLM price entries with a price the toolkit does not accept"
+                + " (negative, above 1 US dollar per token, or more than 36 decimal places); the"
+                + " first: entry \"dear\": \"input_cost_per_token\"=5: above 1 US dollar per"
+                + " token at line 1, column 35");
+  }
+
+  @Test
+  void ourOwnFormatStaysStrictAboutTheSamePrice() throws IOException {
+    Path file = dir.resolve("own-absurd.json");
+    Files.writeString(
+        file,
+        "{\"models\": {\"dear\": {\"input\": 5000000, \"output\": 1},"
+            + " \"gpt-4o\": {\"input\": 2.5, \"output\": 10}}}");
+    assertThatThrownBy(() -> PriceTable.load(file))
+        .hasMessage(
+            file
+                + ": entry \"dear\": \"input\"=5000000: must be at most 1000000 US dollars per"
+                + " million tokens at line 1, column 31");
+  }
+
+  private static Handler capture(List<LogRecord> into) {
+    return new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        into.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
   }
 
   @Test

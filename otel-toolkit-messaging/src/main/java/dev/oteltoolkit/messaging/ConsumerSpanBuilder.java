@@ -216,7 +216,7 @@ public final class ConsumerSpanBuilder {
       this.message = null;
       return this;
     }
-    this.message = new Extraction<>(headers, BoundedGetter.MAP);
+    this.message = new Extraction<>(headers, telemetry.mapGetter());
     return this;
   }
 
@@ -233,7 +233,7 @@ public final class ConsumerSpanBuilder {
    */
   public <C> ConsumerSpanBuilder carrier(C carrier, TextMapGetter<? super C> getter) {
     Objects.requireNonNull(getter, "getter");
-    this.message = carrier == null ? null : new Extraction<C>(carrier, new BoundedGetter<>(getter));
+    this.message = carrier == null ? null : new Extraction<C>(carrier, telemetry.bounded(getter));
     return this;
   }
 
@@ -247,7 +247,7 @@ public final class ConsumerSpanBuilder {
   public ConsumerSpanBuilder batchMessage(Map<String, ?> headers) {
     countBatchMessage();
     if (headers != null) {
-      linkTo(telemetry.extract(Context.root(), headers, BoundedGetter.MAP));
+      linkTo(telemetry.extract(Context.root(), headers, telemetry.mapGetter()));
     }
     return this;
   }
@@ -265,7 +265,7 @@ public final class ConsumerSpanBuilder {
     Objects.requireNonNull(getter, "getter");
     countBatchMessage();
     if (carrier != null) {
-      linkTo(telemetry.extract(Context.root(), carrier, new BoundedGetter<C>(getter)));
+      linkTo(telemetry.extract(Context.root(), carrier, telemetry.<C>bounded(getter)));
     }
     return this;
   }
@@ -334,9 +334,9 @@ public final class ConsumerSpanBuilder {
   /** A carrier with its (bounded) getter. */
   private static final class Extraction<C> {
     private final C carrier;
-    private final TextMapGetter<C> getter;
+    private final BoundedGetter<C> getter;
 
-    Extraction(C carrier, TextMapGetter<C> getter) {
+    Extraction(C carrier, BoundedGetter<C> getter) {
       this.carrier = carrier;
       this.getter = getter;
     }

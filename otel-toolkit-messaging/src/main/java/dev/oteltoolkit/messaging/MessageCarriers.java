@@ -4,6 +4,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 
@@ -12,11 +13,16 @@ import java.util.Properties;
  * ProducerSpanBuilder#carrier} and {@link ConsumerSpanBuilder#carrier} (or to any {@code
  * TextMapPropagator}).
  *
- * <p>Getters decode each value: a {@code String} as it is, a {@code byte[]} as UTF-8, any other
- * object (AMQP's {@code LongString}, a broker's header type) through {@code toString()}. A value
- * that cannot be read (its {@code toString()} throws, a {@code byte[]} longer than 8192 bytes)
- * reads as absent. {@code Map<String, String>}, {@code Map<String, Object>} and {@code Map<String,
- * byte[]>} are all read by {@link #mapGetter()}.
+ * <p>Getters decode each value: a {@code String} as it is, a {@code byte[]} as UTF-8, a list or
+ * array (as in {@code Map<String, List<String>>}) as its first element when that is a {@code
+ * String} or {@code byte[]}, any other object (AMQP's {@code LongString}, a broker's header type)
+ * through {@code toString()}. A value that cannot be read reads as absent: a map, a nested list, a
+ * {@code byte[]} longer than 8192 bytes, an object whose {@code toString()} throws (an exception
+ * or an error other than {@link VirtualMachineError} and {@link ThreadDeath}, which propagate;
+ * the problem is logged at most once a minute). Containers are never turned into text, so a deeply
+ * nested one cannot overflow the stack. {@code Map<String, String>}, {@code Map<String, Object>},
+ * {@code Map<String, byte[]>} and {@code Map<String, List<String>>} are all read by {@link
+ * #mapGetter()}.
  */
 public final class MessageCarriers {
 
@@ -32,7 +38,7 @@ public final class MessageCarriers {
    * @return the getter, a shared instance
    */
   public static TextMapGetter<Map<String, ?>> mapGetter() {
-    return MapGetter.INSTANCE;
+    return MapGetter.SHARED;
   }
 
   /**
@@ -61,7 +67,7 @@ public final class MessageCarriers {
    * @return the getter, a shared instance
    */
   public static TextMapGetter<Properties> propertiesGetter() {
-    return PropertiesGetter.INSTANCE;
+    return PropertiesGetter.SHARED;
   }
 
   /**
@@ -73,8 +79,12 @@ public final class MessageCarriers {
     return PropertiesSetter.INSTANCE;
   }
 
-  /** Decodes one header value; {@code null} when absent or unreadable. */
-  static String decode(Object value) {
+  /**
+   * Decodes one header value; {@code null} when absent or unreadable. Reading it may run foreign
+   * code ({@code toString()}, a list's iterator): whatever that throws is reported and contained,
+   * except what must propagate.
+   */
+  static String decode(Object value, HeaderProblems problems) {
     if (value == null) {
       return null;
     }
@@ -83,18 +93,52 @@ public final class MessageCarriers {
     }
     try {
       if (value instanceof byte[]) {
-        byte[] bytes = (byte[]) value;
-        return bytes.length > MAX_DECODED_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+        return utf8((byte[]) value);
+      }
+      if (value instanceof Iterable || value instanceof Object[]) {
+        return first(value);
+      }
+      if (value instanceof Map) {
+        return null;
       }
       return value.toString();
-    } catch (RuntimeException e) {
+    } catch (Throwable t) {
       // a hostile or broken header object: treat it as absent
+      HeaderProblems.rethrowIfFatal(t);
+      problems.failure(t);
       return null;
     }
   }
 
-  private enum MapGetter implements TextMapGetter<Map<String, ?>> {
-    INSTANCE;
+  private static String utf8(byte[] bytes) {
+    return bytes.length > MAX_DECODED_BYTES ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** The first element of a list or array when it is text; never looks deeper. */
+  private static String first(Object container) {
+    Object first;
+    if (container instanceof Object[]) {
+      Object[] array = (Object[]) container;
+      first = array.length == 0 ? null : array[0];
+    } else {
+      Iterator<?> values = ((Iterable<?>) container).iterator();
+      first = values.hasNext() ? values.next() : null;
+    }
+    if (first instanceof String) {
+      return (String) first;
+    }
+    return first instanceof byte[] ? utf8((byte[]) first) : null;
+  }
+
+  /** Reads {@code Map} carriers; failures go to its reporter. */
+  static final class MapGetter implements TextMapGetter<Map<String, ?>> {
+    static final MapGetter SHARED = new MapGetter(HeaderProblems.SHARED);
+
+    private final HeaderProblems problems;
+
+    MapGetter(HeaderProblems problems) {
+      this.problems = problems;
+    }
 
     @Override
     public Iterable<String> keys(Map<String, ?> carrier) {
@@ -103,7 +147,7 @@ public final class MessageCarriers {
 
     @Override
     public String get(Map<String, ?> carrier, String key) {
-      return carrier == null ? null : decode(carrier.get(key));
+      return carrier == null ? null : decode(carrier.get(key), problems);
     }
   }
 
@@ -129,8 +173,14 @@ public final class MessageCarriers {
     }
   }
 
-  private enum PropertiesGetter implements TextMapGetter<Properties> {
-    INSTANCE;
+  private static final class PropertiesGetter implements TextMapGetter<Properties> {
+    static final PropertiesGetter SHARED = new PropertiesGetter(HeaderProblems.SHARED);
+
+    private final HeaderProblems problems;
+
+    PropertiesGetter(HeaderProblems problems) {
+      this.problems = problems;
+    }
 
     @Override
     public Iterable<String> keys(Properties carrier) {
@@ -143,7 +193,7 @@ public final class MessageCarriers {
         return null;
       }
       String value = carrier.getProperty(key);
-      return value != null ? value : decode(carrier.get(key));
+      return value != null ? value : decode(carrier.get(key), problems);
     }
   }
 

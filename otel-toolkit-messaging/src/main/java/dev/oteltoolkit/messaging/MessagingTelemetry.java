@@ -42,15 +42,20 @@ import java.util.logging.Logger;
  * <p>Context travels as W3C {@code traceparent}, {@code tracestate} and {@code baggage} headers
  * (whatever the {@link OpenTelemetry#getPropagators() propagators} of the instance given here
  * write: never the global ones, so two services in one JVM stay apart). Incoming headers are
- * untrusted: a malformed value is ignored, never an exception and never a parent; a {@code
- * traceparent} over 512 characters or any other header over 8192 is ignored as well. When nothing
- * valid can be extracted, the consumer span's parent is the current context (a new trace if there
- * is none).
+ * untrusted and read through a {@link GuardedPropagator}: a malformed value is ignored, never an
+ * exception and never a parent; a {@code traceparent} over 512 characters or any other header
+ * over 8192 is ignored as well, and so are the members of a {@code baggage} header with a broken
+ * percent-encoding. When nothing valid can be extracted, the consumer span's parent is the current
+ * context (a new trace if there is none).
  *
  * <p>Errors thrown by the send or the handler are recorded ({@code recordException}, status
  * {@code ERROR}, {@code error.type} = the exception's class name) and the very same exception is
- * rethrown. Failures of the instrumentation itself (an immutable header map, a broken getter) are
- * logged once (per instance) and never reach the caller.
+ * rethrown. Failures of the instrumentation itself never reach the caller: whatever a getter, a
+ * header value or the propagator throws while headers are read (an exception or an error such as
+ * {@code AssertionError}) is logged at most once a minute per instance and the handler runs, as a
+ * new trace when no span is current; only {@link VirtualMachineError}s and {@link ThreadDeath}
+ * propagate. A failure to write headers (an immutable header map) is logged once per instance and
+ * the message is still sent.
  *
  * <p>Instances are thread-safe; create one per {@link OpenTelemetry} and share it.
  */
@@ -68,7 +73,9 @@ public final class MessagingTelemetry {
   private final TextMapPropagator propagator;
   private final boolean newTraceWithLink;
   private final AtomicBoolean injectFailureLogged = new AtomicBoolean();
-  private final AtomicBoolean extractFailureLogged = new AtomicBoolean();
+  private final HeaderProblems problems = new HeaderProblems();
+  private final BoundedGetter<Map<String, ?>> mapGetter =
+      new BoundedGetter<>(new MessageCarriers.MapGetter(problems), problems);
   private final SpanNames sendNames = SpanNames.of(OPERATION_SEND);
   private final SpanNames processNames = SpanNames.of(OPERATION_PROCESS);
 
@@ -99,7 +106,8 @@ public final class MessagingTelemetry {
 
   MessagingTelemetry(OpenTelemetry openTelemetry, boolean newTraceWithLink) {
     this.tracer = SCOPE.tracer(openTelemetry);
-    this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    this.propagator =
+        GuardedPropagator.wrap(openTelemetry.getPropagators().getTextMapPropagator(), problems);
     this.newTraceWithLink = newTraceWithLink;
   }
 
@@ -231,7 +239,7 @@ public final class MessagingTelemetry {
   private Context startProcess(String system, String destination, Map<String, ?> headers) {
     Context current = Context.current();
     Context extracted =
-        headers == null ? current : extract(current, headers, BoundedGetter.MAP);
+        headers == null ? current : extract(current, headers, mapGetter);
     SpanBuilder builder =
         messagingSpan(
             SpanKind.CONSUMER, system, destination, OPERATION_PROCESS, OPERATION_PROCESS);
@@ -308,23 +316,31 @@ public final class MessagingTelemetry {
     }
   }
 
+  /** The getter for {@code Map} headers, bounded, reporting to this instance. */
+  BoundedGetter<Map<String, ?>> mapGetter() {
+    return mapGetter;
+  }
+
+  /** {@code getter} bounded, reporting to this instance. */
+  <C> BoundedGetter<C> bounded(TextMapGetter<? super C> getter) {
+    return new BoundedGetter<>(getter, problems);
+  }
+
   /**
    * Extracts the context of a message on top of {@code base}. Whatever the headers hold, the
    * result is {@code base} or {@code base} with a valid remote span (and baggage): never an
-   * exception, never an invalid parent hiding the current span.
+   * exception (but a {@link VirtualMachineError} or {@link ThreadDeath}), never an invalid parent
+   * hiding the current span.
    */
-  <C> Context extract(Context base, C carrier, TextMapGetter<C> boundedGetter) {
+  <C> Context extract(Context base, C carrier, BoundedGetter<C> getter) {
     Context extracted;
     try {
-      extracted = propagator.extract(base, carrier, boundedGetter);
-    } catch (RuntimeException e) {
-      if (extractFailureLogged.compareAndSet(false, true)) {
-        logger.log(
-            Level.WARNING,
-            "otel-toolkit-messaging could not read trace context from message headers; the"
-                + " message is processed without it. Logged once per MessagingTelemetry.",
-            e);
-      }
+      extracted = propagator.extract(base, carrier, getter);
+    } catch (Throwable t) {
+      // the guarded propagator contains failures already; this is for a propagator that was
+      // guarded elsewhere and so reports to another instance
+      HeaderProblems.rethrowIfFatal(t);
+      problems.failure(t);
       return base;
     }
     if (extracted == null) {

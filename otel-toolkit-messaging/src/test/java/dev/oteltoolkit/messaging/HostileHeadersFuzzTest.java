@@ -36,10 +36,12 @@ import org.junit.jupiter.api.Test;
  * toString()}, broken maps, invalid UTF-8) go through {@code process(...)}, the consumer builder,
  * batches and the link mode.
  *
- * <p>Checked for every input: no exception escapes, the handler runs exactly once, and the span's
- * parent is the header's context exactly when an independent strict reading of the W3C Trace
- * Context spec (plus our 512-character limit) says the header is valid; otherwise there is no
- * parent (a new root). The issue asks for 1M inputs; to stay within a few seconds on the 2 shared
+ * <p>Checked for every input: no exception or error escapes (values whose {@code toString()}
+ * throws {@code AssertionError}, lists nested 100 000 deep among them), the handler runs exactly
+ * once, and the span's parent is the header's context exactly when an independent strict reading
+ * of the W3C Trace Context spec (plus our 512-character limit) says the header is valid; otherwise
+ * there is no parent (a new root). Over the whole run, OpenTelemetry logs nothing and the toolkit
+ * at most one warning per reporter (each {@code MessagingTelemetry}, and the shared getters). The issue asks for 1M inputs; to stay within a few seconds on the 2 shared
  * cores of the build machines the run stops at {@value #MAX_INPUTS} inputs or after {@value
  * #TIME_BUDGET_MILLIS} ms, whichever comes first, and must have checked at least {@value
  * #MIN_INPUTS}. Another seed: {@code -Doteltoolkit.fuzz.seed=N}; more inputs: {@code
@@ -53,6 +55,9 @@ class HostileHeadersFuzzTest {
   private static final long TIME_BUDGET_MILLIS = 4_000;
   private static final int MIN_INPUTS = 10_000;
   private static final String HEX = "0123456789abcdef";
+  /** A valid traceparent 100 000 lists deep: its {@code toString()} overflows the stack. */
+  private static final List<Object> DEEP_LIST =
+      nestedList("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 100_000);
   private static final String NASTY =
       "0123456789abcdefABCDEF-=,;%\\\"' \t\r\n\0\u00ff\u2028\uffff\ud800xyz";
 
@@ -129,8 +134,11 @@ class HostileHeadersFuzzTest {
         .isGreaterThanOrEqualTo(Math.min(MIN_INPUTS, maxInputs));
     assertThat(continued).as("inputs with a valid traceparent among them").isPositive();
     assertThat(warnings)
-        .as("hostile headers must not make OpenTelemetry or the toolkit log (a log flood)")
-        .isEmpty();
+        .as("hostile headers must not make OpenTelemetry log (a log flood)")
+        .noneMatch(line -> line.startsWith("io.opentelemetry"));
+    assertThat(warnings)
+        .as("one rate-limited line per reporter at most: messaging, linking, the shared getters")
+        .hasSizeLessThanOrEqualTo(3);
   }
 
   private void checkOne(Input input, int path, Supplier<String> context) {
@@ -344,9 +352,15 @@ class HostileHeadersFuzzTest {
     if (value == null) {
       return null;
     }
-    switch (random.nextInt(9)) {
+    switch (random.nextInt(12)) {
       case 0:
         return value.getBytes(StandardCharsets.UTF_8);
+      case 9:
+        return new ErrorValue();
+      case 10:
+        return random.nextBoolean() ? DEEP_LIST : nestedList(value, 2 + random.nextInt(8));
+      case 11:
+        return List.of(value.getBytes(StandardCharsets.UTF_8));
       case 1:
         // random bytes: invalid UTF-8 among them
         byte[] bytes = new byte[random.nextInt(80)];
@@ -369,14 +383,31 @@ class HostileHeadersFuzzTest {
 
   /** What {@code MessageCarriers} should read from a value: the oracle's own decoding. */
   private static String decode(Object value) {
-    if (value == null || value instanceof ThrowingValue) {
+    if (value == null || value instanceof ThrowingValue || value instanceof ErrorValue) {
       return null;
     }
     if (value instanceof byte[]) {
       byte[] bytes = (byte[]) value;
       return bytes.length > 8192 ? null : new String(bytes, StandardCharsets.UTF_8);
     }
+    if (value instanceof List) {
+      // a list is read as its first element when that is text; never turned into text itself
+      List<?> list = (List<?>) value;
+      Object first = list.isEmpty() ? null : list.get(0);
+      return first instanceof String || first instanceof byte[] ? decode(first) : null;
+    }
     return value.toString();
+  }
+
+  /** {@code value} inside {@code depth} lists: its {@code toString()} overflows the stack. */
+  private static List<Object> nestedList(String value, int depth) {
+    List<Object> list = new java.util.ArrayList<>(List.of(value));
+    for (int i = 1; i < depth; i++) {
+      List<Object> outer = new java.util.ArrayList<>(1);
+      outer.add(list);
+      list = outer;
+    }
+    return list;
   }
 
   /**
@@ -445,7 +476,10 @@ class HostileHeadersFuzzTest {
       if (!(headers instanceof BrokenMap)) {
         headers.forEach(
             (k, v) -> {
-              String shown = String.valueOf(v instanceof ThrowingValue ? "<throws>" : decode(v));
+              String shown =
+                  String.valueOf(
+                      v instanceof ThrowingValue || v instanceof ErrorValue ? "<throws>"
+                          : decode(v));
               text.append(k).append('=')
                   .append(shown.length() > 120 ? shown.substring(0, 120) + "..." : shown)
                   .append(" (").append(v == null ? "null" : v.getClass().getSimpleName())
@@ -475,6 +509,14 @@ class HostileHeadersFuzzTest {
     @Override
     public String toString() {
       throw new IllegalStateException("hostile toString");
+    }
+  }
+
+  /** A header object that throws an error (not an exception) when read. */
+  private static final class ErrorValue {
+    @Override
+    public String toString() {
+      throw new AssertionError("hostile toString");
     }
   }
 
