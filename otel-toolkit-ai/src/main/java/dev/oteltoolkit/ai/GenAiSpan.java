@@ -3,7 +3,6 @@ package dev.oteltoolkit.ai;
 import dev.oteltoolkit.api.RequestAccumulator;
 import dev.oteltoolkit.api.instrumentation.FailureRecorder;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -27,16 +26,12 @@ import java.util.Objects;
 public final class GenAiSpan implements AutoCloseable {
 
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
-  private static final long UNSET = -1;
+  private static final long UNSET = TokenUsage.UNSET;
 
   private final GenAiTelemetry telemetry;
   private final Span span;
   private final Context context;
-  private final String operation;
-  private final String provider;
-  private final String requestModel;
-  private final String serverAddress;
-  private final long serverPort;
+  private final GenAiMetrics.CallIdentity call;
   private final RequestAccumulator totals;
   private final long startNanos;
   private final Object lock = new Object();
@@ -72,11 +67,9 @@ public final class GenAiSpan implements AutoCloseable {
     this.telemetry = telemetry;
     this.span = span;
     this.context = context;
-    this.operation = operation;
-    this.provider = provider;
-    this.requestModel = requestModel;
-    this.serverAddress = serverAddress;
-    this.serverPort = serverPort;
+    this.call =
+        new GenAiMetrics.CallIdentity(
+            operation, provider, requestModel, serverAddress, serverPort);
     this.totals = totals;
     this.startNanos = startNanos;
   }
@@ -471,14 +464,7 @@ public final class GenAiSpan implements AutoCloseable {
 
   void end(Throwable failure) {
     long endNanos = System.nanoTime();
-    String model;
-    long input;
-    long output;
-    long cacheRead;
-    long cacheCreation;
-    long reasoning;
-    long firstToken;
-    String error;
+    TokenUsage usage;
     boolean failureAlreadyRecorded;
     synchronized (lock) {
       if (ended) {
@@ -488,49 +474,33 @@ public final class GenAiSpan implements AutoCloseable {
       if (failure != null && failure != recordedError) {
         errorType = FailureRecorder.errorType(failure);
       }
-      model = responseModel;
-      input = inputTokens;
-      output = outputTokens;
-      cacheRead = cacheReadInputTokens;
-      cacheCreation = cacheCreationInputTokens;
-      reasoning = reasoningOutputTokens;
-      firstToken = firstTokenNanos;
-      error = errorType;
+      usage =
+          new TokenUsage(
+              responseModel,
+              inputTokens,
+              outputTokens,
+              cacheReadInputTokens,
+              cacheCreationInputTokens,
+              reasoningOutputTokens,
+              firstTokenNanos,
+              errorType);
       failureAlreadyRecorded = failure == recordedError;
     }
     try {
       if (failure != null && !failureAlreadyRecorded) {
-        recordError(failure, error);
+        recordError(failure, usage.errorType());
       }
-      boolean hasUsage = input != UNSET;
-      BigDecimal callCost = null;
-      if (hasUsage) {
-        callCost = price(model, input, output, cacheRead, cacheCreation, reasoning);
+      BigDecimal callCost = usage.reported() ? price(usage) : null;
+      if (usage.reported()) {
         if (span.isRecording()) {
-          span.setAttribute(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, input);
-          if (output != UNSET) {
-            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, output);
-          }
-          if (cacheRead != UNSET) {
-            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
-          }
-          if (cacheCreation != UNSET) {
-            span.setAttribute(
-                GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
-          }
-          if (reasoning != UNSET) {
-            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, reasoning);
-          }
-          if (callCost != null) {
-            span.setAttribute(GenAiAttributes.GEN_AI_USAGE_COST, callCost.doubleValue());
-          }
+          usage.writeTo(span, callCost);
         }
         cost = callCost;
       }
-      recordMetrics(model, input, output, firstToken, error, callCost, endNanos);
-      if (hasUsage && totals != null) {
+      telemetry.metrics.record(call, usage, callCost, endNanos - startNanos, context);
+      if (usage.reported() && totals != null) {
         // before span.end(): when this span is itself the local root, its totals close with it
-        telemetry.addToTotals(totals, input, output == UNSET ? 0 : output, callCost);
+        telemetry.addToTotals(totals, usage.input(), usage.outputOrZero(), callCost);
       }
     } catch (RuntimeException e) {
       telemetry.instrumentationFailed(e);
@@ -539,58 +509,14 @@ public final class GenAiSpan implements AutoCloseable {
     }
   }
 
-  private BigDecimal price(
-      String responseModel,
-      long input,
-      long output,
-      long cacheRead,
-      long cacheCreation,
-      long reasoning) {
-    String priced = responseModel != null ? responseModel : requestModel;
+  /** The call's cost by the response model (else the requested one), null when not priced. */
+  private BigDecimal price(TokenUsage usage) {
+    String priced = usage.responseModel() != null ? usage.responseModel() : call.requestModel();
     if (priced == null) {
       return null;
     }
     ModelPrice price = telemetry.price(priced);
-    if (price == null) {
-      return null;
-    }
-    return price.cost(
-        input,
-        output == UNSET ? 0 : output,
-        cacheRead == UNSET ? 0 : cacheRead,
-        cacheCreation == UNSET ? 0 : cacheCreation,
-        reasoning == UNSET ? 0 : reasoning);
-  }
-
-  private void recordMetrics(
-      String responseModel,
-      long input,
-      long output,
-      long firstToken,
-      String error,
-      BigDecimal callCost,
-      long endNanos) {
-    MetricAttributes attributes =
-        telemetry.metricAttributes.get(
-            operation, provider, requestModel, responseModel, serverAddress, serverPort);
-    Attributes base = attributes.base;
-    double seconds = Math.max(0, endNanos - startNanos) / NANOS_PER_SECOND;
-    telemetry.operationDuration.record(
-        seconds,
-        error == null ? base : base.toBuilder().put(ErrorAttributes.ERROR_TYPE, error).build(),
-        context);
-    if (input != UNSET) {
-      telemetry.tokenUsage.record(input, attributes.input, context);
-    }
-    if (output != UNSET) {
-      telemetry.tokenUsage.record(output, attributes.output, context);
-    }
-    if (firstToken != UNSET) {
-      telemetry.timeToFirstChunk.record(firstToken / NANOS_PER_SECOND, base, context);
-    }
-    if (callCost != null) {
-      telemetry.cost.add(callCost.doubleValue(), attributes.cost, context);
-    }
+    return price == null ? null : usage.priceWith(price);
   }
 
   private GenAiSpan recordMessages(AttributeKey<String> key, List<GenAiMessage> messages) {
@@ -628,6 +554,6 @@ public final class GenAiSpan implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "GenAiSpan{" + operation + ", " + span.getSpanContext() + "}";
+    return "GenAiSpan{" + call.operation() + ", " + span.getSpanContext() + "}";
   }
 }

@@ -16,9 +16,6 @@ import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
 import dev.oteltoolkit.api.instrumentation.SpanNames;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleCounter;
-import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -71,12 +68,8 @@ public final class GenAiTelemetry {
   private static final int MAX_WARNED_MODELS = 1000;
 
   final Tracer tracer;
-  final DoubleHistogram operationDuration;
-  final LongHistogram tokenUsage;
-  final DoubleHistogram timeToFirstChunk;
-  final DoubleCounter cost;
+  final GenAiMetrics metrics;
   final PriceTable priceTable;
-  final MetricAttributes.Cache metricAttributes = new MetricAttributes.Cache();
   /** Null when content capture is off: then no content is ever looked at. */
   final ContentCapture content;
 
@@ -126,36 +119,7 @@ public final class GenAiTelemetry {
       boolean stopOverBudget) {
     this.tracer = SCOPE.tracer(openTelemetry);
     Meter meter = SCOPE.meter(openTelemetry);
-    this.operationDuration =
-        meter
-            .histogramBuilder(GenAiAttributes.CLIENT_OPERATION_DURATION)
-            .setUnit(GenAiAttributes.CLIENT_OPERATION_DURATION_UNIT)
-            .setDescription("GenAI operation duration.")
-            .setExplicitBucketBoundariesAdvice(GenAiAttributes.DURATION_BUCKETS)
-            .build();
-    this.tokenUsage =
-        meter
-            .histogramBuilder(GenAiAttributes.CLIENT_TOKEN_USAGE)
-            .ofLongs()
-            .setUnit(GenAiAttributes.CLIENT_TOKEN_USAGE_UNIT)
-            .setDescription("Number of input and output tokens used.")
-            .setExplicitBucketBoundariesAdvice(GenAiAttributes.TOKEN_USAGE_BUCKETS)
-            .build();
-    this.timeToFirstChunk =
-        meter
-            .histogramBuilder(GenAiAttributes.CLIENT_TIME_TO_FIRST_CHUNK)
-            .setUnit(GenAiAttributes.CLIENT_TIME_TO_FIRST_CHUNK_UNIT)
-            .setDescription(
-                "Time to receive the first chunk of a streamed response, from the request.")
-            .setExplicitBucketBoundariesAdvice(GenAiAttributes.DURATION_BUCKETS)
-            .build();
-    this.cost =
-        meter
-            .counterBuilder(GenAiAttributes.COST_METRIC)
-            .ofDoubles()
-            .setUnit(GenAiAttributes.COST_UNIT)
-            .setDescription("Cost of GenAI calls in US dollars, from the toolkit's price table.")
-            .build();
+    this.metrics = new GenAiMetrics(meter);
     this.priceTable = priceTable;
     this.content = content;
     this.budgetUsd = budgetUsd;

@@ -62,7 +62,7 @@ class MetricAttributesTest {
                     .put(GenAiAttributes.GEN_AI_PROVIDER_NAME, "azure.ai.openai")
                     .build(),
                 100.0));
-    assertThat(ai.metricAttributes.cachedCount()).isEqualTo(5);
+    assertThat(ai.metrics.cachedAttributeSets()).isEqualTo(5);
   }
 
   @Test

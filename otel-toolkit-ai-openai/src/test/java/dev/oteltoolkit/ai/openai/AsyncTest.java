@@ -123,7 +123,8 @@ class AsyncTest extends OpenAiTestBase {
         client.chat().completions().createStreaming(StreamingTest.params(true));
 
     assertThat(stream.onCompleteFuture()).failsWithin(10, TimeUnit.SECONDS);
-    assertThat(otel.span("chat gpt-4o-mini"))
+    // the span ends in the SDK's own completion callback, which may run just after the future's
+    assertThat(otel.awaitSpan("chat gpt-4o-mini"))
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasAttributesSatisfying(
             equalTo(ErrorAttributes.ERROR_TYPE, com.openai.errors.InternalServerException.class.getName()));

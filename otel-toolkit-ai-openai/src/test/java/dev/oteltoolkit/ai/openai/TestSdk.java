@@ -38,6 +38,16 @@ final class TestSdk implements AutoCloseable {
     return matching.get(0);
   }
 
+  /** The one span named {@code name}, awaited up to 10 s (spans ended by another thread). */
+  SpanData awaitSpan(String name) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (finished().stream().noneMatch(s -> s.getName().equals(name))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+    }
+    return span(name);
+  }
+
   List<String> names() {
     return finished().stream().map(SpanData::getName).collect(Collectors.toList());
   }

@@ -1,40 +1,21 @@
 package dev.oteltoolkit.core.internal;
 
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.EventData;
-import io.opentelemetry.sdk.trace.data.ExceptionEventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.opentelemetry.semconv.DbAttributes;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.ExceptionAttributes;
-import io.opentelemetry.semconv.HttpAttributes;
-import io.opentelemetry.semconv.ServerAttributes;
-import io.opentelemetry.semconv.ServiceAttributes;
-import io.opentelemetry.semconv.UrlAttributes;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -90,7 +71,7 @@ import java.util.logging.Logger;
  * database and messaging destination attributes, {@code gen_ai.provider.name}, {@code
  * gen_ai.request.model}, {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that
  * fixed order. String values are quoted when they contain spaces, quotes or {@code =}, control
- * characters are escaped, and values longer than {@value #MAX_VALUE_LENGTH} characters are cut with
+ * characters are escaped, and values longer than {@value #ConsoleFormat.MAX_VALUE_LENGTH} characters are cut with
  * an ellipsis. Children are sorted by start time. Each exception event adds a line {@code ! type:
  * message} under its span.
  *
@@ -106,44 +87,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
   /** Default time without a new span after which a buffered trace is evicted. */
   static final Duration DEFAULT_MAX_IDLE = Duration.ofSeconds(60);
 
-  /** Attribute values (and names, messages) longer than this are cut with an ellipsis. */
-  static final int MAX_VALUE_LENGTH = 120;
-
   private static final Logger logger = Logger.getLogger(ConsoleSpanExporter.class.getName());
-
-  private static final String EXCEPTION_EVENT_NAME = "exception";
-  private static final String ELLIPSIS = "\u2026";
-  private static final String BRANCH = "\u251c\u2500 ";
-  private static final String LAST_BRANCH = "\u2514\u2500 ";
-  private static final String CONTINUATION = "\u2502  ";
-  private static final String BLANK = "   ";
-  private static final String INCOMPLETE = "(incomplete: root not ended";
-
-  // Incubating semantic-convention keys (GenAI, messaging), semconv 1.43.0; only their names
-  // are needed here, to pick the attributes shown.
-  private static final String GEN_AI_USAGE_PREFIX = "gen_ai.usage.";
-  private static final String TOTALS_PREFIX = "oteltoolkit.gen_ai.total.";
-
-  /** Key attributes in display order; the two prefix groups follow, each sorted by key. */
-  private static final List<String> KEY_ATTRIBUTES =
-      List.of(
-          ErrorAttributes.ERROR_TYPE.getKey(),
-          DbAttributes.DB_SYSTEM_NAME.getKey(),
-          "gen_ai.provider.name",
-          "gen_ai.request.model",
-          "messaging.destination.name",
-          HttpAttributes.HTTP_REQUEST_METHOD.getKey(),
-          HttpAttributes.HTTP_RESPONSE_STATUS_CODE.getKey(),
-          ServerAttributes.SERVER_ADDRESS.getKey(),
-          UrlAttributes.URL_FULL.getKey(),
-          DbAttributes.DB_QUERY_TEXT.getKey(),
-          "gen_ai.usage.input_tokens",
-          "gen_ai.usage.output_tokens",
-          "gen_ai.usage.cost");
-
-  private static final Map<String, Integer> KEY_ATTRIBUTE_RANKS = ranks(KEY_ATTRIBUTES);
-  private static final int GEN_AI_USAGE_RANK = KEY_ATTRIBUTES.size();
-  private static final int TOTALS_RANK = KEY_ATTRIBUTES.size() + 1;
 
   private static final Comparator<SpanData> BY_START =
       Comparator.comparingLong(SpanData::getStartEpochNanos).thenComparing(SpanData::getSpanId);
@@ -200,7 +144,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
     }
     this.maxBufferedSpans = maxBufferedSpans;
     this.maxIdleNanos = maxIdle.toNanos();
-    this.evictedByAge = INCOMPLETE + ", no span for " + describe(maxIdle) + ")";
+    this.evictedByAge = ConsoleFormat.INCOMPLETE + ", no span for " + ConsoleFormat.describe(maxIdle) + ")";
   }
 
   /**
@@ -258,7 +202,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
       long now = nanoTime.getAsLong();
       List<String> trees = new ArrayList<>();
       for (PendingTrace trace : pendingTraces.values()) {
-        addIncomplete(trees, trace, INCOMPLETE + " at shutdown)", now);
+        addIncomplete(trees, trace, ConsoleFormat.INCOMPLETE + " at shutdown)", now);
       }
       pendingTraces.clear();
       printedSpans.clear();
@@ -336,7 +280,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   private String renderLocalRoot(SpanData root, long now) {
     StringBuilder sb = new StringBuilder(256);
-    appendHeader(sb, root);
+    ConsoleFormat.appendHeader(sb, root);
     SpanContext parent = root.getParentSpanContext();
     if (parent.isValid()) {
       sb.append("  (continues remote parent ").append(parent.getSpanId()).append(')');
@@ -348,15 +292,15 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   private String renderLate(SpanData span, PrintedTree printed, long now) {
     StringBuilder sb = new StringBuilder(128);
-    appendHeader(sb, span);
-    if (printed.rootName == null) {
+    ConsoleFormat.appendHeader(sb, span);
+    if (printed.rootName() == null) {
       sb.append("  late, after its incomplete tree: ");
     } else {
       sb.append("  late, after the tree of ");
-      appendText(sb, printed.rootName, Quoting.ALWAYS);
+      ConsoleFormat.appendText(sb, printed.rootName(), ConsoleFormat.Quoting.ALWAYS);
       sb.append(": ");
     }
-    appendBufferedTree(sb, span, new PrintedTree(printed.rootName, now));
+    appendBufferedTree(sb, span, new PrintedTree(printed.rootName(), now));
     return sb.toString();
   }
 
@@ -392,7 +336,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
     List<SpanData> tops = trace.tops();
     tops.sort(BY_START);
     StringBuilder sb = new StringBuilder(256);
-    appendHeader(sb, tops.get(0));
+    ConsoleFormat.appendHeader(sb, tops.get(0));
     sb.append("  ").append(marker).append('\n');
     PrintedTree printed = new PrintedTree(null, now);
     for (SpanData top : tops) {
@@ -401,14 +345,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
     return sb.toString();
   }
 
-  private static void appendHeader(StringBuilder sb, SpanData span) {
-    sb.append("trace ").append(span.getTraceId());
-    String service = span.getResource().getAttribute(ServiceAttributes.SERVICE_NAME);
-    if (service != null) {
-      sb.append("  service=");
-      appendText(sb, service, Quoting.WHEN_NEEDED);
-    }
-  }
+
 
   // Appends top and, depth first, its descendants taken out of trace (null when nothing is
   // buffered), remembering each span as printed. Iterative: deep trees cannot overflow the stack.
@@ -417,21 +354,21 @@ public final class ConsoleSpanExporter implements SpanExporter {
     stack.push(new Frame(top, "", ""));
     while (!stack.isEmpty()) {
       Frame frame = stack.pop();
-      SpanData span = frame.span;
+      SpanData span = frame.span();
       remember(span, printed);
-      sb.append(frame.linePrefix);
-      appendSpanLine(sb, span);
+      sb.append(frame.linePrefix());
+      ConsoleFormat.appendSpanLine(sb, span);
       sb.append('\n');
       List<SpanData> children = trace == null ? new ArrayList<>(0) : trace.take(span.getSpanId());
-      appendExceptions(sb, span, frame.childPrefix + (children.isEmpty() ? BLANK : CONTINUATION));
+      ConsoleFormat.appendExceptions(sb, span, frame.childPrefix() + (children.isEmpty() ? ConsoleFormat.BLANK : ConsoleFormat.CONTINUATION));
       children.sort(BY_START);
       for (int i = children.size() - 1; i >= 0; i--) {
         boolean last = i == children.size() - 1;
         stack.push(
             new Frame(
                 children.get(i),
-                frame.childPrefix + (last ? LAST_BRANCH : BRANCH),
-                frame.childPrefix + (last ? BLANK : CONTINUATION)));
+                frame.childPrefix() + (last ? ConsoleFormat.LAST_BRANCH : ConsoleFormat.BRANCH),
+                frame.childPrefix() + (last ? ConsoleFormat.BLANK : ConsoleFormat.CONTINUATION)));
       }
     }
   }
@@ -458,10 +395,10 @@ public final class ConsoleSpanExporter implements SpanExporter {
       Iterator<PendingTrace> it = pendingTraces.values().iterator();
       PendingTrace trace = it.next();
       it.remove();
-      addIncomplete(trees, trace, INCOMPLETE + ", buffer full)", now);
+      addIncomplete(trees, trace, ConsoleFormat.INCOMPLETE + ", buffer full)", now);
     }
     for (Iterator<PrintedTree> it = printedSpans.values().iterator(); it.hasNext(); ) {
-      if (now - it.next().printedAtNanos < maxIdleNanos) {
+      if (now - it.next().printedAtNanos() < maxIdleNanos) {
         break;
       }
       it.remove();
@@ -480,276 +417,34 @@ public final class ConsoleSpanExporter implements SpanExporter {
     logger.log(level, "Console span exporter failed; some spans were not printed", e);
   }
 
-  private static void appendSpanLine(StringBuilder sb, SpanData span) {
-    appendText(sb, span.getName(), Quoting.NEVER);
-    long nanos = span.getEndEpochNanos() - span.getStartEpochNanos();
-    sb.append("  ").append(String.format(Locale.ROOT, "%.2f", nanos / 1_000_000.0)).append(" ms");
-    if (span.getKind() != SpanKind.INTERNAL) {
-      sb.append("  ").append(span.getKind());
-    }
-    StatusData status = span.getStatus();
-    if (status.getStatusCode() == StatusCode.OK) {
-      sb.append("  OK");
-    } else if (status.getStatusCode() == StatusCode.ERROR) {
-      sb.append("  ERROR");
-      if (!status.getDescription().isEmpty()) {
-        sb.append(' ');
-        appendText(sb, status.getDescription(), Quoting.ALWAYS);
-      }
-    }
-    appendKeyAttributes(sb, span.getAttributes());
-  }
 
-  private static void appendKeyAttributes(StringBuilder sb, Attributes attributes) {
-    List<Map.Entry<AttributeKey<?>, Object>> shown = new ArrayList<>();
-    attributes.forEach(
-        (key, value) -> {
-          if (rank(key.getKey()) >= 0) {
-            shown.add(Map.entry(key, value));
-          }
-        });
-    if (shown.isEmpty()) {
-      return;
-    }
-    shown.sort(
-        Comparator.<Map.Entry<AttributeKey<?>, Object>>comparingInt(e -> rank(e.getKey().getKey()))
-            .thenComparing(e -> e.getKey().getKey()));
-    sb.append(' ');
-    for (Map.Entry<AttributeKey<?>, Object> entry : shown) {
-      sb.append(' ').append(entry.getKey().getKey()).append('=');
-      appendValue(sb, entry.getValue());
-    }
-  }
 
-  private static int rank(String key) {
-    Integer rank = KEY_ATTRIBUTE_RANKS.get(key);
-    if (rank != null) {
-      return rank;
-    }
-    if (key.startsWith(GEN_AI_USAGE_PREFIX)) {
-      return GEN_AI_USAGE_RANK;
-    }
-    if (key.startsWith(TOTALS_PREFIX)) {
-      return TOTALS_RANK;
-    }
-    return -1;
-  }
 
-  private static void appendValue(StringBuilder sb, Object value) {
-    if (value instanceof String) {
-      appendText(sb, (String) value, Quoting.WHEN_NEEDED);
-    } else if (value instanceof List) {
-      StringBuilder list = new StringBuilder("[");
-      for (Object element : (List<?>) value) {
-        if (list.length() > 1) {
-          list.append(", ");
-        }
-        appendValue(list, element);
-        if (list.length() > MAX_VALUE_LENGTH) {
-          break;
-        }
-      }
-      list.append(']');
-      if (list.length() > MAX_VALUE_LENGTH) {
-        list.setLength(cut(list, MAX_VALUE_LENGTH));
-        list.append(ELLIPSIS);
-      }
-      sb.append(list);
-    } else if (value instanceof Double) {
-      double d = (Double) value;
-      sb.append(
-          Double.isFinite(d)
-              ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
-              : Double.toString(d));
-    } else {
-      sb.append(value);
-    }
-  }
 
-  private static void appendExceptions(StringBuilder sb, SpanData span, String prefix) {
-    for (EventData event : span.getEvents()) {
-      if (!EXCEPTION_EVENT_NAME.equals(event.getName())) {
-        continue;
-      }
-      String type = event.getAttributes().get(ExceptionAttributes.EXCEPTION_TYPE);
-      String message = event.getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE);
-      if (type == null && event instanceof ExceptionEventData) {
-        Throwable exception = ((ExceptionEventData) event).getException();
-        type = exception.getClass().getName();
-        message = message == null ? exception.getMessage() : message;
-      }
-      sb.append(prefix).append("! ");
-      appendText(sb, type == null ? "exception" : type, Quoting.NEVER);
-      if (message != null) {
-        sb.append(": ");
-        appendText(sb, message, Quoting.NEVER);
-      }
-      sb.append('\n');
-    }
-  }
 
-  // Appends text cut at MAX_VALUE_LENGTH characters, with control characters escaped so that it
-  // stays on one line, quoted as the quoting says.
-  private static void appendText(StringBuilder sb, String text, Quoting quoting) {
-    int length = text.length() > MAX_VALUE_LENGTH ? cut(text, MAX_VALUE_LENGTH) : text.length();
-    boolean quoted =
-        quoting == Quoting.ALWAYS
-            || (quoting == Quoting.WHEN_NEEDED && (text.isEmpty() || needsQuotes(text, length)));
-    if (quoted) {
-      sb.append('"');
-    }
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        case '"':
-        case '\\':
-          if (quoted) {
-            sb.append('\\');
-          }
-          sb.append(c);
-          break;
-        default:
-          if (Character.isISOControl(c)) {
-            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    if (length < text.length()) {
-      sb.append(ELLIPSIS);
-    }
-    if (quoted) {
-      sb.append('"');
-    }
-  }
 
-  private static boolean needsQuotes(String text, int length) {
-    for (int i = 0; i < length; i++) {
-      char c = text.charAt(i);
-      if (Character.isWhitespace(c) || c == '"' || c == '=') {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  // Returns max, or one less so that a surrogate pair is not split.
-  private static int cut(CharSequence text, int max) {
-    return Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
-  }
 
-  private static String describe(Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
-  }
 
-  private static Map<String, Integer> ranks(List<String> keys) {
-    Map<String, Integer> ranks = new HashMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      ranks.put(keys.get(i), i);
-    }
-    return ranks;
-  }
 
-  /** The buffered spans of one trace, indexed by parent span id. Guarded by the lock. */
-  private static final class PendingTrace {
 
-    private final String traceId;
-    private final Map<String, List<SpanData>> childrenByParentId = new HashMap<>();
-    private int size;
-    private long lastSpanNanos;
 
-    PendingTrace(String traceId) {
-      this.traceId = traceId;
-    }
 
-    void add(SpanData span) {
-      childrenByParentId
-          .computeIfAbsent(span.getParentSpanId(), unused -> new ArrayList<>(4))
-          .add(span);
-      size++;
-    }
 
-    // Removes and returns the buffered children of spanId, in a mutable list.
-    List<SpanData> take(String spanId) {
-      List<SpanData> children = childrenByParentId.remove(spanId);
-      if (children == null) {
-        return new ArrayList<>(0);
-      }
-      size -= children.size();
-      return children;
-    }
 
-    // Returns the buffered spans whose parent is not buffered (all of them if, malformed, they
-    // form a cycle), in a mutable list; never empty while the trace holds a span.
-    List<SpanData> tops() {
-      Set<String> spanIds = new HashSet<>();
-      for (List<SpanData> children : childrenByParentId.values()) {
-        for (SpanData span : children) {
-          spanIds.add(span.getSpanId());
-        }
-      }
-      List<SpanData> tops = new ArrayList<>();
-      for (Map.Entry<String, List<SpanData>> entry : childrenByParentId.entrySet()) {
-        if (!spanIds.contains(entry.getKey())) {
-          tops.addAll(entry.getValue());
-        }
-      }
-      if (tops.isEmpty()) {
-        childrenByParentId.values().forEach(tops::addAll);
-      }
-      return tops;
-    }
 
-    @Override
-    public String toString() {
-      return "PendingTrace{traceId=" + traceId + ", size=" + size + '}';
-    }
-  }
 
-  /** What is remembered about a printed span: its tree's root name (null if incomplete). */
-  private static final class PrintedTree {
 
-    private final String rootName;
-    private final long printedAtNanos;
 
-    PrintedTree(String rootName, long printedAtNanos) {
-      this.rootName = rootName;
-      this.printedAtNanos = printedAtNanos;
-    }
-  }
 
-  /** When {@link #appendText} quotes a text. */
-  private enum Quoting {
-    /** Span names and exception lines: the text runs to the end of its field. */
-    NEVER,
-    /** Attribute values: when the text is empty or holds a space, a quote or {@code =}. */
-    WHEN_NEEDED,
-    /** Status descriptions and root names inside a sentence. */
-    ALWAYS
-  }
+  /**
+   * What is remembered about a printed span.
+   *
+   * @param rootName its tree's root name, null if the tree was incomplete
+   * @param printedAtNanos when it was printed
+   */
+  private record PrintedTree(String rootName, long printedAtNanos) {}
 
   /** A span waiting to be appended, with its line prefix and its children's prefix. */
-  private static final class Frame {
-
-    private final SpanData span;
-    private final String linePrefix;
-    private final String childPrefix;
-
-    Frame(SpanData span, String linePrefix, String childPrefix) {
-      this.span = span;
-      this.linePrefix = linePrefix;
-      this.childPrefix = childPrefix;
-    }
-  }
+  private record Frame(SpanData span, String linePrefix, String childPrefix) {}
 }
