@@ -91,6 +91,9 @@ public final class Traced {
       current = new Cached(global, installed != null ? installed : Tracing.create(global));
       cached = current;
     }
+    if (global == OpenTelemetry.noop()) {
+      InstalledTracing.warnIfBuiltNotInstalled();
+    }
     return current.tracing;
   }
 

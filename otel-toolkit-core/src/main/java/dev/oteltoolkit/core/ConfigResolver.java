@@ -4,9 +4,11 @@ import dev.oteltoolkit.core.ConfigSource.ConfigValue;
 import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Resolves a {@link TelemetryBuilder}'s options against system properties and environment variables:
@@ -20,6 +22,7 @@ final class ConfigResolver {
   static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 512;
   static final String KEEP_ERRORS = "oteltoolkit.sampling.keep_errors";
   static final String KEEP_SLOWER_THAN = "oteltoolkit.sampling.keep_slower_than";
+  static final String KEEP_HTTP_STATUS = "oteltoolkit.sampling.keep_http_status";
   static final String MAX_HELD_SPANS = "oteltoolkit.sampling.max_held_spans";
   static final String MAX_HELD_SPANS_PER_TRACE = "oteltoolkit.sampling.max_held_spans_per_trace";
   static final String HOLD_TIMEOUT = "oteltoolkit.sampling.hold_timeout";
@@ -143,15 +146,19 @@ final class ConfigResolver {
       properties.put("otel.traces.sampler.arg", Double.toString(ratio));
     }
 
-    // exporters: OTEL_*_EXPORTER replaces the named set; added instances always stay
+    // exporters: OTEL_*_EXPORTER replaces the named set; added instances always stay. console()
+    // with no endpoint anywhere (and OTLP not asked for in code) prints only: no collector needed
+    boolean consoleOnly =
+        options.otlp() == null && options.console() != null && !endpointConfigured(options, settings);
+    boolean otlp = options.otlp() != null ? options.otlp() : !consoleOnly;
     PrintStream console = null;
     if (settings.get("otel.traces.exporter") == null) {
-      properties.put("otel.traces.exporter", options.otlp() ? "otlp" : "none");
+      properties.put("otel.traces.exporter", otlp ? "otlp" : "none");
       console = options.console();
     }
     ConfigValue metricsExporter = settings.get("otel.metrics.exporter");
     if (metricsExporter == null) {
-      StringBuilder names = new StringBuilder(options.otlp() ? "otlp" : "");
+      StringBuilder names = new StringBuilder(otlp ? "otlp" : "");
       if (options.prometheusPort() != null) {
         requirePrometheus("prometheus(" + options.prometheusPort() + ")");
         names.append(names.length() > 0 ? "," : "").append("prometheus");
@@ -165,7 +172,7 @@ final class ConfigResolver {
       requirePrometheus(metricsExporter.name() + "=" + metricsExporter.value());
     }
     if (settings.get("otel.logs.exporter") == null) {
-      properties.put("otel.logs.exporter", options.otlp() ? "otlp" : "none");
+      properties.put("otel.logs.exporter", otlp ? "otlp" : "none");
     }
 
     // batch processing: a queue sized for bursts, exports every half second
@@ -194,7 +201,21 @@ final class ConfigResolver {
         maxQueueSize,
         maxExportBatchSize,
         scheduleDelay,
-        tailSampling(options, settings));
+        tailSampling(options, settings),
+        consoleOnly && settings.get("otel.traces.exporter") == null);
+  }
+
+  /** Whether an OTLP endpoint is set in code or by any setting (general or per signal). */
+  private static boolean endpointConfigured(TelemetryOptions options, ConfigSource settings) {
+    if (options.endpoint() != null || settings.get("otel.exporter.otlp.endpoint") != null) {
+      return true;
+    }
+    for (String signal : new String[] {"traces", "metrics", "logs"}) {
+      if (settings.get("otel.exporter.otlp." + signal + ".endpoint") != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -237,11 +258,47 @@ final class ConfigResolver {
       }
       holdTimeout = Duration.ofMillis(millis);
     }
-    if (!keepErrors && keepSlowerThan == null) {
+    BitSet keepHttpStatuses =
+        httpStatuses(options.keepHttpStatuses(), settings.get(KEEP_HTTP_STATUS));
+    if (!keepErrors && keepSlowerThan == null && keepHttpStatuses.isEmpty()) {
       return null;
     }
     return new ResolvedConfig.Tail(
-        keepErrors, keepSlowerThan, maxHeldSpans, maxHeldSpansPerTrace, holdTimeout);
+        keepErrors,
+        keepSlowerThan,
+        keepHttpStatuses,
+        maxHeldSpans,
+        maxHeldSpansPerTrace,
+        holdTimeout);
+  }
+
+  /** The HTTP statuses to keep: the setting's comma list ({@code off}: none) wins over code. */
+  private static BitSet httpStatuses(Set<Integer> fromCode, ConfigValue setting) {
+    BitSet statuses = new BitSet(600);
+    if (setting == null) {
+      fromCode.forEach(statuses::set);
+      return statuses;
+    }
+    if (setting.value().trim().equalsIgnoreCase("off")) {
+      return statuses;
+    }
+    for (String part : setting.value().split(",", -1)) {
+      String status = part.trim();
+      int code;
+      try {
+        code = Integer.parseInt(status);
+      } catch (NumberFormatException e) {
+        code = -1;
+      }
+      if (code < 100 || code > 599) {
+        throw ConfigValidation.invalid(
+            setting.name(),
+            setting.value(),
+            "must be HTTP status codes from 100 to 599, comma separated, or off");
+      }
+      statuses.set(code);
+    }
+    return statuses;
   }
 
   /** Validates what the code set, whatever the environment says, so code bugs fail early. */
@@ -279,6 +336,12 @@ final class ConfigResolver {
     }
     if (keepSlowerThan != null && keepSlowerThan.compareTo(ConfigValidation.MAX_DURATION) > 0) {
       throw ConfigValidation.invalid("keepSlowerThan", keepSlowerThan, "must be at most 100000 days");
+    }
+    for (int status : options.keepHttpStatuses()) {
+      if (status < 100 || status > 599) {
+        throw ConfigValidation.invalid(
+            "keepHttpStatuses", status, "must be an HTTP status code from 100 to 599");
+      }
     }
     Integer port = options.prometheusPort();
     if (port != null && (port < 0 || port > 65535)) {

@@ -41,7 +41,15 @@ final class GlobalInstall {
     OpenTelemetry existing = GlobalOpenTelemetry.get();
     Installed ours = installed;
     String what;
-    if (ours != null && ours.global() == existing) {
+    if (ours != null && ours.global() == existing && ours.telemetry().isShutDown()) {
+      return new IllegalStateException(
+          "A global OpenTelemetry was installed by an earlier Telemetry.install() ("
+              + ours.telemetry().description()
+              + "), now closed. install() works once per JVM: GlobalOpenTelemetry cannot be"
+              + " replaced, and libraries keep the tracers they took from it. Keep one installed"
+              + " Telemetry for the application's life; tests build theirs with"
+              + " Telemetry.setup()...build() (or use otel-toolkit-testing's extension).");
+    } else if (ours != null && ours.global() == existing) {
       what = "an earlier Telemetry.install() (" + ours.telemetry().description() + ")";
     } else if (isJavaAgentPresent()) {
       what = "the OpenTelemetry Java agent";

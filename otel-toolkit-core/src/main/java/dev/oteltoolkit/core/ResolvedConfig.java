@@ -3,6 +3,7 @@ package dev.oteltoolkit.core;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param maxExportBatchSize the largest export of a batch processor
  * @param scheduleDelayMillis the delay between two exports of a batch processor
  * @param tail tail keeping, or null when it is off (neither keep-errors nor keep-slower-than)
+ * @param consoleOnly the console is the only destination because no OTLP endpoint is configured
  */
 record ResolvedConfig(
     boolean enabled,
@@ -26,11 +28,12 @@ record ResolvedConfig(
     int maxQueueSize,
     int maxExportBatchSize,
     long scheduleDelayMillis,
-    Tail tail) {
+    Tail tail,
+    boolean consoleOnly) {
 
   /** The configuration of a disabled telemetry. */
   static final ResolvedConfig DISABLED =
-      new ResolvedConfig(false, Map.of(), null, null, 0, 0, 0, null);
+      new ResolvedConfig(false, Map.of(), null, null, 0, 0, 0, null, false);
 
   /** A short description for logs and toString: no header values, no secrets. */
   String describe(boolean global) {
@@ -55,6 +58,11 @@ record ResolvedConfig(
             .append(tail.keepSlowerThan().toMillis())
             .append("ms");
       }
+      if (!tail.keepHttpStatuses().isEmpty()) {
+        out.append(tail.keepErrors() || tail.keepSlowerThan() != null ? "+" : "")
+            .append("http")
+            .append(tail.keepHttpStatuses());
+      }
     }
     if (global) {
       out.append(", global");
@@ -67,6 +75,8 @@ record ResolvedConfig(
    *
    * @param keepErrors keep every local tree with a failed span
    * @param keepSlowerThan keep every local tree whose root took longer, or null
+   * @param keepHttpStatuses keep every local tree with a span answered with one of these HTTP
+   *     statuses (empty: off)
    * @param maxHeldSpans the most spans held across undecided trees
    * @param maxHeldSpansPerTrace the most spans held for one tree
    * @param holdTimeout how long an undecided tree is held
@@ -74,6 +84,7 @@ record ResolvedConfig(
   record Tail(
       boolean keepErrors,
       Duration keepSlowerThan,
+      BitSet keepHttpStatuses,
       int maxHeldSpans,
       int maxHeldSpansPerTrace,
       Duration holdTimeout) {}

@@ -6,13 +6,16 @@ import dev.oteltoolkit.core.internal.ExportFailureLog;
 import dev.oteltoolkit.core.internal.ExportOutcomes;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
 import dev.oteltoolkit.core.internal.FreshFlush;
+import dev.oteltoolkit.core.internal.OtlpTarget;
 import dev.oteltoolkit.core.internal.TailSampler;
 import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
@@ -23,9 +26,12 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /**
  * Assembles the OpenTelemetry SDK of a {@link Telemetry} through autoconfigure, with the
@@ -34,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  * readers, log processors, and export-outcome counting on every exporter.
  */
 final class SdkAssembly {
+
+  private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
+  private static final AtomicBoolean CONSOLE_ONLY_SAID = new AtomicBoolean();
 
   private final TelemetryOptions options;
   private final ResolvedConfig config;
@@ -63,6 +72,11 @@ final class SdkAssembly {
       return Telemetry.disabled();
     }
     ExportFailureLog.install();
+    if (config.consoleOnly() && CONSOLE_ONLY_SAID.compareAndSet(false, true)) {
+      logger.info(
+          "otel-toolkit: console() and no OTLP endpoint configured: telemetry is printed here and"
+              + " not exported. Set OTEL_EXPORTER_OTLP_ENDPOINT (or endpoint(...)) to export too.");
+    }
     SdkAssembly assembly = new SdkAssembly(options, config);
     OpenTelemetrySdk sdk = assembly.build();
     return new Telemetry(sdk, assembly.outcomes, config.describe(global));
@@ -74,16 +88,26 @@ final class SdkAssembly {
             .disableShutdownHook()
             .addPropertiesCustomizer(properties -> config.properties())
             // every exporter counts its failed exports: a flush that lost data says so
-            .addSpanExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
-            .addMetricExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
-            .addLogRecordExporterCustomizer((exporter, properties) -> outcomes.track(exporter))
+            .addSpanExporterCustomizer(
+                (exporter, properties) ->
+                    outcomes.track(exporter, otlpTarget(exporter, properties, "traces")))
+            .addMetricExporterCustomizer(
+                (exporter, properties) ->
+                    outcomes.track(exporter, otlpTarget(exporter, properties, "metrics")))
+            .addLogRecordExporterCustomizer(
+                (exporter, properties) ->
+                    outcomes.track(exporter, otlpTarget(exporter, properties, "logs")))
             .addSamplerCustomizer((configured, properties) -> sampler(configured))
             .addTracerProviderCustomizer((builder, properties) -> tracerProvider(builder))
             .addMeterProviderCustomizer((builder, properties) -> meterProvider(builder))
             .addLoggerProviderCustomizer((builder, properties) -> loggerProvider(builder))
-            // autoconfigure's batch processors flush what was queued before each flush request
-            .addLogRecordProcessorCustomizer((processor, properties) -> FreshFlush.logs(processor))
-            .addSpanProcessorCustomizer((processor, properties) -> exportingProcessor(processor));
+            // autoconfigure's batch processors flush what was queued before each flush request;
+            // what they are handed is counted, so shutdown can say what did not get through
+            .addLogRecordProcessorCustomizer(
+                (processor, properties) -> FreshFlush.logs(countedIfOtlp(processor, properties)))
+            .addSpanProcessorCustomizer(
+                (processor, properties) ->
+                    exportingProcessor(countedIfOtlp(processor, properties)));
     OpenTelemetrySdk sdk;
     try {
       sdk = autoconfigure.build().getOpenTelemetrySdk();
@@ -98,6 +122,27 @@ final class SdkAssembly {
       tailProcessor.registerMetrics(InstrumentationScope.CORE.meter(sdk));
     }
     return sdk;
+  }
+
+  /** The collector of an OTLP exporter (so shutdown can tell when nothing is there), else null. */
+  private static URI otlpTarget(Object exporter, ConfigProperties properties, String signal) {
+    return OtlpTarget.isOtlp(exporter) ? OtlpTarget.of(properties, signal) : null;
+  }
+
+  /** The batch processor autoconfigure built for OTLP (and other batched exporters), counted. */
+  private SpanProcessor countedIfOtlp(SpanProcessor processor, ConfigProperties properties) {
+    return processor instanceof BatchSpanProcessor
+            && properties.getList("otel.traces.exporter", List.of("otlp")).contains("otlp")
+        ? outcomes.countAccepted(processor)
+        : processor;
+  }
+
+  private LogRecordProcessor countedIfOtlp(
+      LogRecordProcessor processor, ConfigProperties properties) {
+    return processor instanceof BatchLogRecordProcessor
+            && properties.getList("otel.logs.exporter", List.of("otlp")).contains("otlp")
+        ? outcomes.countAccepted(processor)
+        : processor;
   }
 
   private Sampler sampler(Sampler configured) {
@@ -135,6 +180,7 @@ final class SdkAssembly {
             exporting,
             tail.keepErrors(),
             tail.keepSlowerThan(),
+            tail.keepHttpStatuses(),
             tail.maxHeldSpans(),
             tail.maxHeldSpansPerTrace(),
             tail.holdTimeout(),

@@ -2,11 +2,15 @@ package dev.oteltoolkit.core;
 
 import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.core.internal.ExportOutcomes;
+import dev.oteltoolkit.core.internal.OtlpTarget;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -52,6 +56,9 @@ public final class Telemetry implements AutoCloseable {
 
   /** Default delay between two exports of the batch processors, in milliseconds. */
   public static final long DEFAULT_SCHEDULE_DELAY_MILLIS = 500;
+
+  /** How long shutdown waits for a TCP connection to tell that no collector is there. */
+  static final Duration PROBE_TIMEOUT = Duration.ofMillis(300);
 
   private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
 
@@ -207,6 +214,9 @@ public final class Telemetry implements AutoCloseable {
         return true;
       }
       long deadline = System.nanoTime() + timeout.toNanos();
+      // With nothing listening at an OTLP collector, waiting for retries would only delay exit:
+      // those exporters are abandoned (pending items fail at once, counted) and one line says so.
+      List<URI> absent = abandonAbsentCollectors(deadline);
       long spanAndLogFailuresBefore = outcomes.spanAndLogFailures();
       long metricFailuresBefore = outcomes.metricFailures();
       // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
@@ -238,7 +248,9 @@ public final class Telemetry implements AutoCloseable {
       shutdownSucceeded =
           flushed && flushExported && stopped
               && outcomes.metricFailures() == metricFailuresBefore;
-      if (!shutdownSucceeded) {
+      if (!absent.isEmpty()) {
+        logger.warning(notDelivered(absent));
+      } else if (!shutdownSucceeded) {
         logger.log(
             Level.WARNING,
             "otel-toolkit: shutdown did not finish exporting within {0} ms; telemetry still"
@@ -247,6 +259,38 @@ public final class Telemetry implements AutoCloseable {
       }
       return shutdownSucceeded;
     }
+  }
+
+  /** Probes each OTLP collector (bounded by the deadline) and abandons those not there. */
+  private List<URI> abandonAbsentCollectors(long deadline) {
+    List<URI> absent = new ArrayList<>();
+    for (URI target : outcomes.otlpTargets()) {
+      long probe = Math.min(PROBE_TIMEOUT.toNanos(), remaining(deadline));
+      if (probe > 0 && OtlpTarget.nothingListens(target, Duration.ofNanos(probe))) {
+        absent.add(target);
+        outcomes.abandon(target).join(remaining(deadline), TimeUnit.NANOSECONDS);
+      }
+    }
+    return absent;
+  }
+
+  private String notDelivered(List<URI> absent) {
+    StringBuilder where = new StringBuilder();
+    for (URI target : absent) {
+      where.append(where.length() == 0 ? "" : ", ").append(target.getHost()).append(':')
+          .append(target.getPort());
+    }
+    return "otel-toolkit: nothing is listening at "
+        + where
+        + " (OTLP), so "
+        + outcomes.undelivered(ExportOutcomes.Signal.SPANS)
+        + " spans, "
+        + outcomes.undelivered(ExportOutcomes.Signal.METRICS)
+        + " metric points and "
+        + outcomes.undelivered(ExportOutcomes.Signal.LOGS)
+        + " log records of this run were not exported. Start a collector there, point"
+        + " OTEL_EXPORTER_OTLP_ENDPOINT at yours, or use console() without an endpoint to print"
+        + " locally.";
   }
 
   /** Same as {@code shutdown(DEFAULT_TIMEOUT)}. */
@@ -262,6 +306,13 @@ public final class Telemetry implements AutoCloseable {
 
   private static long remaining(long deadline) {
     return Math.max(0, deadline - System.nanoTime());
+  }
+
+  /** Whether {@link #shutdown(Duration)} has been called. */
+  boolean isShutDown() {
+    synchronized (lock) {
+      return shutDown;
+    }
   }
 
   /** What {@link #toString()} shows: service, exporters, endpoint. */

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.core;
 
+import dev.oteltoolkit.api.internal.InstalledTracing;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -12,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,12 +39,13 @@ public final class TelemetryBuilder {
   private final List<LogRecordExporter> logRecordExporters = new ArrayList<>();
   private PrintStream console;
   private boolean enabled = true;
-  private boolean otlp = true;
+  private Boolean otlp;
   private Duration timeout;
   private String compression;
   private Integer prometheusPort;
   private boolean keepErrors;
   private Duration keepSlowerThan;
+  private final Set<Integer> keepHttpStatuses = new TreeSet<>();
   private LongSupplier tailSamplingClock = System::nanoTime;
   private Map<String, String> configProperties;
 
@@ -197,6 +201,23 @@ public final class TelemetryBuilder {
   }
 
   /**
+   * Keeps every local trace tree with a span answered with one of these HTTP statuses ({@code
+   * http.response.status_code}), whatever the sampling ratio: for example 404 and 429, which the
+   * semantic conventions do not mark as errors on a server span, so {@link #keepErrors(boolean)}
+   * does not keep them. Turns in-process tail keeping on, like the other keep options. Default:
+   * none. {@code OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS} (a comma list, {@code off} for none) wins.
+   *
+   * @param statuses HTTP status codes, 100 to 599
+   * @return this builder
+   */
+  public TelemetryBuilder keepHttpStatuses(int... statuses) {
+    for (int status : statuses) {
+      keepHttpStatuses.add(status);
+    }
+    return this;
+  }
+
+  /**
    * Adds a span exporter, behind its own batch processor. Added exporters always stay, whatever
    * {@code OTEL_TRACES_EXPORTER} says.
    *
@@ -234,7 +255,9 @@ public final class TelemetryBuilder {
 
   /**
    * Prints each local trace tree to {@code System.out} when its root span ends. Default: off.
-   * It is a named exporter ({@code console}): {@code OTEL_TRACES_EXPORTER} replaces it.
+   * It is a named exporter ({@code console}): {@code OTEL_TRACES_EXPORTER} replaces it. With no
+   * OTLP endpoint configured anywhere and {@link #otlp(boolean)} not called, the console is the
+   * only destination (local development needs no collector and no flag).
    *
    * @return this builder
    */
@@ -254,9 +277,12 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Turns OTLP export from code on or off. Default: on. Off leaves only the console and the
-   * added exporters, which suits local runs and demos; {@code OTEL_TRACES_EXPORTER}, {@code
-   * OTEL_METRICS_EXPORTER} and {@code OTEL_LOGS_EXPORTER} still win.
+   * Turns OTLP export from code on or off. Default: on, except with {@link #console()} and no
+   * OTLP endpoint configured anywhere (neither {@link #endpoint(String)} nor an {@code
+   * OTEL_EXPORTER_OTLP_*ENDPOINT} setting): then the console is the destination, which the toolkit
+   * says once. Off leaves only the console and the added exporters, which suits local runs and
+   * demos; {@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER} and {@code
+   * OTEL_LOGS_EXPORTER} still win.
    *
    * @param otlp whether to export over OTLP
    * @return this builder
@@ -337,7 +363,9 @@ public final class TelemetryBuilder {
    *     and its value
    */
   public Telemetry build() {
-    return SdkAssembly.create(options(), false);
+    Telemetry telemetry = SdkAssembly.create(options(), false);
+    InstalledTracing.noteBuiltNotInstalled();
+    return telemetry;
   }
 
   /**
@@ -383,6 +411,7 @@ public final class TelemetryBuilder {
         prometheusPort,
         keepErrors,
         keepSlowerThan,
+        Collections.unmodifiableSet(new TreeSet<>(keepHttpStatuses)),
         tailSamplingClock,
         configProperties == null
             ? null

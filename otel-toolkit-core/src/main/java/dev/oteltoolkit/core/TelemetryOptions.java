@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,11 +30,12 @@ record TelemetryOptions(
     List<LogRecordExporter> logRecordExporters,
     PrintStream console,
     boolean enabled,
-    boolean otlp,
+    Boolean otlp,
     Duration timeout,
     String compression,
     Integer prometheusPort,
     boolean keepErrors,
     Duration keepSlowerThan,
+    Set<Integer> keepHttpStatuses,
     LongSupplier tailSamplingClock,
     Map<String, String> configProperties) {}

@@ -11,6 +11,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -235,6 +236,61 @@ class TailSamplingTest {
         .hasStatus(StatusData.create(StatusCode.ERROR, "set by hand"))
         .hasAttributesSatisfyingExactly(equalTo(KEPT_BY, "error"));
     assertThat(spans.get().get(0)).hasParent(spans.get().get(1));
+  }
+
+  @Test
+  void chosenHttpStatusesAreKeptThoughTheyAreNotErrors() {
+    Tracing tracing = start(0.0, Map.of(), b -> b.keepErrors(true).keepHttpStatuses(404, 429));
+    AttributeKey<Long> status = AttributeKey.longKey("http.response.status_code");
+    for (long code : new long[] {200, 404, 500, 429, 400}) {
+      tracing.span("GET /orders/{id}").kind(SpanKind.SERVER).run(() -> {
+        tracing.traced("load", () -> {});
+        Span.current().setAttribute(status, code);
+        if (code >= 500) {
+          Span.current().setStatus(StatusCode.ERROR); // a server span fails on 5xx only
+        }
+      });
+    }
+    assertThat(telemetry.forceFlush()).isTrue();
+
+    assertThat(spans.get())
+        .filteredOn(span -> span.getKind() == SpanKind.SERVER)
+        .extracting(span -> span.getAttributes().get(status), span -> span.getAttributes()
+            .get(KEPT_BY))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(404L, "http_status"),
+            org.assertj.core.groups.Tuple.tuple(500L, "error"),
+            org.assertj.core.groups.Tuple.tuple(429L, "http_status"));
+    assertThat(counter(TailSamplingSpanProcessor.KEPT_METRIC, KEPT_BY, "http_status"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void theHttpStatusSettingWinsAndIsValidated() {
+    Tracing tracing =
+        start(0.0, Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "401"),
+            b -> b.keepHttpStatuses(404));
+    AttributeKey<Long> status = AttributeKey.longKey("http.response.status_code");
+    for (long code : new long[] {404, 401}) {
+      tracing.span("GET /me").kind(SpanKind.SERVER)
+          .run(() -> Span.current().setAttribute(status, code));
+    }
+    assertThat(telemetry.forceFlush()).isTrue();
+    assertThat(spans.get()).singleElement()
+        .satisfies(span -> assertThat(span.getAttributes().get(status)).isEqualTo(401L));
+
+    assertThatThrownBy(
+            () -> Telemetry.setup().otlp(false)
+                .configProperties(Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "404,abc"))
+                .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS=404,abc: must be HTTP status codes"
+            + " from 100 to 599, comma separated, or off");
+    assertThatThrownBy(
+            () -> Telemetry.setup().otlp(false).keepHttpStatuses(42)
+                .configProperties(Map.of()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keepHttpStatuses=42: must be an HTTP status code from 100 to 599");
   }
 
   @Test
@@ -572,8 +628,8 @@ class TailSamplingTest {
 
     start(1.0, Map.of(), b -> b.keepSlowerThan(Duration.ofSeconds(2)));
     assertThat(tracerProvider()).contains("TailSamplingSpanProcessor{keepErrors=false,"
-        + " keepSlowerThan=PT2S, maxHeldSpans=8192, maxHeldSpansPerTrace=1024,"
-        + " holdTimeout=PT1M,");
+        + " keepSlowerThan=PT2S, keepHttpStatuses={}, maxHeldSpans=8192,"
+        + " maxHeldSpansPerTrace=1024, holdTimeout=PT1M,");
     telemetry.close();
 
     // settings win over code, both ways

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.api.Traced;
+import dev.oteltoolkit.api.internal.InstalledTracing;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -17,10 +18,16 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +134,49 @@ class TelemetryLifecycleTest {
     // after shutdown the static facade is a no-op that still runs bodies
     assertThat(Traced.traced("after", () -> 3)).isEqualTo(3);
     assertThat(exporter.get()).hasSize(1);
+  }
+
+  @Test
+  void installAgainAfterCloseSaysWhyNotAndWhatToDoInstead() {
+    base().install().close();
+    assertThatThrownBy(() -> base().install())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("now closed. install() works once per JVM")
+        .hasMessageContaining("tests build theirs with Telemetry.setup()...build()");
+  }
+
+  @Test
+  void staticTracedOverABuiltButNotInstalledTelemetryWarnsOnceNamingTheFix() {
+    InstalledTracing.resetForTest();
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger("dev.oteltoolkit.api.Traced");
+    logger.addHandler(capture);
+    try (Telemetry telemetry = base().build()) {
+      assertThat(Traced.traced("static", () -> 1)).isEqualTo(1);
+      Traced.traced("again", () -> {});
+      assertThat(telemetry.tracing().traced("instance", () -> 2)).isEqualTo(2);
+    } finally {
+      logger.removeHandler(capture);
+      InstalledTracing.resetForTest();
+    }
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+    assertThat(records.get(0).getMessage())
+        .contains("Traced.traced(...) records nothing")
+        .contains("Use install() instead of build()")
+        .contains("telemetry.tracing().traced(...)");
   }
 
   @Test

@@ -72,6 +72,13 @@ class HttpHopTest {
               throw new IllegalStateException("handler failed");
             });
     serverTelemetry.configure(failing);
+    serverTelemetry.configure(
+        server.createContext(
+            "/orders/",
+            exchange -> {
+              HttpRoutes.route("/orders/{id}");
+              respond(200, "order").handle(exchange);
+            }));
     server.start();
     client =
         JavaHttpClientTelemetry.create(agentA.openTelemetry)
@@ -131,6 +138,22 @@ class HttpHopTest {
             equalTo(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L));
     Assertions.assertThat(traceparentSeenByB.get()).contains(clientSpan.getSpanId());
     Assertions.assertThat(tenantSeenByB.get()).isEqualTo("acme");
+  }
+
+  @Test
+  void theHandlerSetsTheRouteTemplateInOneLine() throws Exception {
+    HttpResponse<String> response = client.send(get("/orders/42"), ofString());
+
+    Assertions.assertThat(response.statusCode()).isEqualTo(200);
+    // without HttpRoutes.route the span is "GET /orders/" (the context path)
+    SpanData serverSpan = agentB.awaitSpan("GET /orders/{id}");
+    assertThat(serverSpan)
+        .hasKind(SpanKind.SERVER)
+        .hasAttributesSatisfying(
+            equalTo(HttpAttributes.HTTP_ROUTE, "/orders/{id}"),
+            equalTo(UrlAttributes.URL_PATH, "/orders/42"));
+    Assertions.assertThat(agentB.spans()).extracting(SpanData::getName)
+        .doesNotContain("GET /orders/");
   }
 
   @Test

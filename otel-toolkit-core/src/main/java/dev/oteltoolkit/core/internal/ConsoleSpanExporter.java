@@ -71,7 +71,7 @@ import java.util.logging.Logger;
  * database and messaging destination attributes, {@code gen_ai.provider.name}, {@code
  * gen_ai.request.model}, {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that
  * fixed order. String values are quoted when they contain spaces, quotes or {@code =}, control
- * characters are escaped, and values longer than {@value #ConsoleFormat.MAX_VALUE_LENGTH} characters are cut with
+ * characters are escaped, and values longer than 120 characters are cut with
  * an ellipsis. Children are sorted by start time. Each exception event adds a line {@code ! type:
  * message} under its span.
  *

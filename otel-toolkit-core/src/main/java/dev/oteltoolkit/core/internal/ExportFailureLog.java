@@ -41,6 +41,12 @@ public final class ExportFailureLog implements Filter {
   private static final Logger WARNING_LOGGER = Logger.getLogger("dev.oteltoolkit.core.Telemetry");
   private static final String[] SIGNALS = {"spans", "metrics", "logs"};
   private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /**
+   * Failures in the first seconds after the toolkit started are not reported at once: a short
+   * run is summarised by shutdown's one line instead, and a collector still starting is no news.
+   */
+  static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final Object INSTALL_LOCK = new Object();
   private static final List<Logger> HELD = new ArrayList<>(); // JUL keeps loggers weakly
   private static ExportFailureLog installed; // guarded by INSTALL_LOCK
@@ -52,9 +58,13 @@ public final class ExportFailureLog implements Filter {
   private final AtomicLong reported = new AtomicLong();
 
   ExportFailureLog(LongSupplier nanoTime, Logger warnings) {
+    this(nanoTime, warnings, GRACE_NANOS);
+  }
+
+  ExportFailureLog(LongSupplier nanoTime, Logger warnings, long graceNanos) {
     this.nanoTime = nanoTime;
     this.warnings = warnings;
-    long now = nanoTime.getAsLong();
+    long now = nanoTime.getAsLong() + graceNanos;
     for (int i = 0; i < SIGNALS.length; i++) {
       nextReportNanos.set(i, now);
     }

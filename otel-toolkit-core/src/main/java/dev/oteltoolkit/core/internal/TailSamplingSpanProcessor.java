@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -136,6 +137,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
    * @param exporting the processors that export (they receive head-sampled spans and kept trees)
    * @param keepErrors keep trees with a span whose status is ERROR
    * @param keepSlowerThan keep trees whose local root took longer than this; null: off
+   * @param keepHttpStatuses keep trees with a span whose {@code http.response.status_code} is one
+   *     of these (empty: off)
    * @param maxHeldSpans cap on the spans held in total
    * @param maxHeldSpansPerTrace cap on the spans held in one local tree
    * @param holdTimeout how long a tree whose local root has not ended is held at most
@@ -146,6 +149,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       List<SpanProcessor> exporting,
       boolean keepErrors,
       Duration keepSlowerThan,
+      BitSet keepHttpStatuses,
       int maxHeldSpans,
       int maxHeldSpansPerTrace,
       Duration holdTimeout,
@@ -155,6 +159,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
             exporting,
             keepErrors,
             keepSlowerThan,
+            keepHttpStatuses,
             maxHeldSpans,
             maxHeldSpansPerTrace,
             holdTimeout,
@@ -167,6 +172,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
       List<SpanProcessor> exporting,
       boolean keepErrors,
       Duration keepSlowerThan,
+      BitSet keepHttpStatuses,
       int maxHeldSpans,
       int maxHeldSpansPerTrace,
       Duration holdTimeout,
@@ -178,6 +184,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         new TreeHolder(
             keepErrors,
             keepSlowerThan == null ? 0 : keepSlowerThan.toNanos(),
+            keepHttpStatuses,
             maxHeldSpans,
             maxHeldSpansPerTrace,
             holdTimeout.toNanos(),
@@ -187,6 +194,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     this.description =
         "TailSamplingSpanProcessor{keepErrors=" + keepErrors
             + ", keepSlowerThan=" + keepSlowerThan
+            + ", keepHttpStatuses=" + keepHttpStatuses
             + ", maxHeldSpans=" + maxHeldSpans
             + ", maxHeldSpansPerTrace=" + maxHeldSpansPerTrace
             + ", holdTimeout=" + holdTimeout
@@ -449,6 +457,7 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
     private final Attributes error = Attributes.of(KEPT_BY, TreeHolder.ERROR);
     private final Attributes latency = Attributes.of(KEPT_BY, TreeHolder.LATENCY);
     private final Attributes forced = Attributes.of(KEPT_BY, TreeHolder.FORCED);
+    private final Attributes httpStatus = Attributes.of(KEPT_BY, TreeHolder.HTTP_STATUS);
     private final Attributes cap = Attributes.of(EVICTED_BY, TreeHolder.CAP);
     private final Attributes timeout = Attributes.of(EVICTED_BY, TreeHolder.TIMEOUT);
 
@@ -459,8 +468,13 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
 
     void kept(String reason) {
       if (kept != null) {
-        kept.add(1, reason.equals(TreeHolder.ERROR) ? error
-            : reason.equals(TreeHolder.LATENCY) ? latency : forced);
+        kept.add(
+            1,
+            reason.equals(TreeHolder.ERROR)
+                ? error
+                : reason.equals(TreeHolder.LATENCY)
+                    ? latency
+                    : reason.equals(TreeHolder.HTTP_STATUS) ? httpStatus : forced);
       }
     }
 

@@ -1,10 +1,12 @@
 package dev.oteltoolkit.core.internal;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.function.LongSupplier;
 
@@ -55,12 +57,17 @@ import java.util.function.LongSupplier;
 final class TreeHolder {
 
   static final String ERROR = "error";
+  static final String HTTP_STATUS = "http_status";
   static final String LATENCY = "latency";
   static final String FORCED = "forced";
   static final String CAP = "cap";
   static final String TIMEOUT = "timeout";
 
+  private static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE =
+      AttributeKey.longKey("http.response.status_code");
+
   private final boolean keepErrors;
+  private final BitSet keepHttpStatuses;
   private final long keepSlowerThanNanos;
   private final int maxHeldSpans;
   private final int maxHeldSpansPerTrace;
@@ -84,6 +91,8 @@ final class TreeHolder {
    *
    * @param keepErrors keep trees with a span whose status is ERROR
    * @param keepSlowerThanNanos keep trees whose root took longer; 0 or less: off
+   * @param keepHttpStatuses keep trees with a span whose {@code http.response.status_code} is set
+   *     here (empty: off)
    * @param maxHeldSpans cap on the spans held in total
    * @param maxHeldSpansPerTrace cap on the spans held in one tree
    * @param timeoutNanos how long an undecided tree is held at most
@@ -96,6 +105,7 @@ final class TreeHolder {
   TreeHolder(
       boolean keepErrors,
       long keepSlowerThanNanos,
+      BitSet keepHttpStatuses,
       int maxHeldSpans,
       int maxHeldSpansPerTrace,
       long timeoutNanos,
@@ -103,6 +113,7 @@ final class TreeHolder {
       LongSupplier lostBefore,
       Listener listener) {
     this.keepErrors = keepErrors;
+    this.keepHttpStatuses = (BitSet) keepHttpStatuses.clone();
     this.keepSlowerThanNanos = keepSlowerThanNanos;
     this.maxHeldSpans = maxHeldSpans;
     this.maxHeldSpansPerTrace = maxHeldSpansPerTrace;
@@ -267,6 +278,17 @@ final class TreeHolder {
     return null;
   }
 
+  private boolean keptStatus(SpanData data) {
+    if (keepHttpStatuses.isEmpty()) {
+      return false;
+    }
+    Long status = data.getAttributes().get(HTTP_RESPONSE_STATUS_CODE);
+    return status != null
+        && status >= 0
+        && status < 1000
+        && keepHttpStatuses.get((int) (long) status);
+  }
+
   private void decide(Tree tree) {
     if (tree.position < lostBefore.getAsLong()) {
       evict(tree, CAP);
@@ -275,15 +297,17 @@ final class TreeHolder {
     String reason = null;
     for (int i = 0; i < tree.size; i++) {
       Node node = tree.nodes[i];
-      if (keepErrors && reason == null) {
+      if ((keepErrors || !keepHttpStatuses.isEmpty()) && reason == null) {
         // one snapshot tells both whether the span has ended and its status (the SDK's
         // ReadableSpan has no status getter); it is what a kept span exports, too
         SpanData data = node.span.toSpanData();
         node.ended = data.hasEnded();
         if (node.ended) {
           node.data = data;
-          if (data.getStatus().getStatusCode() == StatusCode.ERROR) {
+          if (keepErrors && data.getStatus().getStatusCode() == StatusCode.ERROR) {
             reason = ERROR;
+          } else if (keptStatus(data)) {
+            reason = HTTP_STATUS;
           }
         }
       } else {

@@ -21,7 +21,7 @@ class ExportFailureLogTest {
     warnings.setUseParentHandlers(false);
     List<LogRecord> written = new CopyOnWriteArrayList<>();
     warnings.addHandler(capture(written));
-    ExportFailureLog filter = new ExportFailureLog(now::get, warnings);
+    ExportFailureLog filter = new ExportFailureLog(now::get, warnings, 0);
 
     for (int i = 0; i < 5; i++) {
       assertThat(filter.isLoggable(failure("Failed to export spans. Server responded with 503")))
@@ -43,6 +43,28 @@ class ExportFailureLogTest {
     assertThat(written).hasSize(3);
     assertThat(format(written.get(2))).contains("(5 more failures since last report)");
     assertThat(filter.reportedWarnings()).isEqualTo(3);
+  }
+
+  @Test
+  void failuresInTheFirstSecondsAreReportedOnlyIfTheyGoOn() {
+    AtomicLong now = new AtomicLong(1_000);
+    Logger warnings = Logger.getLogger("test.export-failure-log.grace." + System.nanoTime());
+    warnings.setUseParentHandlers(false);
+    List<LogRecord> written = new CopyOnWriteArrayList<>();
+    warnings.addHandler(capture(written));
+    ExportFailureLog filter = new ExportFailureLog(now::get, warnings);
+
+    now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    for (int i = 0; i < 3; i++) {
+      assertThat(filter.isLoggable(failure("Failed to export spans. Connection refused")))
+          .isFalse();
+    }
+    assertThat(written).as("a short run: shutdown's one line says it").isEmpty();
+
+    now.addAndGet(ExportFailureLog.GRACE_NANOS);
+    filter.isLoggable(failure("Failed to export spans. Connection refused"));
+    assertThat(written).hasSize(1);
+    assertThat(format(written.get(0))).contains("(3 more failures since last report)");
   }
 
   @Test

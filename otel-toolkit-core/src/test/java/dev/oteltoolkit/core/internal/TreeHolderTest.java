@@ -33,6 +33,7 @@ class TreeHolderTest {
       new TreeHolder(
           true,
           0,
+          new java.util.BitSet(),
           100,
           10,
           TIMEOUT,
