@@ -10,29 +10,37 @@ import java.util.logging.Logger;
  * {@code db.query.text} without the values it carried: {@code SELECT * FROM users WHERE email =
  * 'bob@example.com' AND age > 30} becomes {@code SELECT * FROM users WHERE email = ? AND age > ?}.
  *
- * <p>Rules, in one pass over the text:
+ * <p>Rules, in one pass over the text, by the lexical rules of a {@link Dialect}:
  *
  * <ul>
- *   <li>Single-quoted strings ({@code ''} escapes a quote), with or without a prefix ({@code
- *       N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code U&'..'}, Oracle's {@code
- *       q'[..]'}), dollar-quoted strings ({@code $$..$$}, {@code $tag$..$tag$}), numbers (integer,
- *       decimal, exponent, hex, negative where a sign starts an operand) and the booleans {@code
- *       TRUE} / {@code FALSE} become {@code ?}.
+ *   <li>Single-quoted strings ({@code ''} escapes a quote; a backslash too in MySQL), with or
+ *       without a prefix ({@code N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code
+ *       U&'..'}, MySQL's {@code _utf8mb4'..'}, Oracle's {@code q'[..]'}), dollar-quoted strings
+ *       ({@code $$..$$}, {@code $tag$..$tag$}), SQL Server money ({@code $12.50}), numbers
+ *       (integer, decimal, exponent, hex, negative where a sign starts an operand) and the
+ *       booleans {@code TRUE} / {@code FALSE} become {@code ?}.
  *   <li>Double-quoted text is a literal and becomes {@code ?}, except in the dialects where it
- *       quotes identifiers ({@link Dialect#ANSI}, {@link Dialect#POSTGRESQL}), where it is kept.
- *       Backtick-quoted identifiers are kept.
- *   <li>Parameter markers stay: {@code ?}, {@code $1}, {@code :name}, {@code :1}.
+ *       quotes identifiers, where it is kept, as are backtick (MySQL) and bracket (SQL Server)
+ *       identifiers.
+ *   <li>Parameter markers stay: {@code ?}, {@code :name}, {@code :1}, PostgreSQL's {@code $1}.
  *   <li>{@code IN (?, ?, ?)} collapses to {@code IN (?)}, so that statements differing only by the
  *       length of a list are one statement.
- *   <li>Comments keep their delimiters and words; literals inside them become {@code ?} too, and a
- *       quote that does not close inside a comment hides the rest of the comment.
+ *   <li>Comments keep their delimiters and words (optimizer hints, query tags); quoted text,
+ *       dollar quotes and numbers inside them become {@code ?}, and a quote that does not close
+ *       inside a comment hides the rest of the comment.
  *   <li>Credentials: everything after {@code IDENTIFIED BY} (also {@code IDENTIFIED WITH plugin
- *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}), and after {@code PASSWORD} in {@code
- *       CREATE/ALTER USER, ROLE, LOGIN ...}, {@code SET}, {@code GRANT} and {@code CONNECT}
- *       statements, is replaced by a single {@code ?}, quoted or not.
+ *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}, {@code CONNECT .. USING}) is replaced
+ *       by a single {@code ?}, quoted or not, comments between included; so is everything after a
+ *       word {@code PASSWORD} in any statement but those about data ({@code SELECT}, {@code
+ *       INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE}, DDL of tables, indexes, views,
+ *       routines...), where it names a column.
+ *   <li>Where the dialect's plausible readings disagree on where a literal ends (a backslash
+ *       before a quote with no dialect, a nested comment where nesting depends on the database,
+ *       a dollar quote or bracket whose body opens a quote), and after an unterminated quote or
+ *       comment, the rest of the text becomes one {@code ?}: the sanitizer never guesses.
  *   <li>Runs of whitespace become one space; leading and trailing whitespace is dropped.
  *   <li>Statements longer than {@value #MAX_LENGTH} characters are cut there, sanitized, and end
- *       with {@code ...}; an unterminated quote or comment runs to the end and is replaced whole.
+ *       with {@code ...}. The cost is linear in the length of the text.
  * </ul>
  *
  * <p>The sanitizer never throws: {@code null} gives {@code null}, and any other input (binary
