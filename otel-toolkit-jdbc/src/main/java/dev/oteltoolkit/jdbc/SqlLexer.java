@@ -17,105 +17,6 @@ import java.util.List;
  */
 final class SqlLexer {
 
-  /** First words of the statements recognized; any other leaves the operation unknown. */
-  private enum Verb {
-    SELECT(true),
-    INSERT(true),
-    UPDATE(true),
-    DELETE(true),
-    MERGE(true),
-    UPSERT(true),
-    REPLACE(true),
-    CALL(false),
-    EXEC(false),
-    EXECUTE(false),
-    CREATE(false),
-    ALTER(false),
-    DROP(true),
-    TRUNCATE(true),
-    VALUES(true),
-    EXPLAIN(true),
-    BEGIN(false),
-    START(false),
-    COMMIT(false),
-    ROLLBACK(false),
-    SAVEPOINT(false),
-    RELEASE(false),
-    GRANT(false),
-    REVOKE(true),
-    SHOW(true),
-    USE(true),
-    SET(false),
-    LOCK(true),
-    CONNECT(false);
-
-    private static final Verb[] ALL = values();
-
-    /**
-     * A statement about data, where a word {@code PASSWORD} names a column or a table. In every
-     * other statement (users, logins, keys, exports, vendor commands, unknown ones) it starts a
-     * credential, and the rest of the statement is replaced.
-     */
-    final boolean aboutData;
-
-    Verb(boolean aboutData) {
-      this.aboutData = aboutData;
-    }
-  }
-
-  /** What the next word of the statement is expected to be. */
-  private enum Expect {
-    NONE,
-    /** SELECT: the FROM that introduces the collection. */
-    FROM,
-    /** The collection, after optional words of the skip list. */
-    TARGET,
-    PROCEDURE,
-    /** CREATE / ALTER / DROP: the kind of object. */
-    DDL_TYPE
-  }
-
-  /** The kind of the previous token, for telling a sign from a minus. */
-  private enum Prev {
-    START,
-    OPERAND,
-    PUNCT,
-    WORD
-  }
-
-  /** Where an {@code IN (?, ?, ?)} list being collapsed stands. */
-  private enum InList {
-    NONE,
-    AFTER_IN,
-    VALUE_EXPECTED,
-    AFTER_VALUE
-  }
-
-  private enum NameKind {
-    COLLECTION,
-    PROCEDURE
-  }
-
-  /** The body of a construct some readings of the dialect do not share. */
-  private enum Region {
-    /** The rest of a line after {@code #} or {@code --x}: a comment in some readings. */
-    LINE,
-    /** Between dollar-quote delimiters: SQL in the readings without dollar quotes. */
-    DOLLAR_BODY,
-    /** Inside brackets or backticks: an identifier in some readings, SQL in others. */
-    IDENTIFIER_BODY
-  }
-
-  /** What a {@link Region} holds. */
-  private enum Body {
-    /** Nothing any reading takes for a literal: an identifier can be kept as written. */
-    CLEAN,
-    /** Numbers or booleans, but nothing that opens a quote or a comment. */
-    LITERALS,
-    /** A quote or comment opener: the readings may disagree on where a literal ends. */
-    UNSAFE
-  }
-
   /** Words between INSERT/REPLACE/UPSERT and the table: {@code INSERT IGNORE INTO t}. */
   private static final String[] INSERT_SKIP = {
     "INTO", "IGNORE", "LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "OR", "REPLACE", "ABORT", "FAIL",
@@ -161,6 +62,24 @@ final class SqlLexer {
     "DEFAULT", "TOP", "ESCAPE", "INTERVAL"
   };
 
+  /** ASCII characters that may continue a word: letters, digits, {@code _}, {@code $}. */
+  private static final boolean[] ASCII_WORD_PART = new boolean[0x80];
+
+  static {
+    for (char c = 0; c < 0x80; c++) {
+      ASCII_WORD_PART[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+          || (c >= '0' && c <= '9') || c == '$';
+    }
+  }
+
+  private static final Rules[] RULES = new Rules[Dialect.values().length];
+
+  static {
+    for (Dialect dialect : Dialect.values()) {
+      RULES[dialect.ordinal()] = Rules.of(dialect);
+    }
+  }
+
   /** Longest collection or procedure name recorded; longer ones are not names but garbage. */
   private static final int MAX_NAME_LENGTH = 256;
 
@@ -177,20 +96,7 @@ final class SqlLexer {
   private final StringBuilder out;
 
   private final boolean doubleQuotedIdentifiers;
-  private final Reading backslash;
-  private final Reading escapeStrings;
-  private final Reading dollarQuotes;
-  private final Reading brackets;
-  private final Reading backticks;
-  private final Reading alternativeQuotes;
-  private final Reading nestedComments;
-  private final Reading hashComments;
-  private final Reading spaceAfterDashes;
-  private final boolean dollarNumbers;
-  private final boolean dollarIdentifiers;
-  private final boolean nonAsciiIdentifiers;
-  /** GENERIC: a non-letter non-ASCII character is an identifier character in some readings only. */
-  private final boolean nonAsciiAmbiguous;
+  private final Rules rules;
 
   private boolean pendingSpace;
   private boolean pendingNewline;
@@ -249,19 +155,7 @@ final class SqlLexer {
     this.truncated = cut < length;
     this.out = new StringBuilder(Math.min(cut + 8, limit + 8));
     this.doubleQuotedIdentifiers = dialect.doubleQuotedIdentifiers() && !literalDoubleQuotes;
-    this.backslash = dialect.backslashEscapes();
-    this.escapeStrings = dialect.escapeStrings();
-    this.dollarQuotes = dialect.dollarQuotes();
-    this.brackets = dialect.bracketIdentifiers();
-    this.backticks = dialect.backtickIdentifiers();
-    this.alternativeQuotes = dialect.alternativeQuotes();
-    this.nestedComments = dialect.nestedComments();
-    this.hashComments = dialect.hashComments();
-    this.spaceAfterDashes = dialect.spaceAfterDashes();
-    this.dollarNumbers = dialect.dollarNumbers();
-    this.dollarIdentifiers = dialect.dollarIdentifiers();
-    this.nonAsciiIdentifiers = dialect.nonAsciiIdentifiers();
-    this.nonAsciiAmbiguous = dialect == Dialect.GENERIC;
+    this.rules = RULES[dialect.ordinal()];
   }
 
   AnalyzedSql run() {
@@ -307,7 +201,7 @@ final class SqlLexer {
   private int token(char c, int i) {
     switch (c) {
       case '\'':
-        return quoted(i, i, backslash);
+        return quoted(i, i, rules.backslash());
       case '"':
         return doubleQuoted(i);
       case '`':
@@ -365,10 +259,21 @@ final class SqlLexer {
 
   private int word(int start) {
     int j = start + 1;
-    while (j < end && isWordPart(sql.charAt(j))) {
+    boolean ascii = sql.charAt(start) < 0x80;
+    while (j < end) {
+      char c = sql.charAt(j);
+      if (c < 0x80) {
+        if (!ASCII_WORD_PART[c]) {
+          break;
+        }
+      } else if (isWordPart(c)) {
+        ascii = false;
+      } else {
+        break;
+      }
       j++;
     }
-    if (nonAsciiAmbiguous && !plainWord(start, j)) {
+    if (!ascii && rules.nonAsciiAmbiguous() && !plainWord(start, j)) {
       return maskRest();
     }
     int length = j - start;
@@ -382,7 +287,7 @@ final class SqlLexer {
       } else if (next == '&' && length == 1 && (sql.charAt(start) | 0x20) == 'u'
           && j + 1 < end && sql.charAt(j + 1) == '\'') {
         // standard Unicode escape string U&'d\0061t'
-        return quoted(start, j + 1, backslash);
+        return quoted(start, j + 1, rules.backslash());
       }
     }
     if (is(start, j, "TRUE") || is(start, j, "FALSE")) {
@@ -430,9 +335,9 @@ final class SqlLexer {
         case 'n':
         case 'x':
         case 'b':
-          return quoted(start, quote, backslash);
+          return quoted(start, quote, rules.backslash());
         case 'e':
-          return quoted(start, quote, escapeStrings);
+          return quoted(start, quote, rules.escapeStrings());
         case 'q':
           return alternativeQuoted(start, quote);
         default:
@@ -453,15 +358,15 @@ final class SqlLexer {
 
   /** Oracle's alternative quoting {@code q'[it's]'}, the quote at {@code quote}. */
   private int alternativeQuoted(int start, int quote) {
-    if (alternativeQuotes == Reading.NO) {
+    if (rules.alternativeQuotes() == Reading.NO) {
       return NOT_A_PREFIX;
     }
     if (quote + 1 >= end || Character.isWhitespace(sql.charAt(quote + 1))) {
-      return quoted(start, quote, backslash);
+      return quoted(start, quote, rules.backslash());
     }
     int close = alternativeQuoteEnd(quote, end);
-    if (alternativeQuotes == Reading.EITHER
-        && close != quoteEnd('\'', quote + 1, end, backslash)) {
+    if (rules.alternativeQuotes() == Reading.EITHER
+        && close != quoteEnd('\'', quote + 1, end, rules.backslash())) {
       return maskRest();
     }
     return close < 0 ? maskRest() : literal(close);
@@ -500,7 +405,7 @@ final class SqlLexer {
 
   private int doubleQuoted(int start) {
     if (!doubleQuotedIdentifiers) {
-      return quoted(start, start, backslash);
+      return quoted(start, start, rules.backslash());
     }
     int close = closeQuote('"', start + 1, end, false);
     if (close < 0) {
@@ -512,15 +417,15 @@ final class SqlLexer {
   }
 
   private int backtick(int start) {
-    if (backticks == Reading.NO || start < plainUntil) {
+    if (rules.backticks() == Reading.NO || start < plainUntil) {
       return punct('`', start);
     }
     int close = closeQuote('`', start + 1, end, false);
-    return identifier(start, close, backticks);
+    return identifier(start, close, rules.backticks());
   }
 
   private int bracket(int start) {
-    if (brackets == Reading.NO || start < plainUntil) {
+    if (rules.brackets() == Reading.NO || start < plainUntil) {
       return punct('[', start);
     }
     int close = UNTERMINATED;
@@ -534,7 +439,7 @@ final class SqlLexer {
         }
       }
     }
-    return identifier(start, close, brackets);
+    return identifier(start, close, rules.brackets());
   }
 
   /**
@@ -565,7 +470,7 @@ final class SqlLexer {
     int next = start + 1;
     char c = next < end ? sql.charAt(next) : ' ';
     if (isDigit(c) || (c == '.' && next + 1 < end && isDigit(sql.charAt(next + 1)))) {
-      if (dollarNumbers) {
+      if (rules.dollarNumbers()) {
         // SQL Server money literal $12.50
         return literal(scanNumber(next));
       }
@@ -579,7 +484,7 @@ final class SqlLexer {
         return j;
       }
     }
-    if (dollarQuotes != Reading.NO && (c == '$' || isTagStart(c))) {
+    if (rules.dollarQuotes() != Reading.NO && (c == '$' || isTagStart(c))) {
       int tagEnd = next;
       if (c != '$') {
         tagEnd++;
@@ -591,14 +496,14 @@ final class SqlLexer {
         int tagLength = tagEnd + 1 - start;
         int close = findDelimiter(start, tagLength, tagEnd + 1, end);
         if (close < 0
-            || (dollarQuotes == Reading.EITHER
+            || (rules.dollarQuotes() == Reading.EITHER
                 && classify(tagEnd + 1, close, Region.DOLLAR_BODY) == Body.UNSAFE)) {
           return maskRest();
         }
         return literal(close + tagLength);
       }
     }
-    if (dollarIdentifiers) {
+    if (rules.dollarIdentifiers()) {
       return word(start);
     }
     return punct('$', start);
@@ -618,14 +523,14 @@ final class SqlLexer {
 
   /** {@code --}: a comment, except in MySQL when no whitespace follows. */
   private int dashes(int start) {
-    if (spaceAfterDashes == Reading.NO) {
+    if (rules.spaceAfterDashes() == Reading.NO) {
       return lineComment(start, 2, false);
     }
     char after = start + 2 < end ? sql.charAt(start + 2) : ' ';
     if (after <= ' ' || Character.isWhitespace(after)) {
       return lineComment(start, 2, false);
     }
-    if (spaceAfterDashes == Reading.YES) {
+    if (rules.spaceAfterDashes() == Reading.YES) {
       return sign(start);
     }
     // a comment, or two minus signs: comment and SQL must agree on the rest of the line
@@ -637,10 +542,10 @@ final class SqlLexer {
 
   /** {@code #}: a comment in MySQL, an operator or identifier character elsewhere. */
   private int hash(int start) {
-    if (hashComments == Reading.YES) {
+    if (rules.hashComments() == Reading.YES) {
       return lineComment(start, 1, false);
     }
-    if (hashComments == Reading.EITHER && start >= inertUntil) {
+    if (rules.hashComments() == Reading.EITHER && start >= inertUntil) {
       int lineEnd = lineEnd(start + 1);
       if (classify(start + 1, lineEnd, Region.LINE) == Body.UNSAFE) {
         return maskRest();
@@ -670,7 +575,7 @@ final class SqlLexer {
 
   private int blockComment(int start) {
     int closeStart = end;
-    if (nestedComments == Reading.YES) {
+    if (rules.nestedComments() == Reading.YES) {
       int level = 1;
       int j = start + 2;
       while (j + 1 < end) {
@@ -697,7 +602,7 @@ final class SqlLexer {
           closeStart = j;
           break;
         }
-        if (c == '/' && n == '*' && nestedComments == Reading.EITHER) {
+        if (c == '/' && n == '*' && rules.nestedComments() == Reading.EITHER) {
           // nested in some readings, not in others: they disagree on where SQL resumes
           return maskRest();
         }
@@ -769,11 +674,11 @@ final class SqlLexer {
     switch (c) {
       case '\'':
       case '"':
-        return quoteEnd(c, k + 1, to, backslash);
+        return quoteEnd(c, k + 1, to, rules.backslash());
       case '`':
         return closeQuote(c, k + 1, to, false);
       case '$':
-        if (dollarQuotes != Reading.NO && k + 1 < to) {
+        if (rules.dollarQuotes() != Reading.NO && k + 1 < to) {
           char n = sql.charAt(k + 1);
           if (n == '$' || isTagStart(n)) {
             int tagEnd = k + 1;
@@ -813,12 +718,12 @@ final class SqlLexer {
     }
     if (quote < to && sql.charAt(quote) == '\'') {
       if (lower == 'e') {
-        return quoteEnd('\'', quote + 1, to, escapeStrings);
+        return quoteEnd('\'', quote + 1, to, rules.escapeStrings());
       }
-      if (lower == 'q' && alternativeQuotes != Reading.NO) {
+      if (lower == 'q' && rules.alternativeQuotes() != Reading.NO) {
         int close = alternativeQuoteEnd(quote, to);
-        if (alternativeQuotes == Reading.EITHER
-            && close != quoteEnd('\'', quote + 1, to, backslash)) {
+        if (rules.alternativeQuotes() == Reading.EITHER
+            && close != quoteEnd('\'', quote + 1, to, rules.backslash())) {
           return AMBIGUOUS;
         }
         return close;
@@ -1184,8 +1089,8 @@ final class SqlLexer {
   private boolean startsNamePart(char c) {
     return isWordStart(c)
         || (c == '"' && doubleQuotedIdentifiers)
-        || (c == '`' && backticks != Reading.NO)
-        || (c == '[' && brackets != Reading.NO);
+        || (c == '`' && rules.backticks() != Reading.NO)
+        || (c == '[' && rules.brackets() != Reading.NO);
   }
 
   private void endStatement() {
@@ -1294,7 +1199,7 @@ final class SqlLexer {
         case '`': {
           // a literal (or identifier) that closes inside: all readings agree on its end
           int close =
-              c == '`' ? closeQuote(c, k + 1, to, false) : quoteEnd(c, k + 1, to, backslash);
+              c == '`' ? closeQuote(c, k + 1, to, false) : quoteEnd(c, k + 1, to, rules.backslash());
           if (close < 0) {
             return Body.UNSAFE;
           }
@@ -1318,17 +1223,17 @@ final class SqlLexer {
           }
           break;
         case '#':
-          if (hashComments != Reading.NO && region != Region.LINE) {
+          if (rules.hashComments() != Reading.NO && region != Region.LINE) {
             return Body.UNSAFE;
           }
           break;
         case '$':
-          if (dollarQuotes != Reading.NO && region != Region.DOLLAR_BODY) {
+          if (rules.dollarQuotes() != Reading.NO && region != Region.DOLLAR_BODY) {
             return Body.UNSAFE;
           }
           break;
         case '[':
-          if (brackets != Reading.NO && region != Region.IDENTIFIER_BODY) {
+          if (rules.brackets() != Reading.NO && region != Region.IDENTIFIER_BODY) {
             return Body.UNSAFE;
           }
           break;
@@ -1418,11 +1323,11 @@ final class SqlLexer {
     if (c < 0x80) {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
-    return nonAsciiIdentifiers ? !Character.isWhitespace(c) : Character.isLetter(c);
+    return rules.nonAsciiIdentifiers() ? !Character.isWhitespace(c) : Character.isLetter(c);
   }
 
   private boolean isWordPart(char c) {
-    return isWordStart(c) || isDigit(c) || c == '$';
+    return c < 0x80 ? ASCII_WORD_PART[c] : isWordStart(c);
   }
 
   /** PostgreSQL: a dollar-quote tag is ASCII letters, underscores and any non-ASCII character. */
@@ -1436,5 +1341,132 @@ final class SqlLexer {
 
   private boolean isIdentifierEnd(char c) {
     return isWordPart(c) || c == '"' || c == '`' || c == ']';
+  }
+
+  /** First words of the statements recognized; any other leaves the operation unknown. */
+  private enum Verb {
+    SELECT(true),
+    INSERT(true),
+    UPDATE(true),
+    DELETE(true),
+    MERGE(true),
+    UPSERT(true),
+    REPLACE(true),
+    CALL(false),
+    EXEC(false),
+    EXECUTE(false),
+    CREATE(false),
+    ALTER(false),
+    DROP(true),
+    TRUNCATE(true),
+    VALUES(true),
+    EXPLAIN(true),
+    BEGIN(false),
+    START(false),
+    COMMIT(false),
+    ROLLBACK(false),
+    SAVEPOINT(false),
+    RELEASE(false),
+    GRANT(false),
+    REVOKE(true),
+    SHOW(true),
+    USE(true),
+    SET(false),
+    LOCK(true),
+    CONNECT(false);
+
+    private static final Verb[] ALL = values();
+
+    /**
+     * A statement about data, where a word {@code PASSWORD} names a column or a table. In every
+     * other statement (users, logins, keys, exports, vendor commands, unknown ones) it starts a
+     * credential, and the rest of the statement is replaced.
+     */
+    final boolean aboutData;
+
+    Verb(boolean aboutData) {
+      this.aboutData = aboutData;
+    }
+  }
+
+  /** What the next word of the statement is expected to be. */
+  private enum Expect {
+    NONE,
+    /** SELECT: the FROM that introduces the collection. */
+    FROM,
+    /** The collection, after optional words of the skip list. */
+    TARGET,
+    PROCEDURE,
+    /** CREATE / ALTER / DROP: the kind of object. */
+    DDL_TYPE
+  }
+
+  /** The kind of the previous token, for telling a sign from a minus. */
+  private enum Prev {
+    START,
+    OPERAND,
+    PUNCT,
+    WORD
+  }
+
+  /** Where an {@code IN (?, ?, ?)} list being collapsed stands. */
+  private enum InList {
+    NONE,
+    AFTER_IN,
+    VALUE_EXPECTED,
+    AFTER_VALUE
+  }
+
+  private enum NameKind {
+    COLLECTION,
+    PROCEDURE
+  }
+
+  /** The body of a construct some readings of the dialect do not share. */
+  private enum Region {
+    /** The rest of a line after {@code #} or {@code --x}: a comment in some readings. */
+    LINE,
+    /** Between dollar-quote delimiters: SQL in the readings without dollar quotes. */
+    DOLLAR_BODY,
+    /** Inside brackets or backticks: an identifier in some readings, SQL in others. */
+    IDENTIFIER_BODY
+  }
+
+  /** What a {@link Region} holds. */
+  private enum Body {
+    /** Nothing any reading takes for a literal: an identifier can be kept as written. */
+    CLEAN,
+    /** Numbers or booleans, but nothing that opens a quote or a comment. */
+    LITERALS,
+    /** A quote or comment opener: the readings may disagree on where a literal ends. */
+    UNSAFE
+  }
+
+  /**
+   * A dialect's rules, as the lexer reads them: one instance per dialect. {@code
+   * nonAsciiAmbiguous}: GENERIC, where a non-letter non-ASCII character is an identifier character
+   * in some readings only.
+   */
+  private record Rules(
+      Reading backslash,
+      Reading escapeStrings,
+      Reading dollarQuotes,
+      Reading brackets,
+      Reading backticks,
+      Reading alternativeQuotes,
+      Reading nestedComments,
+      Reading hashComments,
+      Reading spaceAfterDashes,
+      boolean dollarNumbers,
+      boolean dollarIdentifiers,
+      boolean nonAsciiIdentifiers,
+      boolean nonAsciiAmbiguous) {
+
+    static Rules of(Dialect d) {
+      return new Rules(d.backslashEscapes(), d.escapeStrings(), d.dollarQuotes(),
+          d.bracketIdentifiers(), d.backtickIdentifiers(), d.alternativeQuotes(),
+          d.nestedComments(), d.hashComments(), d.spaceAfterDashes(), d.dollarNumbers(),
+          d.dollarIdentifiers(), d.nonAsciiIdentifiers(), d == Dialect.GENERIC);
+    }
   }
 }
