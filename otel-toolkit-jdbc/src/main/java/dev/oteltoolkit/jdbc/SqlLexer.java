@@ -595,14 +595,15 @@ final class SqlLexer {
         }
       }
     } else {
+      boolean either = rules.nestedComments() == Reading.EITHER;
       for (int j = start + 2; j + 1 < end; j++) {
         char c = sql.charAt(j);
-        char n = sql.charAt(j + 1);
-        if (c == '*' && n == '/') {
-          closeStart = j;
-          break;
-        }
-        if (c == '/' && n == '*' && rules.nestedComments() == Reading.EITHER) {
+        if (c == '*') {
+          if (sql.charAt(j + 1) == '/') {
+            closeStart = j;
+            break;
+          }
+        } else if (c == '/' && either && sql.charAt(j + 1) == '*') {
           // nested in some readings, not in others: they disagree on where SQL resumes
           return maskRest();
         }
@@ -638,13 +639,13 @@ final class SqlLexer {
         out.append(' ');
         space = false;
       }
-      boolean tokenStart = k == from || !isWordPart(sql.charAt(k - 1));
-      int literalEnd = commentLiteralEnd(c, k, to, tokenStart);
+      int literalEnd = commentLiteralEnd(c, k, from, to);
       if (literalEnd < 0) {
         out.append('?');
         return;
       }
-      if (literalEnd == k && booleansAreLiterals && tokenStart && isWordStart(c)) {
+      if (literalEnd == k && booleansAreLiterals && isWordStart(c)
+          && (k == from || !isWordPart(sql.charAt(k - 1)))) {
         int w = k + 1;
         while (w < to && isWordPart(sql.charAt(w))) {
           w++;
@@ -667,10 +668,10 @@ final class SqlLexer {
   }
 
   /**
-   * The end of a literal-looking token at {@code k} inside a comment ending at {@code to}: {@code
-   * k} when there is none, a negative value when it hides the rest of the comment.
+   * The end of a literal-looking token at {@code k} inside a comment [from, to): {@code k} when
+   * there is none, a negative value when it hides the rest of the comment.
    */
-  private int commentLiteralEnd(char c, int k, int to, boolean tokenStart) {
+  private int commentLiteralEnd(char c, int k, int from, int to) {
     switch (c) {
       case '\'':
       case '"':
@@ -699,7 +700,8 @@ final class SqlLexer {
       default:
         break;
     }
-    if (!tokenStart) {
+    boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    if ((!isDigit(c) && !letter) || (k > from && isWordPart(sql.charAt(k - 1)))) {
       return k;
     }
     if (isDigit(c)) {
@@ -869,27 +871,25 @@ final class SqlLexer {
     if (depth != stmtDepth) {
       return;
     }
-    switch (expect) {
-      case FROM:
-        if (is(start, wordEnd, "FROM")) {
-          expectTarget(FROM_SKIP, true);
-        }
-        break;
-      case TARGET:
-        if (verb == Verb.TRUNCATE && is(start, wordEnd, "TABLE")) {
-          refineOperation(start, wordEnd);
-        } else if (!in(start, wordEnd, targetSkip)) {
-          beginName(NameKind.COLLECTION, start, wordEnd);
-        }
-        break;
-      case PROCEDURE:
-        beginName(NameKind.PROCEDURE, start, wordEnd);
-        break;
-      case DDL_TYPE:
-        ddlType(start, wordEnd);
-        break;
-      default:
-        break;
+    // if-chains rather than a switch: a switch on an enum reads a lookup table on every word
+    Expect e = expect;
+    if (e == Expect.NONE) {
+      return;
+    }
+    if (e == Expect.FROM) {
+      if (is(start, wordEnd, "FROM")) {
+        expectTarget(FROM_SKIP, true);
+      }
+    } else if (e == Expect.TARGET) {
+      if (verb == Verb.TRUNCATE && is(start, wordEnd, "TABLE")) {
+        refineOperation(start, wordEnd);
+      } else if (!in(start, wordEnd, targetSkip)) {
+        beginName(NameKind.COLLECTION, start, wordEnd);
+      }
+    } else if (e == Expect.PROCEDURE) {
+      beginName(NameKind.PROCEDURE, start, wordEnd);
+    } else {
+      ddlType(start, wordEnd);
     }
   }
 
@@ -1290,15 +1290,11 @@ final class SqlLexer {
   }
 
   private boolean unaryPosition() {
-    switch (prev) {
-      case START:
-      case PUNCT:
-        return true;
-      case WORD:
-        return in(prevWordStart, prevWordEnd, UNARY_CONTEXT);
-      default:
-        return false;
+    Prev p = prev;
+    if (p == Prev.WORD) {
+      return in(prevWordStart, prevWordEnd, UNARY_CONTEXT);
     }
+    return p != Prev.OPERAND;
   }
 
   private boolean is(int start, int wordEnd, String keyword) {

@@ -81,6 +81,12 @@ abstract class AbstractHostileSqlTest {
   /** This database's hostile statements, built with {@link #secret(int)}. */
   abstract List<Hostile> hostileStatements();
 
+  /**
+   * A statement whose sanitized text depends on the dialect, and its text by this database's
+   * dialect (with no dialect the rest of it would be one {@code ?}).
+   */
+  abstract String[] dialectProbe();
+
   /** A secret unique to this run. */
   String secret(int n) {
     return "zq" + runId + n + "q";
@@ -228,6 +234,18 @@ abstract class AbstractHostileSqlTest {
     for (String secret : secrets) {
       assertThat(exported).as("telemetry holding " + secret).doesNotContain(secret);
     }
+  }
+
+  @Test
+  void theWrapperPassesTheDatabasesDialect() throws SQLException {
+    String[] probe = dialectProbe();
+    try (Connection connection = JdbcTelemetry.create(sdk).wrap(raw).getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(probe[0]);
+    }
+    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span ->
+        assertThat(span.getAttributes().get(DbAttributes.DB_QUERY_TEXT)).isEqualTo(probe[1]));
+    assertThat(SqlSanitizer.sanitize(probe[0])).as("with no dialect").isNotEqualTo(probe[1]);
   }
 
   private static String randomLetters(int length) {

@@ -11,6 +11,13 @@ class H2HostileSqlTest extends AbstractHostileSqlTest {
   }
 
   @Override
+  String[] dialectProbe() {
+    // double quotes quote identifiers, kept
+    return new String[] {"SELECT \"it's\" FROM (SELECT 'x' AS \"it's\") q",
+        "SELECT \"it's\" FROM (SELECT ? AS \"it's\") q"};
+  }
+
+  @Override
   List<Hostile> hostileStatements() {
     String user = table + "_u";
     return List.of(

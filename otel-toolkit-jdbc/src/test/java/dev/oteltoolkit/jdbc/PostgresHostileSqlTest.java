@@ -11,6 +11,12 @@ class PostgresHostileSqlTest extends AbstractHostileSqlTest {
   }
 
   @Override
+  String[] dialectProbe() {
+    // a dollar quote holding a quote: one literal for PostgreSQL
+    return new String[] {"SELECT $$it's$$ AS a, 'b' AS b", "SELECT ? AS a, ? AS b"};
+  }
+
+  @Override
   List<Hostile> hostileStatements() {
     String role = table + "_nobody";
     return List.of(
