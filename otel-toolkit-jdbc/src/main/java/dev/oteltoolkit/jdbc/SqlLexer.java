@@ -65,16 +65,14 @@ final class SqlLexer {
   /** ASCII characters that may continue a word: letters, digits, {@code _}, {@code $}. */
   private static final boolean[] ASCII_WORD_PART = new boolean[0x80];
 
+  /** Each dialect's rules, by ordinal. */
+  private static final Rules[] RULES = new Rules[Dialect.values().length];
+
   static {
     for (char c = 0; c < 0x80; c++) {
       ASCII_WORD_PART[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
           || (c >= '0' && c <= '9') || c == '$';
     }
-  }
-
-  private static final Rules[] RULES = new Rules[Dialect.values().length];
-
-  static {
     for (Dialect dialect : Dialect.values()) {
       RULES[dialect.ordinal()] = Rules.of(dialect);
     }
