@@ -346,21 +346,28 @@ final class DbInfo {
     return new DbInfo(system, database, emptyToNull(host), port, dialectOf(system));
   }
 
+  /**
+   * The sanitizer's dialect for a {@code db.system.name}; systems whose lexical rules are not one
+   * of the dialects (SQLite's fallback from identifiers to strings, ClickHouse, Informix, unknown
+   * ones) get {@link SqlSanitizer.Dialect#GENERIC}, the union of all of them.
+   */
   static SqlSanitizer.Dialect dialectOf(String system) {
     switch (system) {
       case DbSystemNameValues.POSTGRESQL:
         return SqlSanitizer.Dialect.POSTGRESQL;
       case DbSystemNameValues.MYSQL:
       case DbSystemNameValues.MARIADB:
-      case DbIncubating.CLICKHOUSE:
         return SqlSanitizer.Dialect.MYSQL;
+      case DbSystemNameValues.MICROSOFT_SQL_SERVER:
+        return SqlSanitizer.Dialect.SQLSERVER;
+      case DbIncubating.ORACLE_DB:
+        return SqlSanitizer.Dialect.ORACLE;
       case DbIncubating.H2DATABASE:
       case DbIncubating.HSQLDB:
       case DbIncubating.DERBY:
-      case DbIncubating.ORACLE_DB:
       case DbIncubating.IBM_DB2:
       case DbIncubating.SAP_HANA:
-      case DbSystemNameValues.MICROSOFT_SQL_SERVER:
+      case DbIncubating.TRINO:
         return SqlSanitizer.Dialect.ANSI;
       default:
         return SqlSanitizer.Dialect.GENERIC;

@@ -1,45 +1,21 @@
 package dev.oteltoolkit.jdbc;
 
+import dev.oteltoolkit.jdbc.SqlSanitizer.Dialect;
+import dev.oteltoolkit.jdbc.SqlSanitizer.Reading;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One pass over a SQL text: copies it to the output with every literal replaced by {@code ?}
- * and, on the way, finds the operation, the first collection and the stored procedure.
+ * One pass over a SQL text: copies it with every literal replaced by {@code ?} and finds the
+ * operation, the first collection and the stored procedure on the way. The rules are listed on
+ * {@link SqlSanitizer}; the reasoning is in docs/RELIABILITY.md ("SQL sanitizer").
  *
- * <p>Not thread-safe: one instance per text. The rules are documented on {@link SqlSanitizer}.
- * The lexer never throws for any input: every scan is bounded by {@link #end} and an
- * unterminated construct (quote, comment, dollar quote) runs to the end of the text and is
- * replaced as a whole.
+ * <p>Not thread-safe: one instance per text. Never throws. Linear: a look-ahead either consumes
+ * what it scanned or ends the pass, and a region checked once is not checked again. Never
+ * resynchronises: an unterminated literal, or one whose end the dialect's readings disagree on,
+ * replaces everything from there to the end of the text by one {@code ?}.
  */
 final class SqlLexer {
-
-  /** Names that start the statements we recognize; anything else leaves the operation unknown. */
-  private static final String[] OPERATIONS = {
-    "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CALL", "EXEC",
-    "EXECUTE", "CREATE", "ALTER", "DROP", "TRUNCATE", "VALUES", "EXPLAIN", "BEGIN", "START",
-    "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "GRANT", "REVOKE", "SHOW", "USE", "SET", "LOCK",
-    "CONNECT"
-  };
-
-  private static final int OP_UNKNOWN = -1;
-  private static final int OP_SELECT = 0;
-  private static final int OP_INSERT = 1;
-  private static final int OP_UPDATE = 2;
-  private static final int OP_DELETE = 3;
-  private static final int OP_MERGE = 4;
-  private static final int OP_UPSERT = 5;
-  private static final int OP_REPLACE = 6;
-  private static final int OP_CALL = 7;
-  private static final int OP_EXEC = 8;
-  private static final int OP_EXECUTE = 9;
-  private static final int OP_CREATE = 10;
-  private static final int OP_ALTER = 11;
-  private static final int OP_DROP = 12;
-  private static final int OP_TRUNCATE = 13;
-  private static final int OP_GRANT = 20;
-  private static final int OP_SET = 26;
-  private static final int OP_CONNECT = 28;
 
   /** Words between INSERT/REPLACE/UPSERT and the table: {@code INSERT IGNORE INTO t}. */
   private static final String[] INSERT_SKIP = {
@@ -66,10 +42,14 @@ final class SqlLexer {
     "USER", "ROLE"
   };
 
-  /** Kinds of object whose DDL holds no credential: a {@code password} there is a column. */
+  /**
+   * Kinds of object whose DDL may name a column or hold a query, where {@code password} is a
+   * name. DDL of any other kind (user, role, login, database, system, key, certificate, server)
+   * treats it as a credential clause.
+   */
   private static final String[] DATA_OBJECTS = {
-    "TABLE", "INDEX", "VIEW", "MATERIALIZED", "SEQUENCE", "TRIGGER", "SCHEMA", "FUNCTION",
-    "PROCEDURE", "TYPE", "DOMAIN", "EXTENSION", "DATABASE", "ALIAS", "SYNONYM", "CONSTANT"
+    "TABLE", "INDEX", "VIEW", "MATERIALIZED", "TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE",
+    "TYPE", "SCHEMA", "EVENT", "RULE", "POLICY"
   };
 
   /** Main statements after a {@code WITH} clause. */
@@ -82,37 +62,53 @@ final class SqlLexer {
     "DEFAULT", "TOP", "ESCAPE", "INTERVAL"
   };
 
+  /** ASCII characters that may continue a word: letters, digits, {@code _}, {@code $}. */
+  private static final boolean[] ASCII_WORD_PART = new boolean[0x80];
+
+  /** Each dialect's rules, by ordinal. */
+  private static final Rules[] RULES = new Rules[Dialect.values().length];
+
+  static {
+    for (char c = 0; c < 0x80; c++) {
+      ASCII_WORD_PART[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+          || (c >= '0' && c <= '9') || c == '$';
+    }
+    for (Dialect dialect : Dialect.values()) {
+      RULES[dialect.ordinal()] = Rules.of(dialect);
+    }
+  }
+
   /** Longest collection or procedure name recorded; longer ones are not names but garbage. */
   private static final int MAX_NAME_LENGTH = 256;
 
-  private static final int PREV_START = 0;
-  private static final int PREV_OPERAND = 1;
-  private static final int PREV_PUNCT = 2;
-  private static final int PREV_WORD = 3;
-
-  private static final int EXPECT_NONE = 0;
-  private static final int EXPECT_FROM = 1;
-  private static final int EXPECT_TARGET = 2;
-  private static final int EXPECT_PROCEDURE = 3;
-  private static final int EXPECT_DDL_TYPE = 4;
+  /** Returned by the quote scanners: no closing quote before the limit. */
+  private static final int UNTERMINATED = -1;
+  /** Returned by the quote scanners: the dialect's readings disagree on the closing quote. */
+  private static final int AMBIGUOUS = -2;
+  /** Returned by {@link #prefixedString}: the word is not a string prefix. */
+  private static final int NOT_A_PREFIX = -3;
 
   private final String sql;
   private final int end;
   private final boolean truncated;
-  private final boolean doubleQuotedIdentifiers;
-  private final boolean backslashEscapes;
-  private final boolean hashComments;
-  private final boolean nestedComments;
   private final StringBuilder out;
+
+  private final boolean doubleQuotedIdentifiers;
+  private final Rules rules;
 
   private boolean pendingSpace;
   private boolean pendingNewline;
-  private int prevKind = PREV_START;
+  private Prev prev = Prev.START;
   private int prevWordStart;
   private int prevWordEnd;
+  private boolean masked;
+  private boolean backslashSeen;
+  /** Quote and bracket characters before this index were checked to be plain punctuation. */
+  private int plainUntil;
+  /** The rest of the line up to this index was checked to hold no quote or comment opener. */
+  private int inertUntil;
 
-  // IN (?, ?, ?) collapse: 1 = after IN, 2 = in the list expecting a value, 3 = after a value
-  private int inState;
+  private InList inList = InList.NONE;
   private int inListOpen;
   private int inCount;
 
@@ -121,27 +117,32 @@ final class SqlLexer {
   private boolean statementEnded;
   private boolean multiStatement;
   private int stmtDepth;
-  private int opKind = OP_UNKNOWN;
+  private Verb verb;
   private int opStart = -1;
   private int opEnd;
   private String operation;
-  private int expect;
+  private Expect expect = Expect.NONE;
   private String[] targetSkip;
   private boolean targetIsFrom;
-  private int collectionStart = -1;
-  private int collectionEnd;
-  private int procedureStart = -1;
-  private int procedureEnd;
   private boolean credentialContext;
   private boolean identifiedSeen;
   private boolean withMode;
   private int withDepth;
   private boolean expectCteName;
   private List<String> cteNames;
-  private boolean masked;
-  private boolean quoteTerminated;
 
-  SqlLexer(String sql, int limit, SqlSanitizer.Dialect dialect, boolean literalDoubleQuotes) {
+  /** The collection or procedure name being read, {@code null} when none. */
+  private NameKind nameKind;
+  private int nameStart;
+  private int nameEnd;
+  /** Where the next part of the name starts, after a {@code .} or {@code @}; -1 when none. */
+  private int namePartAt = -1;
+  private int collectionStart = -1;
+  private int collectionEnd;
+  private int procedureStart = -1;
+  private int procedureEnd;
+
+  SqlLexer(String sql, int limit, Dialect dialect, boolean literalDoubleQuotes) {
     this.sql = sql;
     int length = sql.length();
     int cut = Math.min(length, limit);
@@ -150,11 +151,9 @@ final class SqlLexer {
     }
     this.end = cut;
     this.truncated = cut < length;
-    this.doubleQuotedIdentifiers = dialect.doubleQuotedIdentifiers && !literalDoubleQuotes;
-    this.backslashEscapes = dialect.backslashEscapes;
-    this.hashComments = dialect.hashComments;
-    this.nestedComments = dialect.nestedComments;
     this.out = new StringBuilder(Math.min(cut + 8, limit + 8));
+    this.doubleQuotedIdentifiers = dialect.doubleQuotedIdentifiers() && !literalDoubleQuotes;
+    this.rules = RULES[dialect.ordinal()];
   }
 
   AnalyzedSql run() {
@@ -169,7 +168,13 @@ final class SqlLexer {
         pendingSpace = out.length() > 0;
         continue;
       }
+      if (nameKind != null) {
+        followName(c, i);
+      }
       i = token(c, i);
+    }
+    if (nameKind != null) {
+      finishName(false);
     }
     if (truncated) {
       out.append("...");
@@ -194,11 +199,13 @@ final class SqlLexer {
   private int token(char c, int i) {
     switch (c) {
       case '\'':
-        return literal(scanQuoted('\'', i + 1, backslashEscapes));
+        return quoted(i, i, rules.backslash());
       case '"':
         return doubleQuoted(i);
       case '`':
         return backtick(i);
+      case '[':
+        return bracket(i);
       case '$':
         return dollar(i);
       case '?':
@@ -206,7 +213,7 @@ final class SqlLexer {
         return i + 1;
       case '-':
         if (i + 1 < end && sql.charAt(i + 1) == '-') {
-          return lineComment(i, 2);
+          return dashes(i);
         }
         return sign(i);
       case '+':
@@ -217,10 +224,7 @@ final class SqlLexer {
         }
         return punct(c, i);
       case '#':
-        if (hashComments) {
-          return lineComment(i, 1);
-        }
-        return punct(c, i);
+        return hash(i);
       case '.':
         if (i + 1 < end && isDigit(sql.charAt(i + 1))
             && (i == 0 || !isIdentifierEnd(sql.charAt(i - 1)))) {
@@ -228,7 +232,7 @@ final class SqlLexer {
         }
         return punct(c, i);
       case ':':
-        if (i + 1 < end && isDigit(sql.charAt(i + 1)) && prevKind != PREV_OPERAND) {
+        if (i + 1 < end && isDigit(sql.charAt(i + 1)) && prev != Prev.OPERAND) {
           // Oracle-style positional bind marker :1, kept like ? and $1
           int j = i + 1;
           while (j < end && isDigit(sql.charAt(j))) {
@@ -253,21 +257,35 @@ final class SqlLexer {
 
   private int word(int start) {
     int j = start + 1;
-    while (j < end && isWordPart(sql.charAt(j))) {
+    boolean ascii = sql.charAt(start) < 0x80;
+    while (j < end) {
+      char c = sql.charAt(j);
+      if (c < 0x80) {
+        if (!ASCII_WORD_PART[c]) {
+          break;
+        }
+      } else if (isWordPart(c)) {
+        ascii = false;
+      } else {
+        break;
+      }
       j++;
+    }
+    if (!ascii && rules.nonAsciiAmbiguous() && !plainWord(start, j)) {
+      return maskRest();
     }
     int length = j - start;
     if (j < end && length <= 2) {
       char next = sql.charAt(j);
       if (next == '\'') {
         int literalEnd = prefixedString(start, j);
-        if (literalEnd > 0) {
-          return literal(literalEnd);
+        if (literalEnd != NOT_A_PREFIX) {
+          return literalEnd;
         }
       } else if (next == '&' && length == 1 && (sql.charAt(start) | 0x20) == 'u'
           && j + 1 < end && sql.charAt(j + 1) == '\'') {
-        // PostgreSQL / standard Unicode escape string U&'d\0061t\+000061'
-        return literal(scanQuoted('\'', j + 2, false));
+        // standard Unicode escape string U&'d\0061t'
+        return quoted(start, j + 1, rules.backslash());
       }
     }
     if (is(start, j, "TRUE") || is(start, j, "FALSE")) {
@@ -275,17 +293,38 @@ final class SqlLexer {
     }
     beforeToken();
     out.append(sql, start, j);
-    prevKind = PREV_WORD;
+    prev = Prev.WORD;
     prevWordStart = start;
     prevWordEnd = j;
-    inState = is(start, j, "IN") ? 1 : 0;
-    onWord(start, j);
+    inList = is(start, j, "IN") ? InList.AFTER_IN : InList.NONE;
+    if (!continueName(start, j)) {
+      onWord(start, j);
+    }
     return j;
   }
 
   /**
-   * Returns the end of a string literal with a prefix ({@code N'..'}, {@code E'..'}, {@code
-   * X'..'}, {@code B'..'}, Oracle's {@code q'[..]'}), or -1 when the word is not such a prefix.
+   * Whether a word of the GENERIC dialect reads the same everywhere: a non-letter non-ASCII
+   * character is part of a PostgreSQL or MySQL identifier, but ends the word elsewhere, where a
+   * {@code $} or digit after it starts a dollar quote or a number.
+   */
+  private boolean plainWord(int start, int wordEnd) {
+    for (int k = start; k + 1 < wordEnd; k++) {
+      char c = sql.charAt(k);
+      if (c >= 0x80 && !Character.isLetter(c)) {
+        char next = sql.charAt(k + 1);
+        if (next == '$' || isDigit(next)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Lexes a string literal with a prefix ({@code N'..'}, {@code E'..'}, {@code X'..'}, {@code
+   * B'..'}, Oracle's {@code q'[..]'}) whose quote is at {@code quote}; returns the index after it,
+   * or {@link #NOT_A_PREFIX} when the word is no such prefix.
    */
   private int prefixedString(int start, int quote) {
     char first = (char) (sql.charAt(start) | 0x20);
@@ -294,41 +333,49 @@ final class SqlLexer {
         case 'n':
         case 'x':
         case 'b':
-          return scanQuoted('\'', quote + 1, backslashEscapes);
+          return quoted(start, quote, rules.backslash());
         case 'e':
-          // PostgreSQL escape string: backslash escapes whatever the dialect
-          return scanQuoted('\'', quote + 1, true);
+          return quoted(start, quote, rules.escapeStrings());
         case 'q':
-          return Character.isWhitespace(charAt(quote + 1))
-              ? scanQuoted('\'', quote + 1, backslashEscapes)
-              : alternativeQuote(quote);
+          return alternativeQuoted(start, quote);
         default:
-          return -1;
+          return NOT_A_PREFIX;
       }
     }
     if (first == 'n' && (sql.charAt(start + 1) | 0x20) == 'q') {
-      return Character.isWhitespace(charAt(quote + 1))
-          ? scanQuoted('\'', quote + 1, backslashEscapes)
-          : alternativeQuote(quote);
+      return alternativeQuoted(start, quote);
     }
-    return -1;
+    return NOT_A_PREFIX;
   }
 
-  /** Oracle's alternative quoting {@code q'[it's]'}: from the quote at {@code quote}. */
-  private int alternativeQuote(int quote) {
+  /** A literal from {@code start} whose opening quote is at {@code quote}. */
+  private int quoted(int start, int quote, Reading escapes) {
+    int close = quoteEnd(sql.charAt(quote), quote + 1, end, escapes);
+    return close < 0 ? maskRest() : literal(close);
+  }
+
+  /** Oracle's alternative quoting {@code q'[it's]'}, the quote at {@code quote}. */
+  private int alternativeQuoted(int start, int quote) {
+    if (rules.alternativeQuotes() == Reading.NO) {
+      return NOT_A_PREFIX;
+    }
+    if (quote + 1 >= end || Character.isWhitespace(sql.charAt(quote + 1))) {
+      return quoted(start, quote, rules.backslash());
+    }
     int close = alternativeQuoteEnd(quote, end);
-    return close < 0 ? end : close;
+    if (rules.alternativeQuotes() == Reading.EITHER
+        && close != quoteEnd('\'', quote + 1, end, rules.backslash())) {
+      return maskRest();
+    }
+    return close < 0 ? maskRest() : literal(close);
   }
 
   /** The index after Oracle's alternative quote opened at {@code quote}; -1 if not before to. */
   private int alternativeQuoteEnd(int quote, int to) {
     if (quote + 1 >= to) {
-      return -1;
+      return UNTERMINATED;
     }
     char open = sql.charAt(quote + 1);
-    if (Character.isWhitespace(open)) {
-      return -1;
-    }
     char close;
     switch (open) {
       case '[':
@@ -351,62 +398,111 @@ final class SqlLexer {
         return k + 2;
       }
     }
-    return -1;
+    return UNTERMINATED;
   }
 
   private int doubleQuoted(int start) {
-    int j = scanQuoted('"', start + 1, backslashEscapes);
-    boolean terminated = quoteTerminated;
-    if (terminated) {
-      onIdentifierToken(start);
+    if (!doubleQuotedIdentifiers) {
+      return quoted(start, start, rules.backslash());
     }
-    if (doubleQuotedIdentifiers && terminated) {
-      emitVerbatim(start, j);
-      return j;
+    int close = closeQuote('"', start + 1, end, false);
+    if (close < 0) {
+      return maskRest();
     }
-    return literal(j);
+    emitVerbatim(start, close);
+    onNameToken(start, close);
+    return close;
   }
 
   private int backtick(int start) {
-    int j = scanQuoted('`', start + 1, false);
-    if (quoteTerminated) {
-      onIdentifierToken(start);
-      emitVerbatim(start, j);
-      return j;
+    if (rules.backticks() == Reading.NO || start < plainUntil) {
+      return punct('`', start);
     }
-    return literal(j);
+    int close = closeQuote('`', start + 1, end, false);
+    return identifier(start, close, rules.backticks());
+  }
+
+  private int bracket(int start) {
+    if (rules.brackets() == Reading.NO || start < plainUntil) {
+      return punct('[', start);
+    }
+    int close = UNTERMINATED;
+    for (int k = start + 1; k < end; k++) {
+      if (sql.charAt(k) == ']') {
+        if (k + 1 < end && sql.charAt(k + 1) == ']') {
+          k++;
+        } else {
+          close = k + 1;
+          break;
+        }
+      }
+    }
+    return identifier(start, close, rules.brackets());
+  }
+
+  /**
+   * A quoted identifier from {@code start} to {@code close}. Where only some readings take it for
+   * one, its body must hold nothing the others could read as a literal: a body with numbers is
+   * lexed as SQL, one with a quote or comment opener ends the pass.
+   */
+  private int identifier(int start, int close, Reading reading) {
+    if (close < 0) {
+      return maskRest();
+    }
+    if (reading == Reading.EITHER) {
+      Body body = classify(start + 1, close - 1, Region.IDENTIFIER_BODY);
+      if (body == Body.UNSAFE) {
+        return maskRest();
+      }
+      if (body == Body.LITERALS) {
+        plainUntil = close;
+        return punct(sql.charAt(start), start);
+      }
+    }
+    emitVerbatim(start, close);
+    onNameToken(start, close);
+    return close;
   }
 
   private int dollar(int start) {
     int next = start + 1;
-    if (next >= end) {
-      return punct('$', start);
-    }
-    char c = sql.charAt(next);
-    if (isDigit(c)) {
-      // PostgreSQL positional parameter $1, kept
-      int j = next;
-      while (j < end && isDigit(sql.charAt(j))) {
-        j++;
+    char c = next < end ? sql.charAt(next) : ' ';
+    if (isDigit(c) || (c == '.' && next + 1 < end && isDigit(sql.charAt(next + 1)))) {
+      if (rules.dollarNumbers()) {
+        // SQL Server money literal $12.50
+        return literal(scanNumber(next));
       }
-      emitVerbatim(start, j);
-      return j;
-    }
-    if (c == '$') {
-      int close = indexOf("$$", start + 2, end);
-      return literal(close < 0 ? end : close + 2);
-    }
-    if (isWordStart(c)) {
-      int j = next + 1;
-      while (j < end && (isWordStart(sql.charAt(j)) || isDigit(sql.charAt(j)))) {
-        j++;
+      if (isDigit(c)) {
+        // PostgreSQL positional parameter $1, kept
+        int j = next;
+        while (j < end && isDigit(sql.charAt(j))) {
+          j++;
+        }
+        emitVerbatim(start, j);
+        return j;
       }
-      if (j < end && sql.charAt(j) == '$') {
-        // tagged dollar quote $tag$ ... $tag$
-        String tag = sql.substring(start, j + 1);
-        int close = indexOf(tag, j + 1, end);
-        return literal(close < 0 ? end : close + tag.length());
+    }
+    if (rules.dollarQuotes() != Reading.NO && (c == '$' || isTagStart(c))) {
+      int tagEnd = next;
+      if (c != '$') {
+        tagEnd++;
+        while (tagEnd < end && isTagPart(sql.charAt(tagEnd))) {
+          tagEnd++;
+        }
       }
+      if (tagEnd < end && sql.charAt(tagEnd) == '$') {
+        int tagLength = tagEnd + 1 - start;
+        int close = findDelimiter(start, tagLength, tagEnd + 1, end);
+        if (close < 0
+            || (rules.dollarQuotes() == Reading.EITHER
+                && classify(tagEnd + 1, close, Region.DOLLAR_BODY) == Body.UNSAFE)) {
+          return maskRest();
+        }
+        return literal(close + tagLength);
+      }
+    }
+    if (rules.dollarIdentifiers()) {
+      return word(start);
     }
     return punct('$', start);
   }
@@ -423,42 +519,98 @@ final class SqlLexer {
     return punct(sql.charAt(i), i);
   }
 
-  private int lineComment(int start, int markerLength) {
-    int j = start + markerLength;
+  /** {@code --}: a comment, except in MySQL when no whitespace follows. */
+  private int dashes(int start) {
+    if (rules.spaceAfterDashes() == Reading.NO) {
+      return lineComment(start, 2, false);
+    }
+    char after = start + 2 < end ? sql.charAt(start + 2) : ' ';
+    if (after <= ' ' || Character.isWhitespace(after)) {
+      return lineComment(start, 2, false);
+    }
+    if (rules.spaceAfterDashes() == Reading.YES) {
+      return sign(start);
+    }
+    // a comment, or two minus signs: comment and SQL must agree on the rest of the line
+    if (classify(start + 2, lineEnd(start + 2), Region.LINE) == Body.UNSAFE) {
+      return maskRest();
+    }
+    return lineComment(start, 2, true);
+  }
+
+  /** {@code #}: a comment in MySQL, an operator or identifier character elsewhere. */
+  private int hash(int start) {
+    if (rules.hashComments() == Reading.YES) {
+      return lineComment(start, 1, false);
+    }
+    if (rules.hashComments() == Reading.EITHER && start >= inertUntil) {
+      int lineEnd = lineEnd(start + 1);
+      if (classify(start + 1, lineEnd, Region.LINE) == Body.UNSAFE) {
+        return maskRest();
+      }
+      inertUntil = lineEnd;
+    }
+    return punct('#', start);
+  }
+
+  private int lineEnd(int from) {
+    int j = from;
     while (j < end && sql.charAt(j) != '\n' && sql.charAt(j) != '\r') {
       j++;
     }
+    return j;
+  }
+
+  private int lineComment(int start, int markerLength, boolean booleansAreLiterals) {
+    int j = lineEnd(start + markerLength);
     beforeToken();
     out.append(sql, start, start + markerLength);
-    commentBody(start + markerLength, j);
-    inState = 0;
+    commentBody(start + markerLength, j, booleansAreLiterals);
+    inList = InList.NONE;
     pendingNewline = j < end;
     return j;
   }
 
   private int blockComment(int start) {
-    int level = 1;
-    int j = start + 2;
     int closeStart = end;
-    while (j < end) {
-      char c = sql.charAt(j);
-      if (c == '*' && j + 1 < end && sql.charAt(j + 1) == '/') {
-        if (--level == 0) {
-          closeStart = j;
-          break;
+    if (rules.nestedComments() == Reading.YES) {
+      int level = 1;
+      int j = start + 2;
+      while (j + 1 < end) {
+        char c = sql.charAt(j);
+        char n = sql.charAt(j + 1);
+        if (c == '*' && n == '/') {
+          if (--level == 0) {
+            closeStart = j;
+            break;
+          }
+          j += 2;
+        } else if (c == '/' && n == '*') {
+          level++;
+          j += 2;
+        } else {
+          j++;
         }
-        j += 2;
-      } else if (nestedComments && c == '/' && j + 1 < end && sql.charAt(j + 1) == '*') {
-        level++;
-        j += 2;
-      } else {
-        j++;
+      }
+    } else {
+      boolean either = rules.nestedComments() == Reading.EITHER;
+      for (int j = start + 2; j + 1 < end; j++) {
+        char c = sql.charAt(j);
+        if (c == '*') {
+          if (sql.charAt(j + 1) == '/') {
+            closeStart = j;
+            break;
+          }
+        } else if (c == '/' && either && sql.charAt(j + 1) == '*') {
+          // nested in some readings, not in others: they disagree on where SQL resumes
+          return maskRest();
+        }
       }
     }
     beforeToken();
     out.append("/*");
-    commentBody(start + 2, closeStart);
-    inState = 0;
+    commentBody(start + 2, closeStart, false);
+    inList = InList.NONE;
     if (closeStart < end) {
       out.append("*/");
       return closeStart + 2;
@@ -467,10 +619,11 @@ final class SqlLexer {
   }
 
   /**
-   * Copies a comment's text keeping its shape but not its literals: quoted text and numbers
-   * become {@code ?}; a quote that does not close inside the comment hides the rest of it.
+   * Copies a comment's text keeping its words but not what looks like a literal: quoted text,
+   * dollar quotes and numbers become {@code ?} (booleans too when asked); a quote that does not
+   * close inside the comment, or whose end the readings disagree on, hides the rest of it.
    */
-  private void commentBody(int from, int to) {
+  private void commentBody(int from, int to, boolean booleansAreLiterals) {
     boolean space = false;
     int k = from;
     while (k < to) {
@@ -484,48 +637,24 @@ final class SqlLexer {
         out.append(' ');
         space = false;
       }
-      if (c == '\'' || c == '"' || c == '`') {
-        // a backslash escapes here whatever the dialect: in a comment, hiding more is harmless
-        int close = commentQuoteEnd(c, k + 1, to);
+      int literalEnd = commentLiteralEnd(c, k, from, to);
+      if (literalEnd < 0) {
         out.append('?');
-        if (close < 0) {
-          return;
+        return;
+      }
+      if (literalEnd == k && booleansAreLiterals && isWordStart(c)
+          && (k == from || !isWordPart(sql.charAt(k - 1)))) {
+        int w = k + 1;
+        while (w < to && isWordPart(sql.charAt(w))) {
+          w++;
         }
-        k = close + 1;
-      } else if (c == '$' && k + 1 < to
-          && (sql.charAt(k + 1) == '$' || isWordStart(sql.charAt(k + 1)))) {
-        // a dollar quote inside a comment is not a literal for the database, but looks like one
-        int tagEnd = k + 1;
-        while (tagEnd < to && (isWordStart(sql.charAt(tagEnd)) || isDigit(sql.charAt(tagEnd)))) {
-          tagEnd++;
+        if (is(k, w, "TRUE") || is(k, w, "FALSE")) {
+          literalEnd = w;
         }
-        if (tagEnd < to && sql.charAt(tagEnd) == '$') {
-          String tag = sql.substring(k, tagEnd + 1);
-          int close = indexOf(tag, tagEnd + 1, to);
-          out.append('?');
-          if (close < 0) {
-            return;
-          }
-          k = close + tag.length();
-        } else {
-          out.append(c);
-          k++;
-        }
-      } else if ((c | 0x20) == 'q' && k + 1 < to && sql.charAt(k + 1) == '\''
-          && (k == from || !isWordStart(sql.charAt(k - 1)) || (sql.charAt(k - 1) | 0x20) == 'n')) {
-        // Oracle's q'[...]' inside a comment
-        int close = alternativeQuoteEnd(k + 1, to);
+      }
+      if (literalEnd > k) {
         out.append('?');
-        if (close < 0) {
-          return;
-        }
-        k = close;
-      } else if (isDigit(c) && (k == from || !isWordPart(sql.charAt(k - 1)))) {
-        k++;
-        while (k < to && (isWordPart(sql.charAt(k)) || sql.charAt(k) == '.')) {
-          k++;
-        }
-        out.append('?');
+        k = literalEnd;
       } else {
         out.append(c);
         k++;
@@ -536,54 +665,71 @@ final class SqlLexer {
     }
   }
 
-  private char charAt(int i) {
-    return i < end ? sql.charAt(i) : ' ';
-  }
-
-  /** The index of {@code needle} wholly inside [from, to), or -1. */
-  private int indexOf(String needle, int from, int to) {
-    int last = to - needle.length();
-    char first = needle.charAt(0);
-    for (int k = from; k <= last; k++) {
-      if (sql.charAt(k) == first && sql.startsWith(needle, k)) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  private int commentQuoteEnd(char quote, int from, int to) {
-    int k = from;
-    while (k < to) {
-      char c = sql.charAt(k);
-      if (c == '\\') {
-        k += 2;
-      } else if (c == quote) {
-        if (k + 1 < to && sql.charAt(k + 1) == quote) {
-          k += 2;
-        } else {
-          return k;
-        }
-      } else {
-        k++;
-      }
-    }
-    return -1;
-  }
-
-  private int closingQuote(char quote, int from, int to) {
-    int k = from;
-    while (k < to) {
-      if (sql.charAt(k) == quote) {
-        if (k + 1 < to && sql.charAt(k + 1) == quote) {
-          k += 2;
-          continue;
+  /**
+   * The end of a literal-looking token at {@code k} inside a comment [from, to): {@code k} when
+   * there is none, a negative value when it hides the rest of the comment.
+   */
+  private int commentLiteralEnd(char c, int k, int from, int to) {
+    switch (c) {
+      case '\'':
+      case '"':
+        return quoteEnd(c, k + 1, to, rules.backslash());
+      case '`':
+        return closeQuote(c, k + 1, to, false);
+      case '$':
+        if (rules.dollarQuotes() != Reading.NO && k + 1 < to) {
+          char n = sql.charAt(k + 1);
+          if (n == '$' || isTagStart(n)) {
+            int tagEnd = k + 1;
+            if (n != '$') {
+              tagEnd++;
+              while (tagEnd < to && isTagPart(sql.charAt(tagEnd))) {
+                tagEnd++;
+              }
+            }
+            if (tagEnd < to && sql.charAt(tagEnd) == '$') {
+              int tagLength = tagEnd + 1 - k;
+              int close = findDelimiter(k, tagLength, tagEnd + 1, to);
+              return close < 0 ? UNTERMINATED : close + tagLength;
+            }
+          }
         }
         return k;
-      }
-      k++;
+      default:
+        break;
     }
-    return -1;
+    boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    if ((!isDigit(c) && !letter) || (k > from && isWordPart(sql.charAt(k - 1)))) {
+      return k;
+    }
+    if (isDigit(c)) {
+      int j = k + 1;
+      while (j < to && (isWordPart(sql.charAt(j)) || sql.charAt(j) == '.')) {
+        j++;
+      }
+      return j;
+    }
+    // prefixed strings: E'..' with its own escapes, q'[..]' and nq'[..]'
+    char lower = (char) (c | 0x20);
+    int quote = k + 1;
+    if (lower == 'n' && quote + 1 < to && (sql.charAt(quote) | 0x20) == 'q') {
+      lower = 'q';
+      quote++;
+    }
+    if (quote < to && sql.charAt(quote) == '\'') {
+      if (lower == 'e') {
+        return quoteEnd('\'', quote + 1, to, rules.escapeStrings());
+      }
+      if (lower == 'q' && rules.alternativeQuotes() != Reading.NO) {
+        int close = alternativeQuoteEnd(quote, to);
+        if (rules.alternativeQuotes() == Reading.EITHER
+            && close != quoteEnd('\'', quote + 1, to, rules.backslash())) {
+          return AMBIGUOUS;
+        }
+        return close;
+      }
+    }
+    return k;
   }
 
   private int punct(char c, int i) {
@@ -591,59 +737,55 @@ final class SqlLexer {
     out.append(c);
     switch (c) {
       case '(':
-        if (expect == EXPECT_TARGET && depth == stmtDepth) {
+        if (expect == Expect.TARGET && depth == stmtDepth) {
           // FROM (subquery) alias: an anonymous table, no collection name
-          expect = EXPECT_NONE;
+          expect = Expect.NONE;
         }
         depth++;
-        if (inState == 1) {
-          inState = 2;
+        if (inList == InList.AFTER_IN) {
+          inList = InList.VALUE_EXPECTED;
           inListOpen = out.length();
           inCount = 0;
         } else {
-          inState = 0;
+          inList = InList.NONE;
         }
-        prevKind = PREV_PUNCT;
+        prev = Prev.PUNCT;
         break;
       case ')':
         if (depth > 0) {
           depth--;
         }
-        if (inState == 3 && inCount > 1) {
+        if (inList == InList.AFTER_VALUE && inCount > 1) {
           out.setLength(inListOpen);
           out.append("?)");
         }
-        inState = 0;
-        prevKind = PREV_OPERAND;
+        inList = InList.NONE;
+        prev = Prev.OPERAND;
         break;
       case ',':
-        inState = inState == 3 ? 2 : 0;
-        prevKind = PREV_PUNCT;
+        inList = inList == InList.AFTER_VALUE ? InList.VALUE_EXPECTED : InList.NONE;
+        prev = Prev.PUNCT;
         if (withMode && depth == withDepth) {
           expectCteName = true;
         }
         break;
       case ';':
-        inState = 0;
-        prevKind = PREV_PUNCT;
+        inList = InList.NONE;
+        prev = Prev.PUNCT;
         if (depth == 0) {
           endStatement();
         }
         break;
       case ']':
-        inState = 0;
-        prevKind = PREV_OPERAND;
-        break;
-      case '[':
-        inState = 0;
-        prevKind = PREV_PUNCT;
-        onIdentifierToken(i);
+      case '`':
+        inList = InList.NONE;
+        prev = Prev.OPERAND;
         break;
       default:
-        inState = 0;
-        prevKind = PREV_PUNCT;
-        if (expect == EXPECT_TARGET && depth == stmtDepth && c != '.') {
-          expect = EXPECT_NONE;
+        inList = InList.NONE;
+        prev = Prev.PUNCT;
+        if (expect == Expect.TARGET && depth == stmtDepth && c != '.') {
+          expect = Expect.NONE;
         }
     }
     return i + 1;
@@ -655,27 +797,34 @@ final class SqlLexer {
     return literalEnd;
   }
 
+  /** Replaces everything from here to the end of the text by one {@code ?}. */
+  private int maskRest() {
+    emitValue();
+    masked = true;
+    return end;
+  }
+
   /** Emits {@code ?}: a literal, or a JDBC placeholder. */
   private void emitValue() {
     beforeToken();
     out.append('?');
-    prevKind = PREV_OPERAND;
-    if (inState == 2) {
-      inState = 3;
+    prev = Prev.OPERAND;
+    if (inList == InList.VALUE_EXPECTED) {
+      inList = InList.AFTER_VALUE;
       inCount++;
     } else {
-      inState = 0;
+      inList = InList.NONE;
     }
-    if (expect == EXPECT_TARGET && depth == stmtDepth) {
-      expect = EXPECT_NONE;
+    if (expect == Expect.TARGET && depth == stmtDepth) {
+      expect = Expect.NONE;
     }
   }
 
   private void emitVerbatim(int start, int tokenEnd) {
     beforeToken();
     out.append(sql, start, tokenEnd);
-    prevKind = PREV_OPERAND;
-    inState = 0;
+    prev = Prev.OPERAND;
+    inList = InList.NONE;
   }
 
   private void beforeToken() {
@@ -690,7 +839,7 @@ final class SqlLexer {
   }
 
   /** Replaces everything after a credential keyword by one {@code ?} and stops. */
-  private void mask() {
+  private void maskCredential() {
     out.append(" ?");
     masked = true;
   }
@@ -700,7 +849,7 @@ final class SqlLexer {
   private void onWord(int start, int wordEnd) {
     if (identifiedSeen
         && (is(start, wordEnd, "BY") || is(start, wordEnd, "AS") || is(start, wordEnd, "USING"))) {
-      mask();
+      maskCredential();
       return;
     }
     if (is(start, wordEnd, "IDENTIFIED")) {
@@ -709,8 +858,8 @@ final class SqlLexer {
     }
     if (credentialContext
         && (is(start, wordEnd, "PASSWORD")
-            || (opKind == OP_CONNECT && is(start, wordEnd, "USING")))) {
-      mask();
+            || (verb == Verb.CONNECT && is(start, wordEnd, "USING")))) {
+      maskCredential();
       return;
     }
     if (!statementStarted) {
@@ -720,39 +869,37 @@ final class SqlLexer {
     if (depth != stmtDepth) {
       return;
     }
-    switch (expect) {
-      case EXPECT_FROM:
-        if (is(start, wordEnd, "FROM")) {
-          expectTarget(FROM_SKIP, true);
-        }
-        break;
-      case EXPECT_TARGET:
-        if (opKind == OP_TRUNCATE && is(start, wordEnd, "TABLE")) {
-          refineOperation(start, wordEnd);
-        } else if (!in(start, wordEnd, targetSkip)) {
-          captureCollection(start);
-        }
-        break;
-      case EXPECT_PROCEDURE:
-        captureProcedure(start);
-        break;
-      case EXPECT_DDL_TYPE:
-        ddlType(start, wordEnd);
-        break;
-      default:
-        break;
+    // if-chains rather than a switch: a switch on an enum reads a lookup table on every word
+    Expect e = expect;
+    if (e == Expect.NONE) {
+      return;
+    }
+    if (e == Expect.FROM) {
+      if (is(start, wordEnd, "FROM")) {
+        expectTarget(FROM_SKIP, true);
+      }
+    } else if (e == Expect.TARGET) {
+      if (verb == Verb.TRUNCATE && is(start, wordEnd, "TABLE")) {
+        refineOperation(start, wordEnd);
+      } else if (!in(start, wordEnd, targetSkip)) {
+        beginName(NameKind.COLLECTION, start, wordEnd);
+      }
+    } else if (e == Expect.PROCEDURE) {
+      beginName(NameKind.PROCEDURE, start, wordEnd);
+    } else {
+      ddlType(start, wordEnd);
     }
   }
 
-  /** A quoted identifier ({@code "t"}, {@code `t`}, {@code [t]}) where a name may be expected. */
-  private void onIdentifierToken(int start) {
-    if (!statementStarted || depth != stmtDepth) {
+  /** A quoted identifier ({@code "t"}, {@code `t`}, {@code [t]}) where a name may stand. */
+  private void onNameToken(int start, int tokenEnd) {
+    if (continueName(start, tokenEnd) || !statementStarted || depth != stmtDepth) {
       return;
     }
-    if (expect == EXPECT_TARGET) {
-      captureCollection(start);
-    } else if (expect == EXPECT_PROCEDURE) {
-      captureProcedure(start);
+    if (expect == Expect.TARGET) {
+      beginName(NameKind.COLLECTION, start, tokenEnd);
+    } else if (expect == Expect.PROCEDURE) {
+      beginName(NameKind.PROCEDURE, start, tokenEnd);
     }
   }
 
@@ -789,9 +936,10 @@ final class SqlLexer {
       multiStatement = true;
     }
     stmtDepth = depth;
-    opKind = operationKind(start, wordEnd);
-    expect = EXPECT_NONE;
-    if (opKind == OP_UNKNOWN) {
+    verb = verbOf(start, wordEnd);
+    expect = Expect.NONE;
+    credentialContext = verb == null || !verb.aboutData;
+    if (verb == null) {
       return;
     }
     if (first) {
@@ -799,41 +947,36 @@ final class SqlLexer {
       opEnd = wordEnd;
       operation = sql.substring(start, wordEnd);
     }
-    switch (opKind) {
-      case OP_SELECT:
-        expect = EXPECT_FROM;
+    switch (verb) {
+      case SELECT:
+        expect = Expect.FROM;
         break;
-      case OP_INSERT:
-      case OP_UPSERT:
-      case OP_REPLACE:
+      case INSERT:
+      case UPSERT:
+      case REPLACE:
         expectTarget(INSERT_SKIP, false);
         break;
-      case OP_UPDATE:
+      case UPDATE:
         expectTarget(UPDATE_SKIP, false);
         break;
-      case OP_DELETE:
+      case DELETE:
         expectTarget(DELETE_SKIP, false);
         break;
-      case OP_MERGE:
+      case MERGE:
         expectTarget(MERGE_SKIP, false);
         break;
-      case OP_TRUNCATE:
+      case TRUNCATE:
         expectTarget(TABLE_SKIP, false);
         break;
-      case OP_CALL:
-      case OP_EXEC:
-      case OP_EXECUTE:
-        expect = EXPECT_PROCEDURE;
+      case CALL:
+      case EXEC:
+      case EXECUTE:
+        expect = Expect.PROCEDURE;
         break;
-      case OP_CREATE:
-      case OP_ALTER:
-      case OP_DROP:
-        expect = EXPECT_DDL_TYPE;
-        break;
-      case OP_SET:
-      case OP_GRANT:
-      case OP_CONNECT:
-        credentialContext = true;
+      case CREATE:
+      case ALTER:
+      case DROP:
+        expect = Expect.DDL_TYPE;
         break;
       default:
         break;
@@ -844,16 +987,15 @@ final class SqlLexer {
     if (in(start, wordEnd, DDL_MODIFIERS)) {
       return;
     }
-    expect = EXPECT_NONE;
+    expect = Expect.NONE;
     if (in(start, wordEnd, DDL_REFINED)) {
       refineOperation(start, wordEnd);
     }
     if (is(start, wordEnd, "TABLE")) {
       expectTarget(TABLE_SKIP, false);
     }
-    if (opKind != OP_DROP && !in(start, wordEnd, DATA_OBJECTS)) {
-      // CREATE USER / ALTER ROLE / CREATE LOGIN ...: a PASSWORD clause follows
-      credentialContext = true;
+    if (in(start, wordEnd, DATA_OBJECTS)) {
+      credentialContext = false;
     }
   }
 
@@ -864,49 +1006,89 @@ final class SqlLexer {
   }
 
   private void expectTarget(String[] skip, boolean fromClause) {
-    expect = EXPECT_TARGET;
+    expect = Expect.TARGET;
     targetSkip = skip;
     targetIsFrom = fromClause;
   }
 
-  private void captureCollection(int start) {
-    expect = EXPECT_NONE;
-    int nameEnd = scanQualifiedName(start);
-    if (nameEnd < 0 || statementEnded || collectionStart >= 0
-        || nameEnd - start > MAX_NAME_LENGTH) {
+  private void beginName(NameKind kind, int start, int tokenEnd) {
+    expect = Expect.NONE;
+    if (tokenEnd - start <= MAX_NAME_LENGTH) {
+      nameKind = kind;
+      nameStart = start;
+      nameEnd = tokenEnd;
+      namePartAt = -1;
+    }
+  }
+
+  /**
+   * Called before each token while a name is being read: a {@code .} or {@code @} right after it
+   * announces another part; anything else ends it.
+   */
+  private void followName(char c, int i) {
+    if (namePartAt == i) {
       return;
     }
-    if (targetIsFrom) {
-      int k = nameEnd;
-      while (k < end && Character.isWhitespace(sql.charAt(k))) {
-        k++;
-      }
-      if (k < end && sql.charAt(k) == '(') {
-        // FROM generate_series(1, 10): a table function, not a collection
-        return;
-      }
+    if (namePartAt < 0 && i == nameEnd && (c == '.' || c == '@') && i + 1 < end
+        && startsNamePart(sql.charAt(i + 1))) {
+      namePartAt = i + 1;
+      return;
     }
-    if (cteNames != null) {
-      for (String cte : cteNames) {
-        if (cte.length() == nameEnd - start
-            && sql.regionMatches(true, start, cte, 0, cte.length())) {
-          return;
-        }
-      }
+    finishName(c == '(' && namePartAt < 0);
+  }
+
+  /** Adds the token at {@code start} to the name being read, if it is the announced part. */
+  private boolean continueName(int start, int tokenEnd) {
+    if (nameKind == null || namePartAt != start) {
+      return false;
     }
-    collectionStart = start;
+    namePartAt = -1;
+    nameEnd = tokenEnd;
+    if (nameEnd - nameStart > MAX_NAME_LENGTH) {
+      nameKind = null;
+    }
+    return true;
+  }
+
+  /** Records the name just read; {@code FROM f(..)} is a table function, not a collection. */
+  private void finishName(boolean callFollows) {
+    NameKind kind = nameKind;
+    nameKind = null;
+    namePartAt = -1;
+    if (statementEnded) {
+      return;
+    }
+    if (kind == NameKind.PROCEDURE) {
+      if (procedureStart < 0) {
+        procedureStart = nameStart;
+        procedureEnd = nameEnd;
+      }
+      return;
+    }
+    if (collectionStart >= 0 || (callFollows && targetIsFrom) || isCteName()) {
+      return;
+    }
+    collectionStart = nameStart;
     collectionEnd = nameEnd;
   }
 
-  private void captureProcedure(int start) {
-    expect = EXPECT_NONE;
-    int nameEnd = scanQualifiedName(start);
-    if (nameEnd < 0 || statementEnded || procedureStart >= 0
-        || nameEnd - start > MAX_NAME_LENGTH) {
-      return;
+  private boolean isCteName() {
+    if (cteNames != null) {
+      int length = nameEnd - nameStart;
+      for (String cte : cteNames) {
+        if (cte.length() == length && sql.regionMatches(true, nameStart, cte, 0, length)) {
+          return true;
+        }
+      }
     }
-    procedureStart = start;
-    procedureEnd = nameEnd;
+    return false;
+  }
+
+  private boolean startsNamePart(char c) {
+    return isWordStart(c)
+        || (c == '"' && doubleQuotedIdentifiers)
+        || (c == '`' && rules.backticks() != Reading.NO)
+        || (c == '[' && rules.brackets() != Reading.NO);
   }
 
   private void endStatement() {
@@ -915,88 +1097,165 @@ final class SqlLexer {
     }
     statementStarted = false;
     withMode = false;
-    expect = EXPECT_NONE;
+    expect = Expect.NONE;
     credentialContext = false;
     identifiedSeen = false;
-    opKind = OP_UNKNOWN;
+    verb = null;
     if (cteNames != null) {
       cteNames.clear();
     }
   }
 
-  /** The end of a possibly qualified, possibly quoted name starting at {@code start}, or -1. */
-  private int scanQualifiedName(int start) {
-    int j = scanNamePart(start);
-    if (j < 0) {
-      return -1;
-    }
-    while (j + 1 < end && sql.charAt(j) == '.') {
-      int k = scanNamePart(j + 1);
-      if (k < 0) {
-        break;
-      }
-      j = k;
-    }
-    if (j + 1 < end && sql.charAt(j) == '@' && isWordStart(sql.charAt(j + 1))) {
-      // Oracle database link: table@link
-      j = scanNamePart(j + 1);
-    }
-    return j;
-  }
-
-  private int scanNamePart(int start) {
-    char c = sql.charAt(start);
-    if (isWordStart(c)) {
-      int j = start + 1;
-      while (j < end && isWordPart(sql.charAt(j))) {
-        j++;
-      }
-      return j;
-    }
-    char close;
-    if (c == '"' || c == '`') {
-      close = c;
-    } else if (c == '[') {
-      close = ']';
-    } else {
-      return -1;
-    }
-    int k = closingQuote(close, start + 1, end);
-    return k < 0 ? -1 : k + 1;
-  }
-
-  private int operationKind(int start, int wordEnd) {
-    for (int k = 0; k < OPERATIONS.length; k++) {
-      if (is(start, wordEnd, OPERATIONS[k])) {
-        return k;
+  private Verb verbOf(int start, int wordEnd) {
+    for (Verb candidate : Verb.ALL) {
+      if (is(start, wordEnd, candidate.name())) {
+        return candidate;
       }
     }
-    return OP_UNKNOWN;
+    return null;
   }
 
   // ---------------------------------------------------------------- scanning helpers
 
-  /** Index after the closing {@code quote}; doubled quotes (and backslashes if asked) escape. */
-  private int scanQuoted(char quote, int from, boolean backslash) {
-    quoteTerminated = false;
+  /**
+   * The index after the quote closing a literal whose body starts at {@code from}, by the given
+   * reading of backslashes (doubled quotes always escape); {@link #UNTERMINATED} or, when the
+   * readings with and without backslash escapes disagree, {@link #AMBIGUOUS}.
+   */
+  private int quoteEnd(char quote, int from, int to, Reading escapes) {
+    if (escapes == Reading.YES) {
+      return closeQuote(quote, from, to, true);
+    }
+    int plain = closeQuote(quote, from, to, false);
+    if (escapes == Reading.NO || !backslashSeen) {
+      return plain;
+    }
+    return closeQuote(quote, from, to, true) == plain ? plain : AMBIGUOUS;
+  }
+
+  /** Index after the closing {@code quote}, or {@link #UNTERMINATED}; sets backslashSeen. */
+  private int closeQuote(char quote, int from, int to, boolean escapes) {
+    backslashSeen = false;
     int j = from;
-    while (j < end) {
+    while (j < to) {
       char c = sql.charAt(j);
-      if (backslash && c == '\\') {
-        j += 2;
-        continue;
-      }
-      if (c == quote) {
-        if (j + 1 < end && sql.charAt(j + 1) == quote) {
+      if (c == '\\') {
+        backslashSeen = true;
+        if (escapes) {
           j += 2;
           continue;
         }
-        quoteTerminated = true;
+      } else if (c == quote) {
+        if (j + 1 < to && sql.charAt(j + 1) == quote) {
+          j += 2;
+          continue;
+        }
         return j + 1;
       }
       j++;
     }
-    return end;
+    return UNTERMINATED;
+  }
+
+  /**
+   * The index of the dollar-quote delimiter {@code sql[tagStart, tagStart + length)} in [from,
+   * to), or -1. Linear: the delimiter holds no {@code $} but its ends, so after a partial match
+   * of m characters the next candidate is at least m further.
+   */
+  private int findDelimiter(int tagStart, int length, int from, int to) {
+    int k = from;
+    int last = to - length;
+    while (k <= last) {
+      if (sql.charAt(k) != '$') {
+        k++;
+        continue;
+      }
+      int m = 1;
+      while (m < length && sql.charAt(k + m) == sql.charAt(tagStart + m)) {
+        m++;
+      }
+      if (m == length) {
+        return k;
+      }
+      k += m;
+    }
+    return -1;
+  }
+
+  /**
+   * What [from, to) holds, read as SQL by the readings that do not share the construct around
+   * it: quotes must close inside, comments must not open.
+   */
+  private Body classify(int from, int to, Region region) {
+    Body body = Body.CLEAN;
+    for (int k = from; k < to; k++) {
+      char c = sql.charAt(k);
+      char n = k + 1 < to ? sql.charAt(k + 1) : ' ';
+      switch (c) {
+        case '\'':
+        case '"':
+        case '`': {
+          // a literal (or identifier) that closes inside: all readings agree on its end
+          int close =
+              c == '`' ? closeQuote(c, k + 1, to, false) : quoteEnd(c, k + 1, to, rules.backslash());
+          if (close < 0) {
+            return Body.UNSAFE;
+          }
+          body = Body.LITERALS;
+          k = close - 1;
+          continue;
+        }
+        case '-':
+          if (n == '-' && region != Region.LINE) {
+            return Body.UNSAFE;
+          }
+          break;
+        case '/':
+          if (n == '*') {
+            return Body.UNSAFE;
+          }
+          break;
+        case '*':
+          if (n == '/') {
+            return Body.UNSAFE;
+          }
+          break;
+        case '#':
+          if (rules.hashComments() != Reading.NO && region != Region.LINE) {
+            return Body.UNSAFE;
+          }
+          break;
+        case '$':
+          if (rules.dollarQuotes() != Reading.NO && region != Region.DOLLAR_BODY) {
+            return Body.UNSAFE;
+          }
+          break;
+        case '[':
+          if (rules.brackets() != Reading.NO && region != Region.IDENTIFIER_BODY) {
+            return Body.UNSAFE;
+          }
+          break;
+        default:
+          break;
+      }
+      if (body == Body.CLEAN && (k == from || !isWordPart(sql.charAt(k - 1)))
+          && (isDigit(c) || startsBoolean(k, to))) {
+        body = Body.LITERALS;
+      }
+    }
+    return body;
+  }
+
+  private boolean startsBoolean(int k, int to) {
+    char c = (char) (sql.charAt(k) | 0x20);
+    if (c != 't' && c != 'f') {
+      return false;
+    }
+    int w = k + 1;
+    while (w < to && isWordPart(sql.charAt(w))) {
+      w++;
+    }
+    return is(k, w, "TRUE") || is(k, w, "FALSE");
   }
 
   /**
@@ -1029,15 +1288,11 @@ final class SqlLexer {
   }
 
   private boolean unaryPosition() {
-    switch (prevKind) {
-      case PREV_START:
-      case PREV_PUNCT:
-        return true;
-      case PREV_WORD:
-        return in(prevWordStart, prevWordEnd, UNARY_CONTEXT);
-      default:
-        return false;
+    Prev p = prev;
+    if (p == Prev.WORD) {
+      return in(prevWordStart, prevWordEnd, UNARY_CONTEXT);
     }
+    return p != Prev.OPERAND;
   }
 
   private boolean is(int start, int wordEnd, String keyword) {
@@ -1058,18 +1313,154 @@ final class SqlLexer {
     return c >= '0' && c <= '9';
   }
 
-  private static boolean isWordStart(char c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || c == '_'
-        || (c > 127 && Character.isLetter(c));
+  private boolean isWordStart(char c) {
+    if (c < 0x80) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    }
+    return rules.nonAsciiIdentifiers() ? !Character.isWhitespace(c) : Character.isLetter(c);
   }
 
-  private static boolean isWordPart(char c) {
-    return isWordStart(c) || isDigit(c) || c == '$';
+  private boolean isWordPart(char c) {
+    return c < 0x80 ? ASCII_WORD_PART[c] : isWordStart(c);
   }
 
-  private static boolean isIdentifierEnd(char c) {
+  /** PostgreSQL: a dollar-quote tag is ASCII letters, underscores and any non-ASCII character. */
+  private static boolean isTagStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+  }
+
+  private static boolean isTagPart(char c) {
+    return isTagStart(c) || isDigit(c);
+  }
+
+  private boolean isIdentifierEnd(char c) {
     return isWordPart(c) || c == '"' || c == '`' || c == ']';
+  }
+
+  /** First words of the statements recognized; any other leaves the operation unknown. */
+  private enum Verb {
+    SELECT(true),
+    INSERT(true),
+    UPDATE(true),
+    DELETE(true),
+    MERGE(true),
+    UPSERT(true),
+    REPLACE(true),
+    CALL(false),
+    EXEC(false),
+    EXECUTE(false),
+    CREATE(false),
+    ALTER(false),
+    DROP(true),
+    TRUNCATE(true),
+    VALUES(true),
+    EXPLAIN(true),
+    BEGIN(false),
+    START(false),
+    COMMIT(false),
+    ROLLBACK(false),
+    SAVEPOINT(false),
+    RELEASE(false),
+    GRANT(false),
+    REVOKE(true),
+    SHOW(true),
+    USE(true),
+    SET(false),
+    LOCK(true),
+    CONNECT(false);
+
+    private static final Verb[] ALL = values();
+
+    /**
+     * A statement about data, where a word {@code PASSWORD} names a column or a table. In every
+     * other statement (users, logins, keys, exports, vendor commands, unknown ones) it starts a
+     * credential, and the rest of the statement is replaced.
+     */
+    final boolean aboutData;
+
+    Verb(boolean aboutData) {
+      this.aboutData = aboutData;
+    }
+  }
+
+  /** What the next word of the statement is expected to be. */
+  private enum Expect {
+    NONE,
+    /** SELECT: the FROM that introduces the collection. */
+    FROM,
+    /** The collection, after optional words of the skip list. */
+    TARGET,
+    PROCEDURE,
+    /** CREATE / ALTER / DROP: the kind of object. */
+    DDL_TYPE
+  }
+
+  /** The kind of the previous token, for telling a sign from a minus. */
+  private enum Prev {
+    START,
+    OPERAND,
+    PUNCT,
+    WORD
+  }
+
+  /** Where an {@code IN (?, ?, ?)} list being collapsed stands. */
+  private enum InList {
+    NONE,
+    AFTER_IN,
+    VALUE_EXPECTED,
+    AFTER_VALUE
+  }
+
+  private enum NameKind {
+    COLLECTION,
+    PROCEDURE
+  }
+
+  /** The body of a construct some readings of the dialect do not share. */
+  private enum Region {
+    /** The rest of a line after {@code #} or {@code --x}: a comment in some readings. */
+    LINE,
+    /** Between dollar-quote delimiters: SQL in the readings without dollar quotes. */
+    DOLLAR_BODY,
+    /** Inside brackets or backticks: an identifier in some readings, SQL in others. */
+    IDENTIFIER_BODY
+  }
+
+  /** What a {@link Region} holds. */
+  private enum Body {
+    /** Nothing any reading takes for a literal: an identifier can be kept as written. */
+    CLEAN,
+    /** Numbers or booleans, but nothing that opens a quote or a comment. */
+    LITERALS,
+    /** A quote or comment opener: the readings may disagree on where a literal ends. */
+    UNSAFE
+  }
+
+  /**
+   * A dialect's rules, as the lexer reads them: one instance per dialect. {@code
+   * nonAsciiAmbiguous}: GENERIC, where a non-letter non-ASCII character is an identifier character
+   * in some readings only.
+   */
+  private record Rules(
+      Reading backslash,
+      Reading escapeStrings,
+      Reading dollarQuotes,
+      Reading brackets,
+      Reading backticks,
+      Reading alternativeQuotes,
+      Reading nestedComments,
+      Reading hashComments,
+      Reading spaceAfterDashes,
+      boolean dollarNumbers,
+      boolean dollarIdentifiers,
+      boolean nonAsciiIdentifiers,
+      boolean nonAsciiAmbiguous) {
+
+    static Rules of(Dialect d) {
+      return new Rules(d.backslashEscapes(), d.escapeStrings(), d.dollarQuotes(),
+          d.bracketIdentifiers(), d.backtickIdentifiers(), d.alternativeQuotes(),
+          d.nestedComments(), d.hashComments(), d.spaceAfterDashes(), d.dollarNumbers(),
+          d.dollarIdentifiers(), d.nonAsciiIdentifiers(), d == Dialect.GENERIC);
+    }
   }
 }

@@ -10,29 +10,37 @@ import java.util.logging.Logger;
  * {@code db.query.text} without the values it carried: {@code SELECT * FROM users WHERE email =
  * 'bob@example.com' AND age > 30} becomes {@code SELECT * FROM users WHERE email = ? AND age > ?}.
  *
- * <p>Rules, in one pass over the text:
+ * <p>Rules, in one pass over the text, by the lexical rules of a {@link Dialect}:
  *
  * <ul>
- *   <li>Single-quoted strings ({@code ''} escapes a quote), with or without a prefix ({@code
- *       N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code U&'..'}, Oracle's {@code
- *       q'[..]'}), dollar-quoted strings ({@code $$..$$}, {@code $tag$..$tag$}), numbers (integer,
- *       decimal, exponent, hex, negative where a sign starts an operand) and the booleans {@code
- *       TRUE} / {@code FALSE} become {@code ?}.
+ *   <li>Single-quoted strings ({@code ''} escapes a quote; a backslash too in MySQL), with or
+ *       without a prefix ({@code N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code
+ *       U&'..'}, MySQL's {@code _utf8mb4'..'}, Oracle's {@code q'[..]'}), dollar-quoted strings
+ *       ({@code $$..$$}, {@code $tag$..$tag$}), SQL Server money ({@code $12.50}), numbers
+ *       (integer, decimal, exponent, hex, negative where a sign starts an operand) and the
+ *       booleans {@code TRUE} / {@code FALSE} become {@code ?}.
  *   <li>Double-quoted text is a literal and becomes {@code ?}, except in the dialects where it
- *       quotes identifiers ({@link Dialect#ANSI}, {@link Dialect#POSTGRESQL}), where it is kept.
- *       Backtick-quoted identifiers are kept.
- *   <li>Parameter markers stay: {@code ?}, {@code $1}, {@code :name}, {@code :1}.
+ *       quotes identifiers, where it is kept, as are backtick (MySQL) and bracket (SQL Server)
+ *       identifiers.
+ *   <li>Parameter markers stay: {@code ?}, {@code :name}, {@code :1}, PostgreSQL's {@code $1}.
  *   <li>{@code IN (?, ?, ?)} collapses to {@code IN (?)}, so that statements differing only by the
  *       length of a list are one statement.
- *   <li>Comments keep their delimiters and words; literals inside them become {@code ?} too, and a
- *       quote that does not close inside a comment hides the rest of the comment.
+ *   <li>Comments keep their delimiters and words (optimizer hints, query tags); quoted text,
+ *       dollar quotes and numbers inside them become {@code ?}, and a quote that does not close
+ *       inside a comment hides the rest of the comment.
  *   <li>Credentials: everything after {@code IDENTIFIED BY} (also {@code IDENTIFIED WITH plugin
- *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}), and after {@code PASSWORD} in {@code
- *       CREATE/ALTER USER, ROLE, LOGIN ...}, {@code SET}, {@code GRANT} and {@code CONNECT}
- *       statements, is replaced by a single {@code ?}, quoted or not.
+ *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}, {@code CONNECT .. USING}) is replaced
+ *       by a single {@code ?}, quoted or not, comments between included; so is everything after a
+ *       word {@code PASSWORD} in any statement but those about data ({@code SELECT}, {@code
+ *       INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE}, DDL of tables, indexes, views,
+ *       routines...), where it names a column.
+ *   <li>Where the dialect's plausible readings disagree on where a literal ends (a backslash
+ *       before a quote with no dialect, a nested comment where nesting depends on the database,
+ *       a dollar quote or bracket whose body opens a quote), and after an unterminated quote or
+ *       comment, the rest of the text becomes one {@code ?}: the sanitizer never guesses.
  *   <li>Runs of whitespace become one space; leading and trailing whitespace is dropped.
  *   <li>Statements longer than {@value #MAX_LENGTH} characters are cut there, sanitized, and end
- *       with {@code ...}; an unterminated quote or comment runs to the end and is replaced whole.
+ *       with {@code ...}. The cost is linear in the length of the text.
  * </ul>
  *
  * <p>The sanitizer never throws: {@code null} gives {@code null}, and any other input (binary
@@ -67,8 +75,8 @@ public final class SqlSanitizer {
   private SqlSanitizer() {}
 
   /**
-   * Returns {@code sql} with every literal replaced by {@code ?}, treating double-quoted text as a
-   * literal ({@link Dialect#GENERIC}).
+   * Returns {@code sql} with every literal replaced by {@code ?}, by the rules of {@link
+   * Dialect#GENERIC}: whatever any dialect reads as a literal is replaced.
    *
    * @param sql a SQL statement, or {@code null}
    * @return the sanitized statement, {@code null} when {@code sql} is {@code null}
@@ -137,7 +145,7 @@ public final class SqlSanitizer {
     return cache.current.size() + cache.previous.size();
   }
 
-  private static AnalyzedSql analyzeUncached(
+  static AnalyzedSql analyzeUncached(
       String sql, Dialect dialect, boolean literalDoubleQuotes) {
     try {
       return new SqlLexer(sql, MAX_LENGTH, dialect, literalDoubleQuotes).run();
@@ -155,42 +163,129 @@ public final class SqlSanitizer {
   }
 
   /**
-   * Quoting rules of a family of databases: what double quotes and backslashes mean.
+   * The lexical rules of a family of databases: how literals are quoted and escaped, what quotes
+   * identifiers, how comments are written. Where a family's members, or the settings of one
+   * server, read a construct in more than one way, the sanitizer checks that the readings agree
+   * on where every literal ends; where they do not, it replaces the rest of the text by one
+   * {@code ?} rather than pick one reading.
    */
   public enum Dialect {
     /**
-     * Double-quoted text is a literal (the safe choice when the database is unknown), backslash
-     * is an ordinary character.
+     * The database is unknown: the union of the other dialects. Everything any of them reads as a
+     * literal is replaced: double-quoted text, text that a backslash escape would extend (MySQL),
+     * dollar quotes, {@code $} followed by digits (a SQL Server money literal; a PostgreSQL
+     * {@code $1} marker elsewhere), numbers inside SQL Server brackets.
      */
-    GENERIC(false, false, false, false),
+    GENERIC,
     /**
-     * Standard SQL: double quotes quote identifiers, which are kept (H2, Oracle, DB2, Derby,
-     * HSQLDB, SQL Server, SAP HANA).
+     * Standard SQL as H2, HSQLDB, Derby, DB2, SAP HANA, Trino read it: double quotes quote
+     * identifiers, which are kept; backslash is an ordinary character; H2's {@code $$..$$}
+     * strings are literals.
      */
-    ANSI(true, false, false, false),
-    /** PostgreSQL: as {@link #ANSI}, and block comments nest. */
-    POSTGRESQL(true, false, false, true),
+    ANSI,
     /**
-     * MySQL and MariaDB: double-quoted text is a literal, backslash escapes a quote inside
-     * literals, and {@code #} starts a comment.
+     * PostgreSQL: double-quoted identifiers, {@code E'..'} strings with backslash escapes,
+     * dollar quotes ({@code $$..$$}, {@code $tag$..$tag$}, tags of any non-ASCII characters),
+     * {@code $1} markers, nested block comments.
      */
-    MYSQL(false, true, true, false);
+    POSTGRESQL,
+    /**
+     * MySQL and MariaDB with their default settings: double-quoted text is a literal, a
+     * backslash escapes the next character inside literals, backticks quote identifiers, {@code
+     * #} and {@code -- } (with a space) start comments.
+     */
+    MYSQL,
+    /**
+     * Microsoft SQL Server: double quotes and brackets ({@code [it's]}) quote identifiers,
+     * {@code $12.50} is a money literal, block comments nest.
+     */
+    SQLSERVER,
+    /** Oracle: double-quoted identifiers and alternative quoting ({@code q'[it's]'}). */
+    ORACLE;
 
-    final boolean doubleQuotedIdentifiers;
-    final boolean backslashEscapes;
-    final boolean hashComments;
-    final boolean nestedComments;
-
-    Dialect(
-        boolean doubleQuotedIdentifiers,
-        boolean backslashEscapes,
-        boolean hashComments,
-        boolean nestedComments) {
-      this.doubleQuotedIdentifiers = doubleQuotedIdentifiers;
-      this.backslashEscapes = backslashEscapes;
-      this.hashComments = hashComments;
-      this.nestedComments = nestedComments;
+    /** Whether double quotes delimit identifiers (kept) rather than literals (replaced). */
+    boolean doubleQuotedIdentifiers() {
+      return this != GENERIC && this != MYSQL;
     }
+
+    /** Backslash escapes inside {@code '..'} (and double-quoted literals). */
+    Reading backslashEscapes() {
+      return this == MYSQL ? Reading.YES : this == GENERIC ? Reading.EITHER : Reading.NO;
+    }
+
+    /** Backslash escapes inside {@code E'..'}. */
+    Reading escapeStrings() {
+      return this == POSTGRESQL ? Reading.YES : backslashEscapes();
+    }
+
+    /** {@code $$..$$} and {@code $tag$..$tag$} literals. */
+    Reading dollarQuotes() {
+      return this == POSTGRESQL
+          ? Reading.YES
+          : this == GENERIC || this == ANSI ? Reading.EITHER : Reading.NO;
+    }
+
+    /** {@code [..]} identifiers. */
+    Reading bracketIdentifiers() {
+      return this == SQLSERVER ? Reading.YES : this == GENERIC ? Reading.EITHER : Reading.NO;
+    }
+
+    /** {@code `..`} identifiers. */
+    Reading backtickIdentifiers() {
+      return this == MYSQL
+          ? Reading.YES
+          : this == GENERIC || this == ANSI ? Reading.EITHER : Reading.NO;
+    }
+
+    /** Oracle's {@code q'[..]'}. */
+    Reading alternativeQuotes() {
+      return this == ORACLE ? Reading.YES : this == GENERIC ? Reading.EITHER : Reading.NO;
+    }
+
+    /** Block comments nest: a comment opened inside one must close before it does. */
+    Reading nestedComments() {
+      return this == POSTGRESQL || this == SQLSERVER
+          ? Reading.YES
+          : this == GENERIC || this == ANSI ? Reading.EITHER : Reading.NO;
+    }
+
+    /** {@code #} line comments. */
+    Reading hashComments() {
+      return this == MYSQL ? Reading.YES : this == GENERIC ? Reading.EITHER : Reading.NO;
+    }
+
+    /** {@code --} starts a comment only when whitespace follows (MySQL). */
+    Reading spaceAfterDashes() {
+      return this == MYSQL ? Reading.YES : this == GENERIC ? Reading.EITHER : Reading.NO;
+    }
+
+    /** {@code $} followed by digits is a literal (SQL Server money) rather than a marker. */
+    boolean dollarNumbers() {
+      return this == SQLSERVER || this == GENERIC;
+    }
+
+    /** {@code $} may start an identifier (MySQL). */
+    boolean dollarIdentifiers() {
+      return this == MYSQL;
+    }
+
+    /**
+     * Every non-ASCII character may be part of an identifier (PostgreSQL, MySQL), not only
+     * letters.
+     */
+    boolean nonAsciiIdentifiers() {
+      return this == POSTGRESQL || this == MYSQL || this == GENERIC;
+    }
+  }
+
+  /** How the members of a dialect read one construct. */
+  enum Reading {
+    /** None reads it so. */
+    NO,
+    /** All read it so. */
+    YES,
+    /** Some do, some do not: the two readings must agree, or the rest of the text is replaced. */
+    EITHER
   }
 
   /**

@@ -75,6 +75,35 @@ class DbInfoTest {
     assertThat(DbInfo.parse(null, null).systemName).isEqualTo("other_sql");
   }
 
+  /** (URL, the sanitizer's dialect its db.system.name selects). */
+  static Stream<Arguments> dialects() {
+    return Stream.of(
+        Arguments.of("jdbc:postgresql://h/d", SqlSanitizer.Dialect.POSTGRESQL),
+        Arguments.of("jdbc:mysql://h/d", SqlSanitizer.Dialect.MYSQL),
+        Arguments.of("jdbc:mariadb://h/d", SqlSanitizer.Dialect.MYSQL),
+        // brackets, money literals and nested comments: SQL Server's own rules
+        Arguments.of("jdbc:sqlserver://h;databaseName=d", SqlSanitizer.Dialect.SQLSERVER),
+        Arguments.of("jdbc:jtds:sqlserver://h/d", SqlSanitizer.Dialect.SQLSERVER),
+        // q'[..]' quoting
+        Arguments.of("jdbc:oracle:thin:@h:1521:x", SqlSanitizer.Dialect.ORACLE),
+        Arguments.of("jdbc:h2:mem:x", SqlSanitizer.Dialect.ANSI),
+        Arguments.of("jdbc:db2://h:50000/d", SqlSanitizer.Dialect.ANSI),
+        Arguments.of("jdbc:trino://h:8080/c", SqlSanitizer.Dialect.ANSI),
+        // SQLite reads a double-quoted word as a string when no column has its name; ClickHouse
+        // mixes MySQL's escapes with standard identifiers: the union of all readings
+        Arguments.of("jdbc:sqlite:/tmp/x.db", SqlSanitizer.Dialect.GENERIC),
+        Arguments.of("jdbc:clickhouse://h:8123/d", SqlSanitizer.Dialect.GENERIC),
+        Arguments.of("jdbc:unknown://h/d", SqlSanitizer.Dialect.GENERIC));
+  }
+
+  @ParameterizedTest
+  @MethodSource("dialects")
+  void theSystemNamePicksTheDialect(String url, SqlSanitizer.Dialect dialect) {
+    DbInfo info = DbInfo.parse(url, null);
+    assertThat(info.dialect).isEqualTo(dialect);
+    assertThat(DbInfo.dialectOf(info.systemName)).isEqualTo(dialect);
+  }
+
   @Test
   void statusCodeFollowsEachDatabasesConventions() {
     SQLException e = new SQLException("boom", "42S02", 1146);

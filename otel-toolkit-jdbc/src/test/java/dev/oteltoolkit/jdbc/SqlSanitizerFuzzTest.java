@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.oteltoolkit.jdbc.SqlSanitizer.Dialect;
+import dev.oteltoolkit.jdbc.SqlSanitizer.Reading;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -106,8 +107,11 @@ class SqlSanitizerFuzzTest {
             + ws() + kw("FROM") + " t " + kw("WHERE") + " a =" + lit() + " --" + commentLit() + " rest "
             + commentLit() + "\n" + kw("AND") + " b =" + lit();
       case 5:
-        return kw("SELECT") + " " + lit() + ", x " + kw("FROM") + " t " + kw("WHERE") + " y = ANY(ARRAY["
-            + lit() + "," + lit() + "])" + ws() + kw("AND") + " z <>" + lit();
+        // SQL Server reads [..] as an identifier, not an array
+        String array = dialect == Dialect.SQLSERVER ? "(" : "ARRAY[";
+        String close = dialect == Dialect.SQLSERVER ? ")" : "]";
+        return kw("SELECT") + " " + lit() + ", x " + kw("FROM") + " t " + kw("WHERE") + " y = ANY("
+            + array + lit() + "," + lit() + close + ")" + ws() + kw("AND") + " z <>" + lit();
       case 6:
         return kw("CREATE USER") + " app " + kw("IDENTIFIED BY") + " " + secret() + ws()
             + kw("ACCOUNT UNLOCK");
@@ -154,25 +158,33 @@ class SqlSanitizerFuzzTest {
       case 6:
         return ws + "N'" + stringBody('\'') + "'";
       case 7:
-        if (dialect.doubleQuotedIdentifiers) {
+        if (dialect.doubleQuotedIdentifiers()) {
           return ws + "'" + stringBody('\'') + "'";
         }
         return ws + "\"" + stringBody('"') + "\"";
       case 8:
-        if (dialect == Dialect.MYSQL) {
+        if (dialect.dollarQuotes() == Reading.NO) {
           return ws + "'" + stringBody('\'') + "'";
         }
         return ws + "$$" + dollarBody("$$") + "$$";
       case 9:
-        if (dialect == Dialect.MYSQL) {
+        if (dialect.dollarQuotes() == Reading.NO) {
           return ws + "X'" + Integer.toHexString(random.nextInt()) + "'";
         }
         return ws + "$fn$" + dollarBody("$fn$") + "$fn$";
       case 10:
-        // backslash escapes: E-strings everywhere but MySQL, where every string has them
-        String escaped = "it\\'s " + secret() + " \\\\ " + random.nextInt(99);
-        return ws + (dialect == Dialect.MYSQL ? "'" : "E'") + escaped + "'";
+        // backslash escapes: PostgreSQL's E-strings, MySQL's every string; the other dialects
+        // have neither (an E there is a word before a standard string)
+        if (dialect == Dialect.MYSQL || dialect == Dialect.POSTGRESQL
+            || dialect == Dialect.GENERIC) {
+          String escaped = "it\\'s " + secret() + " \\\\ " + random.nextInt(99);
+          return ws + (dialect == Dialect.MYSQL ? "'" : "E'") + escaped + "'";
+        }
+        return ws + "'it''s " + secret() + " \\ " + random.nextInt(99) + "'";
       default:
+        if (dialect.alternativeQuotes() == Reading.NO) {
+          return ws + "'" + stringBody('\'') + "'";
+        }
         return ws + "q'[" + secret() + " it's ]" + random.nextInt(9) + "]'";
     }
   }

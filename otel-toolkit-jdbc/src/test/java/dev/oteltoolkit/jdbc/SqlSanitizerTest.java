@@ -42,9 +42,10 @@ class SqlSanitizerTest {
         // SQL Server brackets quote identifiers: kept; a number in brackets is still a literal
         Arguments.of("SELECT [name] FROM [dbo].[users] WHERE arr[1] = 2",
             "SELECT [name] FROM [dbo].[users] WHERE arr[?] = ?"),
-        // parameter markers stay: JDBC ?, PostgreSQL $1, named :name, Oracle :1
+        // parameter markers stay: JDBC ?, named :name, Oracle :1; with no dialect $1 goes, since
+        // SQL Server reads it as a money literal (PostgreSQL keeps it, see dialectCases)
         Arguments.of("SELECT * FROM t WHERE a = ? AND b = $1 AND c = :name AND d = :1",
-            "SELECT * FROM t WHERE a = ? AND b = $1 AND c = :name AND d = :1"),
+            "SELECT * FROM t WHERE a = ? AND b = ? AND c = :name AND d = :1"),
         // PostgreSQL casts are not named parameters: the type name stays, the literal goes
         Arguments.of("SELECT '42'::int, x::text FROM t", "SELECT ?::int, x::text FROM t"),
         // IN lists of any length collapse to one marker (literals and ? alike)
@@ -54,17 +55,22 @@ class SqlSanitizerTest {
         // an IN subquery is not a list of values
         Arguments.of("SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = 1)",
             "SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = ?)"),
-        // PostgreSQL dollar quotes, plain and tagged (the body may hold quotes and $)
-        Arguments.of("SELECT $$it's $5$$ FROM t", "SELECT ? FROM t"),
+        // a dollar quote whose body opens a quote that only PostgreSQL reads as part of it: other
+        // databases read a literal from there to the end (see dialectCases for PostgreSQL)
+        Arguments.of("SELECT $$it's $5$$ FROM t", "SELECT ?"),
+        // a tagged dollar quote whose body's literals close inside it: all readings agree
         Arguments.of("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 'x'; $1 $body$ LANGUAGE sql",
             "CREATE FUNCTION f() RETURNS int AS ? LANGUAGE sql"),
-        // PostgreSQL escape strings: a backslash escapes the quote
-        Arguments.of("SELECT E'it\\'s secret' FROM t", "SELECT ? FROM t"),
+        // E'..' with a backslash before a quote: PostgreSQL and MySQL read one literal, standard
+        // SQL a literal ending there and another from the last quote to the end: the union is
+        // everything from the first quote
+        Arguments.of("SELECT E'it\\'s secret' FROM t", "SELECT ?"),
         // prefixed literals: national, hex, bit, Unicode escape strings
         Arguments.of("SELECT N'name', X'0A0B', B'0101', U&'d\\0061t' FROM t",
             "SELECT ?, ?, ?, ? FROM t"),
-        // Oracle alternative quoting: the quote inside does not end the literal
-        Arguments.of("SELECT q'[it's secret]' FROM dual", "SELECT ? FROM dual"),
+        // Oracle alternative quoting holding a quote: other databases read a literal from there
+        // to the end (see dialectCases for Oracle)
+        Arguments.of("SELECT q'[it's secret]' FROM dual", "SELECT ?"),
         // JDBC escape syntax for dates and calls
         Arguments.of("SELECT * FROM t WHERE d > {d '2024-01-31'}",
             "SELECT * FROM t WHERE d > {d ?}"),
@@ -152,7 +158,17 @@ class SqlSanitizerTest {
         Arguments.of(Dialect.MYSQL, "SELECT a FROM t # note 'x'\nWHERE b = 2",
             "SELECT a FROM t # note ?\nWHERE b = ?"),
         // without backslash escapes (standard SQL) 'C:\' is a whole literal
-        Arguments.of(Dialect.GENERIC, "SELECT 'C:\\' , 'x' FROM t", "SELECT ? , ? FROM t"));
+        Arguments.of(Dialect.ANSI, "SELECT 'C:\\' , 'x' FROM t", "SELECT ? , ? FROM t"),
+        // with no dialect MySQL's reading counts too: a literal up to the last quote, then one
+        // that never closes
+        Arguments.of(Dialect.GENERIC, "SELECT 'C:\\' , 'x' FROM t", "SELECT ?"),
+        // PostgreSQL keeps its $1 markers, reads dollar quotes holding quotes and E'..' escapes
+        Arguments.of(Dialect.POSTGRESQL, "SELECT * FROM t WHERE a = $1 AND b = $23",
+            "SELECT * FROM t WHERE a = $1 AND b = $23"),
+        Arguments.of(Dialect.POSTGRESQL, "SELECT $$it's $5$$ FROM t", "SELECT ? FROM t"),
+        Arguments.of(Dialect.POSTGRESQL, "SELECT E'it\\'s secret' FROM t", "SELECT ? FROM t"),
+        // Oracle alternative quoting: the quote inside does not end the literal
+        Arguments.of(Dialect.ORACLE, "SELECT q'[it's secret]' FROM dual", "SELECT ? FROM dual"));
   }
 
   @ParameterizedTest
