@@ -450,6 +450,7 @@ public final class GenAiSpan implements AutoCloseable {
    *
    * @return the scope to close, on this thread
    */
+  @SuppressWarnings("MustBeClosedChecker") // the caller closes it, as with Context.makeCurrent()
   public Scope makeCurrent() {
     return context.makeCurrent();
   }

@@ -177,8 +177,9 @@ public final class ModelPrice {
       return true;
     }
     try {
-      price.setScale(MAX_DECIMAL_PLACES, RoundingMode.UNNECESSARY);
-      return false;
+      // an exact rescale exists unless it throws: the result itself is not needed
+      BigDecimal rescaled = price.setScale(MAX_DECIMAL_PLACES, RoundingMode.UNNECESSARY);
+      return rescaled.signum() != price.signum();
     } catch (ArithmeticException e) {
       return true;
     }

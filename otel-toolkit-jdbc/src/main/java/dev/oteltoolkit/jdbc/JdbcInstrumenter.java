@@ -111,6 +111,8 @@ final class JdbcInstrumenter {
    * @param batchSize the number of operations of a batch, or -1 when this is not a batch (a batch
    *     of one is recorded as a single operation, as the semantic conventions ask)
    */
+  // the scope is closed in end(...) on every path, after the driver call
+  @SuppressWarnings("MustBeClosedChecker")
   <T> T execute(DbInfo db, AnalyzedSql sql, String rawText, long batchSize, JdbcCall<T> call)
       throws SQLException {
     long start = System.nanoTime();
@@ -167,6 +169,8 @@ final class JdbcInstrumenter {
    * Acquires a connection inside an INTERNAL {@code DataSource.getConnection} span when
    * connection spans are on; {@code db} is {@code null} until the first connection told.
    */
+  // the scope is closed in end(...) on every path, after the driver call
+  @SuppressWarnings("MustBeClosedChecker")
   <T> T acquire(DbInfo db, Object dataSource, JdbcCall<T> call) throws SQLException {
     if (!connectionSpans) {
       return call.call();

@@ -482,6 +482,8 @@ final class Instrumented {
     }
 
     @Override
+    // the stream goes to the caller inside a traced stream that closes it
+    @SuppressWarnings("MustBeClosedChecker")
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
         case "create":
@@ -631,6 +633,8 @@ final class Instrumented {
     }
 
     @Override
+    // the stream goes to the caller inside a traced stream that closes it
+    @SuppressWarnings("MustBeClosedChecker")
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
         case "create":

@@ -1,0 +1,2 @@
+/** Internal, not for public use: may change at any time. */
+package dev.oteltoolkit.core.internal;
