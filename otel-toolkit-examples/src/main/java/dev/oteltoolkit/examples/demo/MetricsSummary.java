@@ -3,20 +3,15 @@ package dev.oteltoolkit.examples.demo;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import dev.oteltoolkit.examples.scaffold.MergedHistogram;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import dev.oteltoolkit.examples.scaffold.PulledMetricReader;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.semconv.DbAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +30,7 @@ import java.util.function.Function;
  * histogram_quantile} does ({@link MergedHistogram}): what a dashboard shows, not exact order
  * statistics.
  */
-public final class MetricsSummary implements MetricReader {
+public final class MetricsSummary extends PulledMetricReader {
 
   /** Core's RED histogram of every traced operation. */
   public static final String OPERATION_DURATION = "oteltoolkit.operation.duration";
@@ -65,40 +60,8 @@ public final class MetricsSummary implements MetricReader {
         a -> join(a.get(DbAttributes.DB_OPERATION_NAME), a.get(DbAttributes.DB_COLLECTION_NAME)));
   }
 
-  private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
   /** Creates a reader; it reads nothing until registered with an SDK. */
   public MetricsSummary() {}
-
-  /**
-   * Called by the SDK when the reader is registered.
-   *
-   * @param registration what the reader collects from
-   */
-  @Override
-  public void register(CollectionRegistration registration) {
-    this.registration = registration;
-  }
-
-  /**
-   * Cumulative: every collection covers everything since the start.
-   *
-   * @param instrumentType any instrument type
-   * @return {@link AggregationTemporality#CUMULATIVE}
-   */
-  @Override
-  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-    return AggregationTemporality.CUMULATIVE;
-  }
-
-  /**
-   * Collects every metric recorded so far.
-   *
-   * @return the metrics, cumulative since the start
-   */
-  public Collection<MetricData> collect() {
-    return registration.collectAllMetrics();
-  }
 
   /**
    * Prints the summary of everything recorded so far.
@@ -166,27 +129,6 @@ public final class MetricsSummary implements MetricReader {
     sb.append('\n');
     out.print(sb);
     out.flush();
-  }
-
-  /**
-   * Does nothing: this reader is pulled, never pushes.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode forceFlush() {
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
-   * Stops collecting.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode shutdown() {
-    registration = CollectionRegistration.noop();
-    return CompletableResultCode.ofSuccess();
   }
 
   private static String join(String first, String second) {

@@ -10,7 +10,6 @@ import dev.oteltoolkit.examples.demo.MetricsSummary;
 import dev.oteltoolkit.examples.scaffold.FakeChatServer;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,14 +111,9 @@ public final class LlmPipeline {
     List<PipelineResult> results = new ArrayList<>();
     try (FakeChatServer gateway = FakeLlmGateway.start()) {
       // the official OpenAI SDK, wrapped once: every call a chat span with its tokens and cost
-      OpenAIClient openAi =
-          OpenAiTelemetry.create(ai)
-              .wrap(
-                  OpenAIOkHttpClient.builder()
-                      .baseUrl(gateway.baseUrl())
-                      .apiKey("sk-gateway-not-a-real-key")
-                      .timeout(Duration.ofSeconds(30))
-                      .build());
+      OpenAIClient client =
+          OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-fake").build();
+      OpenAIClient openAi = OpenAiTelemetry.create(ai).wrap(client);
       try {
         handle(new TicketPipeline(telemetry.tracing(), ai, openAi), tickets, results, out);
       } finally {

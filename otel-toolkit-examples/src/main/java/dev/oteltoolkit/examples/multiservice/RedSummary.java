@@ -1,16 +1,12 @@
 package dev.oteltoolkit.examples.multiservice;
 
 import dev.oteltoolkit.examples.scaffold.MergedHistogram;
+import dev.oteltoolkit.examples.scaffold.PulledMetricReader;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.semconv.DbAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
@@ -35,7 +31,7 @@ import java.util.function.Function;
  * histogram_quantile} does ({@link MergedHistogram}): what a dashboard shows, not exact order
  * statistics.
  */
-public final class RedSummary implements MetricReader {
+public final class RedSummary extends PulledMetricReader {
 
   /** Core's RED histogram of every traced operation. */
   public static final String OPERATION_DURATION = "oteltoolkit.operation.duration";
@@ -73,7 +69,6 @@ public final class RedSummary implements MetricReader {
   }
 
   private final String service;
-  private volatile CollectionRegistration registration = CollectionRegistration.noop();
 
   /**
    * Creates a reader for one service; it reads nothing until registered with that service's SDK.
@@ -85,27 +80,6 @@ public final class RedSummary implements MetricReader {
   }
 
   /**
-   * Called by the SDK when the reader is registered.
-   *
-   * @param registration what the reader collects from
-   */
-  @Override
-  public void register(CollectionRegistration registration) {
-    this.registration = registration;
-  }
-
-  /**
-   * Cumulative: every collection covers everything since the start.
-   *
-   * @param instrumentType any instrument type
-   * @return {@link AggregationTemporality#CUMULATIVE}
-   */
-  @Override
-  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-    return AggregationTemporality.CUMULATIVE;
-  }
-
-  /**
    * Collects the summary of everything recorded so far: one row per metric and operation, every
    * outcome merged, errors (points with {@code error.type}) counted apart.
    *
@@ -113,7 +87,7 @@ public final class RedSummary implements MetricReader {
    */
   public List<Row> rows() {
     Map<String, Durations> operations = new LinkedHashMap<>();
-    Collection<MetricData> metrics = registration.collectAllMetrics();
+    Collection<MetricData> metrics = collect();
     for (String name : DURATIONS.keySet()) {
       for (MetricData metric : metrics) {
         if (metric.getName().equals(name) && metric.getType() == MetricDataType.HISTOGRAM) {
@@ -180,27 +154,6 @@ public final class RedSummary implements MetricReader {
     }
     out.print(sb);
     out.flush();
-  }
-
-  /**
-   * Does nothing: this reader is pulled, never pushes.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode forceFlush() {
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
-   * Stops collecting.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode shutdown() {
-    registration = CollectionRegistration.noop();
-    return CompletableResultCode.ofSuccess();
   }
 
   /**
