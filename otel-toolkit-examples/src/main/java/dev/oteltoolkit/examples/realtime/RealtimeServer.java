@@ -222,13 +222,16 @@ final class RealtimeServer implements AutoCloseable {
     // is the toolkit's, the propagators the service's own, never global
     Context context = propagator.extract(Context.root(), headers, MessageCarriers.mapGetter());
     Session session = new Session(connection, context, sessionId(context));
+    connection.setAttachment(session);
     boolean goingAway;
     synchronized (lock) {
+      if (!connection.isOpen()) {
+        return; // closed already: ended() found no session to end
+      }
       work.register();
       sessions.add(session);
       goingAway = closing;
     }
-    connection.setAttachment(session);
     if (goingAway) {
       session.send(GOING_AWAY);
     }
