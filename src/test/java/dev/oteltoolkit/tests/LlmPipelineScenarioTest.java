@@ -54,8 +54,11 @@ class LlmPipelineScenarioTest {
       AttributeKey.doubleKey("oteltoolkit.gen_ai.total.cost");
   private static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-  /** Root, 3 stages, 3 agents, 4 model calls and their 4 HTTP requests. */
-  private static final int SPANS_PER_TICKET = 15;
+  /**
+   * Root, 3 stages, 3 agents and 4 model calls, recorded by the wrapped OpenAI SDK client (its
+   * OkHttp requests are not instrumented, so the model calls have no HTTP child).
+   */
+  private static final int SPANS_PER_TICKET = 11;
 
   @Test
   void everyTicketIsOneTreeWithExactTotalsOnItsRoot() throws Exception {
@@ -94,8 +97,10 @@ class LlmPipelineScenarioTest {
       assertThat(calls).extracting(SpanData::getName).containsExactly(
           "chat gpt-4o-mini", "chat mistral-medium-latest", "chat claude-sonnet-4-5",
           "chat gemini-2.5-flash");
+      // one OpenAI-compatible gateway, called with the OpenAI SDK: the provider is the client's
+      // protocol, as the GenAI conventions say of such endpoints; the models tell them apart
       assertThat(calls).extracting(s -> s.getAttributes().get(PROVIDER))
-          .containsExactly("openai", "mistral_ai", "anthropic", "gcp.gemini");
+          .containsOnly("openai");
       assertThat(calls).extracting(s -> s.getAttributes().get(RESPONSE_MODEL)).containsExactly(
           "gpt-4o-mini-2024-07-18", "mistral-medium-latest", "claude-sonnet-4-5-20250929",
           "gemini-2.5-flash");
@@ -106,9 +111,7 @@ class LlmPipelineScenarioTest {
       long output = 0;
       for (SpanData call : calls) {
         assertThat(call.getKind()).isEqualTo(SpanKind.CLIENT);
-        SpanData http = onlyChild(trace, call);
-        assertThat(http.getName()).isEqualTo("POST");
-        assertThat(http.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(children(trace, call)).isEmpty();
         long in = call.getAttributes().get(INPUT);
         long out = call.getAttributes().get(OUTPUT);
         ModelPrice price = prices.find(call.getAttributes().get(REQUEST_MODEL));

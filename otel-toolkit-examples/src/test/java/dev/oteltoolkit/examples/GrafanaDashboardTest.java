@@ -2,6 +2,8 @@ package dev.oteltoolkit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
@@ -11,8 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -60,9 +60,11 @@ class GrafanaDashboardTest {
   @BeforeAll
   @SuppressWarnings("unchecked")
   static void readDashboardAndScrapeTheToolkit() throws Exception {
+    // strict: a key twice in one object is an error, as Grafana's import would not say
     dashboard =
-        (Map<String, Object>)
-            JsonReader.parse(new String(Files.readAllBytes(DASHBOARD), StandardCharsets.UTF_8));
+        new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .readValue(DASHBOARD.toFile(), Map.class);
     scraped = parseExposition(scrapeWorkload());
   }
 

@@ -3,6 +3,8 @@ package dev.oteltoolkit.examples.a2a;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.FakeOpenAi;
+import dev.oteltoolkit.examples.scaffold.FakeChatServer;
+import dev.oteltoolkit.examples.scaffold.Threads;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -112,9 +114,9 @@ public final class A2aScenario {
     Objects.requireNonNull(out, "out");
     Map<String, Telemetry> telemetries = new LinkedHashMap<>();
     List<Agent> agents = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(2, Agent.daemon("planner-async"));
+    ExecutorService pool = Executors.newFixedThreadPool(2, Threads.daemon("planner-async"));
     String brief;
-    try (FakeOpenAi llm = FakeOpenAi.start()) {
+    try (FakeChatServer llm = FakeOpenAi.start()) {
       try {
         for (String service : List.of(PLANNER, RESEARCHER, WRITER)) {
           telemetries.put(
@@ -272,7 +274,7 @@ public final class A2aScenario {
                 service,
                 CompletableFuture.supplyAsync(
                     () -> telemetry.shutdown(CLOSE_TIMEOUT),
-                    task -> Agent.daemon("close-" + service).newThread(task).start())));
+                    task -> Threads.daemon("close-" + service).newThread(task).start())));
     Map<String, Boolean> flushed = new LinkedHashMap<>();
     closing.forEach((service, result) -> flushed.put(service, result.join()));
     return flushed;

@@ -1,11 +1,15 @@
 package dev.oteltoolkit.examples.a2a;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.examples.scaffold.Threads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
 import io.opentelemetry.instrumentation.javahttpserver.JavaHttpServerTelemetry;
@@ -21,11 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One agent as its own service: a JDK {@code HttpServer} on an ephemeral loopback port, its own
@@ -48,14 +48,7 @@ final class Agent implements AutoCloseable {
   static final String MODEL = "gpt-4o-mini";
 
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
-  private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]*)\"");
-  private static final Pattern RESPONSE_MODEL = Pattern.compile("\"model\":\"([^\"]*)\"");
-  private static final Pattern CONTENT =
-      Pattern.compile("\"content\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final Pattern FINISH = Pattern.compile("\"finish_reason\":\"([^\"]*)\"");
-  private static final Pattern PROMPT_TOKENS = Pattern.compile("\"prompt_tokens\":(\\d+)");
-  private static final Pattern COMPLETION_TOKENS =
-      Pattern.compile("\"completion_tokens\":(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final Telemetry telemetry;
@@ -90,7 +83,7 @@ final class Agent implements AutoCloseable {
   static Agent start(String name, String path, Telemetry telemetry, URI llm) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    ExecutorService executor = Executors.newFixedThreadPool(2, daemon(name + "-http"));
+    ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemon(name + "-http"));
     server.setExecutor(executor);
     Agent agent = new Agent(name, path, telemetry, llm, server, executor);
     // the official server instrumentation: a SERVER span per request, the caller's trace continued
@@ -130,22 +123,24 @@ final class Agent implements AutoCloseable {
    * the LLM as its CLIENT child.
    */
   String ask(String prompt) throws Exception {
-    String body =
-        "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-            + escape(prompt) + "\"}]}";
+    ObjectNode request = JSON.createObjectNode().put("model", MODEL);
+    request.putArray("messages").addObject().put("role", "user").put("content", prompt);
+    String body = JSON.writeValueAsString(request);
     return ai.chat(PROVIDER, MODEL)
         .serverAddress(llm.getHost())
         .serverPort(llm.getPort())
         .call(
             span -> {
-              String json = post(llm, body, "application/json");
-              span.responseModel(field(RESPONSE_MODEL, json))
-                  .responseId(field(ID, json))
-                  .finishReasons(field(FINISH, json))
+              JsonNode response = JSON.readTree(post(llm, body, "application/json"));
+              JsonNode choice = response.path("choices").path(0);
+              JsonNode usage = response.path("usage");
+              span.responseModel(required(response, "model").asText())
+                  .responseId(required(response, "id").asText())
+                  .finishReasons(required(choice, "finish_reason").asText())
                   .usage(
-                      Long.parseLong(field(PROMPT_TOKENS, json)),
-                      Long.parseLong(field(COMPLETION_TOKENS, json)));
-              return unescape(field(CONTENT, json));
+                      required(usage, "prompt_tokens").asLong(),
+                      required(usage, "completion_tokens").asLong());
+              return required(choice.path("message"), "content").asText();
             });
   }
 
@@ -211,29 +206,12 @@ final class Agent implements AutoCloseable {
     }
   }
 
-  private static String field(Pattern pattern, String json) throws IOException {
-    Matcher matcher = pattern.matcher(json);
-    if (!matcher.find()) {
-      throw new IOException("the LLM's response has no " + pattern + ": " + json);
+  /** The member {@code name} of {@code node}; a response without it is the LLM's error. */
+  private static JsonNode required(JsonNode node, String name) throws IOException {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      throw new IOException("the LLM's response has no " + name);
     }
-    return matcher.group(1);
-  }
-
-  private static String escape(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static String unescape(String text) {
-    return text.replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\");
-  }
-
-  /** Named daemon threads, so that nothing an agent starts can keep the JVM alive. */
-  static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    return value;
   }
 }

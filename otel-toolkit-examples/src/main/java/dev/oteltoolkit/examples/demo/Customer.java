@@ -24,6 +24,9 @@ public final class Customer {
   /** The name of the operation each question is traced as. */
   public static final String OPERATION = "ask-support";
 
+  // generous: the first question also pays for loading the OpenAI SDK in the gateway's JVM
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
   private final Tracing tracing;
   private final HttpClient http;
   private final URI gateway;
@@ -60,7 +63,7 @@ public final class Customer {
                 HttpResponse<String> response =
                     http.send(
                         HttpRequest.newBuilder(gateway)
-                            .timeout(Duration.ofSeconds(10))
+                            .timeout(TIMEOUT)
                             .POST(HttpRequest.BodyPublishers.ofString(question))
                             .build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

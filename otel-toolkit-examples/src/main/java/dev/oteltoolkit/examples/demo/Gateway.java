@@ -3,6 +3,7 @@ package dev.oteltoolkit.examples.demo;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.examples.scaffold.Threads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.javahttpserver.JavaHttpServerTelemetry;
 import java.io.IOException;

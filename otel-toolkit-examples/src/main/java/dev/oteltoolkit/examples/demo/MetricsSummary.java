@@ -2,21 +2,16 @@ package dev.oteltoolkit.examples.demo;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import dev.oteltoolkit.examples.scaffold.MergedHistogram;
+import dev.oteltoolkit.examples.scaffold.PulledMetricReader;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.semconv.DbAttributes;
-import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +27,10 @@ import java.util.function.Function;
  * before the telemetry is closed.
  *
  * <p>The percentiles are estimated from the histogram buckets the way Prometheus' {@code
- * histogram_quantile} does (linear within a bucket), narrowed to the observed minimum and maximum:
- * what a dashboard shows, not exact order statistics.
+ * histogram_quantile} does ({@link MergedHistogram}): what a dashboard shows, not exact order
+ * statistics.
  */
-public final class MetricsSummary implements MetricReader {
+public final class MetricsSummary extends PulledMetricReader {
 
   /** Core's RED histogram of every traced operation. */
   public static final String OPERATION_DURATION = "oteltoolkit.operation.duration";
@@ -65,40 +60,8 @@ public final class MetricsSummary implements MetricReader {
         a -> join(a.get(DbAttributes.DB_OPERATION_NAME), a.get(DbAttributes.DB_COLLECTION_NAME)));
   }
 
-  private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
   /** Creates a reader; it reads nothing until registered with an SDK. */
   public MetricsSummary() {}
-
-  /**
-   * Called by the SDK when the reader is registered.
-   *
-   * @param registration what the reader collects from
-   */
-  @Override
-  public void register(CollectionRegistration registration) {
-    this.registration = registration;
-  }
-
-  /**
-   * Cumulative: every collection covers everything since the start.
-   *
-   * @param instrumentType any instrument type
-   * @return {@link AggregationTemporality#CUMULATIVE}
-   */
-  @Override
-  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-    return AggregationTemporality.CUMULATIVE;
-  }
-
-  /**
-   * Collects every metric recorded so far.
-   *
-   * @return the metrics, cumulative since the start
-   */
-  public Collection<MetricData> collect() {
-    return registration.collectAllMetrics();
-  }
 
   /**
    * Prints the summary of everything recorded so far.
@@ -152,11 +115,11 @@ public final class MetricsSummary implements MetricReader {
               "%-34s %-34s %5d %4d (%3.0f%%) %6.1f ms %6.1f ms%n",
               d.operation,
               d.metric,
-              d.count,
-              d.errors,
-              100.0 * d.errors / d.count,
-              d.quantile(0.50) * 1000,
-              d.quantile(0.95) * 1000));
+              d.histogram.count(),
+              d.histogram.errors(),
+              100.0 * d.histogram.errors() / d.histogram.count(),
+              d.histogram.quantile(0.50) * 1000,
+              d.histogram.quantile(0.95) * 1000));
     }
     sb.append("tokens by type (gen_ai.client.token.usage):");
     tokensByType.forEach((type, sum) -> sb.append(String.format(Locale.ROOT, " %s=%.0f", type, sum)));
@@ -168,42 +131,16 @@ public final class MetricsSummary implements MetricReader {
     out.flush();
   }
 
-  /**
-   * Does nothing: this reader is pulled, never pushes.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode forceFlush() {
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
-   * Stops collecting.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode shutdown() {
-    registration = CollectionRegistration.noop();
-    return CompletableResultCode.ofSuccess();
-  }
-
   private static String join(String first, String second) {
     return second == null ? first : first + " " + second;
   }
 
-  /** The merged histogram points of one operation: every outcome, errors counted apart. */
+  /** One operation's merged durations, and the histogram it was read from. */
   private static final class Durations {
 
     final String operation;
+    final MergedHistogram histogram = new MergedHistogram();
     String metric;
-    List<Double> boundaries;
-    long[] counts;
-    long count;
-    long errors;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
 
     Durations(String operation) {
       this.operation = operation;
@@ -211,36 +148,7 @@ public final class MetricsSummary implements MetricReader {
 
     void add(String metricName, HistogramPointData point) {
       metric = metricName;
-      if (counts == null) {
-        boundaries = new ArrayList<>(point.getBoundaries());
-        counts = new long[point.getCounts().size()];
-      }
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] += point.getCounts().get(i);
-      }
-      count += point.getCount();
-      if (point.getAttributes().get(ErrorAttributes.ERROR_TYPE) != null) {
-        errors += point.getCount();
-      }
-      if (point.hasMin()) {
-        min = Math.min(min, point.getMin());
-        max = Math.max(max, point.getMax());
-      }
-    }
-
-    /** Estimates quantile {@code q} as histogram_quantile does, within the observed range. */
-    double quantile(double q) {
-      double rank = q * count;
-      long below = 0;
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] > 0 && below + counts[i] >= rank) {
-          double lower = Math.max(i == 0 ? 0 : boundaries.get(i - 1), min);
-          double upper = Math.min(i < boundaries.size() ? boundaries.get(i) : max, max);
-          return lower + (upper - lower) * (rank - below) / counts[i];
-        }
-        below += counts[i];
-      }
-      return max;
+      histogram.add(point);
     }
   }
 }

@@ -1,23 +1,30 @@
 package dev.oteltoolkit.examples.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.core.JsonValue;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /** The functions the support agent's model may call, each answered from the database. */
 final class OrderTools {
 
   /** The tools as the chat completions API describes them to the model. */
-  static final String DEFINITIONS =
-      "[{\"type\":\"function\",\"function\":{\"name\":\"order_status\",\"description\":"
-          + "\"Status and delivery date of an order\",\"parameters\":{\"type\":\"object\","
-          + "\"properties\":{\"order_id\":{\"type\":\"string\"}},\"required\":[\"order_id\"]}}},"
-          + "{\"type\":\"function\",\"function\":{\"name\":\"request_refund\",\"description\":"
-          + "\"Open a refund for an order\",\"parameters\":{\"type\":\"object\","
-          + "\"properties\":{\"order_id\":{\"type\":\"string\"}},\"required\":[\"order_id\"]}}}]";
+  static final List<FunctionDefinition> DEFINITIONS =
+      List.of(
+          function("order_status", "Status and delivery date of an order"),
+          function("request_refund", "Open a refund for an order"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DataSource dataSource;
 
@@ -32,7 +39,7 @@ final class OrderTools {
    * @throws IllegalStateException when the order already has a refund
    */
   String run(String name, String arguments) throws SQLException {
-    int orderId = Integer.parseInt(JsonText.string(arguments, "order_id"));
+    int orderId = orderId(arguments);
     switch (name) {
       case "order_status":
         return orderStatus(orderId);
@@ -40,6 +47,36 @@ final class OrderTools {
         return requestRefund(orderId);
       default:
         throw new IllegalArgumentException("unknown tool " + name);
+    }
+  }
+
+  /** Both tools take one argument, {@code {"order_id": "1001"}}. */
+  private static FunctionDefinition function(String name, String description) {
+    return FunctionDefinition.builder()
+        .name(name)
+        .description(description)
+        .parameters(
+            FunctionParameters.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty(
+                    "properties", JsonValue.from(Map.of("order_id", Map.of("type", "string"))))
+                .putAdditionalProperty("required", JsonValue.from(List.of("order_id")))
+                .build())
+        .build();
+  }
+
+  /** The order id of the model's arguments; the model may get it wrong, so check. */
+  private static int orderId(String arguments) {
+    JsonNode orderId;
+    try {
+      orderId = JSON.readTree(arguments).path("order_id");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("tool arguments that are not JSON: " + arguments, e);
+    }
+    try {
+      return Integer.parseInt(orderId.asText());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("no order_id in the tool arguments " + arguments, e);
     }
   }
 

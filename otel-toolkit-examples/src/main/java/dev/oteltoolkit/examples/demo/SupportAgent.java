@@ -1,35 +1,46 @@
 package dev.oteltoolkit.examples.demo;
 
+import com.openai.client.OpenAIClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessage;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.examples.demo.ChatCompletion.ToolCall;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The support agent: asks the model, runs the tools it asks for, and asks again with their
- * results until it answers. One {@code invoke_agent support-agent} span per question, a {@code chat}
- * span per model call and an {@code execute_tool} span per tool call below it.
+ * results until it answers. One {@code invoke_agent support-agent} span per question, a {@code
+ * chat} span per model call (recorded by the wrapped OpenAI client) and an {@code execute_tool}
+ * span per tool call below it.
  */
 final class SupportAgent {
 
   /** The agent's name, {@code gen_ai.agent.name}. */
   static final String NAME = "support-agent";
 
+  /** The model every call asks for; the shipped price table knows it. */
+  static final String MODEL = "gpt-4o-mini";
+
   private static final Logger log = LoggerFactory.getLogger(SupportAgent.class);
+  private static final double TEMPERATURE = 0.2;
   private static final int MAX_STEPS = 4;
   private static final String INSTRUCTIONS =
       "You are the support desk of an online shop. Answer in one sentence. Use the tools to look"
           + " orders up; never guess an order's status.";
 
   private final GenAiTelemetry ai;
-  private final LlmClient llm;
+  private final OpenAIClient openAi;
   private final OrderTools tools;
 
-  SupportAgent(GenAiTelemetry ai, LlmClient llm, OrderTools tools) {
+  /** {@code openAi} is wrapped by {@code OpenAiTelemetry}: each call records itself. */
+  SupportAgent(GenAiTelemetry ai, OpenAIClient openAi, OrderTools tools) {
     this.ai = ai;
-    this.llm = llm;
+    this.openAi = openAi;
     this.tools = tools;
   }
 
@@ -42,47 +53,40 @@ final class SupportAgent {
     return ai.invokeAgent(NAME)
         .call(
             agent -> {
-              List<String> messages = new ArrayList<>();
-              messages.add(message("system", INSTRUCTIONS));
-              messages.add(message("user", question));
+              ChatCompletionCreateParams.Builder conversation =
+                  ChatCompletionCreateParams.builder()
+                      .model(MODEL)
+                      .temperature(TEMPERATURE)
+                      .addSystemMessage(INSTRUCTIONS)
+                      .addUserMessage(question);
+              OrderTools.DEFINITIONS.forEach(conversation::addFunctionTool);
               for (int step = 0; step < MAX_STEPS; step++) {
-                ChatCompletion reply = llm.chat(messages);
-                ToolCall call = reply.toolCall();
-                if (call == null) {
-                  return reply.content();
+                ChatCompletion reply = openAi.chat().completions().create(conversation.build());
+                ChatCompletionMessage message = reply.choices().get(0).message();
+                List<ChatCompletionMessageToolCall> calls = message.toolCalls().orElse(List.of());
+                if (calls.isEmpty()) {
+                  return message.content().orElse("");
                 }
-                log.info("the model asks for {} {}", call.name(), call.arguments());
-                String result =
-                    ai.executeTool(call.name())
-                        .callId(call.id())
-                        .type("function")
-                        .call(tool -> tools.run(call.name(), call.arguments()));
-                messages.add(toolCallMessage(call));
-                messages.add(toolResultMessage(call, result));
+                conversation.addMessage(message);
+                for (ChatCompletionMessageToolCall call : calls) {
+                  conversation.addMessage(run(call.asFunction()));
+                }
               }
               throw new IllegalStateException("no answer after " + MAX_STEPS + " model calls");
             });
   }
 
-  private static String message(String role, String content) {
-    return "{\"role\":\"" + role + "\",\"content\":" + JsonText.quote(content) + "}";
-  }
-
-  private static String toolCallMessage(ToolCall call) {
-    return "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\""
-        + call.id()
-        + "\",\"type\":\"function\",\"function\":{\"name\":\""
-        + call.name()
-        + "\",\"arguments\":"
-        + JsonText.quote(call.arguments())
-        + "}}]}";
-  }
-
-  private static String toolResultMessage(ToolCall call, String result) {
-    return "{\"role\":\"tool\",\"tool_call_id\":\""
-        + call.id()
-        + "\",\"content\":"
-        + JsonText.quote(result)
-        + "}";
+  /** Runs the tool the model asks for in an {@code execute_tool} span; its result for the model. */
+  private ChatCompletionToolMessageParam run(ChatCompletionMessageFunctionToolCall call)
+      throws Exception {
+    String name = call.function().name();
+    String arguments = call.function().arguments();
+    log.info("the model asks for {} {}", name, arguments);
+    String result =
+        ai.executeTool(name)
+            .callId(call.id())
+            .type("function")
+            .call(tool -> tools.run(name, arguments));
+    return ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content(result).build();
   }
 }

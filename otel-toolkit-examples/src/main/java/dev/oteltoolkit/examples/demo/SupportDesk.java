@@ -1,14 +1,16 @@
 package dev.oteltoolkit.examples.demo;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
+import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
 import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.examples.scaffold.FakeChatServer;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import dev.oteltoolkit.messaging.MessagingTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -16,26 +18,33 @@ import java.util.concurrent.TimeoutException;
  * A small LLM-backed support desk, the system the demo runs in one JVM:
  *
  * <pre>
- * customer ──HTTP──▶ gateway (POST /ask) ──▶ support-agent ──HTTP──▶ LLM (fake, OpenAI-compatible)
+ * customer ──HTTP──▶ gateway (POST /ask) ──▶ support-agent ──OpenAI SDK──▶ LLM (fake, OpenAI's API)
  *                        │                        └──▶ tools ──JDBC──▶ H2 (orders, refunds)
  *                        └──queue──▶ transcript worker ──JDBC──▶ H2 (transcripts)
  * </pre>
  *
  * <p>Every part is wired to the same {@link OpenTelemetry} once, where it is built: the HTTP
- * server and client through the official OpenTelemetry instrumentations, the agent's model and
- * tool calls through otel-toolkit-ai, the database through otel-toolkit-jdbc, the queue through
+ * server and client through the official OpenTelemetry instrumentations, the official OpenAI SDK
+ * client through otel-toolkit-ai-openai (one {@code wrap}), the agent and its tools through
+ * otel-toolkit-ai, the database through otel-toolkit-jdbc, the queue through
  * otel-toolkit-messaging. The business code itself only names its steps.
  */
 public final class SupportDesk implements AutoCloseable {
 
-  private final FakeOpenAi llm;
+  private final FakeChatServer llm;
+  private final OpenAIClient openAi;
   private final SupportDatabase database;
   private final TranscriptQueue transcripts;
   private final Gateway gateway;
 
   private SupportDesk(
-      FakeOpenAi llm, SupportDatabase database, TranscriptQueue transcripts, Gateway gateway) {
+      FakeChatServer llm,
+      OpenAIClient openAi,
+      SupportDatabase database,
+      TranscriptQueue transcripts,
+      Gateway gateway) {
     this.llm = llm;
+    this.openAi = openAi;
     this.database = database;
     this.transcripts = transcripts;
     this.gateway = gateway;
@@ -51,30 +60,37 @@ public final class SupportDesk implements AutoCloseable {
    */
   public static SupportDesk start(Telemetry telemetry) throws Exception {
     OpenTelemetry openTelemetry = telemetry.openTelemetry();
-    FakeOpenAi llm = FakeOpenAi.start();
+    FakeChatServer llm = FakeOpenAi.start();
+    OpenAIClient openAi = null;
     SupportDatabase database = null;
     TranscriptQueue transcripts = null;
     try {
       database = SupportDatabase.create(JdbcTelemetry.create(openTelemetry));
       GenAiTelemetry ai =
           GenAiTelemetry.builder(openTelemetry).priceTable(PriceTable.defaults()).build();
-      HttpClient http =
-          JavaHttpClientTelemetry.create(openTelemetry).newHttpClient(HttpClient.newHttpClient());
-      SupportAgent agent =
-          new SupportAgent(
-              ai,
-              new LlmClient(ai, http, llm.chatCompletions()),
-              new OrderTools(database.dataSource()));
+      // the official OpenAI SDK, wrapped once: every call a chat span with its tokens and cost
+      openAi =
+          OpenAiTelemetry.create(ai)
+              .wrap(
+                  OpenAIOkHttpClient.builder()
+                      .baseUrl(llm.baseUrl())
+                      .apiKey("sk-demo-not-a-real-key")
+                      .timeout(Duration.ofSeconds(30))
+                      .build());
+      SupportAgent agent = new SupportAgent(ai, openAi, new OrderTools(database.dataSource()));
       transcripts =
           TranscriptQueue.start(MessagingTelemetry.create(openTelemetry), database.dataSource());
       Gateway gateway = Gateway.start(openTelemetry, telemetry.tracing(), agent, transcripts);
-      return new SupportDesk(llm, database, transcripts, gateway);
+      return new SupportDesk(llm, openAi, database, transcripts, gateway);
     } catch (Exception e) {
       if (transcripts != null) {
         transcripts.close();
       }
       if (database != null) {
         database.close();
+      }
+      if (openAi != null) {
+        openAi.close();
       }
       llm.close();
       throw e;
@@ -112,7 +128,7 @@ public final class SupportDesk implements AutoCloseable {
   }
 
   /**
-   * Stops the gateway, the worker, the database and the fake LLM.
+   * Stops the gateway, the worker, the OpenAI client, the database and the fake LLM.
    *
    * @throws Exception if the database cannot be shut down
    */
@@ -121,6 +137,7 @@ public final class SupportDesk implements AutoCloseable {
     try {
       gateway.close();
       transcripts.close();
+      openAi.close();
       llm.close();
     } finally {
       database.close();

@@ -1,6 +1,7 @@
 package dev.oteltoolkit.examples.demo;
 
 import dev.oteltoolkit.messaging.MessagingTelemetry;
+import dev.oteltoolkit.examples.scaffold.Threads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

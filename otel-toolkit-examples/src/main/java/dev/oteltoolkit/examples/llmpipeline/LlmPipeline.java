@@ -1,14 +1,15 @@
 package dev.oteltoolkit.examples.llmpipeline;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
+import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.demo.MetricsSummary;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
+import dev.oteltoolkit.examples.scaffold.FakeChatServer;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,9 +19,12 @@ import java.util.Objects;
 /**
  * Scenario: an LLM pipeline with cost. Each support ticket goes through summarise → classify →
  * draft reply; each stage hands its work to an agent calling a model of another provider (OpenAI,
- * Mistral, Anthropic, Google) behind one OpenAI-compatible gateway (a local fake). Every model
- * call records its tokens and its cost in USD from the shipped price table; the request's totals
- * land on its root span ({@code oteltoolkit.gen_ai.total.*}).
+ * Mistral, Anthropic, Google) behind one OpenAI-compatible gateway (a local fake), through the
+ * official OpenAI Java SDK. The client is wrapped once by otel-toolkit-ai-openai: every model call
+ * records its tokens and its cost in USD from the shipped price table with no code of ours, and
+ * the request's totals land on its root span ({@code oteltoolkit.gen_ai.total.*}). As the GenAI
+ * conventions say of OpenAI-compatible endpoints, {@code gen_ai.provider.name} is {@code openai}
+ * (the client's protocol); the model names tell the providers apart.
  *
  * <p>Sampling is parent-based at 10%: about one ticket in ten is traced, whole, with exact totals
  * on its root, and tickets of priority customers always are ({@code forceSample()}). The token and
@@ -102,34 +106,40 @@ public final class LlmPipeline {
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(tickets, "tickets");
     Objects.requireNonNull(out, "out");
-    OpenTelemetry openTelemetry = telemetry.openTelemetry();
     GenAiTelemetry ai =
-        GenAiTelemetry.builder(openTelemetry).priceTable(PriceTable.defaults()).build();
-    HttpClient http =
-        JavaHttpClientTelemetry.create(openTelemetry).newHttpClient(
-            // HTTP/1.1: the gateway speaks no HTTP/2, spare the upgrade attempt
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+        GenAiTelemetry.builder(telemetry.openTelemetry()).priceTable(PriceTable.defaults()).build();
     List<PipelineResult> results = new ArrayList<>();
-    try (FakeLlmGateway gateway = FakeLlmGateway.start()) {
-      TicketPipeline pipeline =
-          new TicketPipeline(
-              telemetry.tracing(), ai, new ModelClient(ai, http, gateway.chatCompletions()));
-      for (int i = 0; i < tickets.size(); i++) {
-        PipelineResult result = pipeline.handle(i + 1, tickets.get(i));
-        results.add(result);
-        out.printf(
-            Locale.ROOT,
-            "ticket %2d %-11s %-13s %d model calls, %d input + %d output tokens, $%s%n",
-            result.ticketId(),
-            result.sampled() ? "[traced]" : "[unsampled]",
-            result.category(),
-            result.modelCalls(),
-            result.inputTokens(),
-            result.outputTokens(),
-            result.cost() == null ? "unknown" : result.cost().toPlainString());
+    try (FakeChatServer gateway = FakeLlmGateway.start()) {
+      // the official OpenAI SDK, wrapped once: every call a chat span with its tokens and cost
+      OpenAIClient client =
+          OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("sk-fake").build();
+      OpenAIClient openAi = OpenAiTelemetry.create(ai).wrap(client);
+      try {
+        handle(new TicketPipeline(telemetry.tracing(), ai, openAi), tickets, results, out);
+      } finally {
+        openAi.close();
       }
     }
     return results;
+  }
+
+  private static void handle(
+      TicketPipeline pipeline, List<String> tickets, List<PipelineResult> results, PrintStream out)
+      throws Exception {
+    for (int i = 0; i < tickets.size(); i++) {
+      PipelineResult result = pipeline.handle(i + 1, tickets.get(i));
+      results.add(result);
+      out.printf(
+          Locale.ROOT,
+          "ticket %2d %-11s %-13s %d model calls, %d input + %d output tokens, $%s%n",
+          result.ticketId(),
+          result.sampled() ? "[traced]" : "[unsampled]",
+          result.category(),
+          result.modelCalls(),
+          result.inputTokens(),
+          result.outputTokens(),
+          result.cost().toPlainString());
+    }
   }
 
   /**

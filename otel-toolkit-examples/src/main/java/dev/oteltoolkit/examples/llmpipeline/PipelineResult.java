@@ -1,6 +1,6 @@
 package dev.oteltoolkit.examples.llmpipeline;
 
-import dev.oteltoolkit.examples.llmpipeline.ModelClient.Reply;
+import dev.oteltoolkit.examples.llmpipeline.TicketPipeline.Reply;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -15,7 +15,8 @@ import java.util.List;
  * @param modelCalls how many model calls the request made
  * @param inputTokens the input tokens of all its model calls
  * @param outputTokens the output tokens of all its model calls
- * @param cost the exact cost in USD of all its model calls, from the price table
+ * @param cost the exact cost in USD of all its model calls, as otel-toolkit-ai priced them from
+ *     its price table and added them up for the request
  */
 public record PipelineResult(
     int ticketId,
@@ -30,7 +31,7 @@ public record PipelineResult(
 
   static PipelineResult of(
       int ticketId, String category, String reply, String traceId, boolean sampled,
-      List<Reply> calls) {
+      List<Reply> calls, BigDecimal cost) {
     long input = 0;
     long output = 0;
     for (Reply call : calls) {
@@ -38,7 +39,6 @@ public record PipelineResult(
       output += call.outputTokens();
     }
     return new PipelineResult(
-        ticketId, category, reply, traceId, sampled, calls.size(), input, output,
-        TicketPipeline.cost(calls));
+        ticketId, category, reply, traceId, sampled, calls.size(), input, output, cost);
   }
 }

@@ -1,17 +1,13 @@
 package dev.oteltoolkit.examples.multiservice;
 
+import dev.oteltoolkit.examples.scaffold.MergedHistogram;
+import dev.oteltoolkit.examples.scaffold.PulledMetricReader;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.semconv.DbAttributes;
-import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.io.PrintStream;
@@ -32,10 +28,10 @@ import java.util.function.Function;
  * {@code Telemetry.setup().addMetricReader(summary)} and read it before the telemetry is closed.
  *
  * <p>The percentiles are estimated from the histogram buckets as Prometheus' {@code
- * histogram_quantile} does (linear within a bucket), narrowed to the observed minimum and maximum:
- * what a dashboard shows, not exact order statistics.
+ * histogram_quantile} does ({@link MergedHistogram}): what a dashboard shows, not exact order
+ * statistics.
  */
-public final class RedSummary implements MetricReader {
+public final class RedSummary extends PulledMetricReader {
 
   /** Core's RED histogram of every traced operation. */
   public static final String OPERATION_DURATION = "oteltoolkit.operation.duration";
@@ -73,7 +69,6 @@ public final class RedSummary implements MetricReader {
   }
 
   private final String service;
-  private volatile CollectionRegistration registration = CollectionRegistration.noop();
 
   /**
    * Creates a reader for one service; it reads nothing until registered with that service's SDK.
@@ -85,27 +80,6 @@ public final class RedSummary implements MetricReader {
   }
 
   /**
-   * Called by the SDK when the reader is registered.
-   *
-   * @param registration what the reader collects from
-   */
-  @Override
-  public void register(CollectionRegistration registration) {
-    this.registration = registration;
-  }
-
-  /**
-   * Cumulative: every collection covers everything since the start.
-   *
-   * @param instrumentType any instrument type
-   * @return {@link AggregationTemporality#CUMULATIVE}
-   */
-  @Override
-  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-    return AggregationTemporality.CUMULATIVE;
-  }
-
-  /**
    * Collects the summary of everything recorded so far: one row per metric and operation, every
    * outcome merged, errors (points with {@code error.type}) counted apart.
    *
@@ -113,7 +87,7 @@ public final class RedSummary implements MetricReader {
    */
   public List<Row> rows() {
     Map<String, Durations> operations = new LinkedHashMap<>();
-    Collection<MetricData> metrics = registration.collectAllMetrics();
+    Collection<MetricData> metrics = collect();
     for (String name : DURATIONS.keySet()) {
       for (MetricData metric : metrics) {
         if (metric.getName().equals(name) && metric.getType() == MetricDataType.HISTOGRAM) {
@@ -121,6 +95,7 @@ public final class RedSummary implements MetricReader {
             String operation = DURATIONS.get(name).apply(point.getAttributes());
             operations
                 .computeIfAbsent(name + "|" + operation, k -> new Durations(name, operation))
+                .histogram
                 .add(point);
           }
         }
@@ -133,11 +108,11 @@ public final class RedSummary implements MetricReader {
               service,
               d.metric,
               d.operation,
-              d.count,
-              d.errors,
-              d.quantile(0.50),
-              d.quantile(0.95),
-              d.quantile(0.99)));
+              d.histogram.count(),
+              d.histogram.errors(),
+              d.histogram.quantile(0.50),
+              d.histogram.quantile(0.95),
+              d.histogram.quantile(0.99)));
     }
     return rows;
   }
@@ -182,27 +157,6 @@ public final class RedSummary implements MetricReader {
   }
 
   /**
-   * Does nothing: this reader is pulled, never pushes.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode forceFlush() {
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
-   * Stops collecting.
-   *
-   * @return a successful result
-   */
-  @Override
-  public CompletableResultCode shutdown() {
-    registration = CollectionRegistration.noop();
-    return CompletableResultCode.ofSuccess();
-  }
-
-  /**
    * One operation's RED summary.
    *
    * @param service the service that recorded it
@@ -235,54 +189,16 @@ public final class RedSummary implements MetricReader {
     }
   }
 
-  /** The merged histogram points of one operation. */
+  /** One operation's merged durations. */
   private static final class Durations {
 
     final String metric;
     final String operation;
-    List<Double> boundaries;
-    long[] counts;
-    long count;
-    long errors;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
+    final MergedHistogram histogram = new MergedHistogram();
 
     Durations(String metric, String operation) {
       this.metric = metric;
       this.operation = operation;
-    }
-
-    void add(HistogramPointData point) {
-      if (counts == null) {
-        boundaries = new ArrayList<>(point.getBoundaries());
-        counts = new long[point.getCounts().size()];
-      }
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] += point.getCounts().get(i);
-      }
-      count += point.getCount();
-      if (point.getAttributes().get(ErrorAttributes.ERROR_TYPE) != null) {
-        errors += point.getCount();
-      }
-      if (point.hasMin()) {
-        min = Math.min(min, point.getMin());
-        max = Math.max(max, point.getMax());
-      }
-    }
-
-    /** Estimates quantile {@code q} as histogram_quantile does, within the observed range. */
-    double quantile(double q) {
-      double rank = q * count;
-      long below = 0;
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] > 0 && below + counts[i] >= rank) {
-          double lower = Math.max(i == 0 ? 0 : boundaries.get(i - 1), min);
-          double upper = Math.min(i < boundaries.size() ? boundaries.get(i) : max, max);
-          return lower + (upper - lower) * (rank - below) / counts[i];
-        }
-        below += counts[i];
-      }
-      return max;
     }
   }
 }

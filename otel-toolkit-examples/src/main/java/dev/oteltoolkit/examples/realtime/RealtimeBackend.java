@@ -46,7 +46,7 @@ import java.util.function.Function;
  *                                          process pay      └ charge-card   (force-sampled)
  *                                          process ping
  *   ◀══ going_away (the backend shuts down) ══
- *   outbox: chat, then Close                process chat     (handled while closing)
+ *   outbox: chat, its answer, then Close    process chat     (handled while closing)
  * </pre>
  *
  * <h2>Sampling: 10%, and what is always kept</h2>
@@ -73,9 +73,10 @@ import java.util.function.Function;
  * <h2>Zero span loss at shutdown</h2>
  *
  * <p>When the scripted conversations are done the backend closes while messages are still on
- * their way: it announces {@code going_away}, each client sends its outbox and then a Close, and
- * the backend handles every message it reads until that Close (see {@link RealtimeServer}). Only
- * then is the telemetry closed, which exports every span still queued or held.
+ * their way: it announces {@code going_away}, each client sends its outbox and, once answered, a
+ * Close, and the backend handles every message it receives until its sessions have ended and
+ * every handler has finished (see {@link RealtimeServer}). Only then is the telemetry closed,
+ * which exports every span still queued or held.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.realtime.RealtimeBackend}. It prints the kept trace

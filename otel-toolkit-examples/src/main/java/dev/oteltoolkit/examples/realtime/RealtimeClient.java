@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chat, {@code "<id> delta <chunk>"} until the {@code ok}.
  *
  * <p>When the server announces {@code going_away}, the client sends its outbox (what the user
- * typed meanwhile), then a Close: the server handles all of it before it closes the session.
+ * typed meanwhile) and, once it has the answers, a Close: the server handles all of it while it
+ * waits for its sessions to end.
  */
 final class RealtimeClient implements WebSocket.Listener {
 
@@ -108,13 +109,20 @@ final class RealtimeClient implements WebSocket.Listener {
 
   private void dispatch(String text) {
     if (text.equals(RealtimeServer.GOING_AWAY)) {
+      List<CompletableFuture<Reply>> answers = new ArrayList<>();
       for (String message : outbox) {
         String[] parts = message.split(" ", 2);
-        send(parts[0], parts.length > 1 ? parts[1] : "");
+        answers.add(send(parts[0], parts.length > 1 ? parts[1] : ""));
       }
-      synchronized (sendLock) {
-        sending = sending.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
-      }
+      // close once every answer is in (or the session failed): nothing is left unanswered
+      CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+          .whenComplete(
+              (done, failed) -> {
+                synchronized (sendLock) {
+                  sending =
+                      sending.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+                }
+              });
       return;
     }
     String[] parts = text.split(" ", 3);

@@ -1,9 +1,10 @@
 package dev.oteltoolkit.examples.realtime;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.TracedSpanBuilder;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.realtime.RealtimeBackend.Handled;
+import dev.oteltoolkit.examples.scaffold.Threads;
 import dev.oteltoolkit.messaging.MessageCarriers;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,57 +13,61 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
 
 /**
- * The realtime backend's transport: WebSocket sessions over a plain {@link ServerSocket}, one
- * reader thread per session, messages handled on a shared pool, each in its own span.
+ * The realtime backend's transport: a WebSocket server (Java-WebSocket), messages handled on a
+ * pool of our own, each in its own span.
  *
  * <h2>Context from the handshake</h2>
  *
  * <p>The client's opening handshake carries {@code traceparent} (and {@code baggage} with the
- * client's {@code session.id}) from the client's own session span. The server extracts it once,
- * through its service's propagators and otel-toolkit-messaging's header-map getter, and keeps the
- * resulting {@link Context} for the session's life. Every message is then handled in a CONSUMER
- * span {@code "process {type}"} (the messaging conventions' {@code "{operation} {destination}"},
- * the message type being the destination, a fixed set) whose parent is that context: one trace
- * per session, the client's session span at its top. Parenting, not a link, because the messages
- * are part of the session the client opened; and since that parent is remote, each message span
- * is a local root on the server, so the server decides per message what to keep (see {@link
- * RealtimeBackend}).
+ * client's {@code session.id}) from the client's own session span. When the server opens the
+ * session ({@code onOpen(connection, handshake)}) it reads the handshake's headers and extracts
+ * them once, through its service's propagators and otel-toolkit-messaging's header-map getter, and
+ * keeps the resulting {@link Context} with the connection for the session's life. Every message is
+ * then handled in a CONSUMER span {@code "process {type}"} (the messaging conventions' {@code
+ * "{operation} {destination}"}, the message type being the destination, a fixed set) whose parent
+ * is that context: one trace per session, the client's session span at its top. Parenting, not a
+ * link, because the messages are part of the session the client opened; and since that parent is
+ * remote, each message span is a local root on the server, so the server decides per message what
+ * to keep (see {@link RealtimeBackend}).
  *
  * <h2>Closing without losing a message</h2>
  *
- * <p>{@link #close(Duration)} stops accepting sessions and sends every session a {@code
- * going_away} notice. A client answers by sending what it still had to send, then a Close frame;
- * the server handles every message it reads until that Close, waits for the session's handlers to
- * finish, answers Close and ends the session. When every session has ended (or the timeout has
- * passed, and the remaining connections are cut) the handler pool is stopped: every message span
+ * <p>{@link #close(Duration)} sends every session a {@code going_away} notice. A client answers
+ * by sending what it still had to send and, once it has the answers, closing the session. The
+ * server handles every message it receives meanwhile, and waits until every session has ended
+ * and every message's handler has finished (or the timeout has passed, and the sessions left are
+ * closed); only then are the handler pool and the WebSocket server stopped. Every message span
  * has then ended, so closing the telemetry afterwards exports every one of them.
  */
 final class RealtimeServer implements AutoCloseable {
@@ -89,44 +94,55 @@ final class RealtimeServer implements AutoCloseable {
 
   private static final String SYSTEM = "websocket";
   private static final int MAX_SESSION_ID = 64;
+  /** A message larger than this closes its session (1009, too big), as any server bounds them. */
+  private static final int MAX_FRAME = 64 * 1024;
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final Object lock = new Object();
-  private final ServerSocket serverSocket;
+  private final Endpoint endpoint;
   private final Tracing tracing;
   private final TextMapPropagator propagator;
   private final SupportChannel channel;
-  private final ExecutorService readers = Executors.newCachedThreadPool(daemon("realtime-session"));
   private final ExecutorService handlers =
-      Executors.newFixedThreadPool(4, daemon("realtime-handler"));
-  private final Thread acceptor;
-  // the closer's party plus one per session still open
-  private final Phaser open = new Phaser(1);
+      Executors.newFixedThreadPool(4, Threads.daemon("realtime-handler"));
+  // the closer's party, plus one per open session and one per message being handled
+  private final Phaser work = new Phaser(1);
   private final List<Session> sessions = new ArrayList<>(); // guarded by lock
   private final Queue<Handled> handled = new ConcurrentLinkedQueue<>();
   private final AtomicInteger anonymous = new AtomicInteger();
   private final AtomicInteger receivedWhileClosing = new AtomicInteger();
   private boolean closing; // guarded by lock
 
-  private RealtimeServer(ServerSocket serverSocket, Telemetry telemetry, SupportChannel channel) {
-    this.serverSocket = serverSocket;
+  private RealtimeServer(Telemetry telemetry, SupportChannel channel) {
     this.tracing = telemetry.tracing();
     this.propagator = telemetry.openTelemetry().getPropagators().getTextMapPropagator();
     this.channel = channel;
-    this.acceptor = daemon("realtime-acceptor").newThread(this::accept);
+    this.endpoint = new Endpoint();
   }
 
-  /** Starts the server on an ephemeral loopback port. */
+  /** Starts the server on an ephemeral loopback port, and waits until it listens. */
   static RealtimeServer start(Telemetry telemetry, SupportChannel channel) throws IOException {
-    ServerSocket socket = new ServerSocket();
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    RealtimeServer server = new RealtimeServer(socket, telemetry, channel);
-    server.acceptor.start();
+    RealtimeServer server = new RealtimeServer(telemetry, channel);
+    server.endpoint.start();
+    try {
+      if (!server.endpoint.started.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IOException("the WebSocket server did not start within " + START_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the WebSocket server started", e);
+    }
+    Exception failed = server.endpoint.failure.get();
+    if (failed != null) {
+      server.handlers.shutdownNow();
+      throw new IOException("the WebSocket server could not start", failed);
+    }
     return server;
   }
 
   /** The endpoint's {@code ws://} URI. */
   URI uri() {
-    return URI.create("ws://127.0.0.1:" + serverSocket.getLocalPort() + PATH);
+    return URI.create("ws://127.0.0.1:" + endpoint.getPort() + PATH);
   }
 
   /** Every message handled so far, in the order they finished. */
@@ -146,10 +162,11 @@ final class RealtimeServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting sessions, lets every session's client finish and handles what it sends until
-   * its Close, then stops the handlers.
+   * Announces {@code going_away} to every session, handles what the clients still send until
+   * they close their sessions, then stops the handlers and the server.
    *
-   * @return true when every session ended within {@code timeout}; false when some were cut
+   * @return true when every session ended within {@code timeout}; false when some were closed by
+   *     the server
    */
   boolean close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -161,21 +178,12 @@ final class RealtimeServer implements AutoCloseable {
       closing = true;
       notify = List.copyOf(sessions);
     }
-    try {
-      serverSocket.close();
-      // a connection accepted just before is registered in `open` once the acceptor is done
-      acceptor.join(TimeUnit.NANOSECONDS.toMillis(remaining(deadline)) + 1);
-    } catch (IOException e) {
-      // closing anyway
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     for (Session session : notify) {
       session.send(GOING_AWAY);
     }
     boolean ended = true;
     try {
-      open.awaitAdvanceInterruptibly(open.arrive(), remaining(deadline), TimeUnit.NANOSECONDS);
+      work.awaitAdvanceInterruptibly(work.arrive(), remaining(deadline), TimeUnit.NANOSECONDS);
     } catch (TimeoutException | InterruptedException e) {
       ended = false;
       if (e instanceof InterruptedException) {
@@ -188,99 +196,92 @@ final class RealtimeServer implements AutoCloseable {
     handlers.shutdown();
     try {
       ended &= handlers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      endpoint.stop((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ended = false;
     }
-    readers.shutdownNow();
     return ended;
   }
 
-  private void accept() {
-    while (true) {
-      Socket socket;
-      try {
-        socket = serverSocket.accept();
-      } catch (IOException e) {
-        return; // closed
+  /**
+   * A session opens: its context, extracted once from the handshake's headers, is the parent of
+   * every message it sends.
+   */
+  private void open(WebSocket connection, ClientHandshake handshake) {
+    if (!PATH.equals(handshake.getResourceDescriptor())) {
+      connection.close(CloseFrame.POLICY_VALIDATION, "no endpoint " + PATH);
+      return;
+    }
+    Map<String, String> headers = new HashMap<>();
+    for (Iterator<String> names = handshake.iterateHttpFields(); names.hasNext(); ) {
+      String name = names.next();
+      headers.put(name.toLowerCase(Locale.ROOT), handshake.getFieldValue(name));
+    }
+    // the client's session span (and its baggage) become the parent of every message; the getter
+    // is the toolkit's, the propagators the service's own, never global
+    Context context = propagator.extract(Context.root(), headers, MessageCarriers.mapGetter());
+    Session session = new Session(connection, context, sessionId(context));
+    connection.setAttachment(session);
+    boolean goingAway;
+    synchronized (lock) {
+      if (!connection.isOpen()) {
+        return; // closed already: ended() found no session to end
       }
-      open.register();
-      readers.execute(() -> serve(socket));
+      work.register();
+      sessions.add(session);
+      goingAway = closing;
+    }
+    if (goingAway) {
+      session.send(GOING_AWAY);
     }
   }
 
-  private void serve(Socket socket) {
-    Session session = null;
-    try (socket) {
-      socket.setTcpNoDelay(true);
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-      Map<String, String> headers = WebSocketFrames.handshake(in, out, PATH);
-      // once per session: the client's session span (and its baggage) become the parent of every
-      // message; the getter is the toolkit's, the propagators the service's own, never global
-      Context context = propagator.extract(Context.root(), headers, MessageCarriers.mapGetter());
-      session = new Session(socket, out, context, sessionId(context));
-      boolean goingAway;
-      synchronized (lock) {
-        sessions.add(session);
-        goingAway = closing;
-      }
-      if (goingAway) {
-        session.send(GOING_AWAY);
-      }
-      read(session, in);
-    } catch (IOException e) {
-      // a failed handshake or a broken connection ends this session only
-    } finally {
-      if (session != null) {
-        synchronized (lock) {
-          sessions.remove(session);
-        }
-      }
-      open.arriveAndDeregister();
+  /** A message arrives: it is handled on the pool, in its span. */
+  private void receive(WebSocket connection, String text) {
+    Session session = connection.getAttachment();
+    if (session == null) {
+      return; // not a session of ours (closed in open)
     }
-  }
-
-  private void read(Session session, InputStream in) throws IOException {
+    if (isClosing()) {
+      receivedWhileClosing.incrementAndGet();
+    }
+    Message message = Message.parse(text, text.getBytes(StandardCharsets.UTF_8).length);
+    work.register();
     try {
-      while (true) {
-        WebSocketFrames.Frame frame = WebSocketFrames.read(in);
-        if (frame.opcode() == WebSocketFrames.CLOSE) {
-          break;
-        } else if (frame.opcode() == WebSocketFrames.PING) {
-          session.write(WebSocketFrames.PONG, frame.payload());
-        } else if (frame.opcode() == WebSocketFrames.TEXT) {
-          synchronized (lock) {
-            if (closing) {
-              receivedWhileClosing.incrementAndGet();
+      handlers.execute(
+          () -> {
+            try {
+              process(session, message);
+            } finally {
+              work.arriveAndDeregister();
             }
-          }
-          Message message = Message.parse(frame.text(), frame.payload().length);
-          session.inFlight.register();
-          try {
-            handlers.execute(
-                () -> {
-                  try {
-                    process(session, message);
-                  } finally {
-                    session.inFlight.arriveAndDeregister();
-                  }
-                });
-          } catch (RejectedExecutionException e) {
-            // only after the close timeout: the session is being cut
-            session.inFlight.arriveAndDeregister();
-            throw new IOException("the server has closed", e);
-          }
-        } else if (frame.opcode() != WebSocketFrames.PONG) {
-          throw new IOException("unsupported opcode " + frame.opcode());
-        }
-      }
-    } catch (EOFException e) {
-      // the client went without a Close: still let its messages finish
-    } finally {
-      session.inFlight.arriveAndAwaitAdvance(); // every message of this session has been handled
+          });
+    } catch (RejectedExecutionException e) {
+      // only after the close timeout: the session is being cut
+      work.arriveAndDeregister();
+      session.cut();
     }
-    session.write(WebSocketFrames.CLOSE, new byte[] {0x03, (byte) 0xE8}); // 1000, normal closure
+  }
+
+  /** A session ends (its Close, or a broken connection): its messages' handlers still finish. */
+  private void ended(WebSocket connection) {
+    Session session = connection.getAttachment();
+    if (session == null) {
+      return;
+    }
+    synchronized (lock) {
+      if (!sessions.remove(session)) {
+        return;
+      }
+    }
+    work.arriveAndDeregister();
+  }
+
+  private boolean isClosing() {
+    synchronized (lock) {
+      return closing;
+    }
   }
 
   /** Handles one message in its span: the session's context is the parent. */
@@ -340,29 +341,15 @@ final class RealtimeServer implements AutoCloseable {
     return Math.max(0, deadline - System.nanoTime());
   }
 
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  /** One client's session: its handshake context, and the writes to its connection. */
+  /** One client's session: its handshake context, and its connection. */
   static final class Session {
 
     final String id;
-    private final Socket socket;
-    private final OutputStream out;
+    private final WebSocket connection;
     private final Context context;
-    private final Object writeLock = new Object();
-    // the reader's party plus one per message being handled
-    private final Phaser inFlight = new Phaser(1);
 
-    private Session(Socket socket, OutputStream out, Context context, String id) {
-      this.socket = socket;
-      this.out = out;
+    private Session(WebSocket connection, Context context, String id) {
+      this.connection = connection;
       this.context = context;
       this.id = id;
     }
@@ -370,24 +357,14 @@ final class RealtimeServer implements AutoCloseable {
     /** Sends a text message; a connection already gone is ignored (the client left). */
     void send(String text) {
       try {
-        write(WebSocketFrames.TEXT, text.getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
+        connection.send(text);
+      } catch (WebsocketNotConnectedException e) {
         // the client is gone: nothing to tell it
       }
     }
 
-    private void write(int opcode, byte[] payload) throws IOException {
-      synchronized (writeLock) {
-        WebSocketFrames.write(out, opcode, payload);
-      }
-    }
-
     private void cut() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // cut anyway
-      }
+      connection.close(CloseFrame.GOING_AWAY, "the server has closed");
     }
   }
 
@@ -405,6 +382,51 @@ final class RealtimeServer implements AutoCloseable {
       String[] parts = text.split(" ", 3);
       return new Message(
           parts[0], parts.length > 1 ? parts[1] : "", parts.length > 2 ? parts[2] : "", bodySize);
+    }
+  }
+
+  /** The WebSocket server: the library's callbacks, handed to the methods above. */
+  private final class Endpoint extends WebSocketServer {
+
+    final CountDownLatch started = new CountDownLatch(1);
+    final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    Endpoint() {
+      super(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+          List.of(new Draft_6455(List.of(), MAX_FRAME)));
+      setDaemon(true);
+      setTcpNoDelay(true);
+    }
+
+    @Override
+    public void onStart() {
+      started.countDown();
+    }
+
+    @Override
+    public void onOpen(WebSocket connection, ClientHandshake handshake) {
+      open(connection, handshake);
+    }
+
+    @Override
+    public void onMessage(WebSocket connection, String message) {
+      receive(connection, message);
+    }
+
+    @Override
+    public void onClose(WebSocket connection, int code, String reason, boolean remote) {
+      ended(connection);
+    }
+
+    @Override
+    public void onError(WebSocket connection, Exception e) {
+      if (connection == null) {
+        // the server itself failed, e.g. could not listen
+        failure.compareAndSet(null, e);
+        started.countDown();
+      }
+      // a connection's error is followed by its onClose
     }
   }
 }
