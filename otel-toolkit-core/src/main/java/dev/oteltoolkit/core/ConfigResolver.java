@@ -33,6 +33,7 @@ final class ConfigResolver {
 
   static ResolvedConfig resolve(TelemetryOptions options, ConfigSource settings) {
     validateOptions(options);
+    LookalikeSettings.warnAbout(settings);
     boolean enabled = options.enabled();
     ConfigValue sdkDisabled = settings.get("otel.sdk.disabled");
     ConfigValue otelEnabled = settings.get("otel.enabled");

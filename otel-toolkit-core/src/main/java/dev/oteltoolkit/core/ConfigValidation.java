@@ -88,8 +88,12 @@ final class ConfigValidation {
     if (scheme == null
         || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || uri.getHost() == null) {
+      String example = "http://localhost:4317";
+      if (v.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}(/.*)?")) {
+        example = "http://" + v; // host:port without a scheme, the common slip
+      }
       throw invalid(name, value, "must be an absolute http:// or https:// URL with a host,"
-          + " like http://localhost:4317");
+          + " like " + example);
     }
     return v;
   }

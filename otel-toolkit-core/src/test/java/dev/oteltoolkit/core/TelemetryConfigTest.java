@@ -15,8 +15,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,6 +63,56 @@ class TelemetryConfigTest {
     assertThatThrownBy(() -> base().configProperties(Map.of(name, value)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(message);
+  }
+
+  @Test
+  void lookalikeSettingsAreAnsweredWithTheSettingToUseOncePerJvm() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(Telemetry.class.getName());
+    logger.addHandler(capture);
+    Map<String, String> settings =
+        Map.of(
+            "OTEL_EXPORTER_ENDPOINT", "http://collector:4317",
+            "JAEGER_ENDPOINT", "http://jaeger:14268/api/traces",
+            "otel.log.spans", "true");
+    try {
+      base().configProperties(settings).build().close();
+      base().configProperties(settings).build().close();
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(records)
+        .extracting(LogRecord::getMessage)
+        .filteredOn(message -> message.contains("is not an OpenTelemetry setting"))
+        .containsExactlyInAnyOrder(
+            "otel-toolkit: OTEL_EXPORTER_ENDPOINT is not an OpenTelemetry setting and nothing reads"
+                + " it; use OTEL_EXPORTER_OTLP_ENDPOINT.",
+            "otel-toolkit: JAEGER_ENDPOINT is not an OpenTelemetry setting and nothing reads it;"
+                + " use OTEL_EXPORTER_OTLP_ENDPOINT (Jaeger takes OTLP on 4317 and 4318).",
+            "otel-toolkit: otel.log.spans is not an OpenTelemetry setting and nothing reads it;"
+                + " use OTEL_TRACES_EXPORTER=console (or console() in code) to print spans.");
+  }
+
+  @Test
+  void anEndpointWithoutSchemeFailsSuggestingTheUrl() {
+    assertThatThrownBy(
+            () -> base().configProperties(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "jaeger:4317"))
+                .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("OTEL_EXPORTER_OTLP_ENDPOINT=jaeger:4317: must be an absolute http:// or"
+            + " https:// URL with a host, like http://jaeger:4317");
   }
 
   @Test
