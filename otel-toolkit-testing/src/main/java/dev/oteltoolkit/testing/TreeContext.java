@@ -225,8 +225,12 @@ final class TreeContext {
   /** Where a span sits: {@code 'checkout' > 'charge card'}. */
   static String path(TraceTree.Node node) {
     List<String> names = new ArrayList<>();
-    for (TraceTree.Node n = node; n != null && names.size() < 20; n = n.parent) {
+    TraceTree.Node n = node;
+    for (; n != null && names.size() < 20; n = n.parent) {
       names.add("'" + n.name() + "'");
+    }
+    if (n != null) {
+      names.add("…");
     }
     Collections.reverse(names);
     return "span " + String.join(" > ", names);
