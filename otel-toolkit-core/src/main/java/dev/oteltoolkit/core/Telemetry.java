@@ -219,9 +219,12 @@ public final class Telemetry implements AutoCloseable {
       List<URI> absent = abandonAbsentCollectors(deadline);
       long spanAndLogFailuresBefore = outcomes.spanAndLogFailures();
       long metricFailuresBefore = outcomes.metricFailures();
-      // Flush first (twice, see flushSpansAndLogs), then shut down, which exports the last
-      // metrics. The SDK's metric reader exports on the calling thread during shutdown and may
-      // wait longer than our timeout: run it on a helper thread so close() keeps its bound.
+      // Metrics first, beside the span flush: one small export, which a long span flush (a
+      // burst queued at exit) must not starve of the time left. Then flush spans and logs
+      // (twice, see flushSpansAndLogs) and shut down, which exports the last metrics. The SDK's
+      // metric reader exports on the calling thread during shutdown and may wait longer than
+      // our timeout: run it on a helper thread so close() keeps its bound.
+      sdk.getSdkMeterProvider().forceFlush();
       boolean flushed = flushSpansAndLogs(deadline);
       // spans and logs: failures of the flush only (what the SDK's shutdown exports after it,
       // spans ended by threads still running, was not pending at this call); metrics: until the
