@@ -250,7 +250,13 @@ public final class ReadmeSnippets {
   }
 
   private String describe(JavaSnippet snippet, Diagnostic<? extends JavaFileObject> diagnostic) {
-    String message = diagnostic.getMessage(Locale.ROOT);
+    // the wrapper's generated class name would only confuse the reader
+    String message =
+        diagnostic
+            .getMessage(Locale.ROOT)
+            .lines()
+            .filter(line -> !(line.strip().startsWith("location:") && line.contains("readme.l")))
+            .collect(Collectors.joining("\n"));
     int readmeLine = snippet.readmeLine(diagnostic.getLineNumber());
     CodeBlock block = snippet.block();
     if (readmeLine < 0) {
