@@ -78,8 +78,11 @@ final class JavaSnippet extends SimpleJavaFileObject {
       out.add(lines.get(i), block.fileLine(i));
     }
     List<Paragraph> paragraphs = Paragraph.split(lines, importsEnd);
+    // only type declarations (and comments between them): a whole file
     boolean wholeUnit =
-        !paragraphs.isEmpty() && paragraphs.stream().allMatch(p -> p.kind == Paragraph.TYPE);
+        paragraphs.stream().anyMatch(p -> p.kind == Paragraph.TYPE)
+            && paragraphs.stream()
+                .allMatch(p -> p.kind == Paragraph.TYPE || p.kind == Paragraph.COMMENT);
     if (wholeUnit) {
       for (int i = importsEnd; i < lines.size(); i++) {
         out.add(lines.get(i), block.fileLine(i));
@@ -92,13 +95,13 @@ final class JavaSnippet extends SimpleJavaFileObject {
       out.add(line, -1);
     }
     for (Paragraph paragraph : paragraphs) {
-      if (paragraph.kind != Paragraph.STATEMENT) {
+      if (paragraph.kind == Paragraph.MEMBER || paragraph.kind == Paragraph.TYPE) {
         paragraph.copyTo(out, block);
       }
     }
     out.add("void snippet() throws Throwable {", -1);
     for (Paragraph paragraph : paragraphs) {
-      if (paragraph.kind == Paragraph.STATEMENT) {
+      if (paragraph.kind == Paragraph.STATEMENT || paragraph.kind == Paragraph.COMMENT) {
         paragraph.copyTo(out, block);
       }
     }
@@ -165,6 +168,7 @@ final class JavaSnippet extends SimpleJavaFileObject {
     static final int STATEMENT = 0;
     static final int MEMBER = 1;
     static final int TYPE = 2;
+    static final int COMMENT = 3;
 
     final int from;
     final int to;
@@ -206,7 +210,7 @@ final class JavaSnippet extends SimpleJavaFileObject {
       return paragraphs;
     }
 
-    /** By the first line of the paragraph that is not a comment. */
+    /** By the first line of the paragraph that is not a comment; COMMENT when all are. */
     private static int classify(List<String> lines, int from, int to) {
       boolean inComment = false;
       for (int i = from; i < to; i++) {
@@ -227,7 +231,7 @@ final class JavaSnippet extends SimpleJavaFileObject {
         }
         return MEMBER_START.matcher(line).find() ? MEMBER : STATEMENT;
       }
-      return STATEMENT;
+      return COMMENT;
     }
   }
 

@@ -132,6 +132,21 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void aWholeClassAfterACommentParagraphIsStillAWholeClass() throws IOException {
+    Path readme =
+        write(
+            "```java",
+            "// Main.java",
+            "",
+            "public class Main {",
+            "  public static void main(String[] args) {}",
+            "}",
+            "```");
+
+    assertThat(ReadmeSnippets.of(readme).failures()).isEmpty();
+  }
+
+  @Test
   void pseudoCodeInATextFenceIsNotCompiledAndABareFenceIsReported() throws IOException {
     Path readme =
         write(
