@@ -3,6 +3,8 @@ package dev.oteltoolkit.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.readme.CodeBlock;
+import dev.oteltoolkit.readme.ReadmeSnippets;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -79,11 +81,11 @@ class ReadmeExampleTest {
             .map(line -> line.startsWith(indent) ? line.substring(indent.length()) : line)
             .collect(Collectors.joining("\n"));
 
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("```java\n");
-    assertThat(start).as("README has a java block").isNotNegative();
-    String block = readme.substring(start + 8, readme.indexOf("\n```", start + 8));
-    assertThat(block).isEqualTo(snippet);
+    // the README's first java block, after the imports it carries (ReadmeCompilesTest compiles
+    // it with them)
+    List<CodeBlock> blocks = ReadmeSnippets.javaBlocks(Path.of("README.md"));
+    assertThat(blocks).as("README has a java block").isNotEmpty();
+    assertThat(blocks.get(0).codeWithoutImports()).isEqualTo(snippet);
   }
 
   /** The index of the line that is {@code marker} alone (not the constant declaring it). */

@@ -7,6 +7,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.readme.CodeBlock;
+import dev.oteltoolkit.readme.ReadmeSnippets;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,11 +63,11 @@ class ReadmeExampleTest extends OpenAiTestBase {
             .map(line -> line.startsWith(indent) ? line.substring(indent.length()) : line)
             .collect(Collectors.joining("\n"));
 
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("```java\n");
-    assertThat(start).as("README has a java block").isNotNegative();
-    String block = readme.substring(start + 8, readme.indexOf("\n```", start + 8));
-    assertThat(block).isEqualTo(snippet);
+    // the README's first java block, after the imports it carries (ReadmeCompilesTest compiles
+    // it with them)
+    List<CodeBlock> blocks = ReadmeSnippets.javaBlocks(Path.of("README.md"));
+    assertThat(blocks).as("README has a java block").isNotEmpty();
+    assertThat(blocks.get(0).codeWithoutImports()).isEqualTo(snippet);
   }
 
   private static int indexOf(List<String> lines, String marker) {
