@@ -89,11 +89,16 @@ final class JavaSnippet extends SimpleJavaFileObject {
       }
       return out.build(block, packageName, publicTypeName(lines));
     }
+    // the given declarations live in a superclass, so a block may declare one of them itself
+    // (a field of the block hides the given one) and still compile as printed
     out.add("@SuppressWarnings(\"all\")", -1);
-    out.add("final class Snippet {", -1);
+    out.add("abstract class Given {", -1);
     for (String line : preamble.split("\n", -1)) {
       out.add(line, -1);
     }
+    out.add("}", -1);
+    out.add("@SuppressWarnings(\"all\")", -1);
+    out.add("final class Snippet extends Given {", -1);
     for (Paragraph paragraph : paragraphs) {
       if (paragraph.kind == Paragraph.MEMBER || paragraph.kind == Paragraph.TYPE) {
         paragraph.copyTo(out, block);

@@ -29,7 +29,10 @@ class ReadmeCompilesTest {
 
   @TestFactory
   Stream<DynamicNode> rootReadmeSnippetsCompile() {
-    return ReadmeSnippets.of(ROOT.resolve("README.md")).tests();
+    return ReadmeSnippets.of(ROOT.resolve("README.md"))
+        // "Testing your telemetry": the service under test is the reader's
+        .given("interface Shop { void checkout(String cartId); }", "Shop shop;")
+        .tests();
   }
 
   @Test

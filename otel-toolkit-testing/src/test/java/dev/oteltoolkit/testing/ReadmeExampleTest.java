@@ -64,13 +64,20 @@ class ReadmeExampleTest {
         .collect(Collectors.joining("\n"));
   }
 
-  /** The first java block after {@code heading} in a markdown text. */
+  /** The code of the first java block after {@code heading}, after its import lines. */
   private static String firstJavaBlock(String markdown, String heading) {
     int section = markdown.indexOf(heading);
     assertThat(section).as("the README has the heading " + heading).isNotNegative();
     int start = markdown.indexOf("```java\n", section);
     assertThat(start).as("a java block after " + heading).isNotNegative();
-    return markdown.substring(start + 8, markdown.indexOf("\n```", start + 8));
+    String block = markdown.substring(start + 8, markdown.indexOf("\n```", start + 8));
+    List<String> lines = Arrays.asList(block.split("\n", -1));
+    int code = 0;
+    while (code < lines.size()
+        && (lines.get(code).startsWith("import ") || lines.get(code).isBlank())) {
+      code++;
+    }
+    return String.join("\n", lines.subList(code, lines.size()));
   }
 
   /** The index of the line that is {@code marker} alone (not the constant declaring it). */
