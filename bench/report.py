@@ -583,6 +583,8 @@ def pipeline_section(w, paths, summary, level="###"):
             summary.append((path, "not run"))
             continue
         measure = data.get("measure", "?")
+        if measure == STACK_MEASURE:
+            continue  # its own section, one column per JDK (stack_comparison_section)
         w(f"{level} {PIPELINE_TITLES.get(measure, measure)}")
         w("")
         machine_info = data.get("machine", {})
@@ -620,6 +622,132 @@ def pipeline_section(w, paths, summary, level="###"):
             w(f"- {note}")
         if data.get("notes"):
             w("")
+
+
+STACK_MEASURE = "stack-comparison"
+
+# (title, [(figure key, digits)], joiner): one row group per figure of the stack comparison
+STACK_FIGURES = [
+    ("Latency p50 / p95 / p99 (ms)", [("p50Millis", None), ("p95Millis", None),
+                                       ("p99Millis", None)]),
+    ("CPU time per request, all threads of the service (µs)", [("cpuMicrosPerRequest", 0)]),
+    ("Allocation per request (KB)", [("allocatedBytesPerRequest", "kb")]),
+    ("Heap after a full GC (MiB)", [("heapAfterGcMiB", 1)]),
+    ("Startup: JVM launch to first request served / to first span received (ms)",
+     [("firstResponseMillis", 0), ("firstSpanMillis", 0)]),
+    ("Spans received per request", [("spansPerRequest", 2)]),
+]
+
+
+def load_pipeline(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def stack_data(run):
+    """The run's stack comparison (its pipeline JSON), or None."""
+    for path in run.pipeline:
+        data = load_pipeline(path)
+        if data and data.get("measure") == STACK_MEASURE:
+            return data
+    return None
+
+
+def fmt_figure(value, digits):
+    if value is None:
+        return "n/a"
+    if digits == "kb":
+        return fmt(value / 1000, 1)
+    return fmt(value, digits)
+
+
+def stack_comparison_section(w, runs):
+    """The stack comparison, one column per JDK: the figures of every configuration (medians
+    over the rounds), then the goals."""
+    data = [(run, stack_data(run)) for run in runs]
+    data = [(run, d) for run, d in data if d]
+    if not data:
+        return
+    w("## Stack comparison: the toolkit vs the OpenTelemetry Java agent vs a hand-built SDK")
+    w("")
+    w("`dev.oteltoolkit.benchmarks.pipeline.StackComparison`, run by `bench/run` after JMH: the "
+      "same HTTP service (JDK `HttpServer`, one SQL query on H2, one chat completion through the "
+      "OpenAI Java SDK against a fake OpenAI server, 5 log lines) with telemetry off, with the "
+      "toolkit (`Telemetry.setup()`, the JDK `HttpServer` library instrumentation, "
+      "`JdbcTelemetry`, `OpenAiTelemetry`, the MDC bridge), with the OpenTelemetry Java agent "
+      "(its own instrumentation of the same code) and with the same telemetry written by hand on "
+      "the SDK (autoconfigure), each at 10% and 100% sampling, all exporting OTLP/gRPC to one "
+      "receiver. Each configuration runs in its own service JVM, interleaved in rounds; figures "
+      "are medians over the rounds. CPU time and allocation are the service process's, all "
+      "threads (handlers, exporters, JIT, GC); startup is measured from the launch of the "
+      "service's JVM.")
+    w("")
+    for run, d in data:
+        machine_info, settings = d.get("machine", {}), d.get("settings", {})
+        w(f"- {run.label}: `{d.get('mainClass', '?')} {' '.join(d.get('args', []))}`, "
+          f"{d.get('elapsedSeconds', 0):.0f} s, {settings.get('rounds')} round(s) of "
+          f"{settings.get('durationSeconds')} s at {settings.get('rate')} requests/s after "
+          f"{settings.get('warmupSeconds')} s of warm-up, load average before "
+          f"{machine_info.get('loadAverageBefore', '?')}, after "
+          f"{machine_info.get('loadAverageAfter', '?')}"
+          + (" — **quick run, not conclusive**" if d.get("quick") else ""))
+    w("")
+    configs = []
+    rows = {}
+    for run, d in data:
+        for row in d.get("summary", []):
+            if row["config"] not in configs:
+                configs.append(row["config"])
+            rows[(run.major, row["config"])] = row
+    w("| Figure | Configuration | " + " | ".join(run.label for run, _ in data) + " |")
+    w("|---|---|" + "---|" * len(data))
+    for title, keys in STACK_FIGURES:
+        for i, config in enumerate(configs):
+            cells = []
+            for run, _ in data:
+                row = rows.get((run.major, config))
+                if row is None:
+                    cells.append("not run")
+                    continue
+                cells.append(" / ".join(fmt_figure(row.get(k), digits) for k, digits in keys))
+            w(f"| {title if i == 0 else ''} | {config} | " + " | ".join(cells) + " |")
+    w("")
+    labels = []
+    goals = {}
+    for run, d in data:
+        for g in d.get("goals", []):
+            if g["label"] not in labels:
+                labels.append(g["label"])
+            goals[(run.major, g["label"])] = g
+    if labels:
+        w("| Goal | Target | " + " | ".join(run.label for run, _ in data) + " |")
+        w("|---|---|" + "---|" * len(data))
+        for label in labels:
+            target = None
+            cells = []
+            for run, _ in data:
+                g = goals.get((run.major, label))
+                if g is None:
+                    cells.append("not run")
+                    continue
+                target = f"≤ {g['target']:.2f}×"
+                met = g.get("met")
+                verdict = ("not measured" if met is None
+                           else "**met**" if met else "**not met**")
+                run.summary.append((label, verdict.replace("**", "")))
+                detail = fmt_detail(g.get("detail"))
+                cells.append(f"{fmt_measured(g.get('measured'), g.get('unit'))}: {verdict}"
+                             + (f" ({detail})" if detail else ""))
+            w(f"| {label} | {target} | " + " | ".join(cells) + " |")
+        w("")
+    for run, d in data:
+        for note in d.get("notes", []):
+            w(f"- {run.label}: {note}")
+    if any(d.get("notes") for _, d in data):
+        w("")
 
 
 class Run:
@@ -844,6 +972,8 @@ def render(runs, out_path, quick, store):
                     parts.append(f"{run.label} {text}" if len(runs) > 1 else text)
                 w(f"- {label}: " + "; ".join(parts))
             w("")
+
+    stack_comparison_section(w, runs)
 
     if any(run.pipeline for run in runs):
         w("## Whole pipeline")
