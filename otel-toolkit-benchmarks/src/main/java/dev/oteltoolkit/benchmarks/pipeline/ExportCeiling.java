@@ -36,9 +36,10 @@ import jdk.jfr.Recording;
  * ExportThroughput}: a probe, then fixed-rate steps doubling and bisecting, each a fresh pipeline
  * closed at its end; dropped = produced − counted by the receiver), a step at one common rate for
  * both sides to compare CPU per exported span (the process's CPU time, all threads, from the
- * first span to the end of the final flush, over the spans exported; and the producer threads'
- * share: span start, end and enqueue), and a profile of the highest zero-drop rate (a JFR
- * recording of execution samples, broken down by {@link JfrProfile}).
+ * first span to the end of the flush that follows the last, over the spans exported, without the
+ * pipeline's setup and shutdown; and the producer threads' share: span start, end and enqueue),
+ * and a profile of the highest zero-drop rate (a JFR recording of execution samples, broken down
+ * by {@link JfrProfile}).
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -232,8 +233,9 @@ public final class ExportCeiling {
     }
     long cpuStart = os.getProcessCpuTime();
     Produced produced = ExportProducers.run(threads, rate, duration, pipeline::span);
-    boolean flushed = pipeline.close();
-    long cpu = os.getProcessCpuTime() - cpuStart;
+    boolean flushed = pipeline.flush();
+    long cpu = os.getProcessCpuTime() - cpuStart; // the spans' whole way out, not the shutdown
+    flushed &= pipeline.close();
     Map<String, Object> breakdown = null;
     if (recording != null) {
       recording.stop();

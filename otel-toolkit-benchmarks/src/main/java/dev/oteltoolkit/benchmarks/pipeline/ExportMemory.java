@@ -97,7 +97,7 @@ public final class ExportMemory {
           report.goal(String.format(Locale.ROOT,
                   "heap held by a full span queue with the defaults, %s, spans of %d attributes",
                   protocol, attributes),
-              (Double) result.get("heldMiB"), "MiB", "<", 32,
+              (Double) result.get("heldMiB"), "MiB", "<", 10,
               PipelineReport.map("bytesPerHeldSpan", result.get("bytesPerHeldSpan"),
                   "heldSpans", result.get("heldSpans")));
         }

@@ -38,6 +38,13 @@ interface ExportPipeline {
   void span();
 
   /**
+   * Exports every span queued so far.
+   *
+   * @return true when everything was exported within {@link #CLOSE_TIMEOUT}
+   */
+  boolean flush();
+
+  /**
    * Flushes every queued span and shuts the pipeline down.
    *
    * @return true when everything was exported within {@link #CLOSE_TIMEOUT}
@@ -214,6 +221,11 @@ interface ExportPipeline {
     }
 
     @Override
+    public boolean flush() {
+      return telemetry.forceFlush(CLOSE_TIMEOUT);
+    }
+
+    @Override
     public boolean close() {
       boolean flushed = telemetry.forceFlush(CLOSE_TIMEOUT);
       return telemetry.shutdown(CLOSE_TIMEOUT) && flushed;
@@ -267,6 +279,12 @@ interface ExportPipeline {
       } finally {
         span.end();
       }
+    }
+
+    @Override
+    public boolean flush() {
+      return tracerProvider.forceFlush().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .isSuccess();
     }
 
     @Override

@@ -23,6 +23,13 @@ final class ExportProducers {
   /** The most of its schedule a late thread catches up on at once. */
   static final Duration MAX_BACKLOG = Duration.ofMillis(5);
 
+  /**
+   * The shortest a thread parks: at high rates the next span is due in microseconds, and parking
+   * for each would cost the thread more CPU than the span (a timer syscall each); it produces
+   * what is due every millisecond instead, well inside {@link #MAX_BACKLOG}.
+   */
+  static final long MIN_PARK_NANOS = Duration.ofMillis(1).toNanos();
+
   private ExportProducers() {}
 
   /**
@@ -110,7 +117,7 @@ final class ExportProducers {
         produced = due;
       } else {
         long next = begin + (long) ((produced + skipped) * nanosPerSpan);
-        LockSupport.parkNanos(Math.min(next - now, end - now));
+        LockSupport.parkNanos(Math.min(Math.max(next - now, MIN_PARK_NANOS), end - now));
       }
     }
   }
