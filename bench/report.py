@@ -556,6 +556,8 @@ PIPELINE_TITLES = {
     "export-throughput": "Export throughput: `traced()` through the batch processor and OTLP",
     "export-latency": "Export latency: span end to receipt at the collector",
     "request-overhead": "Request overhead and memory: an HTTP handler with telemetry off, 10%, 100%",
+    "export-ceiling": "Export ceiling: producer side against a receiver that discards the bytes",
+    "export-memory": "Export memory: the heap a full span queue holds with the default settings",
 }
 
 

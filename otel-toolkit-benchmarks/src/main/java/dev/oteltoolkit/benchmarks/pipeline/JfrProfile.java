@@ -19,7 +19,9 @@ import jdk.jfr.consumer.RecordingFile;
  * top of its stack that names a known part of the pipeline (span start, span end, batch queue,
  * {@code toSpanData}, OTLP marshalling, sending, context, metrics, the toolkit's own code), and
  * in one thread group (producers, the batch processor's worker, the exporter's I/O threads,
- * other). Shares are of all samples of the recording.
+ * other); and by the package of the nearest frame that is not the JDK's (whose code the time
+ * was spent for: the service's, a library's, the telemetry's). Shares are of all samples of the
+ * recording.
  *
  * <pre>
  * java -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -76,6 +78,7 @@ public final class JfrProfile {
     Map<String, Long> byThread = new TreeMap<>();
     Map<String, Long> byCategory = new TreeMap<>();
     Map<String, Long> byBoth = new TreeMap<>();
+    Map<String, Long> byPackage = new TreeMap<>();
     long samples = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
       if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -88,13 +91,39 @@ public final class JfrProfile {
       byThread.merge(group, 1L, Long::sum);
       byCategory.merge(category, 1L, Long::sum);
       byBoth.merge(group + " / " + category, 1L, Long::sum);
+      byPackage.merge(leafPackage(event.getStackTrace()), 1L, Long::sum);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("samples", samples);
     result.put("byThread", shares(byThread, samples));
     result.put("byCategory", shares(byCategory, samples));
     result.put("byThreadAndCategory", shares(byBoth, samples));
+    result.put("byLeafPackage", shares(byPackage, samples));
     return result;
+  }
+
+  /**
+   * The package (three segments at most) of the frame nearest to the top of the stack that is
+   * not the JDK's: whose code the sample was spent for.
+   */
+  static String leafPackage(RecordedStackTrace stack) {
+    if (stack == null) {
+      return "no stack";
+    }
+    for (RecordedFrame frame : stack.getFrames()) {
+      if (frame.getMethod() == null || frame.getMethod().getType() == null) {
+        continue;
+      }
+      String type = frame.getMethod().getType().getName();
+      if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")
+          || type.startsWith("com.sun.")) {
+        continue;
+      }
+      String[] parts = type.split("\\.");
+      int keep = Math.min(3, parts.length - 1);
+      return keep <= 0 ? type : String.join(".", java.util.Arrays.copyOf(parts, keep));
+    }
+    return "JDK only";
   }
 
   static String threadGroup(String name) {

@@ -68,6 +68,7 @@ public final class StackComparison {
   private final List<Double> ratios;
   private final List<String> stacks;
   private final Path agent;
+  private final Path jfr;
 
   private StackComparison(PipelineOptions options) {
     this.report = new PipelineReport("stack-comparison", StackComparison.class, options);
@@ -96,6 +97,8 @@ public final class StackComparison {
       }
       stacks.add(stack.trim());
     }
+    String jfrOption = options.string("jfr");
+    this.jfr = jfrOption.isEmpty() ? null : Path.of(jfrOption);
     String agentOption = options.string("agent");
     this.agent = agentOption.isEmpty() ? defaultAgent() : Path.of(agentOption);
     if (stacks.contains("agent") && !Files.isRegularFile(agent)) {
@@ -119,11 +122,14 @@ public final class StackComparison {
             .option("rate", "300", "200", "requests per second, open loop")
             .option("rounds", "3", "1",
                 "rounds of all configurations, interleaved; goals use the median over rounds")
-            .option("warmup", "15s", "4s", "unmeasured load before the window, per config")
-            .option("duration", "30s", "5s", "measurement window per config")
+            .option("warmup", "12s", "4s", "unmeasured load before the window, per config")
+            .option("duration", "20s", "5s", "measurement window per config")
             .option("ratios", "0.1,1.0", "0.1,1.0", "sampling ratios of the telemetry stacks")
             .option("stacks", "toolkit,agent,sdk", "toolkit,agent,sdk",
                 "telemetry stacks compared with off")
+            .option("jfr", "", "",
+                "a directory: each service JVM records a JFR profile there, summarized per"
+                    + " configuration in the results (default: none)")
             .option("agent", "", "",
                 "the OpenTelemetry Java agent's jar (default: target/agent/ beside this jar)")
             .option("server-jvm-args", RequestOverhead.SERVER_JVM_ARGS,
@@ -224,6 +230,13 @@ public final class StackComparison {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(serverJvmArgs);
+    Path recording = null;
+    if (jfr != null) {
+      Files.createDirectories(jfr);
+      recording = jfr.resolve(label.replace("%", "pct") + "-" + run.id + ".jfr");
+      command.add("-XX:StartFlightRecording=filename=" + recording
+          + ",dumponexit=true,settings=profile");
+    }
     if (config.stack().equals("agent")) {
       command.add("-javaagent:" + agent);
       command.addAll(agentProperties(ratio, receiver.endpoint(), run.id));
@@ -338,6 +351,10 @@ public final class StackComparison {
       result.put("spansReceived", spans);
       result.put("spansPerRequest", (double) spans / handledTotal);
       result.put("spanShapes", shapes);
+      if (recording != null && Files.isRegularFile(recording)) {
+        result.put("jfr", map("file", recording.toString(),
+            "profile", JfrProfile.summarize(recording)));
+      }
       System.err.println(String.format(Locale.ROOT,
           "%s: %s, %.0f µs CPU/request, %.0f B/request, heap after GC %.1f MiB, first response"
               + " %.0f ms, first span %s ms, %.2f spans/request",
