@@ -128,8 +128,8 @@ public final class StackComparison {
             .option("stacks", "toolkit,agent,sdk", "toolkit,agent,sdk",
                 "telemetry stacks compared with off")
             .option("jfr", "", "",
-                "a directory: each service JVM records a JFR profile there, summarized per"
-                    + " configuration in the results (default: none)")
+                "a directory: each service JVM records a JFR profile of its measurement window"
+                    + " there, summarized per configuration in the results (default: none)")
             .option("agent", "", "",
                 "the OpenTelemetry Java agent's jar (default: target/agent/ beside this jar)")
             .option("server-jvm-args", RequestOverhead.SERVER_JVM_ARGS,
@@ -233,9 +233,7 @@ public final class StackComparison {
     Path recording = null;
     if (jfr != null) {
       Files.createDirectories(jfr);
-      recording = jfr.resolve(label.replace("%", "pct") + "-" + run.id + ".jfr");
-      command.add("-XX:StartFlightRecording=filename=" + recording
-          + ",dumponexit=true,settings=profile");
+      recording = jfr.resolve(run.id.replace("%", "pct") + ".jfr").toAbsolutePath();
     }
     if (config.stack().equals("agent")) {
       command.add("-javaagent:" + agent);
@@ -251,6 +249,9 @@ public final class StackComparison {
         "--endpoint", receiver.endpoint(),
         "--run", run.id,
         "--openai", openAi.baseUrl()));
+    if (recording != null) {
+      command.addAll(List.of("--jfr", recording.toString()));
+    }
     System.err.println(label + ": starting the service: " + String.join(" ", command));
     long launched = System.nanoTime();
     Process process =

@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Arguments: {@code --stack off|toolkit|agent|sdk --sampling RATIO --endpoint URL --run ID
- * --openai BASE_URL}. It prints {@code READY <port>} when it serves and answers the driver on
+ * --openai BASE_URL [--jfr FILE]} (with {@code --jfr}, a JFR recording with the JDK's {@code
+ * profile} settings runs through the measurement window and is written to FILE). It prints {@code READY <port>} when it serves and answers the driver on
  * {@code /mark} (start of the window), {@code /stats} (since the mark: requests, process CPU time,
  * allocation, log events; then the heap after a full GC; {@code key=value} lines) and {@code
  * /stop} (flushes, prints {@code STOPPED handled=N flushed=...}, exits).
@@ -97,6 +98,8 @@ public final class StackService {
   private volatile long markCpuNanos;
   private volatile long markLogEvents;
   private volatile long markLogEventsWithTraceId;
+  private java.nio.file.Path jfrFile; // set once before serving
+  private jdk.jfr.Recording recording; // guarded by lock
 
   private StackService(
       ServiceStack stack, DataSource database, OpenAIClient openAi,
@@ -153,6 +156,9 @@ public final class StackService {
                 .build());
     StackService service = new StackService(stack, stack.database(createDatabase()), openAi,
         appender);
+    if (options.containsKey("--jfr")) {
+      service.jfrFile = java.nio.file.Path.of(options.get("--jfr"));
+    }
 
     AtomicInteger threadCount = new AtomicInteger();
     ExecutorService handlers =
@@ -286,6 +292,12 @@ public final class StackService {
   private void mark(HttpExchange exchange) throws IOException {
     try (exchange) {
       drain(exchange);
+      if (jfrFile != null) { // started first: its own start-up is not counted in the window
+        synchronized (lock) {
+          recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+          recording.start();
+        }
+      }
       markNanos = System.nanoTime();
       markHandled = handled.get();
       markLogEvents = appender.events();
@@ -293,6 +305,8 @@ public final class StackService {
       markAllocated = RequestOverheadMemory.allocatedBytes();
       markCpuNanos = os.getProcessCpuTime();
       exchange.sendResponseHeaders(204, -1);
+    } catch (java.text.ParseException e) {
+      throw new IOException("the JDK's JFR profile settings", e);
     }
   }
 
@@ -305,6 +319,14 @@ public final class StackService {
       double seconds = (System.nanoTime() - markNanos) / 1e9;
       long logEvents = appender.events() - markLogEvents;
       long withTraceId = appender.eventsWithTraceId() - markLogEventsWithTraceId;
+      synchronized (lock) {
+        if (recording != null) {
+          recording.stop();
+          recording.dump(jfrFile);
+          recording.close();
+          recording = null;
+        }
+      }
       Map<String, Object> heap = RequestOverheadMemory.heapAfterFullGc();
       StringBuilder text = new StringBuilder();
       text.append("handled=").append(requests).append('\n');
