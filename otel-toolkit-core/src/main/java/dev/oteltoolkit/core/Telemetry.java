@@ -44,11 +44,11 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * Default capacity of the span queue of each batch processor: 8192 spans, four export batches
-   * of 2048. It absorbs a stalled export of about 160 ms at 50,000 spans a second without a drop;
-   * full (a collector that is down or stalled), it holds about 8 MB of heap at the 1 KB a server
-   * span with a dozen attributes takes while queued (docs/CONFIGURATION.md gives the measured
-   * figures). Spans beyond it are dropped (never blocking) and counted in the SDK's processor
-   * metrics. Set {@code OTEL_BSP_MAX_QUEUE_SIZE} to change it.
+   * of 2048. It absorbs a stalled export of about 160 ms at 50,000 spans a second without a drop.
+   * Full (a collector that is down or stalled), it and the batch being exported hold about 10 MiB
+   * of heap for server spans with a dozen attributes (about 1 KB each while queued; the measured
+   * figures are in docs/CONFIGURATION.md). Spans beyond it are dropped (never blocking) and
+   * counted in the SDK's processor metrics. Set {@code OTEL_BSP_MAX_QUEUE_SIZE} to change it.
    */
   public static final int DEFAULT_MAX_QUEUE_SIZE = 8192;
 

@@ -24,7 +24,7 @@ import java.util.Map;
  * held then is the default queue full plus the batch the exporter is stuck on (its spans and its
  * serialized request): the bound a stalled or unreachable collector can cost.
  *
- * <p>Measured for spans of 0 attributes ({@code traced()} alone) and of 12 (a server span's:
+ * <p>Each measure runs in a JVM of its own. Measured for spans of 0 attributes ({@code traced()} alone) and of 12 (a server span's:
  * method, route, URL, addresses, ports, user agent, status), all strings of typical length.
  *
  * <pre>
@@ -52,7 +52,8 @@ public final class ExportMemory {
   private final PipelineReport report;
 
   private ExportMemory(PipelineOptions options) {
-    this.report = new PipelineReport("export-memory", ExportMemory.class, options);
+    this.report =
+        options == null ? null : new PipelineReport("export-memory", ExportMemory.class, options);
   }
 
   /**
@@ -62,6 +63,17 @@ public final class ExportMemory {
    */
   public static void main(String[] args) throws Exception {
     PipelineEnvironment.exportMeasure();
+    if (args.length == 5 && args[0].equals("--one")) {
+      // a child: one measure in a JVM of its own (a stuck pipeline holds its spans until its
+      // export times out and its retries give up, which would blur the next measure)
+      Map<String, Object> result =
+          new ExportMemory(null).measure(args[1], args[2], Integer.parseInt(args[3]),
+              Telemetry.DEFAULT_MAX_QUEUE_SIZE, Integer.parseInt(args[4]));
+      StringBuilder line = new StringBuilder("RESULT");
+      result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+      System.out.println(line);
+      System.exit(0);
+    }
     PipelineOptions options = new PipelineOptions("ExportMemory").parse(args);
     PipelineOptions.orExit("ExportMemory", () -> new ExportMemory(options)).run();
   }
@@ -92,12 +104,12 @@ public final class ExportMemory {
       String endpoint = "http://127.0.0.1:" + blackHole.getLocalPort();
       for (String protocol : List.of("grpc", "http/protobuf")) {
         for (int attributes : new int[] {0, ATTRIBUTES.length}) {
-          Map<String, Object> result = measure(endpoint, protocol, attributes, queue, batch);
+          Map<String, Object> result = child(endpoint, protocol, attributes, batch);
           report.result(result);
-          report.goal(String.format(Locale.ROOT,
+          report.comparison(String.format(Locale.ROOT,
                   "heap held by a full span queue with the defaults, %s, spans of %d attributes",
                   protocol, attributes),
-              (Double) result.get("heldMiB"), "MiB", "<", 10,
+              (Double) result.get("heldMiB"), "MiB",
               PipelineReport.map("bytesPerHeldSpan", result.get("bytesPerHeldSpan"),
                   "heldSpans", result.get("heldSpans")));
         }
@@ -110,6 +122,41 @@ public final class ExportMemory {
       }
     }
     report.write();
+  }
+
+  /** Runs one measure in a JVM of its own and reads its result line. */
+  private static Map<String, Object> child(
+      String endpoint, String protocol, int attributes, int batch) throws Exception {
+    List<String> command = List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms512m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        ExportMemory.class.getName(), "--one", endpoint, protocol,
+        Integer.toString(attributes), Integer.toString(batch));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String resultLine = null;
+    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+        process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          resultLine = line;
+        }
+      }
+    }
+    process.waitFor();
+    if (resultLine == null) {
+      throw new IllegalStateException("the measure of " + protocol + ", " + attributes
+          + " attributes printed no result (exit " + process.exitValue() + ")");
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (String pair : resultLine.substring(7).split(" ")) {
+      int eq = pair.indexOf('=');
+      String key = pair.substring(0, eq);
+      String value = pair.substring(eq + 1);
+      result.put(key, key.equals("protocol") ? value : (Object) Double.valueOf(value));
+    }
+    return result;
   }
 
   private Map<String, Object> measure(

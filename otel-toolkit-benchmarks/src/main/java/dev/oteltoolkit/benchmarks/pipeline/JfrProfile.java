@@ -21,7 +21,8 @@ import jdk.jfr.consumer.RecordingFile;
  * in one thread group (producers, the batch processor's worker, the exporter's I/O threads,
  * other); and by the package of the nearest frame that is not the JDK's (whose code the time
  * was spent for: the service's, a library's, the telemetry's). Shares are of all samples of the
- * recording.
+ * recording. Where the recording has allocation samples ({@code jdk.ObjectAllocationSample}, in
+ * the JDK's {@code profile} settings), their weights are broken down by the same package.
  *
  * <pre>
  * java -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -79,8 +80,16 @@ public final class JfrProfile {
     Map<String, Long> byCategory = new TreeMap<>();
     Map<String, Long> byBoth = new TreeMap<>();
     Map<String, Long> byPackage = new TreeMap<>();
+    Map<String, Long> allocationByPackage = new TreeMap<>();
     long samples = 0;
+    long allocated = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+      if (event.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
+        long weight = event.getLong("weight");
+        allocated += weight;
+        allocationByPackage.merge(leafPackage(event.getStackTrace()), weight, Long::sum);
+        continue;
+      }
       if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
         continue;
       }
@@ -99,6 +108,10 @@ public final class JfrProfile {
     result.put("byCategory", shares(byCategory, samples));
     result.put("byThreadAndCategory", shares(byBoth, samples));
     result.put("byLeafPackage", shares(byPackage, samples));
+    if (allocated > 0) {
+      result.put("allocationSampledBytes", allocated);
+      result.put("allocationByLeafPackage", shares(allocationByPackage, allocated));
+    }
     return result;
   }
 
