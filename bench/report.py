@@ -814,7 +814,16 @@ def store_run(args, major):
     stored_jmh = os.path.join(target, "jmh.json")
     if args.merge:
         if not os.path.isfile(stored_jmh):
-            sys.exit(f"report.py: --merge: no earlier run of JDK {major} in {target}")
+            # nothing to merge into yet: this run starts the JDK's column
+            with open(stored_jmh, "w", encoding="utf-8") as f:
+                f.write("[]\n")
+            info = {k: getattr(args, k) for k in (
+                "command", "java_version", "load_before", "load_after", "started", "finished",
+                "log", "quick")}
+            info["json"] = args.json
+            with open(os.path.join(target, "run.json"), "w", encoding="utf-8") as f:
+                json.dump(info, f, indent=2, sort_keys=True)
+                f.write("\n")
         with open(stored_jmh, encoding="utf-8") as f:
             entries = json.load(f)
         new_entries = []

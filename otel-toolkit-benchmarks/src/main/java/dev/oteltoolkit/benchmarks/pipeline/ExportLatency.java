@@ -38,7 +38,6 @@ public final class ExportLatency {
   private final double rate;
   private final Duration warmup;
   private final Duration window;
-  private final Config tuned;
 
   private ExportLatency(PipelineOptions options) {
     this.transports = options.transports("transports");
@@ -47,7 +46,6 @@ public final class ExportLatency {
     this.rate = options.positiveDouble("rate");
     this.warmup = options.duration("warmup");
     this.window = options.duration("window");
-    this.tuned = Config.tuned(options);
   }
 
   /**
@@ -58,7 +56,7 @@ public final class ExportLatency {
   public static void main(String[] args) {
     PipelineEnvironment.exportMeasure();
     PipelineOptions options =
-        Config.tunedOptions(new PipelineOptions("ExportLatency"))
+        new PipelineOptions("ExportLatency")
             .option("transports", "grpc,http/protobuf", "grpc,http/protobuf",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
@@ -78,7 +76,6 @@ public final class ExportLatency {
     settings.put("warmupSeconds", warmup.toMillis() / 1e3);
     settings.put("windowSeconds", window.toMillis() / 1e3);
     settings.put("toolkitDefaults", Config.TOOLKIT_DEFAULTS.describe(Kind.TOOLKIT));
-    settings.put("tuned", tuned.describe(Kind.TOOLKIT));
     settings.put("garbageCollectors", PipelineEnvironment.garbageCollectors());
 
     for (Transport transport : transports) {
