@@ -44,8 +44,9 @@ public final class DiscardingReceiver {
   private final LongAdder spans = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder bytes = new LongAdder();
+  private volatile int port;
 
-  private DiscardingReceiver() {}
+  DiscardingReceiver() {}
 
   /**
    * Runs the receiver until standard input closes.
@@ -60,12 +61,9 @@ public final class DiscardingReceiver {
       throw new IllegalArgumentException("usage: DiscardingReceiver --transport grpc|http/protobuf");
     }
     DiscardingReceiver receiver = new DiscardingReceiver();
-    AutoCloseable server =
-        switch (args[1]) {
-          case "grpc" -> receiver.grpc();
-          case "http/protobuf", "http" -> receiver.http();
-          default -> throw new IllegalArgumentException("--transport " + args[1]);
-        };
+    AutoCloseable server = receiver.start(args[1]);
+    System.out.println("READY " + receiver.port);
+    System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
@@ -77,6 +75,30 @@ public final class DiscardingReceiver {
     }
     server.close();
     System.exit(0);
+  }
+
+  /**
+   * Starts listening on a free loopback port.
+   *
+   * @param transport {@code grpc} or {@code http/protobuf}
+   * @return what stops it
+   */
+  AutoCloseable start(String transport) throws IOException {
+    return switch (transport) {
+      case "grpc" -> grpc();
+      case "http/protobuf", "http" -> http();
+      default -> throw new IllegalArgumentException("--transport " + transport);
+    };
+  }
+
+  /** The OTLP base URL. */
+  String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Spans counted so far. */
+  long spans() {
+    return spans.sum();
   }
 
   /** Counts the spans of one serialized {@code ExportTraceServiceRequest}. */
@@ -174,8 +196,7 @@ public final class DiscardingReceiver {
             .addService(logs.build())
             .build()
             .start();
-    System.out.println("READY " + server.getPort());
-    System.out.flush();
+    port = server.getPort();
     return () -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 
@@ -255,8 +276,7 @@ public final class DiscardingReceiver {
             "discarding-http-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    System.out.println("READY " + socket.getLocalPort());
-    System.out.flush();
+    port = socket.getLocalPort();
     return socket;
   }
 
