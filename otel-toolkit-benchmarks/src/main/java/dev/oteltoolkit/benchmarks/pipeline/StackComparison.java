@@ -357,12 +357,13 @@ public final class StackComparison {
             "profile", JfrProfile.summarize(recording)));
       }
       System.err.println(String.format(Locale.ROOT,
-          "%s: %s, %.0f µs CPU/request, %.0f B/request, heap after GC %.1f MiB, first response"
+          "%s: %s, %s µs CPU/request, %s B/request, heap after GC %.1f MiB, first response"
               + " %.0f ms, first span %s ms, %.2f spans/request",
           label, result.get("latencyMillis"), server.get("cpuMicrosPerRequest"),
-          server.get("allocatedBytesPerRequest"), server.get("heapAfterGcMiB"),
-          startup.get("firstResponseMillis"), startup.get("firstSpanMillis"),
-          result.get("spansPerRequest")));
+          server.get("allocatedBytesPerRequest"),
+          Long.parseLong(stats.get("heapAfterGcBytes")) / 1048576.0,
+          (firstResponse - launched) / 1e6, startup.get("firstSpanMillis"),
+          (double) spans / handledTotal));
       return result;
     } finally {
       if (process.isAlive()) {
