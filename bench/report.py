@@ -246,21 +246,24 @@ LOGGING = Section(
 
 JDBC = Section(
     "JDBC: raw driver vs `otel-toolkit-jdbc` vs the official `opentelemetry-jdbc`",
-    "H2 in memory, one connection held by each side; both wrappers wrap the same driver "
-    "`DataSource` with default options and record through the same SDK; every execution is a "
-    "new trace. The official library runs with `otel.semconv-stability.opt-in=database` so "
-    "both emit the stable database conventions.",
+    "H2 in memory (`JdbcBenchmark`) and the machine's PostgreSQL over loopback "
+    "(`JdbcPostgresBenchmark`, a table of its own per fork), one connection held by each side; "
+    "both wrappers wrap the same driver `DataSource` with default options and record through "
+    "the same SDK; every execution is a new trace. The official library runs with "
+    "`otel.semconv-stability.opt-in=database` so both emit the stable database conventions. "
+    "On H2 a lookup is faster than any span, so there ours is compared with the same span "
+    "written by hand on the raw API; against raw JDBC only over a real round trip.",
     [
         OverheadRatio("Prepared lookup by primary key: what ours adds ÷ what the official adds",
                       "JdbcBenchmark.preparedOurs", "JdbcBenchmark.preparedOfficial",
                       "JdbcBenchmark.preparedRaw", 0.8),
-        Ratio("Prepared lookup by primary key: ours ÷ raw JDBC",
-              "JdbcBenchmark.preparedOurs", "JdbcBenchmark.preparedRaw", 1.15),
+        Ratio("Prepared lookup, H2: ours ÷ the same span hand-written on the raw API",
+              "JdbcBenchmark.preparedOurs", "JdbcBenchmark.preparedRawApiSpan", 1.05),
+        Ratio("Prepared lookup, PostgreSQL over loopback: ours ÷ raw JDBC",
+              "JdbcPostgresBenchmark.preparedOurs", "JdbcPostgresBenchmark.preparedRaw", 1.02),
         OverheadRatio("Statement with literals: what ours adds ÷ what the official adds",
                       "JdbcBenchmark.statementOurs", "JdbcBenchmark.statementOfficial",
                       "JdbcBenchmark.statementRaw", 0.8),
-        Ratio("Statement with literals: ours ÷ raw JDBC",
-              "JdbcBenchmark.statementOurs", "JdbcBenchmark.statementRaw", 1.15),
         RatioAtLeast("`SqlSanitizer` speed-up over the official sanitizer, cold cache "
                      "(official time ÷ ours)",
                      "SqlSanitizerBenchmark.officialCold", "SqlSanitizerBenchmark.oursCold", 1.5),
@@ -272,8 +275,12 @@ JDBC = Section(
         ("Prepared lookup: the same span + histogram hand-written on the raw API ÷ raw JDBC "
          "(the floor any instrumentation pays on this SDK)",
          "JdbcBenchmark.preparedRawApiSpan", "JdbcBenchmark.preparedRaw"),
-        ("Prepared lookup: ours ÷ the same span hand-written on the raw API",
-         "JdbcBenchmark.preparedOurs", "JdbcBenchmark.preparedRawApiSpan"),
+        ("Prepared lookup, H2: ours ÷ raw JDBC (an in-memory lookup is faster than any span)",
+         "JdbcBenchmark.preparedOurs", "JdbcBenchmark.preparedRaw"),
+        ("Statement with literals, H2: ours ÷ raw JDBC",
+         "JdbcBenchmark.statementOurs", "JdbcBenchmark.statementRaw"),
+        ("Prepared lookup, PostgreSQL over loopback: official ÷ raw JDBC",
+         "JdbcPostgresBenchmark.preparedOfficial", "JdbcPostgresBenchmark.preparedRaw"),
         ("Official `analyzeWithSummary` (what its wrapper runs) ÷ ours, cold",
          "SqlSanitizerBenchmark.officialSummaryCold", "SqlSanitizerBenchmark.oursCold"),
     ],
@@ -291,6 +298,9 @@ JDBC = Section(
         "state.",
         "A check SDK at setup verifies both wrappers produce one CLIENT span `SELECT accounts` "
         "with the same sanitized `db.query.text` and `db.system.name`; the measured SDK drops.",
+        "PostgreSQL: the same prepared lookup on `jdbc:postgresql://127.0.0.1:5432/test`, a new "
+        "`PreparedStatement` per call (the driver parses, binds and executes an unnamed "
+        "statement each time, one round trip); without a reachable server its rows are not run.",
     ],
 )
 
@@ -546,6 +556,8 @@ PIPELINE_TITLES = {
     "export-throughput": "Export throughput: `traced()` through the batch processor and OTLP",
     "export-latency": "Export latency: span end to receipt at the collector",
     "request-overhead": "Request overhead and memory: an HTTP handler with telemetry off, 10%, 100%",
+    "export-ceiling": "Export ceiling: producer side against a receiver that discards the bytes",
+    "export-memory": "Export memory: the heap a full span queue holds with the default settings",
 }
 
 
@@ -583,6 +595,8 @@ def pipeline_section(w, paths, summary, level="###"):
             summary.append((path, "not run"))
             continue
         measure = data.get("measure", "?")
+        if measure == STACK_MEASURE:
+            continue  # its own section, one column per JDK (stack_comparison_section)
         w(f"{level} {PIPELINE_TITLES.get(measure, measure)}")
         w("")
         machine_info = data.get("machine", {})
@@ -620,6 +634,132 @@ def pipeline_section(w, paths, summary, level="###"):
             w(f"- {note}")
         if data.get("notes"):
             w("")
+
+
+STACK_MEASURE = "stack-comparison"
+
+# (title, [(figure key, digits)], joiner): one row group per figure of the stack comparison
+STACK_FIGURES = [
+    ("Latency p50 / p95 / p99 (ms)", [("p50Millis", None), ("p95Millis", None),
+                                       ("p99Millis", None)]),
+    ("CPU time per request, all threads of the service (µs)", [("cpuMicrosPerRequest", 0)]),
+    ("Allocation per request (KB)", [("allocatedBytesPerRequest", "kb")]),
+    ("Heap after a full GC (MiB)", [("heapAfterGcMiB", 1)]),
+    ("Startup: JVM launch to first request served / to first span received (ms)",
+     [("firstResponseMillis", 0), ("firstSpanMillis", 0)]),
+    ("Spans received per request", [("spansPerRequest", 2)]),
+]
+
+
+def load_pipeline(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def stack_data(run):
+    """The run's stack comparison (its pipeline JSON), or None."""
+    for path in run.pipeline:
+        data = load_pipeline(path)
+        if data and data.get("measure") == STACK_MEASURE:
+            return data
+    return None
+
+
+def fmt_figure(value, digits):
+    if value is None:
+        return "n/a"
+    if digits == "kb":
+        return fmt(value / 1000, 1)
+    return fmt(value, digits)
+
+
+def stack_comparison_section(w, runs):
+    """The stack comparison, one column per JDK: the figures of every configuration (medians
+    over the rounds), then the goals."""
+    data = [(run, stack_data(run)) for run in runs]
+    data = [(run, d) for run, d in data if d]
+    if not data:
+        return
+    w("## Stack comparison: the toolkit vs the OpenTelemetry Java agent vs a hand-built SDK")
+    w("")
+    w("`dev.oteltoolkit.benchmarks.pipeline.StackComparison`, run by `bench/run` after JMH: the "
+      "same HTTP service (JDK `HttpServer`, one SQL query on H2, one chat completion through the "
+      "OpenAI Java SDK against a fake OpenAI server, 5 log lines) with telemetry off, with the "
+      "toolkit (`Telemetry.setup()`, the JDK `HttpServer` library instrumentation, "
+      "`JdbcTelemetry`, `OpenAiTelemetry`, the MDC bridge), with the OpenTelemetry Java agent "
+      "(its own instrumentation of the same code) and with the same telemetry written by hand on "
+      "the SDK (autoconfigure), each at 10% and 100% sampling, all exporting OTLP/gRPC to one "
+      "receiver. Each configuration runs in its own service JVM, interleaved in rounds; figures "
+      "are medians over the rounds. CPU time and allocation are the service process's, all "
+      "threads (handlers, exporters, JIT, GC); startup is measured from the launch of the "
+      "service's JVM.")
+    w("")
+    for run, d in data:
+        machine_info, settings = d.get("machine", {}), d.get("settings", {})
+        w(f"- {run.label}: `{d.get('mainClass', '?')} {' '.join(d.get('args', []))}`, "
+          f"{d.get('elapsedSeconds', 0):.0f} s, {settings.get('rounds')} round(s) of "
+          f"{settings.get('durationSeconds')} s at {settings.get('rate')} requests/s after "
+          f"{settings.get('warmupSeconds')} s of warm-up, load average before "
+          f"{machine_info.get('loadAverageBefore', '?')}, after "
+          f"{machine_info.get('loadAverageAfter', '?')}"
+          + (" — **quick run, not conclusive**" if d.get("quick") else ""))
+    w("")
+    configs = []
+    rows = {}
+    for run, d in data:
+        for row in d.get("summary", []):
+            if row["config"] not in configs:
+                configs.append(row["config"])
+            rows[(run.major, row["config"])] = row
+    w("| Figure | Configuration | " + " | ".join(run.label for run, _ in data) + " |")
+    w("|---|---|" + "---|" * len(data))
+    for title, keys in STACK_FIGURES:
+        for i, config in enumerate(configs):
+            cells = []
+            for run, _ in data:
+                row = rows.get((run.major, config))
+                if row is None:
+                    cells.append("not run")
+                    continue
+                cells.append(" / ".join(fmt_figure(row.get(k), digits) for k, digits in keys))
+            w(f"| {title if i == 0 else ''} | {config} | " + " | ".join(cells) + " |")
+    w("")
+    labels = []
+    goals = {}
+    for run, d in data:
+        for g in d.get("goals", []):
+            if g["label"] not in labels:
+                labels.append(g["label"])
+            goals[(run.major, g["label"])] = g
+    if labels:
+        w("| Goal | Target | " + " | ".join(run.label for run, _ in data) + " |")
+        w("|---|---|" + "---|" * len(data))
+        for label in labels:
+            target = None
+            cells = []
+            for run, _ in data:
+                g = goals.get((run.major, label))
+                if g is None:
+                    cells.append("not run")
+                    continue
+                target = f"≤ {g['target']:.2f}×"
+                met = g.get("met")
+                verdict = ("not measured" if met is None
+                           else "**met**" if met else "**not met**")
+                run.summary.append((label, verdict.replace("**", "")))
+                detail = fmt_detail(g.get("detail"))
+                cells.append(f"{fmt_measured(g.get('measured'), g.get('unit'))}: {verdict}"
+                             + (f" ({detail})" if detail else ""))
+            w(f"| {label} | {target} | " + " | ".join(cells) + " |")
+        w("")
+    for run, d in data:
+        for note in d.get("notes", []):
+            w(f"- {run.label}: {note}")
+    if any(d.get("notes") for _, d in data):
+        w("")
 
 
 class Run:
@@ -674,7 +814,16 @@ def store_run(args, major):
     stored_jmh = os.path.join(target, "jmh.json")
     if args.merge:
         if not os.path.isfile(stored_jmh):
-            sys.exit(f"report.py: --merge: no earlier run of JDK {major} in {target}")
+            # nothing to merge into yet: this run starts the JDK's column
+            with open(stored_jmh, "w", encoding="utf-8") as f:
+                f.write("[]\n")
+            info = {k: getattr(args, k) for k in (
+                "command", "java_version", "load_before", "load_after", "started", "finished",
+                "log", "quick")}
+            info["json"] = args.json
+            with open(os.path.join(target, "run.json"), "w", encoding="utf-8") as f:
+                json.dump(info, f, indent=2, sort_keys=True)
+                f.write("\n")
         with open(stored_jmh, encoding="utf-8") as f:
             entries = json.load(f)
         new_entries = []
@@ -844,6 +993,8 @@ def render(runs, out_path, quick, store):
                     parts.append(f"{run.label} {text}" if len(runs) > 1 else text)
                 w(f"- {label}: " + "; ".join(parts))
             w("")
+
+    stack_comparison_section(w, runs)
 
     if any(run.pipeline for run in runs):
         w("## Whole pipeline")

@@ -51,6 +51,11 @@ class ReliabilityLoadTest {
 
   static final int DEFAULT_CALLS = 20_000;
   static final int CALLS = Integer.getInteger("oteltoolkit.reliability.calls", DEFAULT_CALLS);
+  /**
+   * The toolkit's default export batch size (core's package-private {@code
+   * ConfigResolver.DEFAULT_MAX_EXPORT_BATCH_SIZE}): the spans the exporter holds beside the queue.
+   */
+  private static final long DEFAULT_BATCH = 2048;
   static final int THREADS = 4;
   private static final String OPERATION = "load";
   /** Far above any call that does not wait for export, far below a blocking export (2 s+). */
@@ -127,10 +132,11 @@ class ReliabilityLoadTest {
     assertThat(exported).as("nothing could be exported").isFalse();
     assertThat(shutdownMillis).as("shutdown returns (liveness)").isLessThan(SHUTDOWN_BOUND_MILLIS);
     assertThat(queued).as("queue bounded").isLessThanOrEqualTo(Telemetry.DEFAULT_MAX_QUEUE_SIZE);
-    // The queue holds 4096; the exporter works on one batch (512) at a time, retrying it for
-    // seconds: everything beyond that is dropped, and counted.
+    // The queue holds DEFAULT_MAX_QUEUE_SIZE; the exporter works on one batch at a time,
+    // retrying it for seconds: everything beyond that (with a batch of slack) is dropped, and
+    // counted.
     assertThat(dropped).as("dropped spans counted").isPositive()
-        .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 8 * 512L);
+        .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 2L * DEFAULT_BATCH);
     assertThat(warnings.fromOpenTelemetryExporters()).as("SDK export-failure logging").isEmpty();
     assertThat(warnings.fromToolkit()).as("toolkit warnings (1 per signal per minute + shutdown)")
         .hasSizeLessThanOrEqualTo(4);
@@ -171,7 +177,7 @@ class ReliabilityLoadTest {
     assertThat(result.maxCall()).as("slowest call").isLessThan(CALL_BOUND);
     assertThat(queued).as("queue bounded").isLessThanOrEqualTo(Telemetry.DEFAULT_MAX_QUEUE_SIZE);
     assertThat(dropped).as("overflow is counted: accepted + dropped = produced")
-        .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 8 * 512L);
+        .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 2L * DEFAULT_BATCH);
     assertThat(shutdownMillis).as("shutdown returns (liveness)").isLessThan(SHUTDOWN_BOUND_MILLIS);
     assertThat(warnings.fromOpenTelemetryExporters()).isEmpty();
     report("collector slow (2 s per export)", transport, result, String.format(

@@ -38,6 +38,13 @@ interface ExportPipeline {
   void span();
 
   /**
+   * Exports every span queued so far.
+   *
+   * @return true when everything was exported within {@link #CLOSE_TIMEOUT}
+   */
+  boolean flush();
+
+  /**
    * Flushes every queued span and shuts the pipeline down.
    *
    * @return true when everything was exported within {@link #CLOSE_TIMEOUT}
@@ -70,9 +77,20 @@ interface ExportPipeline {
   static ExportPipeline create(
       Kind kind, Config config, Transport transport, ExportReceiver receiver,
       ExportReceiver.Run run) {
+    return create(kind, config, transport, receiver.endpoint(), run.id);
+  }
+
+  /**
+   * Builds a pipeline exporting to any OTLP endpoint.
+   *
+   * @param endpoint the OTLP base URL
+   * @param runId the value of the resource attribute {@link ExportReceiver#RUN_KEY}
+   */
+  static ExportPipeline create(
+      Kind kind, Config config, Transport transport, String endpoint, String runId) {
     return kind == Kind.TOOLKIT
-        ? new ToolkitPipeline(config, transport, receiver.endpoint(), run.id)
-        : new RawPipeline(config, transport, receiver.endpoint(), run.id);
+        ? new ToolkitPipeline(config, transport, endpoint, runId)
+        : new RawPipeline(config, transport, endpoint, runId);
   }
 
   /**
@@ -87,9 +105,17 @@ interface ExportPipeline {
   record Config(
       String name, Integer maxQueueSize, Integer maxExportBatchSize, Long scheduleDelayMillis) {
 
-    /** The toolkit's defaults: Telemetry.DEFAULT_MAX_QUEUE_SIZE, 512, 500 ms. */
+    /** The toolkit's default export batch size (see {@link #TOOLKIT_DEFAULTS}). */
+    static final int TOOLKIT_DEFAULT_BATCH = 2048;
+
+    /**
+     * The toolkit's defaults: {@code Telemetry.DEFAULT_MAX_QUEUE_SIZE}, {@value
+     * #TOOLKIT_DEFAULT_BATCH} (core's package-private {@code
+     * ConfigResolver.DEFAULT_MAX_EXPORT_BATCH_SIZE}: keep the two equal), {@code
+     * Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS}.
+     */
     static final Config TOOLKIT_DEFAULTS =
-        new Config("default", Telemetry.DEFAULT_MAX_QUEUE_SIZE, 512,
+        new Config("default", Telemetry.DEFAULT_MAX_QUEUE_SIZE, Config.TOOLKIT_DEFAULT_BATCH,
             Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS);
     /**
      * The SDK's defaults, those of the OTEL_BSP_* specification (BatchSpanProcessorBuilder):
@@ -118,8 +144,8 @@ interface ExportPipeline {
     /** Declares the options {@link #tuned} reads. */
     static PipelineOptions tunedOptions(PipelineOptions options) {
       return options
-          .option("tuned-queue", "16384", "16384", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
-          .option("tuned-batch", "2048", "2048",
+          .option("tuned-queue", "32768", "32768", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
+          .option("tuned-batch", "8192", "8192",
               "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
           .option("tuned-delay", "50ms", "50ms", "OTEL_BSP_SCHEDULE_DELAY of the tuned config");
     }
@@ -195,6 +221,11 @@ interface ExportPipeline {
     }
 
     @Override
+    public boolean flush() {
+      return telemetry.forceFlush(CLOSE_TIMEOUT);
+    }
+
+    @Override
     public boolean close() {
       boolean flushed = telemetry.forceFlush(CLOSE_TIMEOUT);
       return telemetry.shutdown(CLOSE_TIMEOUT) && flushed;
@@ -248,6 +279,12 @@ interface ExportPipeline {
       } finally {
         span.end();
       }
+    }
+
+    @Override
+    public boolean flush() {
+      return tracerProvider.forceFlush().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .isSuccess();
     }
 
     @Override

@@ -23,6 +23,13 @@ final class ExportProducers {
   /** The most of its schedule a late thread catches up on at once. */
   static final Duration MAX_BACKLOG = Duration.ofMillis(5);
 
+  /**
+   * The shortest a thread parks: at high rates the next span is due in microseconds, and parking
+   * for each would cost the thread more CPU than the span (a timer syscall each); it produces
+   * what is due every millisecond instead, well inside {@link #MAX_BACKLOG}.
+   */
+  static final long MIN_PARK_NANOS = Duration.ofMillis(1).toNanos();
+
   private ExportProducers() {}
 
   /**
@@ -35,6 +42,9 @@ final class ExportProducers {
   static Produced run(int threads, double rate, Duration duration, Runnable span) {
     CountDownLatch start = new CountDownLatch(1);
     long[] counts = new long[threads];
+    long[] cpu = new long[threads];
+    java.lang.management.ThreadMXBean threadBean =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -44,12 +54,14 @@ final class ExportProducers {
               () -> {
                 try {
                   start.await();
+                  long cpuStart = threadBean.getCurrentThreadCpuTime();
                   long begin = System.nanoTime();
                   long end = begin + duration.toNanos();
                   counts[index] =
                       rate > 0
                           ? paced(rate / threads, begin, end, span)
                           : unlimited(end, span);
+                  cpu[index] = threadBean.getCurrentThreadCpuTime() - cpuStart;
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
                 }
@@ -76,7 +88,11 @@ final class ExportProducers {
     for (long count : counts) {
       produced += count;
     }
-    return new Produced(rate, produced, elapsed / 1e9);
+    long producerCpu = 0;
+    for (long nanos : cpu) {
+      producerCpu += nanos;
+    }
+    return new Produced(rate, produced, elapsed / 1e9, producerCpu);
   }
 
   private static long paced(double perSecond, long begin, long end, Runnable span) {
@@ -101,7 +117,7 @@ final class ExportProducers {
         produced = due;
       } else {
         long next = begin + (long) ((produced + skipped) * nanosPerSpan);
-        LockSupport.parkNanos(Math.min(next - now, end - now));
+        LockSupport.parkNanos(Math.min(Math.max(next - now, MIN_PARK_NANOS), end - now));
       }
     }
   }
@@ -123,8 +139,9 @@ final class ExportProducers {
    * @param targetRate the rate asked for, 0 for unlimited
    * @param produced spans produced
    * @param seconds how long the producers ran
+   * @param producerCpuNanos CPU time of the producer threads together (span start, end, enqueue)
    */
-  record Produced(double targetRate, long produced, double seconds) {
+  record Produced(double targetRate, long produced, double seconds, long producerCpuNanos) {
 
     double rate() {
       return produced / seconds;

@@ -80,7 +80,13 @@ final class ExportReceiver implements AutoCloseable {
           foreignSpans.add(scopeSpans.getSpansCount());
           continue;
         }
+        if (run.firstArrivalNanos == 0 && scopeSpans.getSpansCount() > 0) {
+          run.firstArrival(System.nanoTime());
+        }
         run.received.add(scopeSpans.getSpansCount());
+        if (run.shapes != null) {
+          run.tally(scopeSpans);
+        }
         if (run.latencies != null) {
           for (Span span : scopeSpans.getSpansList()) {
             long end = span.getEndTimeUnixNano();
@@ -104,8 +110,13 @@ final class ExportReceiver implements AutoCloseable {
 
   /** The spans received for one run. */
   static final class Run {
+    /** Distinct span shapes a run tallies at most (a miswired run cannot grow it). */
+    static final int MAX_SHAPES = 64;
+
     final String id;
     private final LongAdder received = new LongAdder();
+    private volatile long firstArrivalNanos;
+    private volatile Map<String, LongAdder> shapes;
     private volatile PipelineSamples latencies;
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MIN_VALUE;
@@ -116,6 +127,53 @@ final class ExportReceiver implements AutoCloseable {
 
     long received() {
       return received.sum();
+    }
+
+    private synchronized void firstArrival(long nanos) {
+      if (firstArrivalNanos == 0) {
+        firstArrivalNanos = nanos;
+      }
+    }
+
+    /**
+     * When the first span of this run arrived, on this JVM's {@code System.nanoTime()} clock, or
+     * 0 when none has.
+     */
+    long firstArrivalNanos() {
+      return firstArrivalNanos;
+    }
+
+    /**
+     * Counts the spans of this run by shape ({@code KIND name}, instrumentation scope left out),
+     * at most {@value #MAX_SHAPES} distinct shapes; call before the run's first span.
+     */
+    void tallyShapes() {
+      shapes = new ConcurrentHashMap<>();
+    }
+
+    /** The spans counted per shape, or an empty map when {@link #tallyShapes} was not called. */
+    Map<String, Long> shapes() {
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      if (shapes != null) {
+        shapes.forEach((shape, count) -> counts.put(shape, count.sum()));
+      }
+      return counts;
+    }
+
+    private void tally(ScopeSpans scopeSpans) {
+      Map<String, LongAdder> tally = shapes;
+      for (Span span : scopeSpans.getSpansList()) {
+        String kind = span.getKind().name().replace("SPAN_KIND_", "");
+        String shape = kind + " " + span.getName();
+        LongAdder count = tally.get(shape);
+        if (count == null) {
+          if (tally.size() >= MAX_SHAPES) {
+            shape = "(other)";
+          }
+          count = tally.computeIfAbsent(shape, k -> new LongAdder());
+        }
+        count.increment();
+      }
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Map;
  * <pre>{@code
  * {
  *   "schema": "oteltoolkit-pipeline/1",
- *   "measure": "export-throughput" | "export-latency" | "request-overhead",
+ *   "measure": "export-throughput" | "export-latency" | "request-overhead" | ...,
  *   "mainClass": "dev.oteltoolkit.benchmarks.pipeline.ExportThroughput",
  *   "args": ["--out", "x.json", "--quick"],
  *   "quick": true,
@@ -33,6 +33,7 @@ import java.util.Map;
  *   "goals": [{"label": "...", "measured": 1.07, "unit": "ratio", "comparison": ">=",
  *              "target": 1.0, "met": true, "detail": {...}}],
  *   "comparisons": [{"label": "...", "measured": 1234.0, "unit": "bytes", "detail": {...}}],
+ *   "summary": [{"config": "toolkit-10%", ...the figures named in settings.summaryFigures}],
  *   "notes": ["..."]
  * }
  * }</pre>
@@ -71,6 +72,14 @@ final class PipelineReport {
 
   void result(Map<String, Object> result) {
     results.add(result);
+  }
+
+  /**
+   * Sets the summary: one row per configuration, the figures a report shows side by side (the
+   * stack comparison's medians over rounds).
+   */
+  void summary(List<Object> rows) {
+    root.put("summary", rows);
   }
 
   void note(String note) {

@@ -264,7 +264,7 @@ public final class RequestOverhead {
 
   /** The median over rounds of {@code result[section][key]}, or null when any is missing. */
   @SuppressWarnings("unchecked")
-  private static Double median(List<Map<String, Object>> rounds, String section, String key) {
+  static Double median(List<Map<String, Object>> rounds, String section, String key) {
     List<Double> values = new ArrayList<>();
     for (Map<String, Object> result : rounds) {
       Object value = ((Map<String, Object>) result.get(section)).get(key);
@@ -290,7 +290,7 @@ public final class RequestOverhead {
     return a == null || b == null ? null : a - b;
   }
 
-  private static String call(HttpClient client, int port, String path) throws Exception {
+  static String call(HttpClient client, int port, String path) throws Exception {
     HttpResponse<String> response =
         client.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -303,7 +303,7 @@ public final class RequestOverhead {
     return response.body();
   }
 
-  private static Map<String, String> parse(String lines) {
+  static Map<String, String> parse(String lines) {
     Map<String, String> values = new LinkedHashMap<>();
     for (String line : lines.split("\n")) {
       int eq = line.indexOf('=');
@@ -315,7 +315,7 @@ public final class RequestOverhead {
   }
 
   /** The service's standard output: echoed to our standard error, awaited line by line. */
-  private static final class ServiceOutput {
+  static final class ServiceOutput {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Process process;
 

@@ -24,12 +24,22 @@ final class RequestOverheadAppender extends UnsynchronizedAppenderBase<ILoggingE
 
   /**
    * Replaces whatever Logback configuration was found with this appender on the root logger:
-   * the application's logger at INFO, every other at WARN (libraries stay quiet, so the events
-   * counted are the application's).
+   * {@link RequestOverheadApp}'s logger at INFO, every other at WARN.
    *
    * @throws IllegalStateException when SLF4J is not bound to Logback
    */
   static RequestOverheadAppender install() {
+    return install(RequestOverheadApp.class);
+  }
+
+  /**
+   * Replaces whatever Logback configuration was found with this appender on the root logger:
+   * the application's logger ({@code application}'s) at INFO, every other at WARN (libraries stay
+   * quiet, so the events counted are the application's).
+   *
+   * @throws IllegalStateException when SLF4J is not bound to Logback
+   */
+  static RequestOverheadAppender install(Class<?> application) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (!(factory instanceof LoggerContext context)) {
       throw new IllegalStateException(
@@ -43,7 +53,7 @@ final class RequestOverheadAppender extends UnsynchronizedAppenderBase<ILoggingE
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
-    context.getLogger(RequestOverheadApp.class).setLevel(Level.INFO);
+    context.getLogger(application).setLevel(Level.INFO);
     return appender;
   }
 

@@ -10,10 +10,18 @@
  *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.ExportThroughput}: the highest span rate
  *       exported over OTLP with nothing dropped, toolkit against a hand-built SDK pipeline;
  *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.ExportLatency}: time from span end to its
- *       arrival at the receiver, at the default and a tuned schedule delay;
+ *       arrival at the receiver with the default settings;
+ *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.ExportCeiling}: the highest rate the producer
+ *       side exports with nothing dropped against a receiver that discards the bytes (its own
+ *       JVM), CPU per exported span, and where it goes (JFR, {@link
+ *       dev.oteltoolkit.benchmarks.pipeline.JfrProfile});
+ *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.ExportMemory}: the heap a full span queue
+ *       holds with the default settings;
  *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.RequestOverhead}: p50/p95/p99 latency, heap
  *       after GC and allocation per request of an HTTP service with telemetry off, on at 10% and
- *       on at 100% sampling.
+ *       on at 100% sampling;
+ *   <li>{@link dev.oteltoolkit.benchmarks.pipeline.StackComparison}: the same service with
+ *       telemetry off, the toolkit, the OpenTelemetry Java agent and a hand-built SDK.
  * </ul>
  *
  * <p>Spans are exported to the end-to-end module's {@code OtlpReceiver}, which decodes the real
