@@ -51,11 +51,8 @@ class ReliabilityLoadTest {
 
   static final int DEFAULT_CALLS = 20_000;
   static final int CALLS = Integer.getInteger("oteltoolkit.reliability.calls", DEFAULT_CALLS);
-  /**
-   * The toolkit's default export batch size (core's package-private {@code
-   * ConfigResolver.DEFAULT_MAX_EXPORT_BATCH_SIZE}): the spans the exporter holds beside the queue.
-   */
-  private static final long DEFAULT_BATCH = 2048;
+  /** The toolkit's default export batch size: the spans the exporter holds beside the queue. */
+  private static final long DEFAULT_BATCH = Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE;
   static final int THREADS = 4;
   private static final String OPERATION = "load";
   /** Far above any call that does not wait for export, far below a blocking export (2 s+). */

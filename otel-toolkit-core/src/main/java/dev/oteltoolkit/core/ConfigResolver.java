@@ -19,13 +19,6 @@ final class ConfigResolver {
 
 
 
-  /**
-   * Default span export batch size: 2048 spans per request (the SDK's is 512). One export is in
-   * flight at a time, so the export rate is about the batch size over an export's round trip;
-   * 2048 spans of about 300 B serialized make a request well under the 4 MiB a collector's gRPC
-   * receiver accepts by default.
-   */
-  static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 2048;
   static final String KEEP_ERRORS = "oteltoolkit.sampling.keep_errors";
   static final String KEEP_SLOWER_THAN = "oteltoolkit.sampling.keep_slower_than";
   static final String KEEP_HTTP_STATUS = "oteltoolkit.sampling.keep_http_status";
@@ -182,13 +175,13 @@ final class ConfigResolver {
       properties.put("otel.logs.exporter", otlp ? "otlp" : "none");
     }
 
-    // batch processing: a queue sized for bursts, exports every half second
+    // batch processing: a queue sized for bursts, exports every 50 ms or each full batch
     int maxQueueSize =
         positiveInt(settings.get("otel.bsp.max.queue.size"), Telemetry.DEFAULT_MAX_QUEUE_SIZE);
     int maxExportBatchSize =
         positiveInt(
             settings.get("otel.bsp.max.export.batch.size"),
-            Math.min(DEFAULT_MAX_EXPORT_BATCH_SIZE, maxQueueSize));
+            Math.min(Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE, maxQueueSize));
     if (maxExportBatchSize > maxQueueSize) {
       throw ConfigValidation.invalid(
           ConfigSource.environmentName("otel.bsp.max.export.batch.size"),

@@ -57,6 +57,14 @@ public final class Telemetry implements AutoCloseable {
   public static final int DEFAULT_MAX_QUEUE_SIZE = 8192;
 
   /**
+   * Default span export batch size: 2048 spans per request (the SDK's is 512). One export is in
+   * flight at a time, so the export rate is about the batch size over an export's round trip;
+   * 2048 spans of about 300 B serialized make a request well under the 4 MiB a collector's gRPC
+   * receiver accepts by default. Set {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} to change it.
+   */
+  public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 2048;
+
+  /**
    * Default delay between two exports of the span batch processor, in milliseconds: 50 ms, so a
    * span reaches the collector about 50 ms after it ends (p95 under 100 ms) where the SDK's 5 s
    * default makes it wait seconds. Under load, batches of 2048 leave before the delay is up. The

@@ -108,7 +108,7 @@ class TelemetryLifecycleTest {
     assertThat(dropped)
         .as("metrics: %s", metricNames(metrics.collectAllMetrics()))
         .isGreaterThanOrEqualTo(
-            burst - Telemetry.DEFAULT_MAX_QUEUE_SIZE - ConfigResolver.DEFAULT_MAX_EXPORT_BATCH_SIZE);
+            burst - Telemetry.DEFAULT_MAX_QUEUE_SIZE - Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE);
     release.countDown();
     assertThat(telemetry.shutdown(Duration.ofSeconds(60))).isTrue();
     // every span was either exported or counted as dropped: none vanished

@@ -106,13 +106,11 @@ interface ExportPipeline {
       String name, Integer maxQueueSize, Integer maxExportBatchSize, Long scheduleDelayMillis) {
 
     /** The toolkit's default export batch size (see {@link #TOOLKIT_DEFAULTS}). */
-    static final int TOOLKIT_DEFAULT_BATCH = 2048;
+    static final int TOOLKIT_DEFAULT_BATCH = Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE;
 
     /**
-     * The toolkit's defaults: {@code Telemetry.DEFAULT_MAX_QUEUE_SIZE}, {@value
-     * #TOOLKIT_DEFAULT_BATCH} (core's package-private {@code
-     * ConfigResolver.DEFAULT_MAX_EXPORT_BATCH_SIZE}: keep the two equal), {@code
-     * Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS}.
+     * The toolkit's defaults: {@code Telemetry.DEFAULT_MAX_QUEUE_SIZE}, {@code
+     * Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE}, {@code Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS}.
      */
     static final Config TOOLKIT_DEFAULTS =
         new Config("default", Telemetry.DEFAULT_MAX_QUEUE_SIZE, Config.TOOLKIT_DEFAULT_BATCH,
