@@ -63,6 +63,10 @@ final class SdkAssembly {
       return Telemetry.disabled();
     }
     ExportFailureLog.install();
+    ConfigSource.ConfigValue configFile = source.get(ConfigFile.PROPERTY);
+    if (configFile != null) {
+      return ConfigFile.create(configFile, options, config, global);
+    }
     SdkAssembly assembly = new SdkAssembly(options, config);
     OpenTelemetrySdk sdk = assembly.build();
     return new Telemetry(sdk, assembly.outcomes, config.describe(global));
