@@ -155,6 +155,31 @@ class ConfigFileTest {
   }
 
   @Test
+  void consoleInTheFileIsTheTreeView() throws IOException {
+    Path file =
+        write(
+            "file_format: \"1.0\"\n"
+                + "tracer_provider:\n"
+                + "  processors:\n"
+                + "    - simple:\n"
+                + "        exporter:\n"
+                + "          console:\n");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try (Telemetry telemetry =
+        Telemetry.setup()
+            .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
+            .build()) {
+      telemetry.tracing().traced("checkout", () -> telemetry.tracing().traced("charge", () -> {}));
+      assertThat(telemetry.forceFlush()).isTrue();
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("checkout", "charge");
+  }
+
+  @Test
   void aMissingFileFailsNamingTheSettingAndThePath() {
     Path missing = dir.resolve("nowhere.yaml");
     assertThatThrownBy(() -> build(missing))
