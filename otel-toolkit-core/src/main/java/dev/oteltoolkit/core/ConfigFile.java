@@ -122,7 +122,7 @@ final class ConfigFile {
     if (options.compression() != null) {
       ignored.add("compression");
     }
-    if (!options.otlp()) {
+    if (Boolean.FALSE.equals(options.otlp())) { // a Boolean on main (null: not called)
       ignored.add("otlp(false)");
     }
     if (options.prometheusPort() != null) {

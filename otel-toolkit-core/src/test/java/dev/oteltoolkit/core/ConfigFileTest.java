@@ -13,9 +13,11 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,26 +133,40 @@ class ConfigFileTest {
 
   @Test
   void theFilesBatchProcessorIsBuiltAroundItsExporter() throws IOException {
-    // an exporter of the file through its component provider (OTLP over HTTP to a closed port):
-    // the telemetry builds and shuts down, and the failed export makes the flush say so
-    Path file =
-        write(
-            "file_format: \"1.0\"\n"
-                + "tracer_provider:\n"
-                + "  processors:\n"
-                + "    - batch:\n"
-                + "        schedule_delay: 100\n"
-                + "        export_timeout: 2000\n"
-                + "        exporter:\n"
-                + "          otlp_http:\n"
-                + "            endpoint: http://127.0.0.1:9/v1/traces\n"
-                + "            timeout: 1000\n");
-    try (Telemetry telemetry =
-        Telemetry.setup()
-            .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
-            .build()) {
-      telemetry.tracing().traced("lost", () -> {});
-      assertThat(telemetry.forceFlush()).isFalse();
+    // an exporter of the file through its component provider (OTLP over HTTP to a collector that
+    // rejects every request, a failure not retried): the failed export makes the flush say so
+    HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    collector.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(400, -1);
+          exchange.close();
+        });
+    collector.start();
+    try {
+      Path file =
+          write(
+              "file_format: \"1.0\"\n"
+                  + "tracer_provider:\n"
+                  + "  processors:\n"
+                  + "    - batch:\n"
+                  + "        schedule_delay: 60000\n" // the only export is the flush's
+                  + "        export_timeout: 5000\n"
+                  + "        exporter:\n"
+                  + "          otlp_http:\n"
+                  + "            endpoint: http://127.0.0.1:"
+                  + collector.getAddress().getPort()
+                  + "/v1/traces\n");
+      try (Telemetry telemetry =
+          Telemetry.setup()
+              .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
+              .build()) {
+        telemetry.tracing().traced("lost", () -> {});
+        assertThat(telemetry.forceFlush()).isFalse();
+      }
+    } finally {
+      collector.stop(0);
     }
   }
 
