@@ -15,12 +15,18 @@ import java.util.List;
  * The GenAI semantic-convention names this module records, and the toolkit's own names.
  *
  * <p>GenAI keys are incubating: they are copied here from {@code
- * io.opentelemetry.semconv:opentelemetry-semconv-incubating} <b>1.43.0-alpha</b> ({@code
+ * io.opentelemetry.semconv:opentelemetry-semconv-incubating} <b>1.44.0-alpha</b> ({@code
  * GenAiIncubatingAttributes}, {@code GenAiIncubatingMetrics}) instead of depending on that
  * artifact at run time. {@code SemconvCopiesTest} asserts each copy equals the artifact's constant,
- * so a rename in a new semconv release fails our build instead of drifting silently. (In 1.43.0-alpha
- * every GenAI constant there is marked {@code @Deprecated}: the GenAI conventions moved to their
- * own repository; the names on the wire are unchanged.)
+ * so a rename in a new semconv release fails our build instead of drifting silently. (Since
+ * 1.43.0-alpha every GenAI constant there is marked {@code @Deprecated}: the GenAI conventions moved
+ * to their own repository, open-telemetry/semantic-conventions-genai, and keep changing there.)
+ *
+ * <p>The newest names of that repository, emitted only when {@code OTEL_SEMCONV_STABILITY_OPT_IN}
+ * holds {@code gen_ai_latest_experimental} ({@link GenAiConventions}), are not in any Java artifact
+ * yet: they are copied from its {@code model/gen-ai/registry.yaml} and {@code token-metrics.yaml}
+ * (read 2026-12-07), and {@code SemconvCopiesTest} fails as soon as the incubating artifact defines one
+ * of them with another value.
  *
  * <p>The content attributes ({@code gen_ai.input.messages}, {@code gen_ai.output.messages}, {@code
  * gen_ai.system_instructions}, {@code gen_ai.tool.call.arguments}, {@code gen_ai.tool.call.result})
@@ -30,7 +36,7 @@ import java.util.List;
  */
 final class GenAiAttributes {
 
-  // --- copied from opentelemetry-semconv-incubating 1.43.0-alpha, GenAiIncubatingAttributes ---
+  // --- copied from opentelemetry-semconv-incubating 1.44.0-alpha, GenAiIncubatingAttributes ---
   static final AttributeKey<String> GEN_AI_OPERATION_NAME = stringKey("gen_ai.operation.name");
   static final AttributeKey<String> GEN_AI_PROVIDER_NAME = stringKey("gen_ai.provider.name");
   static final AttributeKey<String> GEN_AI_REQUEST_MODEL = stringKey("gen_ai.request.model");
@@ -102,6 +108,31 @@ final class GenAiAttributes {
   static final String CLIENT_OPERATION_DURATION_UNIT = "s";
   static final String CLIENT_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
   static final String CLIENT_TIME_TO_FIRST_CHUNK_UNIT = "s";
+
+  // --- newest names (gen_ai_latest_experimental), from open-telemetry/semantic-conventions-genai ---
+  /** Replaces {@code gen_ai.usage.cache_creation.input_tokens} (semantic-conventions-genai #440). */
+  static final AttributeKey<Long> GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS =
+      longKey("gen_ai.usage.cache_write.input_tokens");
+  static final AttributeKey<String> GEN_AI_TOKEN_MODALITY = stringKey("gen_ai.token.modality");
+  /** The modality value when the provider reports no breakdown by modality. */
+  static final String TOKEN_MODALITY_UNKNOWN = "unknown";
+  /** Counters replacing gen_ai.client.token.usage (semantic-conventions-genai #374). */
+  static final String CLIENT_INFERENCE_USAGE_INPUT_TOKENS =
+      "gen_ai.client.inference.usage.input_tokens";
+  static final String CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS =
+      "gen_ai.client.inference.usage.output_tokens";
+  static final String CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS =
+      "gen_ai.client.inference.usage.cache_read.input_tokens";
+  static final String CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS =
+      "gen_ai.client.inference.usage.cache_write.input_tokens";
+  static final String CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS =
+      "gen_ai.client.inference.usage.reasoning.output_tokens";
+  /** Per-call histograms replacing gen_ai.client.token.usage. */
+  static final String CLIENT_INFERENCE_OPERATION_INPUT_TOKENS =
+      "gen_ai.client.inference.operation.input_tokens";
+  static final String CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS =
+      "gen_ai.client.inference.operation.output_tokens";
+  static final String TOKEN_UNIT = "{token}";
 
   // --- content attributes: "any"-typed in the conventions, not in the Java artifact ---
   static final AttributeKey<String> GEN_AI_INPUT_MESSAGES = stringKey("gen_ai.input.messages");

@@ -196,7 +196,10 @@ public final class GenAiSpan implements AutoCloseable {
 
   /**
    * Sets {@code gen_ai.usage.cache_creation.input_tokens}: input tokens written to the provider's
-   * prompt cache (included in the input count), priced at the cache-creation rate.
+   * prompt cache (included in the input count), priced at the cache-creation rate. With {@code
+   * OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental} it is recorded under its new name
+   * {@code gen_ai.usage.cache_write.input_tokens} instead ({@code gen_ai_latest_experimental/dup}:
+   * under both).
    *
    * @param tokens the cache-creation input tokens
    * @return this span
@@ -494,7 +497,7 @@ public final class GenAiSpan implements AutoCloseable {
       BigDecimal callCost = usage.reported() ? price(usage) : null;
       if (usage.reported()) {
         if (span.isRecording()) {
-          usage.writeTo(span, callCost);
+          usage.writeTo(span, callCost, telemetry.conventions);
         }
         cost = callCost;
       }

@@ -69,6 +69,8 @@ public final class GenAiTelemetry {
 
   final Tracer tracer;
   final GenAiMetrics metrics;
+  /** Which GenAI names are emitted ({@code OTEL_SEMCONV_STABILITY_OPT_IN}). */
+  final GenAiConventions conventions;
   final PriceTable priceTable;
   /** Null when content capture is off: then no content is ever looked at. */
   final ContentCapture content;
@@ -116,10 +118,12 @@ public final class GenAiTelemetry {
       ContentCapture content,
       BigDecimal budgetUsd,
       long budgetTokens,
-      boolean stopOverBudget) {
+      boolean stopOverBudget,
+      GenAiConventions conventions) {
     this.tracer = SCOPE.tracer(openTelemetry);
     Meter meter = SCOPE.meter(openTelemetry);
-    this.metrics = new GenAiMetrics(meter);
+    this.conventions = conventions;
+    this.metrics = new GenAiMetrics(meter, conventions);
     this.priceTable = priceTable;
     this.content = content;
     this.budgetUsd = budgetUsd;

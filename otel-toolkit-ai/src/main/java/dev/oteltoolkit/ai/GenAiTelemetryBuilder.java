@@ -10,6 +10,13 @@ import java.util.function.UnaryOperator;
 /**
  * Configures a {@link GenAiTelemetry}: {@code GenAiTelemetry.builder(openTelemetry)
  * .captureMessageContent(true).requestBudgetUsd(new BigDecimal("0.50")).build()}.
+ *
+ * <p>Which GenAI names are emitted follows OpenTelemetry's {@code OTEL_SEMCONV_STABILITY_OPT_IN}
+ * (system property {@code otel.semconv-stability.opt-in}), read at {@link #build()}: {@code
+ * gen_ai_latest_experimental} emits the newest names of the GenAI conventions in place of renamed
+ * ones ({@code gen_ai.usage.cache_write.input_tokens}, the {@code gen_ai.client.inference.*} token
+ * metrics), {@code gen_ai_latest_experimental/dup} emits both; by default the names of semconv
+ * 1.44.0 are emitted. See docs/CONFIGURATION.md for the names of each setting.
  */
 public final class GenAiTelemetryBuilder {
 
@@ -183,7 +190,8 @@ public final class GenAiTelemetryBuilder {
         capture ? new ContentCapture(contentRedactor, maxContentLength) : null,
         requestBudgetUsd,
         requestBudgetTokens,
-        stopOverBudget);
+        stopOverBudget,
+        GenAiConventions.resolve(systemProperties, environment));
   }
 
   private static boolean parseBoolean(String name, String value) {

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The attribute sets of one call's metrics: {@link #base} (operation, provider, request and
  * response model, server address and port) for the duration and time to first chunk, the base
- * with {@code gen_ai.token.type} for each token count, and provider and models for the cost.
+ * with {@code gen_ai.token.type} for each token count, the base with {@code gen_ai.token.modality}
+ * for the newest token counters, and provider and models for the cost.
  *
  * <p>Metric attributes are low-cardinality by the conventions (the SDK keeps at most 2000 series
  * per instrument anyway), so the sets are built once per combination and reused ({@link Cache}):
@@ -21,6 +22,8 @@ final class MetricAttributes {
   final Attributes input;
   final Attributes output;
   final Attributes cost;
+  /** The base with {@code gen_ai.token.modality=unknown}: the newest token counters' set. */
+  final Attributes usage;
 
   private MetricAttributes(
       String operation,
@@ -54,6 +57,10 @@ final class MetricAttributes {
     this.output =
         base.toBuilder()
             .put(GenAiAttributes.GEN_AI_TOKEN_TYPE, GenAiAttributes.TOKEN_TYPE_OUTPUT)
+            .build();
+    this.usage =
+        base.toBuilder()
+            .put(GenAiAttributes.GEN_AI_TOKEN_MODALITY, GenAiAttributes.TOKEN_MODALITY_UNKNOWN)
             .build();
     AttributesBuilder costBuilder = Attributes.builder();
     if (provider != null) {

@@ -45,8 +45,11 @@ record TokenUsage(
     return orZero(output);
   }
 
-  /** Writes the usage attributes (and the cost when priced) onto a recording span. */
-  void writeTo(Span span, BigDecimal cost) {
+  /**
+   * Writes the usage attributes (and the cost when priced) onto a recording span, under the names
+   * of {@code conventions}.
+   */
+  void writeTo(Span span, BigDecimal cost, GenAiConventions conventions) {
     span.setAttribute(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, input);
     if (output != UNSET) {
       span.setAttribute(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, output);
@@ -55,7 +58,12 @@ record TokenUsage(
       span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
     }
     if (cacheCreation != UNSET) {
-      span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
+      if (conventions.emitDefault()) {
+        span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
+      }
+      if (conventions.emitLatest()) {
+        span.setAttribute(GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS, cacheCreation);
+      }
     }
     if (reasoning != UNSET) {
       span.setAttribute(GenAiAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, reasoning);

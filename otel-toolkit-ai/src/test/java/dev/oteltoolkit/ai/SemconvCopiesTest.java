@@ -6,13 +6,15 @@ import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GenAiOperationNameIncubatingValues;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GenAiTokenTypeIncubatingValues;
 import io.opentelemetry.semconv.incubating.GenAiIncubatingMetrics;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Each incubating name copied into {@link GenAiAttributes} equals the constant of
  * opentelemetry-semconv-incubating (test scope), so a rename in a new semconv release fails here.
  */
-// every GenAI constant of semconv-incubating 1.43.0-alpha is @Deprecated (the GenAI conventions
+// every GenAI constant of semconv-incubating 1.44.0-alpha is @Deprecated (the GenAI conventions
 // moved to their own repository); the names on the wire are what we compare
 @SuppressWarnings("deprecation")
 class SemconvCopiesTest {
@@ -127,5 +129,56 @@ class SemconvCopiesTest {
         .isEqualTo(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK_NAME);
     assertThat(GenAiAttributes.CLIENT_TIME_TO_FIRST_CHUNK_UNIT)
         .isEqualTo(GenAiIncubatingMetrics.GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK_UNIT);
+  }
+
+  /**
+   * The newest names (gen_ai_latest_experimental) come from the GenAI conventions' repository and
+   * are not in the Java artifact yet; the day it defines one, under the constant name its generator
+   * gives it, it must hold our value (else this fails and the copy is fixed).
+   */
+  @Test
+  void newestNamesAgreeWithTheIncubatingArtifactWhereItDefinesThem() throws Exception {
+    assertAgreesIfDefined(
+        GenAiIncubatingAttributes.class,
+        "GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS",
+        GenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS);
+    assertAgreesIfDefined(
+        GenAiIncubatingAttributes.class,
+        "GEN_AI_TOKEN_MODALITY",
+        GenAiAttributes.GEN_AI_TOKEN_MODALITY);
+    String[][] metrics = {
+      {"GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS", GenAiAttributes.CLIENT_INFERENCE_USAGE_INPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS", GenAiAttributes.CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_OPERATION_INPUT_TOKENS},
+      {"GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS},
+    };
+    for (String[] metric : metrics) {
+      assertAgreesIfDefined(GenAiIncubatingMetrics.class, metric[0] + "_NAME", metric[1]);
+      assertAgreesIfDefined(
+          GenAiIncubatingMetrics.class, metric[0] + "_UNIT", GenAiAttributes.TOKEN_UNIT);
+    }
+    // the name they replace is still the artifact's, so the default mode is right today
+    assertThat(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS.getKey())
+        .isEqualTo("gen_ai.usage.cache_creation.input_tokens");
+  }
+
+  private static void assertAgreesIfDefined(Class<?> holder, String constant, Object ours)
+      throws IllegalAccessException {
+    Field field;
+    try {
+      field = holder.getField(constant);
+    } catch (NoSuchFieldException e) {
+      return; // not in this release of the artifact
+    }
+    assertThat(Modifier.isStatic(field.getModifiers())).isTrue();
+    assertThat(field.get(null)).as(holder.getSimpleName() + "." + constant).isEqualTo(ours);
   }
 }

@@ -72,6 +72,10 @@ final class SdkAssembly {
       return Telemetry.disabled();
     }
     ExportFailureLog.install();
+    ConfigSource.ConfigValue configFile = source.get(ConfigFile.PROPERTY);
+    if (configFile != null) {
+      return ConfigFile.create(configFile, options, config, global);
+    }
     if (config.consoleOnly() && CONSOLE_ONLY_SAID.compareAndSet(false, true)) {
       logger.info(
           "otel-toolkit: console() and no OTLP endpoint configured: telemetry is printed here and"

@@ -5,7 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 /**
  * Incubating database semantic-convention names, copied from {@code
  * io.opentelemetry.semconv.incubating.DbIncubatingAttributes} of opentelemetry-semconv-incubating
- * <b>1.43.0-alpha</b> (semantic conventions 1.43.0) so that the library does not depend on the
+ * <b>1.44.0-alpha</b> (semantic conventions 1.44.0) so that the library does not depend on the
  * incubating artifact. {@code DbIncubatingTest} asserts each copy equals the artifact's constant,
  * so a rename in a new semconv release fails the build instead of drifting silently.
  */

@@ -38,7 +38,7 @@ final class ConsoleFormat {
   static final String BLANK = "   ";
   static final String INCOMPLETE = "(incomplete: root not ended";
 
-  // Incubating semantic-convention keys (GenAI, messaging), semconv 1.43.0; only their names
+  // Incubating semantic-convention keys (GenAI, messaging), semconv 1.44.0; only their names
   // are needed here, to pick the attributes shown.
   private static final String GEN_AI_USAGE_PREFIX = "gen_ai.usage.";
   private static final String TOTALS_PREFIX = "oteltoolkit.gen_ai.total.";
