@@ -46,8 +46,8 @@ public final class OpenAiTelemetry {
     return new OpenAiTelemetryBuilder(genAiTelemetry);
   }
 
-  OpenAiTelemetry(GenAiTelemetry genAiTelemetry, boolean includeStreamUsage) {
-    this.recorder = new Recorder(genAiTelemetry, includeStreamUsage);
+  OpenAiTelemetry(GenAiTelemetry genAiTelemetry, boolean includeStreamUsage, String provider) {
+    this.recorder = new Recorder(genAiTelemetry, includeStreamUsage, provider);
   }
 
   /**

@@ -11,6 +11,7 @@ public final class OpenAiTelemetryBuilder {
 
   private final GenAiTelemetry genAiTelemetry;
   private boolean includeStreamUsage;
+  private String providerName = OpenAiAttributes.PROVIDER;
 
   OpenAiTelemetryBuilder(GenAiTelemetry genAiTelemetry) {
     this.genAiTelemetry = Objects.requireNonNull(genAiTelemetry, "genAiTelemetry");
@@ -35,11 +36,29 @@ public final class OpenAiTelemetryBuilder {
   }
 
   /**
+   * Sets {@code gen_ai.provider.name} of the spans and metrics, for an OpenAI-compatible service
+   * reached through the OpenAI SDK: {@code azure.ai.openai}, {@code groq}, {@code deepseek}, {@code
+   * x_ai}, or a gateway's name. Default: {@code openai}. Prices are looked up by model whatever the
+   * provider.
+   *
+   * @param providerName the provider name, not empty
+   * @return this builder
+   */
+  public OpenAiTelemetryBuilder providerName(String providerName) {
+    Objects.requireNonNull(providerName, "providerName");
+    if (providerName.isEmpty()) {
+      throw new IllegalArgumentException("providerName must not be empty");
+    }
+    this.providerName = providerName;
+    return this;
+  }
+
+  /**
    * Returns a new {@link OpenAiTelemetry} with this configuration.
    *
    * @return the telemetry
    */
   public OpenAiTelemetry build() {
-    return new OpenAiTelemetry(genAiTelemetry, includeStreamUsage);
+    return new OpenAiTelemetry(genAiTelemetry, includeStreamUsage, providerName);
   }
 }

@@ -38,11 +38,13 @@ final class Recorder {
 
   final GenAiTelemetry ai;
   private final boolean includeStreamUsage;
+  private final String provider;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-  Recorder(GenAiTelemetry ai, boolean includeStreamUsage) {
+  Recorder(GenAiTelemetry ai, boolean includeStreamUsage, String provider) {
     this.ai = ai;
     this.includeStreamUsage = includeStreamUsage;
+    this.provider = provider;
   }
 
   /** Instrumentation never fails the caller: its own errors are logged once and swallowed. */
@@ -61,7 +63,7 @@ final class Recorder {
   GenAiSpan startChat(ChatCompletionCreateParams params, Endpoint endpoint, boolean stream) {
     ModelCallBuilder call;
     try {
-      call = ai.chat(OpenAiAttributes.PROVIDER, params.model().asString());
+      call = ai.chat(provider, params.model().asString());
       params.temperature().ifPresent(call::temperature);
       params.topP().ifPresent(call::topP);
       Long maxTokens = params.maxCompletionTokens().orElse(params.maxTokens().orElse(null));
@@ -186,7 +188,7 @@ final class Recorder {
   GenAiSpan startEmbeddings(EmbeddingCreateParams params, Endpoint endpoint) {
     ModelCallBuilder call;
     try {
-      call = ai.embeddings(OpenAiAttributes.PROVIDER, params.model().asString());
+      call = ai.embeddings(provider, params.model().asString());
       params.encodingFormat().ifPresent(format -> call.encodingFormats(format.asString()));
       params.dimensions().ifPresent(call::dimensionCount);
       Endpoint.apply(endpoint, call);
@@ -221,7 +223,7 @@ final class Recorder {
       if (model == null || model.isEmpty()) {
         return null;
       }
-      call = ai.chat(OpenAiAttributes.PROVIDER, model);
+      call = ai.chat(provider, model);
       params.temperature().ifPresent(call::temperature);
       params.topP().ifPresent(call::topP);
       params.maxOutputTokens().ifPresent(call::maxTokens);

@@ -25,6 +25,7 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 import static java.util.Arrays.asList;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.models.ChatModel;
@@ -163,6 +164,26 @@ class ChatCompletionsTest extends OpenAiTestBase {
     assertThat(otel.metric("oteltoolkit.gen_ai.cost").getDoubleSumData().getPoints())
         .singleElement()
         .satisfies(point -> assertThat(point.getValue()).isEqualTo(0.00354));
+  }
+
+  @Test
+  void anOpenAiCompatibleServiceIsNamedAsItsProvider() {
+    server.json(
+        200, Wire.chatCompletion("chatcmpl-p", "gpt-4o-mini", "ok", "stop", Wire.usage(100, 10)));
+    OpenAIClient client =
+        OpenAiTelemetry.builder(genAi().build())
+            .providerName("azure.ai.openai")
+            .build()
+            .wrap(rawClient());
+
+    client.chat().completions().create(question().build());
+
+    SpanData chat = otel.span("chat gpt-4o-mini");
+    assertThat(chat.getAttributes().get(GEN_AI_PROVIDER_NAME)).isEqualTo("azure.ai.openai");
+    // priced by model whatever the provider: 100 x 0.15 + 10 x 0.60, per million
+    assertThat(chat.getAttributes().get(Keys.COST)).isEqualTo(0.000021);
+    assertThatThrownBy(() -> OpenAiTelemetry.builder(genAi().build()).providerName(""))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
