@@ -256,6 +256,7 @@ public final class Tracing {
         (System.nanoTime() - operation.startNanos) / NANOS_PER_SECOND, metricAttributes);
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity first on purpose, equals() right after
   private Attributes attributesFor(String name) {
     // first a direct-mapped slot by the name's (cached) hash, compared by identity: span names
     // are mostly literals, so this is an array read and a compare; then the bounded map

@@ -255,7 +255,7 @@ final class ConfigFileSdk {
     Set<String> inFile = new HashSet<>();
     attributes.forEach(attribute -> inFile.add(attribute.getName()));
     if (resource.getAttributesList() != null) {
-      for (String entry : resource.getAttributesList().split(",")) {
+      for (String entry : resource.getAttributesList().split(",", -1)) {
         int equals = entry.indexOf('=');
         inFile.add((equals < 0 ? entry : entry.substring(0, equals)).trim());
       }

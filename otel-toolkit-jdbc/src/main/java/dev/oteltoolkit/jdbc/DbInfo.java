@@ -259,6 +259,8 @@ final class DbInfo {
         dialectOf(DbSystemNameValues.MICROSOFT_SQL_SERVER));
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static DbInfo oracle(String spec) {
     // thin:@host:port:sid, thin:@//host:port/service, thin:@(DESCRIPTION=...)
     int at = spec.indexOf('@');
@@ -412,6 +414,8 @@ final class DbInfo {
     return spec;
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static String queryParameter(String spec, String name) {
     int query = spec.indexOf('?');
     if (query < 0) {
@@ -426,6 +430,8 @@ final class DbInfo {
     return null;
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static String property(String spec, String name) {
     for (String pair : spec.split(";")) {
       int eq = pair.indexOf('=');

@@ -159,7 +159,9 @@ public final class Operations {
    * @param <T> the stage's result
    * @return a future completed with the stage's outcome after the operation has ended
    */
-  @SuppressWarnings("try")
+  // whenComplete callbacks complete the returned future themselves; the stages whenComplete
+  // derives are not needed (the callbacks catch what they can throw)
+  @SuppressWarnings({"try", "FutureReturnValueIgnored"})
   public static <S, T> CompletableFuture<T> callAsync(
       Context context,
       S operation,
