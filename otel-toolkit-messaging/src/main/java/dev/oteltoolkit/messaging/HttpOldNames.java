@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -149,28 +150,45 @@ public final class HttpOldNames {
 
   /**
    * Start times of requests in flight, by identity of the request object the instrumentation
-   * hands to both {@code onStart} and {@code onEnd}; bounded by {@link #MAX_IN_FLIGHT}.
+   * hands to both {@code onStart} and {@code onEnd}. An application may send one immutable
+   * {@code HttpRequest} several times at once: each identity keeps its start times in order, and
+   * each end takes the oldest, so every call is counted once. At most {@link #MAX_IN_FLIGHT}
+   * requests are kept.
    */
   private abstract static class Timed<REQUEST, RESPONSE>
       implements AttributesExtractor<REQUEST, RESPONSE> {
 
     private final DoubleHistogram duration;
-    private final Map<Identity, Long> starts = new ConcurrentHashMap<>();
+    private final Map<Identity, ArrayDeque<Long>> starts = new ConcurrentHashMap<>();
 
     Timed(DoubleHistogram duration) {
       this.duration = duration;
     }
 
     final void started(Object request) {
-      if (starts.size() < MAX_IN_FLIGHT) {
-        starts.put(new Identity(request), System.nanoTime());
+      if (starts.size() >= MAX_IN_FLIGHT) {
+        return;
       }
+      long now = System.nanoTime();
+      starts.compute(
+          new Identity(request),
+          (key, times) -> {
+            ArrayDeque<Long> queue = times == null ? new ArrayDeque<>(1) : times;
+            queue.addLast(now);
+            return queue;
+          });
     }
 
     final void ended(Object request, Attributes attributes) {
-      Long start = starts.remove(new Identity(request));
-      if (start != null) {
-        duration.record((System.nanoTime() - start) / NANOS_PER_MILLI, attributes);
+      Long[] start = {null};
+      starts.computeIfPresent(
+          new Identity(request),
+          (key, times) -> {
+            start[0] = times.removeFirst();
+            return times.isEmpty() ? null : times;
+          });
+      if (start[0] != null) {
+        duration.record((System.nanoTime() - start[0]) / NANOS_PER_MILLI, attributes);
       }
     }
   }

@@ -188,6 +188,28 @@ class HttpOldNamesTest {
         .containsExactlyInAnyOrder(200L, 404L);
   }
 
+  /** One immutable request sent many times at once: every call is timed once, none lost. */
+  @Test
+  void theSameRequestSentConcurrentlyIsTimedEveryTime() throws Exception {
+    start("http/dup");
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/answer")).build();
+
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    for (java.util.concurrent.CompletableFuture<HttpResponse<String>> call : calls) {
+      Assertions.assertThat(call.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    awaitServerSpans(8);
+
+    Assertions.assertThat(onlyPoint(metric(HttpOldNames.CLIENT_DURATION)).getCount())
+        .isEqualTo(8);
+    Assertions.assertThat(onlyPoint(metric(HttpOldNames.SERVER_DURATION)).getCount())
+        .isEqualTo(8);
+  }
+
   private void start(String optIn) throws IOException {
     String before = System.getProperty(SemconvOptIn.PROPERTY);
     JavaHttpServerTelemetry serverTelemetry;
