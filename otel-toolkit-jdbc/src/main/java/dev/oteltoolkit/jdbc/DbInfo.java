@@ -21,6 +21,8 @@ final class DbInfo {
       new DbInfo(DbIncubating.OTHER_SQL, null, null, -1, SqlSanitizer.Dialect.GENERIC);
 
   final String systemName;
+  /** The {@code db.system} value of {@link #systemName}, for {@code database/dup}. */
+  final String oldSystem;
   final String namespace;
   final String serverAddress;
   /** The port, or -1 when unknown (then {@code server.port} is not recorded). */
@@ -36,6 +38,7 @@ final class DbInfo {
       long serverPort,
       SqlSanitizer.Dialect dialect) {
     this.systemName = systemName;
+    this.oldSystem = DbOldNames.systemOf(systemName);
     this.namespace = namespace;
     this.serverAddress = serverAddress;
     this.serverPort = serverAddress == null ? -1 : serverPort;
