@@ -26,13 +26,6 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 
-import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.HttpRequest;
-import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.sse.ServerSentEventListener;
-import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -90,7 +83,7 @@ class LangChain4jChatTest {
         .apiKey("test-key")
         .modelName("gpt-4o")
         .maxRetries(0)
-        .httpClientBuilder(new CapturingHttpClientBuilder());
+        .httpClientBuilder(new CapturingHttpClientBuilder(currentAtHttpCall));
   }
 
   @Test
@@ -355,51 +348,4 @@ class LangChain4jChatTest {
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
                 + "\"finish_reason\":\"stop\"}]");
   }
-
-  /** LangChain4j's JDK HTTP client, noting the current span at each request. */
-  private final class CapturingHttpClientBuilder implements HttpClientBuilder {
-    private final HttpClientBuilder delegate = JdkHttpClient.builder();
-
-    @Override
-    public Duration connectTimeout() {
-      return delegate.connectTimeout();
-    }
-
-    @Override
-    public HttpClientBuilder connectTimeout(Duration timeout) {
-      delegate.connectTimeout(timeout);
-      return this;
-    }
-
-    @Override
-    public Duration readTimeout() {
-      return delegate.readTimeout();
-    }
-
-    @Override
-    public HttpClientBuilder readTimeout(Duration timeout) {
-      delegate.readTimeout(timeout);
-      return this;
-    }
-
-    @Override
-    public HttpClient build() {
-      HttpClient client = delegate.build();
-      return new HttpClient() {
-        @Override
-        public SuccessfulHttpResponse execute(HttpRequest request) {
-          currentAtHttpCall.add(Span.current().getSpanContext());
-          return client.execute(request);
-        }
-
-        @Override
-        public void execute(
-            HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-          currentAtHttpCall.add(Span.current().getSpanContext());
-          client.execute(request, parser, listener);
-        }
-      };
-    }
-  }
-
 }
