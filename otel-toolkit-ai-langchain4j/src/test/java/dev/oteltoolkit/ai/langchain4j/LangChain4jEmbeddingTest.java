@@ -14,6 +14,7 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelRequestContext;
@@ -240,6 +241,66 @@ class LangChain4jEmbeddingTest {
   }
 
   @Test
+  void aModelThePriceTableDoesNotKnowHasTokensButNoCost() {
+    tracing.traced("request", () -> telemetry.wrap(new WordEmbeddingModel(true)).embed("traces"));
+
+    assertThat(otel.span("embeddings words-v1"))
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+            equalTo(GEN_AI_PROVIDER_NAME, "other"),
+            equalTo(GEN_AI_REQUEST_MODEL, "words-v1"),
+            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1L));
+    assertThat(otel.span("request"))
+        .hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 1L), equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L));
+  }
+
+  @Test
+  void aFailureInsideTheInstrumentationLeavesTheCallAsUnwrapped() {
+    // provider() is read by the wrapper only: the call runs unrecorded
+    EmbeddingModel unreadable =
+        new WordEmbeddingModel(true) {
+          @Override
+          public ModelProvider provider() {
+            throw new IllegalStateException("no provider");
+          }
+        };
+    // a usage that cannot be read: the span ends without it, the caller gets the response
+    EmbeddingModel badUsage =
+        new EmbeddingModel() {
+          @Override
+          public Response<List<Embedding>> embedAll(List<TextSegment> textSegments) {
+            return Response.from(
+                List.of(Embedding.from(new float[] {1f})),
+                new TokenUsage(1) {
+                  @Override
+                  public Integer inputTokenCount() {
+                    throw new IllegalStateException("no count");
+                  }
+                });
+          }
+
+          @Override
+          public String modelName() {
+            return "bad-usage";
+          }
+        };
+
+    Assertions.assertThat(telemetry.wrap(unreadable).embed("two words").content().vector())
+        .containsExactly(2f, 9f);
+    Assertions.assertThat(telemetry.wrap(badUsage).embed("traces").content().vector())
+        .containsExactly(1f);
+
+    Assertions.assertThat(otel.names()).containsExactly("embeddings bad-usage");
+    assertThat(otel.span("embeddings bad-usage"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+            equalTo(GEN_AI_PROVIDER_NAME, "other"),
+            equalTo(GEN_AI_REQUEST_MODEL, "bad-usage"));
+  }
+
+  @Test
   void aFailedCallFailsTheSpanAndTheCallerGetsWhatTheUnwrappedModelThrows() {
     String body = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
     server.reply(json(500, body)).reply(json(500, body));
@@ -376,7 +437,7 @@ class LangChain4jEmbeddingTest {
    * An in-process embedding model in LangChain4j's own style (like its ONNX models): it implements
    * {@code embedAll} and {@code modelName}; the vector is (words, characters), one token a word.
    */
-  static final class WordEmbeddingModel implements EmbeddingModel {
+  static class WordEmbeddingModel implements EmbeddingModel {
     private final boolean reportsUsage;
 
     WordEmbeddingModel(boolean reportsUsage) {
