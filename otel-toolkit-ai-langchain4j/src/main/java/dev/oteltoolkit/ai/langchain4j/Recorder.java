@@ -4,6 +4,7 @@ import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.embedding.request.EmbeddingParameter;
 import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -22,6 +23,9 @@ import java.util.logging.Logger;
 final class Recorder {
 
   private static final Logger logger = Logger.getLogger(LangChain4jTelemetry.class.getName());
+
+  /** How providers name their embeddings encoding parameter: {@code openai.encodingFormat}. */
+  private static final String ENCODING_FORMAT_SUFFIX = ".encodingFormat";
 
   final GenAiTelemetry genAi;
   final long streamIdleTimeoutNanos;
@@ -115,9 +119,20 @@ final class Recorder {
       builder =
           genAi.embeddings(
               providerName(provider), model == null || model.isEmpty() ? "unknown" : model);
-      Integer dimensions = parameters == null ? null : parameters.dimensions();
-      if (dimensions != null) {
-        builder.dimensionCount(dimensions);
+      if (parameters != null) {
+        Integer dimensions = parameters.dimensions();
+        if (dimensions != null) {
+          builder.dimensionCount(dimensions);
+        }
+        for (EmbeddingParameter<?> parameter : parameters.presentParameters()) {
+          // a provider's own parameter, e.g. langchain4j-open-ai's "openai.encodingFormat"
+          if (parameter.name().endsWith(ENCODING_FORMAT_SUFFIX)) {
+            Object format = parameters.parameter(parameter);
+            if (format instanceof String) {
+              builder.encodingFormats((String) format);
+            }
+          }
+        }
       }
     } catch (RuntimeException | LinkageError e) {
       instrumentationFailed(e);

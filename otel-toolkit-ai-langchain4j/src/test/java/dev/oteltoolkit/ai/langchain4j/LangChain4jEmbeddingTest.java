@@ -7,6 +7,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equal
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_PROVIDER_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_ENCODING_FORMATS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MODEL;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE;
@@ -152,7 +153,7 @@ class LangChain4jEmbeddingTest {
   void anEmbeddingRequestRecordsItsOwnParametersAndTheModelThatAnswered() {
     // a gateway that answers with another model than the one asked for
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
-    EmbeddingModel model = telemetry.wrap(openAi().build());
+    EmbeddingModel model = telemetry.wrap(openAi().encodingFormat("float").build());
 
     EmbeddingResponse response =
         model.embed(
@@ -172,6 +173,7 @@ class LangChain4jEmbeddingTest {
             equalTo(GEN_AI_PROVIDER_NAME, "openai"),
             equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-large"),
             equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 64L),
+            equalTo(GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
             equalTo(GEN_AI_RESPONSE_MODEL, "text-embedding-3-small"),
             equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
             equalTo(Keys.COST, 0.00002),
