@@ -15,8 +15,10 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
@@ -161,6 +163,41 @@ class LangChain4jAiServiceTest {
         .hasAttribute(
             ErrorAttributes.ERROR_TYPE, "dev.langchain4j.exception.ToolExecutionException");
     Assertions.assertThat(server.requests().get(1)).contains("tool failed");
+  }
+
+  @Test
+  void aToolThatReturnsAnErrorResultFailsItsSpanWithToolError() {
+    ToolExecutionResult refusal =
+        ToolExecutionResult.builder().isError(true).resultText("city unknown").build();
+    ToolExecutor executor =
+        new ToolExecutor() {
+          @Override
+          public String execute(ToolExecutionRequest request, Object memoryId) {
+            throw new AssertionError("executeWithContext is the one called");
+          }
+
+          @Override
+          public ToolExecutionResult executeWithContext(
+              ToolExecutionRequest request, InvocationContext context) {
+            return refusal;
+          }
+        };
+    ToolExecutionRequest call =
+        ToolExecutionRequest.builder().id("call_5").name("getWeather").arguments("{}").build();
+
+    ToolExecutionResult result =
+        tracing.traced("caller", () -> telemetry.wrap(executor).executeWithContext(call, null));
+
+    Assertions.assertThat(result).isSameAs(refusal);
+    assertThat(otel.span("execute_tool getWeather"))
+        .hasParent(otel.span("caller"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+            equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+            equalTo(GEN_AI_TOOL_CALL_ID, "call_5"),
+            equalTo(GEN_AI_TOOL_TYPE, "function"),
+            equalTo(ErrorAttributes.ERROR_TYPE, "tool_error"));
   }
 
   @Test
