@@ -41,19 +41,18 @@ import org.junit.jupiter.api.Test;
  * once, and the span's parent is the header's context exactly when an independent strict reading
  * of the W3C Trace Context spec (plus our 512-character limit) says the header is valid; otherwise
  * there is no parent (a new root). Over the whole run, OpenTelemetry logs nothing and the toolkit
- * at most one warning per reporter (each {@code MessagingTelemetry}, and the shared getters). The issue asks for 1M inputs; to stay within a few seconds on the 2 shared
- * cores of the build machines the run stops at {@value #MAX_INPUTS} inputs or after {@value
- * #TIME_BUDGET_MILLIS} ms, whichever comes first, and must have checked at least {@value
- * #MIN_INPUTS}. Another seed: {@code -Doteltoolkit.fuzz.seed=N}; more inputs: {@code
- * -Doteltoolkit.fuzz.inputs=N -Doteltoolkit.fuzz.millis=M}.
+ * at most one warning per reporter (each {@code MessagingTelemetry}, and the shared getters).
+ *
+ * <p>The run checks a fixed number of inputs, {@value #DEFAULT_INPUTS} by default (a few seconds on
+ * the two shared cores of the build machines; a time budget instead made the count depend on the
+ * machine's load). Another seed: {@code -Doteltoolkit.fuzz.seed=N}; more inputs (the issue asked
+ * for 1M once): {@code -Doteltoolkit.fuzz.inputs=N}.
  */
 @SuppressWarnings("try") // scopes closed by try-with-resources are never read
 class HostileHeadersFuzzTest {
 
   private static final long DEFAULT_SEED = 20251123L;
-  private static final int MAX_INPUTS = 1_000_000;
-  private static final long TIME_BUDGET_MILLIS = 4_000;
-  private static final int MIN_INPUTS = 10_000;
+  private static final int DEFAULT_INPUTS = 50_000;
   private static final String HEX = "0123456789abcdef";
   /** A valid traceparent 100 000 lists deep: its {@code toString()} overflows the stack. */
   private static final List<Object> DEEP_LIST =
@@ -109,13 +108,12 @@ class HostileHeadersFuzzTest {
   @Test
   void noHostileHeaderThrowsOrBecomesAParent() {
     long seed = Long.getLong("oteltoolkit.fuzz.seed", DEFAULT_SEED);
-    int maxInputs = Integer.getInteger("oteltoolkit.fuzz.inputs", MAX_INPUTS);
-    long budgetNanos = Long.getLong("oteltoolkit.fuzz.millis", TIME_BUDGET_MILLIS) * 1_000_000L;
+    int inputCount = Integer.getInteger("oteltoolkit.fuzz.inputs", DEFAULT_INPUTS);
     Random random = new Random(seed);
     long start = System.nanoTime();
     int inputs = 0;
     int continued = 0;
-    while (inputs < maxInputs && System.nanoTime() - start < budgetNanos) {
+    while (inputs < inputCount) {
       Input input = input(random);
       int number = inputs;
       checkOne(
@@ -129,9 +127,6 @@ class HostileHeadersFuzzTest {
     System.err.printf(
         "HostileHeadersFuzzTest: %d inputs (%d with a valid traceparent) in %d ms, seed %d%n",
         inputs, continued, millis, seed);
-    assertThat(inputs)
-        .as("inputs checked within the time budget")
-        .isGreaterThanOrEqualTo(Math.min(MIN_INPUTS, maxInputs));
     assertThat(continued).as("inputs with a valid traceparent among them").isPositive();
     assertThat(warnings)
         .as("hostile headers must not make OpenTelemetry log (a log flood)")
