@@ -124,27 +124,28 @@ final class ContentCapture {
     }
     if (part.content != null) {
       switch (part.type) {
-        case GenAiMessage.Part.TEXT:
+        case GenAiMessage.Part.TEXT -> {
           String text = text(part.content);
           if (text == null) {
             return false;
           }
           out.append(",\"content\":");
           Json.writeString(out, text);
-          break;
-        case GenAiMessage.Part.TOOL_CALL:
+        }
+        case GenAiMessage.Part.TOOL_CALL -> {
           String arguments = jsonValue(part.content);
           if (arguments == null) {
             return false;
           }
           out.append(",\"arguments\":").append(arguments);
-          break;
-        default:
+        }
+        default -> {
           String response = jsonValue(part.content);
           if (response == null) {
             return false;
           }
           out.append(",\"response\":").append(response);
+        }
       }
     }
     out.append('}');

@@ -70,13 +70,10 @@ enum GenAiConventions {
 
   /** The mode the shared opt-in parser reads for {@value #LATEST_EXPERIMENTAL}. */
   static GenAiConventions of(SemconvOptIn optIn) {
-    switch (optIn.mode(LATEST_EXPERIMENTAL)) {
-      case DUP:
-        return BOTH;
-      case OPT_IN:
-        return LATEST;
-      default:
-        return DEFAULT;
-    }
+    return switch (optIn.mode(LATEST_EXPERIMENTAL)) {
+      case DUP -> BOTH;
+      case OPT_IN -> LATEST;
+      default -> DEFAULT;
+    };
   }
 }

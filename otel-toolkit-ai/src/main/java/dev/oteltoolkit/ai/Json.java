@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A small, strict JSON (RFC 8259) reader and string writer, enough for price tables and content
@@ -85,33 +84,20 @@ final class Json {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        case '\b':
-          out.append("\\b");
-          break;
-        case '\f':
-          out.append("\\f");
-          break;
-        default:
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> {
           if (c < 0x20 || c == 0x2028 || c == 0x2029) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
           }
+        }
       }
     }
     out.append('"');
@@ -126,26 +112,33 @@ final class Json {
     }
     char c = text.charAt(pos);
     switch (c) {
-      case '{':
+      case '{' -> {
         return readObject(depth);
-      case '[':
+      }
+      case '[' -> {
         return readArray(depth);
-      case '"':
+      }
+      case '"' -> {
         return readString();
-      case 't':
+      }
+      case 't' -> {
         expectWord("true");
         return true;
-      case 'f':
+      }
+      case 'f' -> {
         expectWord("false");
         return false;
-      case 'n':
+      }
+      case 'n' -> {
         expectWord("null");
         return NULL;
-      default:
+      }
+      default -> {
         if (c == '-' || (c >= '0' && c <= '9')) {
           return readNumber();
         }
         throw error("unexpected character " + describeChar(c));
+      }
     }
   }
 
@@ -243,27 +236,13 @@ final class Json {
       }
       char escaped = text.charAt(pos);
       switch (escaped) {
-        case '"':
-        case '\\':
-        case '/':
-          out.append(escaped);
-          break;
-        case 'b':
-          out.append('\b');
-          break;
-        case 'f':
-          out.append('\f');
-          break;
-        case 'n':
-          out.append('\n');
-          break;
-        case 'r':
-          out.append('\r');
-          break;
-        case 't':
-          out.append('\t');
-          break;
-        case 'u':
+        case '"', '\\', '/' -> out.append(escaped);
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'u' -> {
           if (pos + 4 >= text.length()) {
             throw error("truncated \\u escape");
           }
@@ -277,9 +256,8 @@ final class Json {
           }
           out.append((char) code);
           pos += 4;
-          break;
-        default:
-          throw error("invalid escape '\\" + printable(escaped) + "'");
+        }
+        default -> throw error("invalid escape '\\" + printable(escaped) + "'");
       }
       pos++;
       start = pos;
@@ -323,15 +301,16 @@ final class Json {
       int end = pos;
       pos = start;
       throw error(
-          "number literal of " + (end - start) + " characters (at most " + MAX_NUMBER_LENGTH
+          "number literal of "
+              + (end - start)
+              + " characters (at most "
+              + MAX_NUMBER_LENGTH
               + " accepted)");
     }
     if (exponentStart >= 0 && exponentOutOfRange(exponentStart, pos)) {
       String literal = text.substring(start, pos);
       pos = start;
-      throw error(
-          "number " + literal + " has an exponent beyond " + MAX_EXPONENT
-              + " either way");
+      throw error("number " + literal + " has an exponent beyond " + MAX_EXPONENT + " either way");
     }
     try {
       return new BigDecimal(text.substring(start, pos));
@@ -440,8 +419,8 @@ final class Json {
   }
 
   /**
-   * A JSON object: the members in document order, and where each value starts, so that a reader
-   * of the document can say where a wrong value is.
+   * A JSON object: the members in document order, and where each value starts, so that a reader of
+   * the document can say where a wrong value is.
    */
   static final class JsonObject extends LinkedHashMap<String, Object> {
     private static final long serialVersionUID = 1L;

@@ -8,13 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The attribute sets of one call's metrics: {@link #base} (operation, provider, request and
- * response model, server address and port) for the duration and time to first chunk, the base
- * with {@code gen_ai.token.type} for each token count, the base with {@code gen_ai.token.modality}
- * for the newest token counters, and provider and models for the cost.
+ * response model, server address and port) for the duration and time to first chunk, the base with
+ * {@code gen_ai.token.type} for each token count, the base with {@code gen_ai.token.modality} for
+ * the newest token counters, and provider and models for the cost.
  *
  * <p>Metric attributes are low-cardinality by the conventions (the SDK keeps at most 2000 series
- * per instrument anyway), so the sets are built once per combination and reused ({@link Cache}):
- * a call then records its metrics without building, sorting or hashing attributes.
+ * per instrument anyway), so the sets are built once per combination and reused ({@link Cache}): a
+ * call then records its metrics without building, sorting or hashing attributes.
  */
 final class MetricAttributes {
 
@@ -22,6 +22,7 @@ final class MetricAttributes {
   final Attributes input;
   final Attributes output;
   final Attributes cost;
+
   /** The base with {@code gen_ai.token.modality=unknown}: the newest token counters' set. */
   final Attributes usage;
 
@@ -76,9 +77,8 @@ final class MetricAttributes {
   }
 
   /**
-   * Attribute sets by what they are made of, built on first use. Bounded: past {@value
-   * #MAX_CACHED} combinations (far beyond what a metric backend accepts), sets are built per call
-   * and not kept.
+   * Attribute sets by what they are made of, built on first use. Bounded: past {@value #MAX_CACHED}
+   * combinations (far beyond what a metric backend accepts), sets are built per call and not kept.
    */
   static final class Cache {
 
@@ -93,7 +93,8 @@ final class MetricAttributes {
         String responseModel,
         String serverAddress,
         long serverPort) {
-      Key key = new Key(operation, provider, requestModel, responseModel, serverAddress, serverPort);
+      Key key =
+          new Key(operation, provider, requestModel, responseModel, serverAddress, serverPort);
       MetricAttributes attributes = sets.get(key);
       if (attributes == null) {
         attributes =
@@ -152,10 +153,10 @@ final class MetricAttributes {
       if (this == o) {
         return true;
       }
-      if (!(o instanceof Key)) {
+      if (!(o instanceof Key other)) {
         return false;
       }
-      Key other = (Key) o;
+
       return serverPort == other.serverPort
           && operation.equals(other.operation)
           && Objects.equals(provider, other.provider)

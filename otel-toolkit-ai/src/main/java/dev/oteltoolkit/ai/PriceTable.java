@@ -36,8 +36,8 @@ import java.util.logging.Logger;
  * <p>Sources: {@link #defaults()} (a small table shipped with the toolkit, each entry with its
  * source and date), {@link #of(ModelPrice...)} in code, {@link #load(Path)} for the toolkit's JSON
  * format, and {@link #loadLiteLlm(Path)} for LiteLLM's community price file ({@code
- * model_prices_and_context_window.json}), so a current table can be brought without a new
- * release. Combine them with {@link #withOverrides(PriceTable)}.
+ * model_prices_and_context_window.json}), so a current table can be brought without a new release.
+ * Combine them with {@link #withOverrides(PriceTable)}.
  *
  * <p>The toolkit's JSON format, prices per million tokens ({@code null} or absent optional prices
  * fall back to the input or output price):
@@ -53,17 +53,17 @@ import java.util.logging.Logger;
  * <p>Loading is strict and bounded: a file that cannot be used fails with an {@link
  * IllegalArgumentException} naming the file, the entry, the problem and its line and column, in a
  * message of a few hundred characters at most, and in time proportional to the file's size. Files
- * over 64 MiB, number literals over 100 characters and exponents beyond &plusmn;1000 are refused.
- * A LiteLLM entry whose price is not accepted (negative, above 1 US dollar per token, more than 36
+ * over 64 MiB, number literals over 100 characters and exponents beyond &plusmn;1000 are refused. A
+ * LiteLLM entry whose price is not accepted (negative, above 1 US dollar per token, more than 36
  * decimal places) is skipped with one warning for the whole file instead.
  *
  * <p>A model name is looked up exactly, then among the aliases, then with a trailing date stamp
- * ({@code -2024-08-06} or {@code -20240806}) removed, so dated snapshots find their model. An
- * entry for the dated name itself wins over that fallback (snapshots priced differently stay
- * exact). A name found nowhere has no price: the toolkit never guesses one.
+ * ({@code -2024-08-06} or {@code -20240806}) removed, so dated snapshots find their model. An entry
+ * for the dated name itself wins over that fallback (snapshots priced differently stay exact). A
+ * name found nowhere has no price: the toolkit never guesses one.
  *
- * <p>Immutable and thread-safe. Lookups are cached, so the lookup of a known name allocates
- * nothing once warm.
+ * <p>Immutable and thread-safe. Lookups are cached, so the lookup of a known name allocates nothing
+ * once warm.
  */
 public final class PriceTable {
 
@@ -84,6 +84,7 @@ public final class PriceTable {
     "cache_creation_input_token_cost",
     "output_cost_per_reasoning_token"
   };
+
   private static final int MAX_CACHED_LOOKUPS = 4096;
   private static final Object MISSING = new Object();
   private static final Set<String> TABLE_KEYS =
@@ -149,8 +150,8 @@ public final class PriceTable {
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is malformed or over 64 MiB: the message names
-   *     the file, the entry, what is wrong and where (line and column)
+   * @throws IllegalArgumentException if the file is malformed or over 64 MiB: the message names the
+   *     file, the entry, what is wrong and where (line and column)
    */
   public static PriceTable load(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
@@ -163,13 +164,13 @@ public final class PriceTable {
    * @param in the JSON, UTF-8; not closed
    * @return the table
    * @throws IOException if the stream cannot be read
-   * @throws IllegalArgumentException if the JSON is malformed or over 64 MiB: the message names
-   *     the entry, what is wrong and where (line and column)
+   * @throws IllegalArgumentException if the JSON is malformed or over 64 MiB: the message names the
+   *     entry, what is wrong and where (line and column)
    */
   public static PriceTable load(InputStream in) throws IOException {
     Objects.requireNonNull(in, "in");
-    return parseOwn(utf8(readBounded(in, "price table stream"), "price table stream"),
-        "price table stream");
+    return parseOwn(
+        utf8(readBounded(in, "price table stream"), "price table stream"), "price table stream");
   }
 
   /**
@@ -179,18 +180,18 @@ public final class PriceTable {
    * output_cost_per_reasoning_token} and {@code litellm_provider}. Entries without both an input
    * and an output token price (images, audio, per-request pricing) are skipped, as is {@code
    * sample_spec}; tiered prices (above 128k/200k tokens) are not modelled: the base tier applies.
-   * Entries get the file as their source and no date (the file has none). An entry with a price
-   * the toolkit does not accept (negative, above 1 US dollar per token, more than 36 decimal
-   * places) is skipped, and the load logs one warning ({@code java.util.logging}, this class's
-   * logger) with the number skipped and where the first is: one odd entry of a third-party file
-   * should not cost the thousands of others. {@link #load(Path)} stays strict.
+   * Entries get the file as their source and no date (the file has none). An entry with a price the
+   * toolkit does not accept (negative, above 1 US dollar per token, more than 36 decimal places) is
+   * skipped, and the load logs one warning ({@code java.util.logging}, this class's logger) with
+   * the number skipped and where the first is: one odd entry of a third-party file should not cost
+   * the thousands of others. {@link #load(Path)} stays strict.
    *
    * @param path the file
    * @return the table
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if the file is not in LiteLLM's shape (not JSON, an entry
-   *     that is not an object, a price that is not a number) or over 64 MiB: the message names the
-   *     file, the entry, what is wrong and where (line and column)
+   * @throws IllegalArgumentException if the file is not in LiteLLM's shape (not JSON, an entry that
+   *     is not an object, a price that is not a number) or over 64 MiB: the message names the file,
+   *     the entry, what is wrong and where (line and column)
    */
   public static PriceTable loadLiteLlm(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
@@ -278,8 +279,8 @@ public final class PriceTable {
   }
 
   /**
-   * Returns the price of {@code model}: by exact name, then alias, then the name without a
-   * trailing date stamp ({@code -2024-08-06}, {@code -20240806}).
+   * Returns the price of {@code model}: by exact name, then alias, then the name without a trailing
+   * date stamp ({@code -2024-08-06}, {@code -20240806}).
    *
    * @param model the model name, e.g. the response model a provider reported
    * @return the price, {@code null} when the table does not know the model
@@ -421,8 +422,7 @@ public final class PriceTable {
         if (!MODEL_KEYS.contains(key)) {
           throw malformed(
               name,
-              where + "unknown member " + Json.quote(key) + " (expected one of " + MODEL_KEYS
-                  + ")",
+              where + "unknown member " + Json.quote(key) + " (expected one of " + MODEL_KEYS + ")",
               fields.location(key));
         }
       }
@@ -465,10 +465,13 @@ public final class PriceTable {
         continue;
       }
       for (Object alias : (List<?>) fields.get("aliases")) {
-        if (alias instanceof String && !taken.add((String) alias)) {
+        if (alias instanceof String string && !taken.add(string)) {
           throw malformed(
               name,
-              "alias " + Json.quote((String) alias) + " of model " + Json.quote(entry.getKey())
+              "alias "
+                  + Json.quote(string)
+                  + " of model "
+                  + Json.quote(entry.getKey())
                   + " is already the name or alias of another model",
               fields.location("aliases"));
         }
@@ -499,8 +502,14 @@ public final class PriceTable {
         unusable = perToken == null ? null : perTokenProblem(perToken);
         if (unusable != null) {
           unusable =
-              where + Json.quote(key) + "=" + ModelPrice.describe(perToken) + ": " + unusable
-                  + " at " + fields.location(key);
+              where
+                  + Json.quote(key)
+                  + "="
+                  + ModelPrice.describe(perToken)
+                  + ": "
+                  + unusable
+                  + " at "
+                  + fields.location(key);
         } else if (perToken != null) {
           perMillion[i] = perToken.scaleByPowerOfTen(6);
         }
@@ -522,7 +531,7 @@ public final class PriceTable {
                 .cachedInput(perMillion[2])
                 .cacheCreationInput(perMillion[3])
                 .reasoningOutput(perMillion[4])
-                .provider(provider instanceof String ? (String) provider : null)
+                .provider(provider instanceof String string ? string : null)
                 .source(source));
       } catch (IllegalArgumentException e) {
         throw malformed(name, where + e.getMessage(), root.location(model));
@@ -531,10 +540,15 @@ public final class PriceTable {
     if (skipped > 0) {
       logger.log(
           Level.WARNING,
-          shortName(name) + ": skipped " + skipped + " LiteLLM price entr"
-              + (skipped == 1 ? "y" : "ies") + " with a price the toolkit does not accept"
+          shortName(name)
+              + ": skipped "
+              + skipped
+              + " LiteLLM price entr"
+              + (skipped == 1 ? "y" : "ies")
+              + " with a price the toolkit does not accept"
               + " (negative, above 1 US dollar per token, or more than 36 decimal places); the"
-              + " first: " + firstSkipped);
+              + " first: "
+              + firstSkipped);
     }
     return new PriceTable(prices, source, null, name);
   }
@@ -574,12 +588,11 @@ public final class PriceTable {
     return Json.location(text, at);
   }
 
-  private static Json.JsonObject object(
-      Object value, String name, String what, String location) {
-    if (!(value instanceof Json.JsonObject)) {
+  private static Json.JsonObject object(Object value, String name, String what, String location) {
+    if (!(value instanceof Json.JsonObject jsonObject)) {
       throw malformed(name, what + " must be a JSON object, got " + describe(value), location);
     }
-    return (Json.JsonObject) value;
+    return jsonObject;
   }
 
   private static BigDecimal requiredPrice(
@@ -616,13 +629,13 @@ public final class PriceTable {
     if (value == null || value == Json.NULL) {
       return null;
     }
-    if (!(value instanceof BigDecimal)) {
+    if (!(value instanceof BigDecimal bigDecimal)) {
       throw malformed(
           name,
           where + Json.quote(key) + " must be a number, got " + describe(value),
           fields.location(key));
     }
-    return (BigDecimal) value;
+    return bigDecimal;
   }
 
   private static String optionalString(
@@ -631,13 +644,13 @@ public final class PriceTable {
     if (value == null || value == Json.NULL) {
       return null;
     }
-    if (!(value instanceof String)) {
+    if (!(value instanceof String string)) {
       throw malformed(
           name,
           where + Json.quote(key) + " must be a string, got " + describe(value),
           fields.location(key));
     }
-    return (String) value;
+    return string;
   }
 
   private static LocalDate optionalDate(
@@ -671,13 +684,13 @@ public final class PriceTable {
     String[] aliases = new String[list.size()];
     for (int i = 0; i < aliases.length; i++) {
       Object alias = list.get(i);
-      if (!(alias instanceof String) || ((String) alias).isEmpty()) {
+      if (!(alias instanceof String string) || string.isEmpty()) {
         throw malformed(
             name,
             where + "\"aliases\" must hold non-empty strings, got " + describe(alias),
             fields.location("aliases"));
       }
-      aliases[i] = (String) alias;
+      aliases[i] = string;
     }
     return aliases;
   }
@@ -687,8 +700,8 @@ public final class PriceTable {
     if (value == null) {
       return "nothing";
     }
-    if (value instanceof String) {
-      return Json.quote((String) value);
+    if (value instanceof String string) {
+      return Json.quote(string);
     }
     if (value instanceof Map) {
       return "an object";
@@ -696,8 +709,8 @@ public final class PriceTable {
     if (value instanceof List) {
       return "an array";
     }
-    if (value instanceof BigDecimal) {
-      return ModelPrice.describe((BigDecimal) value);
+    if (value instanceof BigDecimal bigDecimal) {
+      return ModelPrice.describe(bigDecimal);
     }
     return String.valueOf(value); // true, false, null
   }
@@ -723,7 +736,10 @@ public final class PriceTable {
   private static IllegalArgumentException tooLarge(String name) {
     return malformed(
         name,
-        "larger than " + MAX_FILE_BYTES + " bytes (" + (MAX_FILE_BYTES >> 20)
+        "larger than "
+            + MAX_FILE_BYTES
+            + " bytes ("
+            + (MAX_FILE_BYTES >> 20)
             + " MiB), the most a price table may have");
   }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
  * }</pre>
  *
  * <p>It is OpenTelemetry's own {@link Context#taskWrapping(ExecutorService)} around the JDK's
- * executor, made in one call; the library compiles for Java 17, so the JDK method is looked up
- * when called. Use {@code Context.taskWrapping(...)} for any other executor.
+ * executor, made in one call; the library compiles for Java 17, so the JDK method is looked up when
+ * called. Use {@code Context.taskWrapping(...)} for any other executor.
  */
 public final class VirtualThreads {
 
@@ -66,11 +66,10 @@ public final class VirtualThreads {
           "Executors.newVirtualThreadPerTaskExecutor() is not available on this JVM", e);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
+      if (cause instanceof RuntimeException runtimeException) {
+        throw runtimeException;
       }
-      throw new IllegalStateException(
-          "Executors.newVirtualThreadPerTaskExecutor() failed", cause);
+      throw new IllegalStateException("Executors.newVirtualThreadPerTaskExecutor() failed", cause);
     }
   }
 }

@@ -80,8 +80,10 @@ final class ConfigFileSdk {
   private final ComponentLoader defaults =
       ComponentLoader.forClassLoader(ConfigFileSdk.class.getClassLoader());
   private final List<ComponentProvider> ours = new ArrayList<>();
+
   /** The SDK's meter provider once built, for the batch processors' own metrics. */
   private volatile MeterProvider meterProvider = MeterProvider.noop();
+
   private final List<SpanProcessor> built = new ArrayList<>();
   private @Nullable TailSamplingSpanProcessor tailProcessor;
   private @Nullable RuntimeException toolkitFailure;
@@ -119,7 +121,8 @@ final class ConfigFileSdk {
       throw ConfigFile.invalid(setting, "not a valid configuration file: " + problem(e));
     }
     if (model == null) {
-      throw ConfigFile.invalid(setting, "is empty (a configuration starts with file_format: \"1.0\")");
+      throw ConfigFile.invalid(
+          setting, "is empty (a configuration starts with file_format: \"1.0\")");
     }
     if (model.getFileFormat() == null) {
       throw ConfigFile.invalid(setting, "has no file_format (write file_format: \"1.0\")");
@@ -325,7 +328,7 @@ final class ConfigFileSdk {
     DeclarativeConfigProperties properties =
         node.getStructured(kind, DeclarativeConfigProperties.empty());
     switch (kind) {
-      case "batch":
+      case "batch" -> {
         BatchSpanProcessorBuilder batch =
             BatchSpanProcessor.builder(outcomes.track(spanExporter(properties, "batch")));
         Long scheduleDelay = properties.getLong("schedule_delay");
@@ -345,12 +348,15 @@ final class ConfigFileSdk {
           batch.setMaxExportBatchSize(maxExportBatchSize);
         }
         return FreshFlush.spans(batch.setMeterProvider(() -> meterProvider).build());
-      case "simple":
+      }
+      case "simple" -> {
         return SimpleSpanProcessor.builder(outcomes.track(spanExporter(properties, "simple")))
             .setMeterProvider(() -> meterProvider)
             .build();
-      default:
+      }
+      default -> {
         return component(SpanProcessor.class, kind, properties);
+      }
     }
   }
 
@@ -379,7 +385,11 @@ final class ConfigFileSdk {
     if (matching.size() != 1) {
       throw new IllegalArgumentException(
           matching.isEmpty()
-              ? "no " + type.getSimpleName() + " named \"" + name + "\" (misspelt, or its"
+              ? "no "
+                  + type.getSimpleName()
+                  + " named \""
+                  + name
+                  + "\" (misspelt, or its"
                   + " artifact is not on the class path)"
               : "more than one provider of " + type.getSimpleName() + " \"" + name + "\"");
     }
@@ -461,8 +471,9 @@ final class ConfigFileSdk {
 
   /** The SDK's view of the whole configuration, which OpenTelemetry's exporter providers read. */
   private static ConfigProvider configProvider(DeclarativeConfigProperties properties) {
-    return properties instanceof ExtendedDeclarativeConfigProperties
-        ? ((ExtendedDeclarativeConfigProperties) properties).getConfigProvider()
+    return properties
+            instanceof ExtendedDeclarativeConfigProperties extendedDeclarativeConfigProperties
+        ? extendedDeclarativeConfigProperties.getConfigProvider()
         : ConfigProvider.noop();
   }
 

@@ -21,13 +21,18 @@ final class DbInfo {
       new DbInfo(DbIncubating.OTHER_SQL, null, null, -1, SqlSanitizer.Dialect.GENERIC);
 
   final String systemName;
+
   /** The {@code db.system} value of {@link #systemName}, for {@code database/dup}. */
   final String oldSystem;
+
   final String namespace;
   final String serverAddress;
+
   /** The port, or -1 when unknown (then {@code server.port} is not recorded). */
   final long serverPort;
+
   final SqlSanitizer.Dialect dialect;
+
   /** db.system.name, db.namespace, server.address, server.port: the base of every metric point. */
   final Attributes baseAttributes;
 
@@ -57,30 +62,28 @@ final class DbInfo {
   }
 
   /**
-   * The {@code db.response.status_code} of a failure, by the semantic conventions of the
-   * database: the vendor's error code where it is more specific than SQLSTATE (MySQL, MariaDB,
-   * SQL Server, Oracle, DB2, SQLite), else the SQLSTATE; {@code null} when the driver gave neither.
+   * The {@code db.response.status_code} of a failure, by the semantic conventions of the database:
+   * the vendor's error code where it is more specific than SQLSTATE (MySQL, MariaDB, SQL Server,
+   * Oracle, DB2, SQLite), else the SQLSTATE; {@code null} when the driver gave neither.
    */
   String statusCode(SQLException e) {
     String sqlState = e.getSQLState();
     int vendorCode = e.getErrorCode();
     boolean vendorFirst;
     switch (systemName) {
-      case DbSystemNameValues.MYSQL:
-      case DbSystemNameValues.MARIADB:
-      case DbSystemNameValues.MICROSOFT_SQL_SERVER:
-      case DbIncubating.IBM_DB2:
-      case DbIncubating.SQLITE:
-        vendorFirst = true;
-        break;
-      case DbIncubating.ORACLE_DB:
+      case DbSystemNameValues.MYSQL,
+          DbSystemNameValues.MARIADB,
+          DbSystemNameValues.MICROSOFT_SQL_SERVER,
+          DbIncubating.IBM_DB2,
+          DbIncubating.SQLITE ->
+          vendorFirst = true;
+      case DbIncubating.ORACLE_DB -> {
         if (vendorCode != 0) {
           return String.format(Locale.ROOT, "ORA-%05d", vendorCode);
         }
         vendorFirst = false;
-        break;
-      default:
-        vendorFirst = false;
+      }
+      default -> vendorFirst = false;
     }
     if (vendorFirst && vendorCode != 0) {
       return Integer.toString(vendorCode);
@@ -93,8 +96,17 @@ final class DbInfo {
 
   @Override
   public String toString() {
-    return "DbInfo{system=" + systemName + ", namespace=" + namespace + ", server="
-        + serverAddress + ":" + serverPort + ", dialect=" + dialect + "}";
+    return "DbInfo{system="
+        + systemName
+        + ", namespace="
+        + namespace
+        + ", server="
+        + serverAddress
+        + ":"
+        + serverPort
+        + ", dialect="
+        + dialect
+        + "}";
   }
 
   // ---------------------------------------------------------------- parsing
@@ -143,59 +155,51 @@ final class DbInfo {
     }
     String subprotocol = rest.substring(0, colon).toLowerCase(Locale.ROOT);
     String spec = rest.substring(colon + 1);
-    switch (subprotocol) {
-      case "postgresql":
-      case "pgsql":
-        return postgresql(spec);
-      case "mysql":
-        return mysqlFamily(DbSystemNameValues.MYSQL, spec);
-      case "mariadb":
-        return mysqlFamily(DbSystemNameValues.MARIADB, spec);
-      case "h2":
-        return h2(spec);
-      case "sqlserver":
-        return sqlServer(spec);
-      case "jtds":
-        return spec.startsWith("sqlserver:")
-            ? authority(DbSystemNameValues.MICROSOFT_SQL_SERVER, spec.substring(10), 1433)
-            : null;
-      case "oracle":
-        return oracle(spec);
-      case "hsqldb":
-        return embeddedOrServer(DbIncubating.HSQLDB, spec, 9001);
-      case "derby":
-        return embeddedOrServer(DbIncubating.DERBY, spec, 1527);
-      case "db2":
-        return authority(DbIncubating.IBM_DB2, spec, 50000);
-      case "sqlite":
-        return new DbInfo(DbIncubating.SQLITE, emptyToNull(spec), null, -1, dialectOf(
-            DbIncubating.SQLITE));
-      case "clickhouse":
-      case "ch":
-        return authority(DbIncubating.CLICKHOUSE, stripSubprotocol(spec), 8123);
-      case "sap":
-        return authority(DbIncubating.SAP_HANA, spec, 30015);
-      case "informix-sqli":
-        return authority(DbIncubating.IBM_INFORMIX, spec, 9088);
-      case "trino":
-        return authority(DbIncubating.TRINO, spec, 8080);
-      default:
-        return null;
-    }
+    return switch (subprotocol) {
+      case "postgresql", "pgsql" -> postgresql(spec);
+      case "mysql" -> mysqlFamily(DbSystemNameValues.MYSQL, spec);
+      case "mariadb" -> mysqlFamily(DbSystemNameValues.MARIADB, spec);
+      case "h2" -> h2(spec);
+      case "sqlserver" -> sqlServer(spec);
+      case "jtds" ->
+          spec.startsWith("sqlserver:")
+              ? authority(DbSystemNameValues.MICROSOFT_SQL_SERVER, spec.substring(10), 1433)
+              : null;
+      case "oracle" -> oracle(spec);
+      case "hsqldb" -> embeddedOrServer(DbIncubating.HSQLDB, spec, 9001);
+      case "derby" -> embeddedOrServer(DbIncubating.DERBY, spec, 1527);
+      case "db2" -> authority(DbIncubating.IBM_DB2, spec, 50000);
+      case "sqlite" ->
+          new DbInfo(
+              DbIncubating.SQLITE, emptyToNull(spec), null, -1, dialectOf(DbIncubating.SQLITE));
+      case "clickhouse", "ch" -> authority(DbIncubating.CLICKHOUSE, stripSubprotocol(spec), 8123);
+      case "sap" -> authority(DbIncubating.SAP_HANA, spec, 30015);
+      case "informix-sqli" -> authority(DbIncubating.IBM_INFORMIX, spec, 9088);
+      case "trino" -> authority(DbIncubating.TRINO, spec, 8080);
+      default -> null;
+    };
   }
 
   private static DbInfo postgresql(String spec) {
     DbInfo base = authority(DbSystemNameValues.POSTGRESQL, spec, 5432);
     if (base == null) {
       // jdbc:postgresql:database (local host, default port)
-      return new DbInfo(DbSystemNameValues.POSTGRESQL, emptyToNull(beforeAny(spec, "?;")),
-          "localhost", 5432, SqlSanitizer.Dialect.POSTGRESQL);
+      return new DbInfo(
+          DbSystemNameValues.POSTGRESQL,
+          emptyToNull(beforeAny(spec, "?;")),
+          "localhost",
+          5432,
+          SqlSanitizer.Dialect.POSTGRESQL);
     }
     String schema = queryParameter(spec, "currentSchema");
     if (base.namespace != null && schema != null) {
       // the semantic conventions' {database}|{schema}, when the URL names the schema
-      return new DbInfo(base.systemName, base.namespace + "|" + schema, base.serverAddress,
-          base.serverPort, base.dialect);
+      return new DbInfo(
+          base.systemName,
+          base.namespace + "|" + schema,
+          base.serverAddress,
+          base.serverPort,
+          base.dialect);
     }
     return base;
   }
@@ -208,8 +212,8 @@ final class DbInfo {
       String port = parenthesized(s, "port");
       int slash = s.indexOf('/', 2);
       String database = slash < 0 ? null : emptyToNull(beforeAny(s.substring(slash + 1), "?;"));
-      return new DbInfo(system, database, host, port == null ? 3306 : parsePort(port, 3306),
-          dialectOf(system));
+      return new DbInfo(
+          system, database, host, port == null ? 3306 : parsePort(port, 3306), dialectOf(system));
     }
     return authority(system, s, 3306);
   }
@@ -226,7 +230,11 @@ final class DbInfo {
         break;
       }
     }
-    return new DbInfo(DbIncubating.H2DATABASE, emptyToNull(beforeAny(path, ";")), null, -1,
+    return new DbInfo(
+        DbIncubating.H2DATABASE,
+        emptyToNull(beforeAny(path, ";")),
+        null,
+        -1,
         dialectOf(DbIncubating.H2DATABASE));
   }
 
@@ -242,8 +250,8 @@ final class DbInfo {
     if (backslash >= 0) {
       int portColon = authority.indexOf(':', backslash);
       instance = authority.substring(backslash + 1, portColon < 0 ? authority.length() : portColon);
-      hostPort = authority.substring(0, backslash)
-          + (portColon < 0 ? "" : authority.substring(portColon));
+      hostPort =
+          authority.substring(0, backslash) + (portColon < 0 ? "" : authority.substring(portColon));
     }
     String host = hostPort;
     long port = 1433;
@@ -256,9 +264,13 @@ final class DbInfo {
     if (database == null) {
       database = property(spec, "database");
     }
-    String namespace = instance == null ? database
-        : database == null ? instance : instance + "|" + database;
-    return new DbInfo(DbSystemNameValues.MICROSOFT_SQL_SERVER, namespace, emptyToNull(host), port,
+    String namespace =
+        instance == null ? database : database == null ? instance : instance + "|" + database;
+    return new DbInfo(
+        DbSystemNameValues.MICROSOFT_SQL_SERVER,
+        namespace,
+        emptyToNull(host),
+        port,
         dialectOf(DbSystemNameValues.MICROSOFT_SQL_SERVER));
   }
 
@@ -277,8 +289,8 @@ final class DbInfo {
       if (service == null) {
         service = parenthesized(target, "SID");
       }
-      return new DbInfo(system, service, host, port == null ? 1521 : parsePort(port, 1521),
-          dialect);
+      return new DbInfo(
+          system, service, host, port == null ? 1521 : parsePort(port, 1521), dialect);
     }
     if (target.startsWith("//")) {
       return authority(system, target, 1521);
@@ -357,26 +369,20 @@ final class DbInfo {
    * ones) get {@link SqlSanitizer.Dialect#GENERIC}, the union of all of them.
    */
   static SqlSanitizer.Dialect dialectOf(String system) {
-    switch (system) {
-      case DbSystemNameValues.POSTGRESQL:
-        return SqlSanitizer.Dialect.POSTGRESQL;
-      case DbSystemNameValues.MYSQL:
-      case DbSystemNameValues.MARIADB:
-        return SqlSanitizer.Dialect.MYSQL;
-      case DbSystemNameValues.MICROSOFT_SQL_SERVER:
-        return SqlSanitizer.Dialect.SQLSERVER;
-      case DbIncubating.ORACLE_DB:
-        return SqlSanitizer.Dialect.ORACLE;
-      case DbIncubating.H2DATABASE:
-      case DbIncubating.HSQLDB:
-      case DbIncubating.DERBY:
-      case DbIncubating.IBM_DB2:
-      case DbIncubating.SAP_HANA:
-      case DbIncubating.TRINO:
-        return SqlSanitizer.Dialect.ANSI;
-      default:
-        return SqlSanitizer.Dialect.GENERIC;
-    }
+    return switch (system) {
+      case DbSystemNameValues.POSTGRESQL -> SqlSanitizer.Dialect.POSTGRESQL;
+      case DbSystemNameValues.MYSQL, DbSystemNameValues.MARIADB -> SqlSanitizer.Dialect.MYSQL;
+      case DbSystemNameValues.MICROSOFT_SQL_SERVER -> SqlSanitizer.Dialect.SQLSERVER;
+      case DbIncubating.ORACLE_DB -> SqlSanitizer.Dialect.ORACLE;
+      case DbIncubating.H2DATABASE,
+          DbIncubating.HSQLDB,
+          DbIncubating.DERBY,
+          DbIncubating.IBM_DB2,
+          DbIncubating.SAP_HANA,
+          DbIncubating.TRINO ->
+          SqlSanitizer.Dialect.ANSI;
+      default -> SqlSanitizer.Dialect.GENERIC;
+    };
   }
 
   private static String systemFromProduct(String productName) {
@@ -451,8 +457,7 @@ final class DbInfo {
     while (k >= 0) {
       int eq = s.indexOf('=', k);
       int close = s.indexOf(')', k);
-      if (eq > 0 && close > eq
-          && s.substring(k + 1, eq).trim().equalsIgnoreCase(key)) {
+      if (eq > 0 && close > eq && s.substring(k + 1, eq).trim().equalsIgnoreCase(key)) {
         return emptyToNull(s.substring(eq + 1, close).trim());
       }
       k = lower.indexOf("(" + key.toLowerCase(Locale.ROOT), k + 1);

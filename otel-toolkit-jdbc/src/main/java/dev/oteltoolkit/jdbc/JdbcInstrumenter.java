@@ -29,12 +29,12 @@ import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
- * The hot path of every instrumented call: decide, start the CLIENT span with every attribute
- * known at start (samplers see them), make it current, call the driver, end with the outcome,
- * record {@code db.client.operation.duration}.
+ * The hot path of every instrumented call: decide, start the CLIENT span with every attribute known
+ * at start (samplers see them), make it current, call the driver, end with the outcome, record
+ * {@code db.client.operation.duration}.
  *
- * <p>Instrumentation never fails the application: everything but the driver call is guarded,
- * and the driver's own exception reaches the caller as the very same instance.
+ * <p>Instrumentation never fails the application: everything but the driver call is guarded, and
+ * the driver's own exception reaches the caller as the very same instance.
  */
 final class JdbcInstrumenter {
 
@@ -53,6 +53,7 @@ final class JdbcInstrumenter {
 
   private static final Logger logger = Logger.getLogger(JdbcInstrumenter.class.getName());
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+
   /** Per dialect: driver messages quote statements with their literals. */
   private static final Map<SqlSanitizer.Dialect, UnaryOperator<String>> MESSAGE_REDACTORS =
       messageRedactors();
@@ -64,8 +65,10 @@ final class JdbcInstrumenter {
   private final boolean transactionSpans;
   private final boolean connectionSpans;
   private final boolean rootSpans;
+
   /** {@code database/dup}: the old names beside the stable ones, on spans. */
   private final boolean emitOldNames;
+
   private final BiConsumer<? super AttributesBuilder, ? super String> spanAttributes;
   private final InstrumentationFailures failures =
       new InstrumentationFailures(logger, "otel-toolkit-jdbc");
@@ -133,9 +136,11 @@ final class JdbcInstrumenter {
       } else {
         AnalyzedSql.Derived derived = sql.derivedFor(db);
         if (derived == null) {
-          derived = new AnalyzedSql.Derived(db,
-              spanName(db, sql.operation, sql.collection, sql.procedure),
-              metricAttributes(db, sql.operation, sql));
+          derived =
+              new AnalyzedSql.Derived(
+                  db,
+                  spanName(db, sql.operation, sql.collection, sql.procedure),
+                  metricAttributes(db, sql.operation, sql));
           sql.remember(derived);
         }
         spanName = derived.spanName;
@@ -170,8 +175,8 @@ final class JdbcInstrumenter {
   }
 
   /**
-   * Acquires a connection inside an INTERNAL {@code DataSource.getConnection} span when
-   * connection spans are on; {@code db} is {@code null} until the first connection told.
+   * Acquires a connection inside an INTERNAL {@code DataSource.getConnection} span when connection
+   * spans are on; {@code db} is {@code null} until the first connection told.
    */
   // the scope is closed in end(...) on every path, after the driver call
   @SuppressWarnings("MustBeClosedChecker")
@@ -213,8 +218,7 @@ final class JdbcInstrumenter {
 
   private Span startSpan(
       DbInfo db, AnalyzedSql sql, String rawText, long batchSize, String name, Context parent) {
-    SpanBuilder builder =
-        tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setParent(parent);
+    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setParent(parent);
     setDbAttributes(builder, db);
     String queryText = null;
     if (captureQueryText) {
@@ -294,8 +298,8 @@ final class JdbcInstrumenter {
           recordError(db, span, error, statusCode, errorType);
         }
         if (attributes != null) {
-          AttributesBuilder builder = attributes.toBuilder().put(ErrorAttributes.ERROR_TYPE,
-              errorType);
+          AttributesBuilder builder =
+              attributes.toBuilder().put(ErrorAttributes.ERROR_TYPE, errorType);
           if (statusCode != null) {
             builder.put(DbAttributes.DB_RESPONSE_STATUS_CODE, statusCode);
           }
@@ -321,7 +325,11 @@ final class JdbcInstrumenter {
       if (span != null) {
         if (error != null) {
           String statusCode = statusCode(db, error);
-          recordError(db, span, error, statusCode,
+          recordError(
+              db,
+              span,
+              error,
+              statusCode,
               statusCode != null ? statusCode : error.getClass().getName());
         }
         span.end();
@@ -332,13 +340,13 @@ final class JdbcInstrumenter {
   }
 
   private static String statusCode(DbInfo db, Throwable error) {
-    return error instanceof SQLException ? db.statusCode((SQLException) error) : null;
+    return error instanceof SQLException sQLException ? db.statusCode(sQLException) : null;
   }
 
   /**
    * Records the failure: {@code db.response.status_code}, {@code error.type}, status ERROR and an
-   * {@code exception} event whose message (and every message in its stack trace) went through
-   * the sanitizer, since drivers quote the statement with its literals in their messages.
+   * {@code exception} event whose message (and every message in its stack trace) went through the
+   * sanitizer, since drivers quote the statement with its literals in their messages.
    */
   private static void recordError(
       DbInfo db, Span span, Throwable error, String statusCode, String errorType) {
@@ -361,8 +369,8 @@ final class JdbcInstrumenter {
   }
 
   /**
-   * The span name by the semantic conventions: {@code {operation} {target}} where the target is
-   * the collection or the stored procedure; without an operation the target alone (then also the
+   * The span name by the semantic conventions: {@code {operation} {target}} where the target is the
+   * collection or the stored procedure; without an operation the target alone (then also the
    * namespace or {@code server.address:server.port}); else {@code db.system.name}.
    */
   static String spanName(DbInfo db, String operation, String collection, String procedure) {
@@ -404,5 +412,4 @@ final class JdbcInstrumenter {
   void instrumentationFailed(Throwable e) {
     failures.failed(e);
   }
-
 }

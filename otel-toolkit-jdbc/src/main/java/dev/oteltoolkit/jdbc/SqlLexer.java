@@ -21,9 +21,20 @@ final class SqlLexer {
 
   /** Words between INSERT/REPLACE/UPSERT and the table: {@code INSERT IGNORE INTO t}. */
   private static final String[] INSERT_SKIP = {
-    "INTO", "IGNORE", "LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "OR", "REPLACE", "ABORT", "FAIL",
-    "ROLLBACK", "OVERWRITE", "TABLE"
+    "INTO",
+    "IGNORE",
+    "LOW_PRIORITY",
+    "DELAYED",
+    "HIGH_PRIORITY",
+    "OR",
+    "REPLACE",
+    "ABORT",
+    "FAIL",
+    "ROLLBACK",
+    "OVERWRITE",
+    "TABLE"
   };
+
   private static final String[] UPDATE_SKIP = {
     "LOW_PRIORITY", "IGNORE", "ONLY", "OR", "ROLLBACK", "ABORT", "REPLACE", "FAIL"
   };
@@ -34,24 +45,59 @@ final class SqlLexer {
 
   /** Words between CREATE/ALTER/DROP and the kind of object. */
   private static final String[] DDL_MODIFIERS = {
-    "OR", "REPLACE", "TEMPORARY", "TEMP", "GLOBAL", "LOCAL", "UNIQUE", "UNLOGGED", "CLUSTERED",
-    "NONCLUSTERED", "EXTERNAL", "IF", "NOT", "EXISTS", "VOLATILE", "CACHED", "MEMORY"
+    "OR",
+    "REPLACE",
+    "TEMPORARY",
+    "TEMP",
+    "GLOBAL",
+    "LOCAL",
+    "UNIQUE",
+    "UNLOGGED",
+    "CLUSTERED",
+    "NONCLUSTERED",
+    "EXTERNAL",
+    "IF",
+    "NOT",
+    "EXISTS",
+    "VOLATILE",
+    "CACHED",
+    "MEMORY"
   };
 
   /** Kinds of object named in the operation: {@code CREATE TABLE}, {@code DROP INDEX}. */
   private static final String[] DDL_REFINED = {
-    "TABLE", "INDEX", "VIEW", "DATABASE", "SCHEMA", "PROCEDURE", "FUNCTION", "SEQUENCE", "TRIGGER",
-    "USER", "ROLE"
+    "TABLE",
+    "INDEX",
+    "VIEW",
+    "DATABASE",
+    "SCHEMA",
+    "PROCEDURE",
+    "FUNCTION",
+    "SEQUENCE",
+    "TRIGGER",
+    "USER",
+    "ROLE"
   };
 
   /**
-   * Kinds of object whose DDL may name a column or hold a query, where {@code password} is a
-   * name. DDL of any other kind (user, role, login, database, system, key, certificate, server)
-   * treats it as a credential clause.
+   * Kinds of object whose DDL may name a column or hold a query, where {@code password} is a name.
+   * DDL of any other kind (user, role, login, database, system, key, certificate, server) treats it
+   * as a credential clause.
    */
   private static final String[] DATA_OBJECTS = {
-    "TABLE", "INDEX", "VIEW", "MATERIALIZED", "TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE",
-    "TYPE", "SCHEMA", "EVENT", "RULE", "POLICY"
+    "TABLE",
+    "INDEX",
+    "VIEW",
+    "MATERIALIZED",
+    "TRIGGER",
+    "FUNCTION",
+    "PROCEDURE",
+    "PACKAGE",
+    "TYPE",
+    "SCHEMA",
+    "EVENT",
+    "RULE",
+    "POLICY"
   };
 
   /** Main statements after a {@code WITH} clause. */
@@ -59,9 +105,33 @@ final class SqlLexer {
 
   /** Words after which {@code -1} is a negative number, not a subtraction. */
   private static final String[] UNARY_CONTEXT = {
-    "SELECT", "WHERE", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "IN", "IS", "LIKE", "ILIKE",
-    "BETWEEN", "VALUES", "SET", "BY", "LIMIT", "OFFSET", "RETURN", "ON", "HAVING", "AS", "CASE",
-    "DEFAULT", "TOP", "ESCAPE", "INTERVAL"
+    "SELECT",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "IN",
+    "IS",
+    "LIKE",
+    "ILIKE",
+    "BETWEEN",
+    "VALUES",
+    "SET",
+    "BY",
+    "LIMIT",
+    "OFFSET",
+    "RETURN",
+    "ON",
+    "HAVING",
+    "AS",
+    "CASE",
+    "DEFAULT",
+    "TOP",
+    "ESCAPE",
+    "INTERVAL"
   };
 
   /** ASCII characters that may continue a word: letters, digits, {@code _}, {@code $}. */
@@ -72,8 +142,12 @@ final class SqlLexer {
 
   static {
     for (char c = 0; c < 0x80; c++) {
-      ASCII_WORD_PART[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
-          || (c >= '0' && c <= '9') || c == '$';
+      ASCII_WORD_PART[c] =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || c == '_'
+              || (c >= '0' && c <= '9')
+              || c == '$';
     }
     for (Dialect dialect : Dialect.values()) {
       RULES[dialect.ordinal()] = Rules.of(dialect);
@@ -85,8 +159,10 @@ final class SqlLexer {
 
   /** Returned by the quote scanners: no closing quote before the limit. */
   private static final int UNTERMINATED = -1;
+
   /** Returned by the quote scanners: the dialect's readings disagree on the closing quote. */
   private static final int AMBIGUOUS = -2;
+
   /** Returned by {@link #prefixedString}: the word is not a string prefix. */
   private static final int NOT_A_PREFIX = -3;
 
@@ -105,8 +181,10 @@ final class SqlLexer {
   private int prevWordEnd;
   private boolean masked;
   private boolean backslashSeen;
+
   /** Quote and bracket characters before this index were checked to be plain punctuation. */
   private int plainUntil;
+
   /** The rest of the line up to this index was checked to hold no quote or comment opener. */
   private int inertUntil;
 
@@ -135,10 +213,13 @@ final class SqlLexer {
 
   /** The collection or procedure name being read, {@code null} when none. */
   private NameKind nameKind;
+
   private int nameStart;
   private int nameEnd;
+
   /** Where the next part of the name starts, after a {@code .} or {@code @}; -1 when none. */
   private int namePartAt = -1;
+
   private int collectionStart = -1;
   private int collectionEnd;
   private int procedureStart = -1;
@@ -200,40 +281,52 @@ final class SqlLexer {
   /** Lexes the token starting with {@code c} at {@code i}; returns the index after it. */
   private int token(char c, int i) {
     switch (c) {
-      case '\'':
+      case '\'' -> {
         return quoted(i, rules.backslash());
-      case '"':
+      }
+      case '"' -> {
         return doubleQuoted(i);
-      case '`':
+      }
+      case '`' -> {
         return backtick(i);
-      case '[':
+      }
+      case '[' -> {
         return bracket(i);
-      case '$':
+      }
+      case '$' -> {
         return dollar(i);
-      case '?':
+      }
+      case '?' -> {
         emitValue();
         return i + 1;
-      case '-':
+      }
+      case '-' -> {
         if (i + 1 < end && sql.charAt(i + 1) == '-') {
           return dashes(i);
         }
         return sign(i);
-      case '+':
+      }
+      case '+' -> {
         return sign(i);
-      case '/':
+      }
+      case '/' -> {
         if (i + 1 < end && sql.charAt(i + 1) == '*') {
           return blockComment(i);
         }
         return punct(c, i);
-      case '#':
+      }
+      case '#' -> {
         return hash(i);
-      case '.':
-        if (i + 1 < end && isDigit(sql.charAt(i + 1))
+      }
+      case '.' -> {
+        if (i + 1 < end
+            && isDigit(sql.charAt(i + 1))
             && (i == 0 || !isIdentifierEnd(sql.charAt(i - 1)))) {
           return literal(scanNumber(i));
         }
         return punct(c, i);
-      case ':':
+      }
+      case ':' -> {
         if (i + 1 < end && isDigit(sql.charAt(i + 1)) && prev != Prev.OPERAND) {
           // Oracle-style positional bind marker :1, kept like ? and $1
           int j = i + 1;
@@ -244,7 +337,8 @@ final class SqlLexer {
           return j;
         }
         return punct(c, i);
-      default:
+      }
+      default -> {
         if (isDigit(c)) {
           return literal(scanNumber(i));
         }
@@ -252,6 +346,7 @@ final class SqlLexer {
           return word(i);
         }
         return punct(c, i);
+      }
     }
   }
 
@@ -284,8 +379,11 @@ final class SqlLexer {
         if (literalEnd != NOT_A_PREFIX) {
           return literalEnd;
         }
-      } else if (next == '&' && length == 1 && (sql.charAt(start) | 0x20) == 'u'
-          && j + 1 < end && sql.charAt(j + 1) == '\'') {
+      } else if (next == '&'
+          && length == 1
+          && (sql.charAt(start) | 0x20) == 'u'
+          && j + 1 < end
+          && sql.charAt(j + 1) == '\'') {
         // standard Unicode escape string U&'d\0061t'
         return quoted(j + 1, rules.backslash());
       }
@@ -331,18 +429,12 @@ final class SqlLexer {
   private int prefixedString(int start, int quote) {
     char first = (char) (sql.charAt(start) | 0x20);
     if (quote - start == 1) {
-      switch (first) {
-        case 'n':
-        case 'x':
-        case 'b':
-          return quoted(quote, rules.backslash());
-        case 'e':
-          return quoted(quote, rules.escapeStrings());
-        case 'q':
-          return alternativeQuoted(quote);
-        default:
-          return NOT_A_PREFIX;
-      }
+      return switch (first) {
+        case 'n', 'x', 'b' -> quoted(quote, rules.backslash());
+        case 'e' -> quoted(quote, rules.escapeStrings());
+        case 'q' -> alternativeQuoted(quote);
+        default -> NOT_A_PREFIX;
+      };
     }
     if (first == 'n' && (sql.charAt(start + 1) | 0x20) == 'q') {
       return alternativeQuoted(quote);
@@ -378,23 +470,15 @@ final class SqlLexer {
       return UNTERMINATED;
     }
     char open = sql.charAt(quote + 1);
-    char close;
-    switch (open) {
-      case '[':
-        close = ']';
-        break;
-      case '(':
-        close = ')';
-        break;
-      case '{':
-        close = '}';
-        break;
-      case '<':
-        close = '>';
-        break;
-      default:
-        close = open;
-    }
+
+    char close =
+        switch (open) {
+          case '[' -> ']';
+          case '(' -> ')';
+          case '{' -> '}';
+          case '<' -> '>';
+          default -> open;
+        };
     for (int k = quote + 2; k + 1 < to; k++) {
       if (sql.charAt(k) == close && sql.charAt(k + 1) == '\'') {
         return k + 2;
@@ -644,7 +728,9 @@ final class SqlLexer {
         out.append('?');
         return;
       }
-      if (literalEnd == k && booleansAreLiterals && isWordStart(c)
+      if (literalEnd == k
+          && booleansAreLiterals
+          && isWordStart(c)
           && (k == from || !isWordPart(sql.charAt(k - 1)))) {
         int w = k + 1;
         while (w < to && isWordPart(sql.charAt(w))) {
@@ -673,12 +759,13 @@ final class SqlLexer {
    */
   private int commentLiteralEnd(char c, int k, int from, int to) {
     switch (c) {
-      case '\'':
-      case '"':
+      case '\'', '"' -> {
         return quoteEnd(c, k + 1, to, rules.backslash());
-      case '`':
+      }
+      case '`' -> {
         return closeQuote(c, k + 1, to, false);
-      case '$':
+      }
+      case '$' -> {
         if (rules.dollarQuotes() != Reading.NO && k + 1 < to) {
           char n = sql.charAt(k + 1);
           if (n == '$' || isTagStart(n)) {
@@ -697,8 +784,8 @@ final class SqlLexer {
           }
         }
         return k;
-      default:
-        break;
+      }
+      default -> {}
     }
     boolean letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
     if ((!isDigit(c) && !letter) || (k > from && isWordPart(sql.charAt(k - 1)))) {
@@ -738,7 +825,7 @@ final class SqlLexer {
     beforeToken();
     out.append(c);
     switch (c) {
-      case '(':
+      case '(' -> {
         if (expect == Expect.TARGET && depth == stmtDepth) {
           // FROM (subquery) alias: an anonymous table, no collection name
           expect = Expect.NONE;
@@ -752,8 +839,8 @@ final class SqlLexer {
           inList = InList.NONE;
         }
         prev = Prev.PUNCT;
-        break;
-      case ')':
+      }
+      case ')' -> {
         if (depth > 0) {
           depth--;
         }
@@ -763,32 +850,32 @@ final class SqlLexer {
         }
         inList = InList.NONE;
         prev = Prev.OPERAND;
-        break;
-      case ',':
+      }
+      case ',' -> {
         inList = inList == InList.AFTER_VALUE ? InList.VALUE_EXPECTED : InList.NONE;
         prev = Prev.PUNCT;
         if (withMode && depth == withDepth) {
           expectCteName = true;
         }
-        break;
-      case ';':
+      }
+      case ';' -> {
         inList = InList.NONE;
         prev = Prev.PUNCT;
         if (depth == 0) {
           endStatement();
         }
-        break;
-      case ']':
-      case '`':
+      }
+      case ']', '`' -> {
         inList = InList.NONE;
         prev = Prev.OPERAND;
-        break;
-      default:
+      }
+      default -> {
         inList = InList.NONE;
         prev = Prev.PUNCT;
         if (expect == Expect.TARGET && depth == stmtDepth && c != '.') {
           expect = Expect.NONE;
         }
+      }
     }
     return i + 1;
   }
@@ -950,38 +1037,15 @@ final class SqlLexer {
       operation = sql.substring(start, wordEnd);
     }
     switch (verb) {
-      case SELECT:
-        expect = Expect.FROM;
-        break;
-      case INSERT:
-      case UPSERT:
-      case REPLACE:
-        expectTarget(INSERT_SKIP, false);
-        break;
-      case UPDATE:
-        expectTarget(UPDATE_SKIP, false);
-        break;
-      case DELETE:
-        expectTarget(DELETE_SKIP, false);
-        break;
-      case MERGE:
-        expectTarget(MERGE_SKIP, false);
-        break;
-      case TRUNCATE:
-        expectTarget(TABLE_SKIP, false);
-        break;
-      case CALL:
-      case EXEC:
-      case EXECUTE:
-        expect = Expect.PROCEDURE;
-        break;
-      case CREATE:
-      case ALTER:
-      case DROP:
-        expect = Expect.DDL_TYPE;
-        break;
-      default:
-        break;
+      case SELECT -> expect = Expect.FROM;
+      case INSERT, UPSERT, REPLACE -> expectTarget(INSERT_SKIP, false);
+      case UPDATE -> expectTarget(UPDATE_SKIP, false);
+      case DELETE -> expectTarget(DELETE_SKIP, false);
+      case MERGE -> expectTarget(MERGE_SKIP, false);
+      case TRUNCATE -> expectTarget(TABLE_SKIP, false);
+      case CALL, EXEC, EXECUTE -> expect = Expect.PROCEDURE;
+      case CREATE, ALTER, DROP -> expect = Expect.DDL_TYPE;
+      default -> {}
     }
   }
 
@@ -1031,7 +1095,10 @@ final class SqlLexer {
     if (namePartAt == i) {
       return;
     }
-    if (namePartAt < 0 && i == nameEnd && (c == '.' || c == '@') && i + 1 < end
+    if (namePartAt < 0
+        && i == nameEnd
+        && (c == '.' || c == '@')
+        && i + 1 < end
         && startsNamePart(sql.charAt(i + 1))) {
       namePartAt = i + 1;
       return;
@@ -1160,9 +1227,9 @@ final class SqlLexer {
   }
 
   /**
-   * The index of the dollar-quote delimiter {@code sql[tagStart, tagStart + length)} in [from,
-   * to), or -1. Linear: the delimiter holds no {@code $} but its ends, so after a partial match
-   * of m characters the next candidate is at least m further.
+   * The index of the dollar-quote delimiter {@code sql[tagStart, tagStart + length)} in [from, to),
+   * or -1. Linear: the delimiter holds no {@code $} but its ends, so after a partial match of m
+   * characters the next candidate is at least m further.
    */
   private int findDelimiter(int tagStart, int length, int from, int to) {
     int k = from;
@@ -1185,8 +1252,8 @@ final class SqlLexer {
   }
 
   /**
-   * What [from, to) holds, read as SQL by the readings that do not share the construct around
-   * it: quotes must close inside, comments must not open.
+   * What [from, to) holds, read as SQL by the readings that do not share the construct around it:
+   * quotes must close inside, comments must not open.
    */
   private Body classify(int from, int to, Region region) {
     Body body = Body.CLEAN;
@@ -1194,12 +1261,12 @@ final class SqlLexer {
       char c = sql.charAt(k);
       char n = k + 1 < to ? sql.charAt(k + 1) : ' ';
       switch (c) {
-        case '\'':
-        case '"':
-        case '`': {
+        case '\'', '"', '`' -> {
           // a literal (or identifier) that closes inside: all readings agree on its end
           int close =
-              c == '`' ? closeQuote(c, k + 1, to, false) : quoteEnd(c, k + 1, to, rules.backslash());
+              c == '`'
+                  ? closeQuote(c, k + 1, to, false)
+                  : quoteEnd(c, k + 1, to, rules.backslash());
           if (close < 0) {
             return Body.UNSAFE;
           }
@@ -1207,40 +1274,40 @@ final class SqlLexer {
           k = close - 1;
           continue;
         }
-        case '-':
+        case '-' -> {
           if (n == '-' && region != Region.LINE) {
             return Body.UNSAFE;
           }
-          break;
-        case '/':
+        }
+        case '/' -> {
           if (n == '*') {
             return Body.UNSAFE;
           }
-          break;
-        case '*':
+        }
+        case '*' -> {
           if (n == '/') {
             return Body.UNSAFE;
           }
-          break;
-        case '#':
+        }
+        case '#' -> {
           if (rules.hashComments() != Reading.NO && region != Region.LINE) {
             return Body.UNSAFE;
           }
-          break;
-        case '$':
+        }
+        case '$' -> {
           if (rules.dollarQuotes() != Reading.NO && region != Region.DOLLAR_BODY) {
             return Body.UNSAFE;
           }
-          break;
-        case '[':
+        }
+        case '[' -> {
           if (rules.brackets() != Reading.NO && region != Region.IDENTIFIER_BODY) {
             return Body.UNSAFE;
           }
-          break;
-        default:
-          break;
+        }
+        default -> {}
       }
-      if (body == Body.CLEAN && (k == from || !isWordPart(sql.charAt(k - 1)))
+      if (body == Body.CLEAN
+          && (k == from || !isWordPart(sql.charAt(k - 1)))
           && (isDigit(c) || startsBoolean(k, to))) {
         body = Body.LITERALS;
       }
@@ -1459,10 +1526,20 @@ final class SqlLexer {
       boolean nonAsciiAmbiguous) {
 
     static Rules of(Dialect d) {
-      return new Rules(d.backslashEscapes(), d.escapeStrings(), d.dollarQuotes(),
-          d.bracketIdentifiers(), d.backtickIdentifiers(), d.alternativeQuotes(),
-          d.nestedComments(), d.hashComments(), d.spaceAfterDashes(), d.dollarNumbers(),
-          d.dollarIdentifiers(), d.nonAsciiIdentifiers(), d == Dialect.GENERIC);
+      return new Rules(
+          d.backslashEscapes(),
+          d.escapeStrings(),
+          d.dollarQuotes(),
+          d.bracketIdentifiers(),
+          d.backtickIdentifiers(),
+          d.alternativeQuotes(),
+          d.nestedComments(),
+          d.hashComments(),
+          d.spaceAfterDashes(),
+          d.dollarNumbers(),
+          d.dollarIdentifiers(),
+          d.nonAsciiIdentifiers(),
+          d == Dialect.GENERIC);
     }
   }
 }

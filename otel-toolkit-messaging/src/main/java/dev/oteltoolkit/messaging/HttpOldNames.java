@@ -23,10 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP names dashboards built before the stable HTTP conventions query ({@code http.method},
- * {@code http.status_code}, {@code http.url}, {@code http.target}, {@code net.peer.name}, ...),
- * for the official JDK {@code HttpClient} and {@code HttpServer} instrumentations, recorded when
- * {@code OTEL_SEMCONV_STABILITY_OPT_IN} (system property {@code otel.semconv-stability.opt-in})
- * holds {@code http/dup}:
+ * {@code http.status_code}, {@code http.url}, {@code http.target}, {@code net.peer.name}, ...), for
+ * the official JDK {@code HttpClient} and {@code HttpServer} instrumentations, recorded when {@code
+ * OTEL_SEMCONV_STABILITY_OPT_IN} (system property {@code otel.semconv-stability.opt-in}) holds
+ * {@code http/dup}:
  *
  * <pre>{@code
  * HttpClient client = JavaHttpClientTelemetry.builder(openTelemetry)
@@ -39,13 +39,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *     .configure(context);
  * }</pre>
  *
- * <p>OpenTelemetry's Java instrumentations 2.x dropped the old HTTP names and no longer read
- * {@code http} or {@code http/dup}; their 1.x releases, which the older dashboards were built on,
- * recorded with {@code http/dup} the old span attributes beside the stable ones and the old
- * duration histograms ({@code http.client.duration}, {@code http.server.duration}, in
- * milliseconds) beside the stable ones. These extractors bring that back on top of the 2.x
- * instrumentations: the stable names stay as they are. Without {@code http/dup} (read when the
- * extractor is created) they record nothing. docs/CONFIGURATION.md has the table of names.
+ * <p>OpenTelemetry's Java instrumentations 2.x dropped the old HTTP names and no longer read {@code
+ * http} or {@code http/dup}; their 1.x releases, which the older dashboards were built on, recorded
+ * with {@code http/dup} the old span attributes beside the stable ones and the old duration
+ * histograms ({@code http.client.duration}, {@code http.server.duration}, in milliseconds) beside
+ * the stable ones. These extractors bring that back on top of the 2.x instrumentations: the stable
+ * names stay as they are. Without {@code http/dup} (read when the extractor is created) they record
+ * nothing. docs/CONFIGURATION.md has the table of names.
  */
 public final class HttpOldNames {
 
@@ -102,9 +102,9 @@ public final class HttpOldNames {
   /**
    * The extractor for {@code JavaHttpServerTelemetryBuilder.addAttributesExtractor}: with {@code
    * http/dup}, server spans also carry {@code http.method}, {@code http.scheme}, {@code
-   * http.target}, {@code net.host.name}, {@code net.host.port}, {@code http.user_agent} and
-   * {@code http.status_code}, and {@code http.server.duration} (ms) is recorded; otherwise it
-   * does nothing.
+   * http.target}, {@code net.host.name}, {@code net.host.port}, {@code http.user_agent} and {@code
+   * http.status_code}, and {@code http.server.duration} (ms) is recorded; otherwise it does
+   * nothing.
    *
    * @param openTelemetry where the old duration histogram is recorded
    * @return the extractor
@@ -149,11 +149,11 @@ public final class HttpOldNames {
   }
 
   /**
-   * Start times of requests in flight, by identity of the request object the instrumentation
-   * hands to both {@code onStart} and {@code onEnd}. An application may send one immutable
-   * {@code HttpRequest} several times at once: each identity keeps its start times in order, and
-   * each end takes the oldest, so every call is counted once. At most {@link #MAX_IN_FLIGHT}
-   * requests are kept.
+   * Start times of requests in flight, by identity of the request object the instrumentation hands
+   * to both {@code onStart} and {@code onEnd}. An application may send one immutable {@code
+   * HttpRequest} several times at once: each identity keeps its start times in order, and each end
+   * takes the oldest, so every call is counted once. At most {@link #MAX_IN_FLIGHT} requests are
+   * kept.
    */
   private abstract static class Timed<REQUEST, RESPONSE>
       implements AttributesExtractor<REQUEST, RESPONSE> {
@@ -268,7 +268,8 @@ public final class HttpOldNames {
     }
 
     @Override
-    public void onStart(AttributesBuilder attributes, Context parentContext, HttpExchange exchange) {
+    public void onStart(
+        AttributesBuilder attributes, Context parentContext, HttpExchange exchange) {
       attributes.put(HTTP_METHOD, exchange.getRequestMethod());
       attributes.put(HTTP_SCHEME, scheme(exchange));
       URI uri = exchange.getRequestURI();
@@ -363,7 +364,7 @@ public final class HttpOldNames {
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Identity && ((Identity) other).referent == referent;
+      return other instanceof Identity identity && identity.referent == referent;
     }
 
     @Override

@@ -17,9 +17,9 @@ import java.util.Properties;
  * array (as in {@code Map<String, List<String>>}) as its first element when that is a {@code
  * String} or {@code byte[]}, any other object (AMQP's {@code LongString}, a broker's header type)
  * through {@code toString()}. A value that cannot be read reads as absent: a map, a nested list, a
- * {@code byte[]} longer than 8192 bytes, an object whose {@code toString()} throws (an exception
- * or an error other than {@link VirtualMachineError} and {@link ThreadDeath}, which propagate;
- * the problem is logged at most once a minute). Containers are never turned into text, so a deeply
+ * {@code byte[]} longer than 8192 bytes, an object whose {@code toString()} throws (an exception or
+ * an error other than {@link VirtualMachineError} and {@link ThreadDeath}, which propagate; the
+ * problem is logged at most once a minute). Containers are never turned into text, so a deeply
  * nested one cannot overflow the stack. {@code Map<String, String>}, {@code Map<String, Object>},
  * {@code Map<String, byte[]>} and {@code Map<String, List<String>>} are all read by {@link
  * #mapGetter()}.
@@ -32,8 +32,8 @@ public final class MessageCarriers {
   private MessageCarriers() {}
 
   /**
-   * Returns the getter for header maps whose values are {@code String}, {@code byte[]} (UTF-8)
-   * or any object whose {@code toString()} is the text, such as AMQP header tables.
+   * Returns the getter for header maps whose values are {@code String}, {@code byte[]} (UTF-8) or
+   * any object whose {@code toString()} is the text, such as AMQP header tables.
    *
    * @return the getter, a shared instance
    */
@@ -52,8 +52,8 @@ public final class MessageCarriers {
   }
 
   /**
-   * Returns the setter for header maps with {@code byte[]} values (Kafka-style headers); values
-   * are written as UTF-8. Read them back with {@link #mapGetter()}.
+   * Returns the setter for header maps with {@code byte[]} values (Kafka-style headers); values are
+   * written as UTF-8. Read them back with {@link #mapGetter()}.
    *
    * @return the setter, a shared instance
    */
@@ -88,12 +88,12 @@ public final class MessageCarriers {
     if (value == null) {
       return null;
     }
-    if (value instanceof String) {
-      return (String) value;
+    if (value instanceof String string) {
+      return string;
     }
     try {
-      if (value instanceof byte[]) {
-        return utf8((byte[]) value);
+      if (value instanceof byte[] array) {
+        return utf8(array);
       }
       if (value instanceof Iterable || value instanceof Object[]) {
         return first(value);
@@ -117,17 +117,17 @@ public final class MessageCarriers {
   /** The first element of a list or array when it is text; never looks deeper. */
   private static String first(Object container) {
     Object first;
-    if (container instanceof Object[]) {
-      Object[] array = (Object[]) container;
+    if (container instanceof Object[] array) {
+
       first = array.length == 0 ? null : array[0];
     } else {
       Iterator<?> values = ((Iterable<?>) container).iterator();
       first = values.hasNext() ? values.next() : null;
     }
-    if (first instanceof String) {
-      return (String) first;
+    if (first instanceof String string) {
+      return string;
     }
-    return first instanceof byte[] ? utf8((byte[]) first) : null;
+    return first instanceof byte[] array ? utf8(array) : null;
   }
 
   /** Reads {@code Map} carriers; failures go to its reporter. */

@@ -24,8 +24,8 @@ import java.util.function.BinaryOperator;
 /**
  * The metrics of one test: the deltas collected since the test started, merged per metric and
  * attribute set into one point each (delta sums and histograms add up; cumulative data, gauges,
- * summaries and exponential histograms keep their newest point). A metric collected once is kept
- * as the SDK gave it, exemplars included; merged points carry no exemplars.
+ * summaries and exponential histograms keep their newest point). A metric collected once is kept as
+ * the SDK gave it, exemplars included; merged points carry no exemplars.
  */
 final class MetricStore {
 
@@ -50,7 +50,7 @@ final class MetricStore {
 
   static MetricData merge(MetricData older, MetricData newer) {
     switch (newer.getType()) {
-      case LONG_SUM:
+      case LONG_SUM -> {
         if (!isDelta(newer.getLongSumData().getAggregationTemporality())) {
           return newer;
         }
@@ -69,7 +69,8 @@ final class MetricStore {
                                 b.getAttributes(),
                                 a.getValue() + b.getValue()))))
             .build();
-      case DOUBLE_SUM:
+      }
+      case DOUBLE_SUM -> {
         if (!isDelta(newer.getDoubleSumData().getAggregationTemporality())) {
           return newer;
         }
@@ -89,7 +90,8 @@ final class MetricStore {
                                 a.getValue() + b.getValue(),
                                 List.of()))))
             .build();
-      case HISTOGRAM:
+      }
+      case HISTOGRAM -> {
         if (!isDelta(newer.getHistogramData().getAggregationTemporality())) {
           return newer;
         }
@@ -102,7 +104,8 @@ final class MetricStore {
                         newer.getHistogramData().getPoints(),
                         MetricStore::mergeHistogramPoints)))
             .build();
-      case LONG_GAUGE:
+      }
+      case LONG_GAUGE -> {
         return builder(newer)
             .setLongGaugeData(
                 GaugeData.createLongGaugeData(
@@ -111,7 +114,8 @@ final class MetricStore {
                         newer.getLongGaugeData().getPoints(),
                         (a, b) -> b)))
             .build();
-      case DOUBLE_GAUGE:
+      }
+      case DOUBLE_GAUGE -> {
         return builder(newer)
             .setDoubleGaugeData(
                 GaugeData.createDoubleGaugeData(
@@ -120,9 +124,11 @@ final class MetricStore {
                         newer.getDoubleGaugeData().getPoints(),
                         (a, b) -> b)))
             .build();
-      default:
+      }
+      default -> {
         // summaries and exponential histograms: not produced by the toolkit; newest wins
         return newer;
+      }
     }
   }
 

@@ -103,8 +103,7 @@ final class ClientHandler implements InvocationHandler {
     Object result = Delegation.invoke(delegate, method, args);
     if (arity == 0 && name.equals("messages")) {
       if (result instanceof MessageService) {
-        return proxy(
-            MessageService.class, new MessagesHandler(result, recorder, endpoint, false));
+        return proxy(MessageService.class, new MessagesHandler(result, recorder, endpoint, false));
       }
       if (result instanceof MessageServiceAsync) {
         return proxy(
@@ -123,14 +122,14 @@ final class ClientHandler implements InvocationHandler {
 
   /** A client derived from the wrapped one: it already has our options, only the proxy is new. */
   private Object rewrap(Object client) {
-    if (client instanceof AnthropicClient) {
-      AnthropicClient sync = (AnthropicClient) client;
+    if (client instanceof AnthropicClient sync) {
+
       return proxy(
           AnthropicClient.class,
           new ClientHandler(sync, recorder, sdkSpans, Endpoint.of(sync.options()), false));
     }
-    if (client instanceof AnthropicClientAsync) {
-      AnthropicClientAsync asyncClient = (AnthropicClientAsync) client;
+    if (client instanceof AnthropicClientAsync asyncClient) {
+
       return proxy(
           AnthropicClientAsync.class,
           new ClientHandler(
@@ -140,13 +139,10 @@ final class ClientHandler implements InvocationHandler {
   }
 
   private Object objectMethod(Object proxy, String name, Object[] args) {
-    switch (name) {
-      case "equals":
-        return proxy == args[0];
-      case "hashCode":
-        return System.identityHashCode(proxy);
-      default:
-        return "Instrumented[" + delegate + "]";
-    }
+    return switch (name) {
+      case "equals" -> proxy == args[0];
+      case "hashCode" -> System.identityHashCode(proxy);
+      default -> "Instrumented[" + delegate + "]";
+    };
   }
 }

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns Anthropic's messages into {@link GenAiMessage}s, only when content capture is on (the
- * span then applies the redaction and length rules). Read from the wire JSON the SDK would send
- * or received, with the SDK's own Jackson mapper: text, {@code tool_use} and {@code tool_result}
+ * Turns Anthropic's messages into {@link GenAiMessage}s, only when content capture is on (the span
+ * then applies the redaction and length rules). Read from the wire JSON the SDK would send or
+ * received, with the SDK's own Jackson mapper: text, {@code tool_use} and {@code tool_result}
  * blocks are kept; images, documents and thinking are left out.
  */
 final class Content {
@@ -58,12 +58,11 @@ final class Content {
     } else if (content.isArray()) {
       for (JsonNode block : content) {
         switch (block.path("type").asText("")) {
-          case "text":
+          case "text" -> {
             String text = block.path("text").asText("");
             current = current == null ? GenAiMessage.of(role, text) : current.text(text);
-            break;
-          case "tool_use":
-          case "server_tool_use":
+          }
+          case "tool_use", "server_tool_use" -> {
             String id = nullIfMissing(block.path("id"));
             String name = block.path("name").asText("");
             String arguments = block.has("input") ? block.get("input").toString() : null;
@@ -71,14 +70,14 @@ final class Content {
                 current == null
                     ? GenAiMessage.toolCall(id, name, arguments)
                     : current.withToolCall(id, name, arguments);
-            break;
-          case "tool_result":
-            out.add(
-                GenAiMessage.toolResponse(
-                    nullIfMissing(block.path("tool_use_id")), textOf(block.path("content"))));
-            break;
-          default:
-            break; // images, documents, thinking: not recorded
+          }
+          case "tool_result" ->
+              out.add(
+                  GenAiMessage.toolResponse(
+                      nullIfMissing(block.path("tool_use_id")), textOf(block.path("content"))));
+          default -> {
+            // images, documents, thinking: not recorded
+          }
         }
       }
     }

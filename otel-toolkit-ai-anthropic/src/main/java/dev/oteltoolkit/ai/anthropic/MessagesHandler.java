@@ -10,8 +10,8 @@ import java.lang.reflect.Method;
 /**
  * The wrapped {@link MessageService} / {@link MessageServiceAsync}. The SDK's interfaces route
  * every overload (one argument, structured outputs) through {@code create(params, options)} and
- * {@code createStreaming(params, options)} in their default methods, so those two are recorded
- * and the defaults run on the proxy; everything else goes to the SDK's service.
+ * {@code createStreaming(params, options)} in their default methods, so those two are recorded and
+ * the defaults run on the proxy; everything else goes to the SDK's service.
  */
 final class MessagesHandler implements InvocationHandler {
 
@@ -30,14 +30,11 @@ final class MessagesHandler implements InvocationHandler {
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (method.getDeclaringClass() == Object.class) {
-      switch (method.getName()) {
-        case "equals":
-          return proxy == args[0];
-        case "hashCode":
-          return System.identityHashCode(proxy);
-        default:
-          return "Instrumented[" + delegate + "]";
-      }
+      return switch (method.getName()) {
+        case "equals" -> proxy == args[0];
+        case "hashCode" -> System.identityHashCode(proxy);
+        default -> "Instrumented[" + delegate + "]";
+      };
     }
     if (method.isDefault()) {
       return InvocationHandler.invokeDefault(proxy, method, args);

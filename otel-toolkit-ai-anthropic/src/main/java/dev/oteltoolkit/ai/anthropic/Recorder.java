@@ -47,8 +47,7 @@ final class Recorder {
     this.streamIdleTimeoutNanos = streamIdleTimeout.toNanos();
   }
 
-  Object create(Object delegate, Method method, Object[] args, Endpoint endpoint)
-      throws Throwable {
+  Object create(Object delegate, Method method, Object[] args, Endpoint endpoint) throws Throwable {
     GenAiSpan span = start(args, endpoint, false);
     if (span == null) {
       return Delegation.invoke(delegate, method, args);
@@ -60,7 +59,7 @@ final class Recorder {
       fail(span, t);
       throw t;
     }
-    succeed(span, result instanceof Message ? (Message) result : null);
+    succeed(span, result instanceof Message message ? message : null);
     return result;
   }
 
@@ -116,7 +115,7 @@ final class Recorder {
             if (error != null) {
               fail(span, unwrap(error));
             } else {
-              succeed(span, message instanceof Message ? (Message) message : null);
+              succeed(span, message instanceof Message message ? message : null);
             }
           } finally {
             if (error != null) {
@@ -174,9 +173,7 @@ final class Recorder {
       number(extra, "top_p").ifPresent(value -> builder.topP(value.doubleValue()));
       number(extra, "top_k").ifPresent(value -> builder.topK(value.doubleValue()));
       params._maxTokens().asKnown().ifPresent(builder::maxTokens);
-      params
-          .stopSequences()
-          .ifPresent(stop -> builder.stopSequences(stop.toArray(new String[0])));
+      params.stopSequences().ifPresent(stop -> builder.stopSequences(stop.toArray(new String[0])));
       if (streaming) {
         builder.stream(true);
       }
@@ -263,9 +260,9 @@ final class Recorder {
 
   /**
    * {@code error.type}: the SDK exception's class name ({@code ...OverloadedException} for 529,
-   * {@code ...RateLimitException} for 429, {@code ...AnthropicIoException} for timeouts and
-   * refused connections); the HTTP status code for a status the SDK has no exception for; {@code
-   * cancelled} for a cancelled future.
+   * {@code ...RateLimitException} for 429, {@code ...AnthropicIoException} for timeouts and refused
+   * connections); the HTTP status code for a status the SDK has no exception for; {@code cancelled}
+   * for a cancelled future.
    */
   static void markFailed(GenAiSpan span, Throwable error) {
     if (error instanceof CancellationException) {
@@ -273,8 +270,8 @@ final class Recorder {
       return;
     }
     span.error(error);
-    if (error instanceof UnexpectedStatusCodeException) {
-      span.error(Integer.toString(((UnexpectedStatusCodeException) error).statusCode()));
+    if (error instanceof UnexpectedStatusCodeException unexpectedStatusCodeException) {
+      span.error(Integer.toString(unexpectedStatusCodeException.statusCode()));
     }
   }
 

@@ -8,8 +8,8 @@ import java.lang.reflect.Method;
 
 /**
  * An AI service whose interface calls are {@code invoke_agent {name}} spans (INTERNAL), current
- * while the service runs, so its model calls and tool executions nest under them. Methods of
- * {@code Object} and default methods pass through.
+ * while the service runs, so its model calls and tool executions nest under them. Methods of {@code
+ * Object} and default methods pass through.
  */
 final class AgentHandler implements InvocationHandler {
 
@@ -27,14 +27,11 @@ final class AgentHandler implements InvocationHandler {
   @SuppressWarnings("try")
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     if (method.getDeclaringClass() == Object.class) {
-      switch (method.getName()) {
-        case "equals":
-          return proxy == args[0];
-        case "hashCode":
-          return System.identityHashCode(proxy);
-        default:
-          return "Instrumented[" + agentName + "]";
-      }
+      return switch (method.getName()) {
+        case "equals" -> proxy == args[0];
+        case "hashCode" -> System.identityHashCode(proxy);
+        default -> "Instrumented[" + agentName + "]";
+      };
     }
     GenAiSpan span;
     try {

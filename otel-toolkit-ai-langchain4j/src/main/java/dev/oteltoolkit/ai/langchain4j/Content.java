@@ -42,13 +42,13 @@ final class Content {
     List<GenAiMessage> converted = new ArrayList<>(inputs.size());
     for (Object input : inputs) {
       String text = null;
-      if (input instanceof String) {
-        text = (String) input;
-      } else if (input instanceof TextSegment) {
-        text = ((TextSegment) input).text();
-      } else if (input instanceof EmbeddingInput
-          && ((EmbeddingInput) input).contentTypes().contains(ContentType.TEXT)) {
-        text = ((EmbeddingInput) input).text();
+      if (input instanceof String string) {
+        text = string;
+      } else if (input instanceof TextSegment textSegment) {
+        text = textSegment.text();
+      } else if (input instanceof EmbeddingInput embeddingInput
+          && embeddingInput.contentTypes().contains(ContentType.TEXT)) {
+        text = embeddingInput.text();
       }
       if (text != null && !text.isEmpty()) {
         converted.add(GenAiMessage.user(text));
@@ -65,13 +65,13 @@ final class Content {
 
   private static GenAiMessage convert(ChatMessage message, String finishReason) {
     GenAiMessage converted = null;
-    if (message instanceof SystemMessage) {
-      converted = GenAiMessage.system(((SystemMessage) message).text());
-    } else if (message instanceof UserMessage) {
-      UserMessage user = (UserMessage) message;
+    if (message instanceof SystemMessage systemMessage) {
+      converted = GenAiMessage.system(systemMessage.text());
+    } else if (message instanceof UserMessage user) {
+
       converted = user.hasSingleText() ? GenAiMessage.user(user.singleText()) : null;
-    } else if (message instanceof AiMessage) {
-      AiMessage ai = (AiMessage) message;
+    } else if (message instanceof AiMessage ai) {
+
       if (ai.text() != null) {
         converted = GenAiMessage.assistant(ai.text());
       }
@@ -83,8 +83,8 @@ final class Content {
                   : converted.withToolCall(call.id(), call.name(), call.arguments());
         }
       }
-    } else if (message instanceof ToolExecutionResultMessage) {
-      ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
+    } else if (message instanceof ToolExecutionResultMessage result) {
+
       converted = GenAiMessage.toolResponse(result.id(), String.valueOf(result.text()));
     }
     if (converted != null && finishReason != null) {

@@ -128,8 +128,8 @@ final class Recorder {
           // a provider's own parameter, e.g. langchain4j-open-ai's "openai.encodingFormat"
           if (parameter.name().endsWith(ENCODING_FORMAT_SUFFIX)) {
             Object format = parameters.parameter(parameter);
-            if (format instanceof String) {
-              builder.encodingFormats((String) format);
+            if (format instanceof String string) {
+              builder.encodingFormats(string);
             }
           }
         }
@@ -228,31 +228,19 @@ final class Recorder {
     if (provider == null) {
       return "other";
     }
-    switch (provider.name()) {
-      case "OPEN_AI":
-        return "openai";
-      case "ANTHROPIC":
-        return "anthropic";
-      case "AMAZON_BEDROCK":
-        return "aws.bedrock";
-      case "AZURE_OPEN_AI":
-        return "azure.ai.openai";
-      case "MICROSOFT_FOUNDRY":
-        return "azure.ai.inference";
-      case "GOOGLE_AI_GEMINI":
-        return "gcp.gemini";
-      case "GOOGLE_GENAI":
-        return "gcp.gen_ai";
-      case "GOOGLE_VERTEX_AI_GEMINI":
-      case "GOOGLE_VERTEX_AI_ANTHROPIC":
-        return "gcp.vertex_ai";
-      case "MISTRAL_AI":
-        return "mistral_ai";
-      case "WATSONX":
-        return "ibm.watsonx.ai";
-      default:
-        return provider.name().toLowerCase(Locale.ROOT);
-    }
+    return switch (provider.name()) {
+      case "OPEN_AI" -> "openai";
+      case "ANTHROPIC" -> "anthropic";
+      case "AMAZON_BEDROCK" -> "aws.bedrock";
+      case "AZURE_OPEN_AI" -> "azure.ai.openai";
+      case "MICROSOFT_FOUNDRY" -> "azure.ai.inference";
+      case "GOOGLE_AI_GEMINI" -> "gcp.gemini";
+      case "GOOGLE_GENAI" -> "gcp.gen_ai";
+      case "GOOGLE_VERTEX_AI_GEMINI", "GOOGLE_VERTEX_AI_ANTHROPIC" -> "gcp.vertex_ai";
+      case "MISTRAL_AI" -> "mistral_ai";
+      case "WATSONX" -> "ibm.watsonx.ai";
+      default -> provider.name().toLowerCase(Locale.ROOT);
+    };
   }
 
   /**
@@ -260,18 +248,13 @@ final class Recorder {
    * length}, {@code tool_call}, {@code content_filter}; others in lower case.
    */
   static String finishReason(FinishReason reason) {
-    switch (reason.name()) {
-      case "STOP":
-        return "stop";
-      case "LENGTH":
-        return "length";
-      case "TOOL_EXECUTION":
-        return "tool_call";
-      case "CONTENT_FILTER":
-        return "content_filter";
-      default:
-        return reason.name().toLowerCase(Locale.ROOT);
-    }
+    return switch (reason.name()) {
+      case "STOP" -> "stop";
+      case "LENGTH" -> "length";
+      case "TOOL_EXECUTION" -> "tool_call";
+      case "CONTENT_FILTER" -> "content_filter";
+      default -> reason.name().toLowerCase(Locale.ROOT);
+    };
   }
 
   /** Instrumentation never fails the call: its own errors are logged once and swallowed. */

@@ -6,12 +6,9 @@ import com.openai.core.ClientOptions;
 import com.openai.core.RequestOptions;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
-import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.services.async.ChatServiceAsync;
@@ -45,8 +42,8 @@ import java.util.function.Supplier;
  * create} (no parameters, structured outputs) are the interfaces' default methods, which call the
  * recorded two-argument form: they run on the proxy, so they are recorded once.
  *
- * <p>Thrown exceptions reach the caller as the SDK threw them. One caveat of all dynamic proxies:
- * a checked exception a Kotlin method throws undeclared would arrive wrapped in {@code
+ * <p>Thrown exceptions reach the caller as the SDK threw them. One caveat of all dynamic proxies: a
+ * checked exception a Kotlin method throws undeclared would arrive wrapped in {@code
  * UndeclaredThrowableException}; the SDK throws unchecked exceptions only.
  */
 final class Instrumented {
@@ -87,7 +84,8 @@ final class Instrumented {
 
   private static <T> T proxy(Class<T> type, Forwarding<T> handler) {
     return type.cast(
-        Proxy.newProxyInstance(Instrumented.class.getClassLoader(), new Class<?>[] {type}, handler));
+        Proxy.newProxyInstance(
+            Instrumented.class.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
   // ------------------------------------------------------------------ the shared call shapes
@@ -229,18 +227,17 @@ final class Instrumented {
         return handled;
       }
       switch (method.getName()) {
-        case "equals":
+        case "equals" -> {
           if (method.getParameterCount() == 1 && method.getDeclaringClass() == Object.class) {
             return proxy == args[0];
           }
-          break;
-        case "hashCode":
+        }
+        case "hashCode" -> {
           if (method.getParameterCount() == 0 && method.getDeclaringClass() == Object.class) {
             return System.identityHashCode(proxy);
           }
-          break;
-        default:
-          break;
+        }
+        default -> {}
       }
       return forward(method, args);
     }
@@ -266,7 +263,8 @@ final class Instrumented {
 
     /** A {@code withOptions} modifier that also reads the new base URL into {@code sink}. */
     @SuppressWarnings("unchecked")
-    static Consumer<ClientOptions.Builder> capturing(Object modifier, AtomicReference<Endpoint> sink) {
+    static Consumer<ClientOptions.Builder> capturing(
+        Object modifier, AtomicReference<Endpoint> sink) {
       return Endpoint.capture((Consumer<ClientOptions.Builder>) modifier, sink::set);
     }
 
@@ -301,7 +299,7 @@ final class Instrumented {
     Object handle(Object proxy, Method method, Object[] args) {
       if (args.length == 0) {
         switch (method.getName()) {
-          case "chat":
+          case "chat" -> {
             ChatService chatService = chat;
             if (chatService == null) {
               chatService =
@@ -309,7 +307,8 @@ final class Instrumented {
               chat = chatService;
             }
             return chatService;
-          case "embeddings":
+          }
+          case "embeddings" -> {
             EmbeddingService embeddingService = embeddings;
             if (embeddingService == null) {
               embeddingService =
@@ -319,7 +318,8 @@ final class Instrumented {
               embeddings = embeddingService;
             }
             return embeddingService;
-          case "responses":
+          }
+          case "responses" -> {
             ResponseService responseService = responses;
             if (responseService == null) {
               responseService =
@@ -329,7 +329,8 @@ final class Instrumented {
               responses = responseService;
             }
             return responseService;
-          case "async":
+          }
+          case "async" -> {
             OpenAIClientAsync asyncClient = async;
             if (asyncClient == null) {
               asyncClient =
@@ -339,8 +340,10 @@ final class Instrumented {
               async = asyncClient;
             }
             return asyncClient;
-          default:
+          }
+          default -> {
             return NOT_HANDLED;
+          }
         }
       }
       if (method.getName().equals("withOptions") && args.length == 1) {
@@ -367,7 +370,7 @@ final class Instrumented {
     Object handle(Object proxy, Method method, Object[] args) {
       if (args.length == 0) {
         switch (method.getName()) {
-          case "chat":
+          case "chat" -> {
             ChatServiceAsync chatService = chat;
             if (chatService == null) {
               chatService =
@@ -377,7 +380,8 @@ final class Instrumented {
               chat = chatService;
             }
             return chatService;
-          case "embeddings":
+          }
+          case "embeddings" -> {
             EmbeddingServiceAsync embeddingService = embeddings;
             if (embeddingService == null) {
               embeddingService =
@@ -387,7 +391,8 @@ final class Instrumented {
               embeddings = embeddingService;
             }
             return embeddingService;
-          case "responses":
+          }
+          case "responses" -> {
             ResponseServiceAsync responseService = responses;
             if (responseService == null) {
               responseService =
@@ -397,7 +402,8 @@ final class Instrumented {
               responses = responseService;
             }
             return responseService;
-          case "sync":
+          }
+          case "sync" -> {
             OpenAIClient syncClient = sync;
             if (syncClient == null) {
               syncClient =
@@ -405,8 +411,10 @@ final class Instrumented {
               sync = syncClient;
             }
             return syncClient;
-          default:
+          }
+          default -> {
             return NOT_HANDLED;
+          }
         }
       }
       if (method.getName().equals("withOptions") && args.length == 1) {
@@ -489,7 +497,7 @@ final class Instrumented {
     @SuppressWarnings("MustBeClosedChecker")
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, ChatCompletionCreateParams.class)) {
             ChatCompletionCreateParams params = (ChatCompletionCreateParams) args[0];
             RequestOptions options = options(args);
@@ -500,7 +508,8 @@ final class Instrumented {
                 recorder::endChat);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "createStreaming":
+        }
+        case "createStreaming" -> {
           if (isCreate(method, args, ChatCompletionCreateParams.class)) {
             ChatCompletionCreateParams params =
                 recorder.streamParams((ChatCompletionCreateParams) args[0]);
@@ -512,13 +521,16 @@ final class Instrumented {
                 span -> new ChatStreamObserver(recorder, span));
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           ChatCompletionService copy = delegate.withOptions(capturing(args[0], next));
           return proxy(
               ChatCompletionService.class, new ChatCompletionHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }
@@ -533,7 +545,7 @@ final class Instrumented {
     @Override
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, ChatCompletionCreateParams.class)) {
             ChatCompletionCreateParams params = (ChatCompletionCreateParams) args[0];
             RequestOptions options = options(args);
@@ -544,7 +556,8 @@ final class Instrumented {
                 recorder::endChat);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "createStreaming":
+        }
+        case "createStreaming" -> {
           if (isCreate(method, args, ChatCompletionCreateParams.class)) {
             ChatCompletionCreateParams params =
                 recorder.streamParams((ChatCompletionCreateParams) args[0]);
@@ -556,14 +569,17 @@ final class Instrumented {
                 span -> new ChatStreamObserver(recorder, span));
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           ChatCompletionServiceAsync copy = delegate.withOptions(capturing(args[0], next));
           return proxy(
               ChatCompletionServiceAsync.class,
               new AsyncChatCompletionHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }
@@ -577,7 +593,7 @@ final class Instrumented {
     @Override
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, EmbeddingCreateParams.class)) {
             EmbeddingCreateParams params = (EmbeddingCreateParams) args[0];
             RequestOptions options = options(args);
@@ -588,12 +604,15 @@ final class Instrumented {
                 recorder::endEmbeddings);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           EmbeddingService copy = delegate.withOptions(capturing(args[0], next));
           return proxy(EmbeddingService.class, new EmbeddingHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }
@@ -607,7 +626,7 @@ final class Instrumented {
     @Override
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, EmbeddingCreateParams.class)) {
             EmbeddingCreateParams params = (EmbeddingCreateParams) args[0];
             RequestOptions options = options(args);
@@ -618,13 +637,16 @@ final class Instrumented {
                 recorder::endEmbeddings);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           EmbeddingServiceAsync copy = delegate.withOptions(capturing(args[0], next));
           return proxy(
               EmbeddingServiceAsync.class, new AsyncEmbeddingHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }
@@ -640,7 +662,7 @@ final class Instrumented {
     @SuppressWarnings("MustBeClosedChecker")
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, ResponseCreateParams.class)) {
             ResponseCreateParams params = (ResponseCreateParams) args[0];
             RequestOptions options = options(args);
@@ -651,7 +673,8 @@ final class Instrumented {
                 recorder::endResponse);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "createStreaming":
+        }
+        case "createStreaming" -> {
           if (isCreate(method, args, ResponseCreateParams.class)) {
             ResponseCreateParams params = (ResponseCreateParams) args[0];
             RequestOptions options = options(args);
@@ -662,12 +685,15 @@ final class Instrumented {
                 span -> new ResponseStreamObserver(recorder, span));
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           ResponseService copy = delegate.withOptions(capturing(args[0], next));
           return proxy(ResponseService.class, new ResponseHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }
@@ -681,7 +707,7 @@ final class Instrumented {
     @Override
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
       switch (method.getName()) {
-        case "create":
+        case "create" -> {
           if (isCreate(method, args, ResponseCreateParams.class)) {
             ResponseCreateParams params = (ResponseCreateParams) args[0];
             RequestOptions options = options(args);
@@ -692,7 +718,8 @@ final class Instrumented {
                 recorder::endResponse);
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "createStreaming":
+        }
+        case "createStreaming" -> {
           if (isCreate(method, args, ResponseCreateParams.class)) {
             ResponseCreateParams params = (ResponseCreateParams) args[0];
             RequestOptions options = options(args);
@@ -703,13 +730,16 @@ final class Instrumented {
                 span -> new ResponseStreamObserver(recorder, span));
           }
           return method.isDefault() ? onProxy(proxy, method, args) : NOT_HANDLED;
-        case "withOptions":
+        }
+        case "withOptions" -> {
           AtomicReference<Endpoint> next = new AtomicReference<>(endpoint);
           ResponseServiceAsync copy = delegate.withOptions(capturing(args[0], next));
           return proxy(
               ResponseServiceAsync.class, new AsyncResponseHandler(recorder, next.get(), copy));
-        default:
+        }
+        default -> {
           return NOT_HANDLED;
+        }
       }
     }
   }

@@ -73,30 +73,39 @@ final class Recorder {
       params.seed().ifPresent(call::seed);
       params.frequencyPenalty().ifPresent(call::frequencyPenalty);
       params.presencePenalty().ifPresent(call::presencePenalty);
-      params.n().ifPresent(
-          n -> {
-            if (n != 1) {
-              call.choiceCount(n);
-            }
-          });
-      params.stop().ifPresent(
-          stop -> {
-            if (stop.isString()) {
-              call.stopSequences(stop.asString());
-            } else if (stop.isStrings()) {
-              call.stopSequences(stop.asStrings().toArray(new String[0]));
-            }
-          });
-      params.responseFormat().ifPresent(
-          format -> {
-            if (format.isText()) {
-              call.outputType("text");
-            } else if (format.isJsonSchema() || format.isJsonObject()) {
-              call.outputType("json");
-            }
-          });
-      params.serviceTier().ifPresent(
-          tier -> call.attribute(OpenAiAttributes.OPENAI_REQUEST_SERVICE_TIER, tier.asString()));
+      params
+          .n()
+          .ifPresent(
+              n -> {
+                if (n != 1) {
+                  call.choiceCount(n);
+                }
+              });
+      params
+          .stop()
+          .ifPresent(
+              stop -> {
+                if (stop.isString()) {
+                  call.stopSequences(stop.asString());
+                } else if (stop.isStrings()) {
+                  call.stopSequences(stop.asStrings().toArray(new String[0]));
+                }
+              });
+      params
+          .responseFormat()
+          .ifPresent(
+              format -> {
+                if (format.isText()) {
+                  call.outputType("text");
+                } else if (format.isJsonSchema() || format.isJsonObject()) {
+                  call.outputType("json");
+                }
+              });
+      params
+          .serviceTier()
+          .ifPresent(
+              tier ->
+                  call.attribute(OpenAiAttributes.OPENAI_REQUEST_SERVICE_TIER, tier.asString()));
       call.attribute(OpenAiAttributes.OPENAI_API_TYPE, OpenAiAttributes.API_TYPE_CHAT_COMPLETIONS);
       if (stream) {
         call.stream(true);
@@ -129,11 +138,16 @@ final class Recorder {
         reasons.add(choice.finishReason().asString());
       }
       span.finishReasons(reasons);
-      completion.serviceTier().ifPresent(
-          tier -> span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER, tier.asString()));
-      completion.systemFingerprint().ifPresent(
-          fingerprint ->
-              span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SYSTEM_FINGERPRINT, fingerprint));
+      completion
+          .serviceTier()
+          .ifPresent(
+              tier ->
+                  span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER, tier.asString()));
+      completion
+          .systemFingerprint()
+          .ifPresent(
+              fingerprint ->
+                  span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SYSTEM_FINGERPRINT, fingerprint));
       if (span.capturesContent()) {
         span.outputMessages(Messages.chatOutput(choices));
       }
@@ -146,12 +160,15 @@ final class Recorder {
   /** The usage of a chat completion or of a stream's last chunk. */
   static void usage(GenAiSpan span, CompletionUsage usage) {
     span.usage(usage.promptTokens(), usage.completionTokens());
-    usage.promptTokensDetails().ifPresent(
-        details -> {
-          details.cachedTokens().ifPresent(span::cacheReadInputTokens);
-          details.cacheWriteTokens().ifPresent(span::cacheCreationInputTokens);
-        });
-    usage.completionTokensDetails()
+    usage
+        .promptTokensDetails()
+        .ifPresent(
+            details -> {
+              details.cachedTokens().ifPresent(span::cacheReadInputTokens);
+              details.cacheWriteTokens().ifPresent(span::cacheCreationInputTokens);
+            });
+    usage
+        .completionTokensDetails()
         .flatMap(details -> details.reasoningTokens())
         .ifPresent(span::reasoningOutputTokens);
   }
@@ -170,9 +187,11 @@ final class Recorder {
       }
       return params.toBuilder()
           .streamOptions(
-              params.streamOptions()
+              params
+                  .streamOptions()
                   .map(options -> options.toBuilder())
-                  .orElseGet(com.openai.models.chat.completions.ChatCompletionStreamOptions::builder)
+                  .orElseGet(
+                      com.openai.models.chat.completions.ChatCompletionStreamOptions::builder)
                   .includeUsage(true)
                   .build())
           .build();
@@ -213,8 +232,8 @@ final class Recorder {
   // ------------------------------------------------------------------ responses
 
   /**
-   * Starts the span of a Responses API call, or returns null when it cannot be recorded (also for
-   * a request without a model, e.g. one that names a stored prompt only).
+   * Starts the span of a Responses API call, or returns null when it cannot be recorded (also for a
+   * request without a model, e.g. one that names a stored prompt only).
    */
   GenAiSpan startResponse(ResponseCreateParams params, Endpoint endpoint, boolean stream) {
     ModelCallBuilder call;
@@ -227,16 +246,21 @@ final class Recorder {
       params.temperature().ifPresent(call::temperature);
       params.topP().ifPresent(call::topP);
       params.maxOutputTokens().ifPresent(call::maxTokens);
-      params.serviceTier().ifPresent(
-          tier -> call.attribute(OpenAiAttributes.OPENAI_REQUEST_SERVICE_TIER, tier.asString()));
-      params.conversation().ifPresent(
-          conversation -> {
-            if (conversation.isId()) {
-              call.conversationId(conversation.asId());
-            } else if (conversation.isResponseConversationParam()) {
-              call.conversationId(conversation.asResponseConversationParam().id());
-            }
-          });
+      params
+          .serviceTier()
+          .ifPresent(
+              tier ->
+                  call.attribute(OpenAiAttributes.OPENAI_REQUEST_SERVICE_TIER, tier.asString()));
+      params
+          .conversation()
+          .ifPresent(
+              conversation -> {
+                if (conversation.isId()) {
+                  call.conversationId(conversation.asId());
+                } else if (conversation.isResponseConversationParam()) {
+                  call.conversationId(conversation.asResponseConversationParam().id());
+                }
+              });
       call.attribute(OpenAiAttributes.OPENAI_API_TYPE, OpenAiAttributes.API_TYPE_RESPONSES);
       if (stream) {
         call.stream(true);
@@ -265,8 +289,11 @@ final class Recorder {
       span.responseId(response.id());
       span.responseModel(modelName(response.model()));
       span.finishReasons(Collections.singletonList(finishReason(response)));
-      response.serviceTier().ifPresent(
-          tier -> span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER, tier.asString()));
+      response
+          .serviceTier()
+          .ifPresent(
+              tier ->
+                  span.attribute(OpenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER, tier.asString()));
       if (span.capturesContent()) {
         span.outputMessages(Messages.responsesOutput(response, finishReason(response)));
       }
@@ -282,12 +309,17 @@ final class Recorder {
 
   private static void usage(GenAiSpan span, ResponseUsage usage) {
     span.usage(usage.inputTokens(), usage.outputTokens());
-    usage._inputTokensDetails().asKnown().ifPresent(
-        details -> {
-          details._cachedTokens().asKnown().ifPresent(span::cacheReadInputTokens);
-          details._cacheWriteTokens().asKnown().ifPresent(span::cacheCreationInputTokens);
-        });
-    usage._outputTokensDetails().asKnown()
+    usage
+        ._inputTokensDetails()
+        .asKnown()
+        .ifPresent(
+            details -> {
+              details._cachedTokens().asKnown().ifPresent(span::cacheReadInputTokens);
+              details._cacheWriteTokens().asKnown().ifPresent(span::cacheCreationInputTokens);
+            });
+    usage
+        ._outputTokensDetails()
+        .asKnown()
         .flatMap(details -> details._reasoningTokens().asKnown())
         .ifPresent(span::reasoningOutputTokens);
   }
@@ -310,7 +342,10 @@ final class Recorder {
     }
     if (status.equals("incomplete")) {
       String reason =
-          response.incompleteDetails().flatMap(details -> details.reason()).map(r -> r.asString())
+          response
+              .incompleteDetails()
+              .flatMap(details -> details.reason())
+              .map(r -> r.asString())
               .orElse("incomplete");
       return reason.equals("max_output_tokens") ? "length" : reason;
     }
@@ -352,10 +387,9 @@ final class Recorder {
         span.error("cancelled");
       } else {
         span.error(error);
-        if (error instanceof OpenAIServiceException) {
+        if (error instanceof OpenAIServiceException openAIServiceException) {
           span.attribute(
-              HttpAttributes.HTTP_RESPONSE_STATUS_CODE,
-              (long) ((OpenAIServiceException) error).statusCode());
+              HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) openAIServiceException.statusCode());
         }
       }
     } catch (RuntimeException e) {

@@ -10,10 +10,10 @@ import java.util.function.Function;
  * OpenTelemetry's semantic-convention stability switch, read the way OpenTelemetry's own Java
  * instrumentations (2.31.1) read it: the comma-separated list in the system property {@value
  * #PROPERTY}, else in the environment variable {@value #ENV}; each entry trimmed, empty entries
- * dropped, case kept (entries are compared exactly). For a domain {@code d} (e.g. {@code
- * database}, {@code http}, {@code gen_ai_latest_experimental}) the list says {@link Mode#DUP}
- * when it holds {@code d/dup}, {@link Mode#OPT_IN} when it holds {@code d} alone, else {@link
- * Mode#UNSET}; {@code d/dup} wins over {@code d}, unknown entries are ignored.
+ * dropped, case kept (entries are compared exactly). For a domain {@code d} (e.g. {@code database},
+ * {@code http}, {@code gen_ai_latest_experimental}) the list says {@link Mode#DUP} when it holds
+ * {@code d/dup}, {@link Mode#OPT_IN} when it holds {@code d} alone, else {@link Mode#UNSET}; {@code
+ * d/dup} wins over {@code d}, unknown entries are ignored.
  *
  * <pre>{@code
  * SemconvOptIn optIn = SemconvOptIn.fromSystem();          // at build time, once
@@ -61,8 +61,8 @@ public final class SemconvOptIn {
   }
 
   /**
-   * Reads the list from the system property {@value #PROPERTY}, else from the environment
-   * variable {@value #ENV}.
+   * Reads the list from the system property {@value #PROPERTY}, else from the environment variable
+   * {@value #ENV}.
    *
    * @param systemProperties looks up a system property, {@code null} when unset
    * @param environment looks up an environment variable, {@code null} when unset
@@ -113,7 +113,7 @@ public final class SemconvOptIn {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof SemconvOptIn && ((SemconvOptIn) other).entries.equals(entries);
+    return other instanceof SemconvOptIn semconvOptIn && semconvOptIn.entries.equals(entries);
   }
 
   @Override

@@ -20,14 +20,14 @@ public final class SdkSpans {
    * Returns whether {@code span} is an SDK span without a parent in this process.
    *
    * @param span any span
-   * @return true for an SDK span whose parent is invalid or remote; false otherwise, or without
-   *     the SDK
+   * @return true for an SDK span whose parent is invalid or remote; false otherwise, or without the
+   *     SDK
    */
   public static boolean isLocalRoot(Span span) {
-    if (!AVAILABLE || !(span instanceof ReadableSpan)) {
+    if (!AVAILABLE || !(span instanceof ReadableSpan readableSpan)) {
       return false;
     }
-    SpanContext parent = ((ReadableSpan) span).getParentSpanContext();
+    SpanContext parent = readableSpan.getParentSpanContext();
     return !parent.isValid() || parent.isRemote();
   }
 
@@ -38,7 +38,7 @@ public final class SdkSpans {
    * @return true for an ended SDK span; false otherwise, or without the SDK
    */
   public static boolean hasEnded(Span span) {
-    return AVAILABLE && span instanceof ReadableSpan && ((ReadableSpan) span).hasEnded();
+    return AVAILABLE && span instanceof ReadableSpan readableSpan && readableSpan.hasEnded();
   }
 
   private static boolean sdkPresent() {

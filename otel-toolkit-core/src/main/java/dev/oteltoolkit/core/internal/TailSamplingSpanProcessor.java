@@ -25,9 +25,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Internal, not for public use: in-process tail sampling. It stands in the tracer provider in
- * place of the exporting span processors (batch processors of OTLP, the console and added
- * exporters), which become its downstream:
+ * Internal, not for public use: in-process tail sampling. It stands in the tracer provider in place
+ * of the exporting span processors (batch processors of OTLP, the console and added exporters),
+ * which become its downstream:
  *
  * <ul>
  *   <li>Sampled spans (the head decision) go downstream at once, exactly as before.
@@ -41,26 +41,27 @@ import java.util.logging.Logger;
  *
  * <p>The threads that start and end spans do no grouping: the start of an unsampled span, and the
  * end of an unsampled local root, is one non-blocking offer to a bounded lock-free queue ({@link
- * EventQueue}; no allocation, one compare-and-set), the same order of cost as a batch
- * processor's enqueue (which a head-sampled span pays at its end instead). Spans below the root
- * send no end event: when the root's end is processed, the worker asks each span of its tree
- * whether it has ended.
- * One worker thread, {@code otel-toolkit-tail-sampling}, consumes the events, groups spans into
- * trees, decides, and hands kept spans downstream (the batch processors' own non-blocking
+ * EventQueue}; no allocation, one compare-and-set), the same order of cost as a batch processor's
+ * enqueue (which a head-sampled span pays at its end instead). Spans below the root send no end
+ * event: when the root's end is processed, the worker asks each span of its tree whether it has
+ * ended. One worker thread, {@code otel-toolkit-tail-sampling}, consumes the events, groups spans
+ * into trees, decides, and hands kept spans downstream (the batch processors' own non-blocking
  * enqueue); no lock is held anywhere. When the queue is full the event is lost: every tree that
  * started before the loss is then evicted (counted with {@code cap}) rather than risk exporting a
  * partial tree.
  *
  * <h2>Flush and shutdown</h2>
  *
- * <p>{@link #forceFlush()} lets the worker process every event queued before the call (deciding
- * the trees whose root ended), then flushes downstream. {@link #shutdown()} does the same, drops
- * the trees whose local root is still open (they are not exported), stops the worker and shuts
- * the downstream processors down. Neither waits on anything but the worker and downstream.
+ * <p>{@link #forceFlush()} lets the worker process every event queued before the call (deciding the
+ * trees whose root ended), then flushes downstream. {@link #shutdown()} does the same, drops the
+ * trees whose local root is still open (they are not exported), stops the worker and shuts the
+ * downstream processors down. Neither waits on anything but the worker and downstream.
  */
 public final class TailSamplingSpanProcessor implements SpanProcessor {
 
-  /** Attribute on the local root of a kept tree: {@code error}, {@code latency} or {@code forced}. */
+  /**
+   * Attribute on the local root of a kept tree: {@code error}, {@code latency} or {@code forced}.
+   */
   public static final AttributeKey<String> KEPT_BY =
       AttributeKey.stringKey("oteltoolkit.sampling.kept_by");
 
@@ -80,15 +81,15 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   /**
    * Default cap on the spans held in total: 8192.
    *
-   * <p>Memory per held span, on a 64-bit JVM with compressed references: an ended span of a
-   * traced call with a few attributes keeps about 450 bytes alive (the SDK span object ~112,
-   * its span context 32 and span id string 56, the attribute map with its table and entries
-   * ~220, its lock 16; the trace id string and clock are shared by the trace), and the holder
-   * adds about 80 (its node 32, the span-id map entry with its share of the table ~44, the
-   * tree's slot). Counting 1 KB per span, as the batch queue's default does, leaves room for
-   * larger attribute sets: 8192 spans are at most about 8 MB, plus 0.2 MB for the event queue,
-   * under the 10 MB budget. At 1000 concurrent requests that is 8 spans each before the oldest
-   * trees are evicted. Spans carrying large values (exception stack traces) weigh more.
+   * <p>Memory per held span, on a 64-bit JVM with compressed references: an ended span of a traced
+   * call with a few attributes keeps about 450 bytes alive (the SDK span object ~112, its span
+   * context 32 and span id string 56, the attribute map with its table and entries ~220, its lock
+   * 16; the trace id string and clock are shared by the trace), and the holder adds about 80 (its
+   * node 32, the span-id map entry with its share of the table ~44, the tree's slot). Counting 1 KB
+   * per span, as the batch queue's default does, leaves room for larger attribute sets: 8192 spans
+   * are at most about 8 MB, plus 0.2 MB for the event queue, under the 10 MB budget. At 1000
+   * concurrent requests that is 8 spans each before the oldest trees are evicted. Spans carrying
+   * large values (exception stack traces) weigh more.
    */
   public static final int DEFAULT_MAX_HELD_SPANS = 8192;
 
@@ -108,8 +109,10 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   static final int MAX_QUEUE_CAPACITY = 1 << 18;
 
   private static final Logger logger = Logger.getLogger(TailSamplingSpanProcessor.class.getName());
+
   /** The worker is woken every this many + 1 events (a cheap unpark, amortized). */
   private static final long WAKE_MASK = 255;
+
   /** Longest sleep of an idle worker; bounds the delay of decisions and evictions. */
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -192,24 +195,32 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
             lostBefore::get,
             new Outcomes());
     this.description =
-        "TailSamplingSpanProcessor{keepErrors=" + keepErrors
-            + ", keepSlowerThan=" + keepSlowerThan
-            + ", keepHttpStatuses=" + keepHttpStatuses
-            + ", maxHeldSpans=" + maxHeldSpans
-            + ", maxHeldSpansPerTrace=" + maxHeldSpansPerTrace
-            + ", holdTimeout=" + holdTimeout
-            + ", downstream=" + downstream + "}";
+        "TailSamplingSpanProcessor{keepErrors="
+            + keepErrors
+            + ", keepSlowerThan="
+            + keepSlowerThan
+            + ", keepHttpStatuses="
+            + keepHttpStatuses
+            + ", maxHeldSpans="
+            + maxHeldSpans
+            + ", maxHeldSpansPerTrace="
+            + maxHeldSpansPerTrace
+            + ", holdTimeout="
+            + holdTimeout
+            + ", downstream="
+            + downstream
+            + "}";
     this.worker = new Thread(this::work, "otel-toolkit-tail-sampling");
     worker.setDaemon(true);
   }
 
   /**
    * The capacity of the event queue for a total cap of {@code maxHeldSpans}: two events per span
-   * the cap allows (a span sends one, a local root two), rounded up to a power of two, at least {@link
-   * #MIN_QUEUE_CAPACITY} and at most {@link #MAX_QUEUE_CAPACITY}. The queue absorbs the bursts in which span starts and ends outpace the
-   * worker (a descheduled worker, a GC pause); an event that finds it full is lost and every tree
-   * open at that moment is evicted, so a larger cap buys both more held trees and more slack.
-   * The default cap gives the smallest queue.
+   * the cap allows (a span sends one, a local root two), rounded up to a power of two, at least
+   * {@link #MIN_QUEUE_CAPACITY} and at most {@link #MAX_QUEUE_CAPACITY}. The queue absorbs the
+   * bursts in which span starts and ends outpace the worker (a descheduled worker, a GC pause); an
+   * event that finds it full is lost and every tree open at that moment is evicted, so a larger cap
+   * buys both more held trees and more slack. The default cap gives the smallest queue.
    *
    * @param maxHeldSpans the cap on the spans held in total
    * @return the queue's capacity, a power of two
@@ -223,8 +234,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
   }
 
   /**
-   * Registers the counters {@value #KEPT_METRIC} and {@value #EVICTED_METRIC} and the gauge
-   * {@value #HELD_METRIC} on {@code meter}. Until then nothing is counted.
+   * Registers the counters {@value #KEPT_METRIC} and {@value #EVICTED_METRIC} and the gauge {@value
+   * #HELD_METRIC} on {@code meter}. Until then nothing is counted.
    *
    * @param meter core's meter
    */
@@ -369,8 +380,11 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         }
       }
     } catch (Throwable t) {
-      logger.log(Level.SEVERE, "otel-toolkit: tail sampling stopped; unsampled spans are no"
-          + " longer held (head-sampled spans are exported as usual)", t);
+      logger.log(
+          Level.SEVERE,
+          "otel-toolkit: tail sampling stopped; unsampled spans are no"
+              + " longer held (head-sampled spans are exported as usual)",
+          t);
     } finally {
       holder.clear();
       heldSpans = 0;
@@ -394,8 +408,8 @@ public final class TailSamplingSpanProcessor implements SpanProcessor {
         return;
       }
       try {
-        if (event instanceof SpanContext) {
-          holder.rootEnded((SpanContext) event);
+        if (event instanceof SpanContext spanContext) {
+          holder.rootEnded(spanContext);
         } else {
           holder.started((ReadableSpan) event, position);
         }
