@@ -25,37 +25,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Internal, not for public use: in-process tail sampling. It stands in the tracer provider in place
- * of the exporting span processors (batch processors of OTLP, the console and added exporters),
- * which become its downstream:
- *
- * <ul>
- *   <li>Sampled spans (the head decision) go downstream at once, exactly as before.
- *   <li>Unsampled spans, recorded thanks to {@link TailSampler}, are held per local root; when the
- *       root ends, the whole local tree goes downstream if it is worth keeping (see {@link
- *       TreeHolder}), as {@link KeptSpan}s whose span context carries the sampled flag, the root
- *       marked {@code oteltoolkit.sampling.kept_by}. Otherwise it is dropped.
- * </ul>
- *
- * <h2>Nothing blocks the caller</h2>
- *
- * <p>The threads that start and end spans do no grouping: the start of an unsampled span, and the
- * end of an unsampled local root, is one non-blocking offer to a bounded lock-free queue ({@link
- * EventQueue}; no allocation, one compare-and-set), the same order of cost as a batch processor's
- * enqueue (which a head-sampled span pays at its end instead). Spans below the root send no end
- * event: when the root's end is processed, the worker asks each span of its tree whether it has
- * ended. One worker thread, {@code otel-toolkit-tail-sampling}, consumes the events, groups spans
- * into trees, decides, and hands kept spans downstream (the batch processors' own non-blocking
- * enqueue); no lock is held anywhere. When the queue is full the event is lost: every tree that
- * started before the loss is then evicted (counted with {@code cap}) rather than risk exporting a
- * partial tree.
- *
- * <h2>Flush and shutdown</h2>
- *
- * <p>{@link #forceFlush()} lets the worker process every event queued before the call (deciding the
- * trees whose root ended), then flushes downstream. {@link #shutdown()} does the same, drops the
- * trees whose local root is still open (they are not exported), stops the worker and shuts the
- * downstream processors down. Neither waits on anything but the worker and downstream.
+ * Internal, not for public use: in-process tail sampling. Stands in the tracer provider in front of
+ * the exporting processors: head-sampled spans pass at once; unsampled spans are held per local root
+ * ({@link TreeHolder}) by one worker thread fed through a non-blocking queue ({@link EventQueue}),
+ * and a tree worth keeping goes downstream as {@link KeptSpan}s. How it decides, what it never
+ * blocks on, and its flush and shutdown: docs/ARCHITECTURE.md, "Tail keeping".
  */
 public final class TailSamplingSpanProcessor implements SpanProcessor {
 

@@ -11,48 +11,10 @@ import java.util.HashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The local trees tail sampling holds, and their decisions. Not thread-safe: confined to the
- * worker thread of {@link TailSamplingSpanProcessor}, which feeds it the start of every unsampled
- * span and the end of every unsampled local root, in the order they happened, and calls {@link
- * #sweep} after each batch.
- *
- * <h2>Trees</h2>
- *
- * <p>A span whose parent is invalid or remote starts a tree (it is a local root); a span whose
- * parent is a held span joins its parent's tree, whatever thread it runs on. Spans are found by
- * span id (and checked against their trace id), so two local roots of one trace in one process
- * (two services calling each other in-process) make two separate trees. A span whose parent is
- * not held (its tree was evicted, discarded or released, or the parent is a non-recording span)
- * is not held either.
- *
- * <h2>Decision</h2>
- *
- * <p>When the local root ends, each span of its tree is asked whether it has ended (the spans
- * below the root send no end event: one event per span fewer on the application's threads). The
- * tree is kept if any ended span in it has status {@code ERROR} (with keep-errors on), else if the
- * root took longer than the threshold, else if a span sampled by head sampling started inside it
- * ({@code forceSample()}, whose own subtree goes out through the normal path and is never handed
- * over twice). A kept tree's ended spans are handed to the exporting processors, the root last
- * and marked with the reason; its spans still open (asynchronous leftovers) are exported by
- * {@link #sweep} once they have ended, and their children started later join the tree. A
- * discarded tree is forgotten at once, open spans included: its later spans are not held.
- *
- * <h2>Bounds</h2>
- *
- * <p>A tree that reaches the per-trace cap, or the oldest undecided trees when the held spans
- * exceed the total cap, are evicted; an undecided tree whose root started more than the timeout
- * ago is evicted. An evicted tree is never exported, not even in part: its spans are forgotten and
- * its later spans are not held. The count of held spans is the spans this holder keeps alive: the
- * spans of undecided trees and the still-open leftovers of kept trees; a span is no longer held
- * once exported or discarded.
- *
- * <p>A kept tree with leftovers still open is remembered until they end, or at most the timeout
- * after its decision: a leftover that ends later than that is dropped uncounted, as a span that
- * never ends would be (it was never part of a decision's count). Such trees count against the
- * total cap with all their nodes, and when it is reached the oldest tree goes first, kept or
- * undecided; a kept tree at the per-trace cap holds no more spans (it is not evicted). A span
- * forced by {@code forceSample()} on another thread just as its local root ends may be seen after
- * the decision: its subtree is exported by head sampling, its unsampled ancestors are not.
+ * The local trees tail sampling holds, and their decisions. Not thread-safe: confined to the worker
+ * thread of {@link TailSamplingSpanProcessor}, which feeds it span starts and local-root ends in
+ * order and calls {@link #sweep} after each batch. Trees, decisions and bounds: docs/ARCHITECTURE.md,
+ * "Tail keeping".
  */
 final class TreeHolder {
 
