@@ -2,6 +2,7 @@ package dev.oteltoolkit.tests;
 
 import static java.util.stream.Collectors.groupingBy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.multiservice.MultiService;
@@ -22,6 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,8 +43,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Scenario 5 (multi-service with PostgreSQL), run on the machine's PostgreSQL (skipped loudly
  * when it does not answer) and on embedded H2: two services with their own telemetry in one trace
- * per request, client → server → database, the time split that adds up from the span timestamps,
- * and the RED metrics with their counts and error rate.
+ * per request, client → server → database and → agent → model, the time split checked against
+ * the durations the test plants in the server, and the RED metrics with their counts, error rate
+ * and percentiles against a latency distribution the test controls.
  */
 @Timeout(120)
 class MultiServiceScenarioTest {
@@ -49,6 +55,32 @@ class MultiServiceScenarioTest {
   private static final String POSTGRESQL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
   private static final int SCANS = 8;
+  /**
+   * The time the server's business rules take in each of the eight scans, in order (the fourth
+   * is the recount, the fifth fails): five of 130 ms, two of 300 ms, one of 550 ms. Each lies in
+   * the middle of a bucket of the duration histograms (0.1-0.25 s, 0.25-0.5 s, 0.5-0.75 s), at
+   * least 120 ms from the next boundary, so the bucket counts do not depend on the machine.
+   */
+  private static final long[] LOGIC_MILLIS = {130, 130, 300, 130, 130, 300, 550, 130};
+  private static final AttributeKey<Long> TOTAL_INPUT =
+      AttributeKey.longKey("oteltoolkit.gen_ai.total.input_tokens");
+  private static final AttributeKey<Long> TOTAL_OUTPUT =
+      AttributeKey.longKey("oteltoolkit.gen_ai.total.output_tokens");
+  private static final AttributeKey<Double> TOTAL_COST =
+      AttributeKey.doubleKey("oteltoolkit.gen_ai.total.cost");
+  private static final AttributeKey<Long> INPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.input_tokens");
+  private static final AttributeKey<Long> OUTPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
+  private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
+  /**
+   * The advisor's usage as the fake model reports it: a quarter of the request's 184 bytes, and
+   * of the 33 characters of "Stock is fine, no reorder needed." (rounded up).
+   */
+  private static final Long ADVISOR_INPUT_TOKENS = 46L;
+  private static final Long ADVISOR_OUTPUT_TOKENS = 9L;
+  /** gpt-4o-mini in the bundled price table: 46 x 0.15 + 9 x 0.60 per million tokens. */
+  private static final Double ADVISOR_COST = 0.0000123;
 
   private final Collected scanner = new Collected();
   private final Collected server = new Collected();
@@ -126,31 +158,55 @@ class MultiServiceScenarioTest {
       assertThat(serverSpan.getParentSpanContext().isRemote()).isTrue();
       assertThat(serverSpan.getParentSpanId()).isEqualTo(client.getSpanId());
       assertThat(serverSpan.getAttributes().get(HttpAttributes.HTTP_ROUTE)).isEqualTo("/scans");
-      List<SpanData> children = theirs.stream().filter(s -> s != serverSpan).toList();
-      assertThat(children)
-          .allSatisfy(c -> assertThat(c.getParentSpanId()).isEqualTo(serverSpan.getSpanId()));
+      List<SpanData> children =
+          theirs.stream().filter(s -> s.getParentSpanId().equals(serverSpan.getSpanId())).toList();
       List<String> names = children.stream().map(SpanData::getName).toList();
-      if (names.size() == 4) {
+      Long status = serverSpan.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE);
+      if (status == 500) {
+        // the INSERT failed: the agent was never asked
+        assertThat(names)
+            .containsExactly("SELECT inventory_items", "apply-rules", "INSERT inventory_scans");
+        assertThat(theirs).hasSize(4);
+      } else if (names.size() == 5) {
         recounts++;
         assertThat(names)
             .containsExactly(
                 "SELECT inventory_items",
                 "apply-rules",
                 "INSERT inventory_scans",
-                "SELECT inventory_scans");
+                "SELECT inventory_scans",
+                "invoke_agent restock-advisor");
       } else {
         assertThat(names)
-            .containsExactly("SELECT inventory_items", "apply-rules", "INSERT inventory_scans");
+            .containsExactly(
+                "SELECT inventory_items",
+                "apply-rules",
+                "INSERT inventory_scans",
+                "invoke_agent restock-advisor");
       }
       for (SpanData child : children) {
         if (child.getName().equals("apply-rules")) {
           assertThat(child.getKind()).isEqualTo(SpanKind.INTERNAL);
+        } else if (child.getName().startsWith("invoke_agent")) {
+          // the agent, in the inventory service, in the scanner's trace: its model call under it
+          assertThat(child.getKind()).isEqualTo(SpanKind.INTERNAL);
+          assertThat(child.getAttributes().get(AGENT_NAME)).isEqualTo("restock-advisor");
+          SpanData chat = named(theirs, "chat gpt-4o-mini");
+          assertThat(chat.getKind()).isEqualTo(SpanKind.CLIENT);
+          assertThat(chat.getParentSpanId()).isEqualTo(child.getSpanId());
+          assertThat(chat.getAttributes().get(INPUT_TOKENS)).isEqualTo(ADVISOR_INPUT_TOKENS);
+          assertThat(chat.getAttributes().get(OUTPUT_TOKENS)).isEqualTo(ADVISOR_OUTPUT_TOKENS);
+          // the request's totals land on the SERVER span, the local root of the request
+          assertThat(serverSpan.getAttributes().get(TOTAL_INPUT)).isEqualTo(ADVISOR_INPUT_TOKENS);
+          assertThat(serverSpan.getAttributes().get(TOTAL_OUTPUT))
+              .isEqualTo(ADVISOR_OUTPUT_TOKENS);
+          assertThat(serverSpan.getAttributes().get(TOTAL_COST)).isEqualTo(ADVISOR_COST);
+          assertThat(theirs).hasSize(children.size() + 2);
         } else {
           assertThat(child.getKind()).isEqualTo(SpanKind.CLIENT);
           assertThat(child.getAttributes().get(DB_SYSTEM)).isEqualTo(database.dbSystem);
         }
       }
-      Long status = serverSpan.getAttributes().get(HttpAttributes.HTTP_RESPONSE_STATUS_CODE);
       if (status == 500) {
         failures++;
         SpanData insert = named(children, "INSERT inventory_scans");
@@ -173,16 +229,19 @@ class MultiServiceScenarioTest {
 
   @ParameterizedTest
   @EnumSource(Database.class)
-  void timeSplitAddsUpFromTheSpanTimestamps(Database database) throws Exception {
-    MultiService.Result result = run(database.require());
+  void timeSplitPutsThePlantedDurationsInTheirShares(Database database) throws Exception {
+    MultiService.Result result = run(database.require(), plantedLogicTimes());
 
     assertThat(result.splits()).hasSize(SCANS);
-    for (TimeSplit split : result.splits()) {
+    for (int i = 0; i < SCANS; i++) {
+      TimeSplit split = result.splits().get(i);
       List<SpanData> spans = new CopyOnWriteArrayList<>(scanner.trace(split.traceId()));
       spans.addAll(server.trace(split.traceId()));
-      SpanData client = only(spans, s -> s.getKind() == SpanKind.CLIENT && !isDb(s));
+      SpanData client = only(spans, s -> s.getKind() == SpanKind.CLIENT
+          && s.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD) != null);
       SpanData serverSpan = only(spans, s -> s.getKind() == SpanKind.SERVER);
       List<SpanData> db = sorted(spans.stream().filter(this::isDb).toList());
+      List<SpanData> models = spans.stream().filter(s -> s.getName().startsWith("chat ")).toList();
       // Within the server (one clock, one local trace), the statements lie inside its span one
       // after the other: the database share is real time of the server's span and logic is what
       // remains of it. (Across services only durations are compared: the SERVER span may end a
@@ -196,23 +255,40 @@ class MultiServiceScenarioTest {
         dbNanos += duration(statement);
       }
       assertThat(previousEnd).isLessThanOrEqualTo(serverSpan.getEndEpochNanos());
+      long modelNanos = models.stream().mapToLong(MultiServiceScenarioTest::duration).sum();
       long network = duration(client) - duration(serverSpan);
-      long logic = duration(serverSpan) - dbNanos;
-      assertThat(logic).isNotNegative();
-      assertThat(network + logic + dbNanos).isEqualTo(duration(client));
+      long logic = duration(serverSpan) - dbNanos - modelNanos;
+      // Each planted duration shows in its own share, whatever the machine's speed (a sleep never
+      // ends early): the business rules' sleep in logic (it is in neither a statement nor a model
+      // call), the advisor model's latency in model, the recount's pg_sleep(0.2) in database.
+      assertThat(logic).as("logic of scan %d", i + 1)
+          .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(LOGIC_MILLIS[i]));
+      SpanData rules = named(spans, "apply-rules");
+      assertThat(logic).isGreaterThanOrEqualTo(duration(rules));
+      if (i == 4) {
+        assertThat(models).as("the failed scan asks no model").isEmpty();
+      } else {
+        assertThat(models).hasSize(1);
+        assertThat(modelNanos).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(40));
+      }
+      if (i == 3) {
+        assertThat(dbNanos).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+      // the slowest planted logic (550 ms) outweighs everything else of its request here: the
+      // database (two statements), the model (40 ms) and the loopback network
+      if (LOGIC_MILLIS[i] == 550) {
+        assertThat(split.dominant()).isEqualTo("logic");
+      }
       // and the scenario printed exactly these numbers
       assertThat(split.clientSpan().getSpanId()).isEqualTo(client.getSpanId());
       assertThat(split.serverSpan().getSpanId()).isEqualTo(serverSpan.getSpanId());
       assertThat(split.networkNanos()).isEqualTo(network);
       assertThat(split.logicNanos()).isEqualTo(logic);
       assertThat(split.databaseNanos()).isEqualTo(dbNanos);
-      assertThat(split.networkNanos() + split.logicNanos() + split.databaseNanos())
-          .isEqualTo(split.totalNanos());
+      assertThat(split.modelNanos()).isEqualTo(modelNanos);
+      assertThat(split.totalNanos()).isEqualTo(duration(client));
       assertThat(split.databaseSpans()).hasSize(db.size());
-      if (db.size() == 3) {
-        // the recount's pg_sleep(0.2) is database time, whatever the machine's speed
-        assertThat(split.databaseNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
-      }
+      assertThat(split.modelSpans()).hasSize(models.size());
     }
     String printed = text(out);
     assertThat(printed.split("time split: ", -1)).hasSize(SCANS + 1);
@@ -224,7 +300,7 @@ class MultiServiceScenarioTest {
   @ParameterizedTest
   @EnumSource(Database.class)
   void redMetricsCountEveryRequestAndTheFailure(Database database) throws Exception {
-    MultiService.Result result = run(database.require());
+    MultiService.Result result = run(database.require(), plantedLogicTimes());
 
     assertRow(result, "scanner", RedSummary.OPERATION_DURATION, "scan", SCANS, 1);
     assertRow(result, "scanner", RedSummary.HTTP_CLIENT_DURATION, "POST 127.0.0.1", SCANS, 1);
@@ -240,6 +316,22 @@ class MultiServiceScenarioTest {
       assertThat(row.p95()).isGreaterThanOrEqualTo(row.p50());
       assertThat(row.p99()).isGreaterThanOrEqualTo(row.p95());
     }
+    // The planted distribution of apply-rules: 130 ms x5, 300 ms x2, 550 ms x1, so the buckets
+    // (0.1, 0.25] = 5, (0.25, 0.5] = 2, (0.5, 0.75] = 1. histogram_quantile, narrowed to the
+    // observed minimum (130 ms) and maximum (550 ms) as RedSummary does:
+    //   p50: rank 4 of 8 in (0.1, 0.25], 0.13 + (0.25 - 0.13) x 4/5   = 0.226 s
+    //   p95: rank 7.6 in (0.5, 0.75],    0.5  + (0.55 - 0.5) x 0.6/1 = 0.530 s
+    //   p99: rank 7.92 in (0.5, 0.75],   0.5  + (0.55 - 0.5) x 0.92  = 0.546 s
+    // Each measured duration is its sleep plus a little (never less): the tolerance allows 40 ms
+    // of that on a loaded machine. The true p95 and p99 of the planted values are both 550 ms.
+    RedSummary.Row rules = row(result, "inventory", RedSummary.OPERATION_DURATION, "apply-rules");
+    assertThat(rules.p50()).isCloseTo(0.226, within(0.04));
+    assertThat(rules.p95()).isCloseTo(0.530, within(0.04));
+    assertThat(rules.p99()).isCloseTo(0.546, within(0.04));
+    // the server's requests contain the planted logic: its slowest lies above 0.5 s, and so does
+    // its p99 (rank 7.92 of 8 falls in the top request's bucket)
+    assertThat(row(result, "inventory", RedSummary.HTTP_SERVER_DURATION, "POST /scans").p99())
+        .isGreaterThan(0.5);
     assertThat(text(out)).contains("p99").contains("POST /scans").contains("(12.5%)");
   }
 
@@ -264,6 +356,23 @@ class MultiServiceScenarioTest {
         jdbcUrl,
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private MultiService.Result run(String jdbcUrl, Supplier<Duration> logicTime) throws Exception {
+    return MultiService.run(
+        Telemetry.setup().configProperties(Map.of()).addSpanExporter(scanner),
+        Telemetry.setup().configProperties(Map.of()).addSpanExporter(server),
+        false,
+        jdbcUrl,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        logicTime);
+  }
+
+  /** The server asks once per request, in order: {@link #LOGIC_MILLIS}. */
+  private static Supplier<Duration> plantedLogicTimes() {
+    Iterator<Long> times = Arrays.stream(LOGIC_MILLIS).iterator();
+    return () -> Duration.ofMillis(times.next());
   }
 
   private static void assertRow(

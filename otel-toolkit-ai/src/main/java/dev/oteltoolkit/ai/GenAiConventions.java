@@ -1,11 +1,13 @@
 package dev.oteltoolkit.ai;
 
+import dev.oteltoolkit.api.instrumentation.SemconvOptIn;
 import java.util.function.Function;
 
 /**
  * Which GenAI names a {@link GenAiTelemetry} emits, chosen as OpenTelemetry's instrumentations do
  * it: the comma-separated list in the system property {@code otel.semconv-stability.opt-in}, else
- * in the environment variable {@code OTEL_SEMCONV_STABILITY_OPT_IN}.
+ * in the environment variable {@code OTEL_SEMCONV_STABILITY_OPT_IN}, parsed by the toolkit's shared
+ * {@link dev.oteltoolkit.api.instrumentation.SemconvOptIn}.
  *
  * <ul>
  *   <li>neither holds {@code gen_ai_latest_experimental}: {@link #DEFAULT}, the names of
@@ -29,10 +31,10 @@ enum GenAiConventions {
   BOTH(true, true);
 
   /** The system property, read first. */
-  static final String PROPERTY = "otel.semconv-stability.opt-in";
+  static final String PROPERTY = SemconvOptIn.PROPERTY;
 
   /** The environment variable, read when the property is not set. */
-  static final String ENV = "OTEL_SEMCONV_STABILITY_OPT_IN";
+  static final String ENV = SemconvOptIn.ENV;
 
   /** The list entry that opts into the newest GenAI names. */
   static final String LATEST_EXPERIMENTAL = "gen_ai_latest_experimental";
@@ -58,28 +60,23 @@ enum GenAiConventions {
   /** Reads the opt-in list from the system property, else the environment variable. */
   static GenAiConventions resolve(
       Function<String, String> systemProperties, Function<String, String> environment) {
-    String list = systemProperties.apply(PROPERTY);
-    if (list == null) {
-      list = environment.apply(ENV);
-    }
-    return parse(list);
+    return of(SemconvOptIn.resolve(systemProperties, environment));
   }
 
   /** The mode a comma-separated opt-in list asks for; {@code /dup} wins over the plain entry. */
   static GenAiConventions parse(String list) {
-    if (list == null) {
-      return DEFAULT;
-    }
-    GenAiConventions mode = DEFAULT;
-    for (String entry : list.split(",", -1)) {
-      String value = entry.trim();
-      if (value.equals(LATEST_EXPERIMENTAL + "/dup")) {
+    return of(SemconvOptIn.parse(list));
+  }
+
+  /** The mode the shared opt-in parser reads for {@value #LATEST_EXPERIMENTAL}. */
+  static GenAiConventions of(SemconvOptIn optIn) {
+    switch (optIn.mode(LATEST_EXPERIMENTAL)) {
+      case DUP:
         return BOTH;
-      }
-      if (value.equals(LATEST_EXPERIMENTAL)) {
-        mode = LATEST;
-      }
+      case OPT_IN:
+        return LATEST;
+      default:
+        return DEFAULT;
     }
-    return mode;
   }
 }

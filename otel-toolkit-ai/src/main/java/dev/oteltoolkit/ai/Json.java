@@ -134,10 +134,10 @@ final class Json {
         return readString();
       case 't':
         expectWord("true");
-        return Boolean.TRUE;
+        return true;
       case 'f':
         expectWord("false");
-        return Boolean.FALSE;
+        return false;
       case 'n':
         expectWord("null");
         return NULL;

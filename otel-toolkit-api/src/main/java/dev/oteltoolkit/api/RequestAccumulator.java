@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-request totals, bound to the local root span of a request and carried in its {@link
@@ -57,11 +58,11 @@ public final class RequestAccumulator {
   private final Object lock = new Object();
   // Tracing's roots are held strongly (the accumulator lives as long as the request's context);
   // lazily attached ones weakly, so the weak map above can forget roots nobody holds any more.
-  private final Span strongRoot;
-  private final WeakReference<Span> weakRoot;
+  private final @Nullable Span strongRoot;
+  private final @Nullable WeakReference<Span> weakRoot;
   private volatile boolean closed;
-  private Map<AttributeKey<Double>, BigDecimal> decimals; // guarded by lock
-  private Map<AttributeKey<Long>, Long> longs; // guarded by lock
+  private @Nullable Map<AttributeKey<Double>, BigDecimal> decimals; // guarded by lock
+  private @Nullable Map<AttributeKey<Long>, Long> longs; // guarded by lock
 
   /**
    * Returns the accumulator of the request the current context belongs to.
@@ -139,7 +140,7 @@ public final class RequestAccumulator {
     this(root, null);
   }
 
-  private RequestAccumulator(Span strongRoot, WeakReference<Span> weakRoot) {
+  private RequestAccumulator(@Nullable Span strongRoot, @Nullable WeakReference<Span> weakRoot) {
     this.strongRoot = strongRoot;
     this.weakRoot = weakRoot;
   }
@@ -234,7 +235,7 @@ public final class RequestAccumulator {
     if (strongRoot != null) {
       return strongRoot;
     }
-    Span root = weakRoot.get();
+    Span root = weakRoot != null ? weakRoot.get() : null;
     return root != null ? root : Span.getInvalid();
   }
 

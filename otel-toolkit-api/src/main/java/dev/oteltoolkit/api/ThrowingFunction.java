@@ -1,5 +1,7 @@
 package dev.oteltoolkit.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A function that may throw a checked exception of type {@code E}; modules use it to hand a
  * body its span, as in {@code call(span -> ...)}.
@@ -9,7 +11,7 @@ package dev.oteltoolkit.api;
  * @param <E> the type of exception the body may throw ({@link RuntimeException} when none)
  */
 @FunctionalInterface
-public interface ThrowingFunction<A, T, E extends Throwable> {
+public interface ThrowingFunction<A extends @Nullable Object, T extends @Nullable Object, E extends Throwable> {
 
   /**
    * Applies the function.

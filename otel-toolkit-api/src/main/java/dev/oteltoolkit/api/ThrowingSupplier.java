@@ -1,5 +1,7 @@
 package dev.oteltoolkit.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A supplier that may throw a checked exception of type {@code E}, which passes through the
  * toolkit's wrappers with its own type, never wrapped.
@@ -8,7 +10,7 @@ package dev.oteltoolkit.api;
  * @param <E> the type of exception the body may throw ({@link RuntimeException} when none)
  */
 @FunctionalInterface
-public interface ThrowingSupplier<T, E extends Throwable> {
+public interface ThrowingSupplier<T extends @Nullable Object, E extends Throwable> {
 
   /**
    * Computes the result.

@@ -6,6 +6,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The methods of {@link Tracing} as static functions over {@link GlobalOpenTelemetry}, for
@@ -37,7 +38,7 @@ public final class Traced {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public static <T, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body)
+  public static <T extends @Nullable Object, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body)
       throws E {
     return tracing().traced(name, body);
   }
@@ -98,10 +99,10 @@ public final class Traced {
   }
 
   private static final class Cached {
-    final OpenTelemetry openTelemetry;
+    final @Nullable OpenTelemetry openTelemetry;
     final Tracing tracing;
 
-    Cached(OpenTelemetry openTelemetry, Tracing tracing) {
+    Cached(@Nullable OpenTelemetry openTelemetry, Tracing tracing) {
       this.openTelemetry = openTelemetry;
       this.tracing = tracing;
     }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes one traced span beyond its name, then runs a body inside it:
@@ -34,7 +35,7 @@ public final class TracedSpanBuilder {
   private final Tracing tracing;
   private final String name;
   private final SpanBuilder spanBuilder;
-  private Context parent;
+  private @Nullable Context parent;
 
   TracedSpanBuilder(Tracing tracing, String name) {
     this.tracing = tracing;
@@ -60,7 +61,7 @@ public final class TracedSpanBuilder {
    * @param value the value; {@code null} leaves the attribute unset
    * @return this builder
    */
-  public TracedSpanBuilder attribute(String key, String value) {
+  public TracedSpanBuilder attribute(String key, @Nullable String value) {
     spanBuilder.setAttribute(Objects.requireNonNull(key, "key"), value);
     return this;
   }
@@ -109,7 +110,7 @@ public final class TracedSpanBuilder {
    * @param <T> the type of the value
    * @return this builder
    */
-  public <T> TracedSpanBuilder attribute(AttributeKey<T> key, T value) {
+  public <T> TracedSpanBuilder attribute(AttributeKey<T> key, @Nullable T value) {
     spanBuilder.setAttribute(Objects.requireNonNull(key, "key"), value);
     return this;
   }
@@ -176,7 +177,7 @@ public final class TracedSpanBuilder {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public <T, E extends Throwable> T call(ThrowingSupplier<T, E> body) throws E {
+  public <T extends @Nullable Object, E extends Throwable> T call(ThrowingSupplier<T, E> body) throws E {
     Objects.requireNonNull(body, "body");
     if (tracing.isDisabled()) {
       return body.get();

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps code in spans: {@code tracing.traced("charge-card", () -> gateway.charge(order))}.
@@ -115,7 +116,7 @@ public final class Tracing {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public <T, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body) throws E {
+  public <T extends @Nullable Object, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body) throws E {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(body, "body");
     if (disabled) {
@@ -224,7 +225,7 @@ public final class Tracing {
     return operation;
   }
 
-  <T, E extends Throwable> T call(Operation operation, ThrowingSupplier<T, E> body) throws E {
+  <T extends @Nullable Object, E extends Throwable> T call(Operation operation, ThrowingSupplier<T, E> body) throws E {
     return Operations.call(operation.context, operation, ending, body);
   }
 
@@ -237,7 +238,7 @@ public final class Tracing {
     return Operations.callAsync(operation.context, operation, ending, body, operation.name);
   }
 
-  private void end(Operation operation, Throwable failure) {
+  private void end(Operation operation, @Nullable Throwable failure) {
     Span span = operation.span;
     Attributes metricAttributes;
     if (failure == null) {
@@ -255,6 +256,7 @@ public final class Tracing {
         (System.nanoTime() - operation.startNanos) / NANOS_PER_SECOND, metricAttributes);
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity first on purpose, equals() right after
   private Attributes attributesFor(String name) {
     // first a direct-mapped slot by the name's (cached) hash, compared by identity: span names
     // are mostly literals, so this is an array read and a compare; then the bounded map
@@ -293,8 +295,9 @@ public final class Tracing {
     final Span span;
     final long startNanos;
     final boolean localRoot;
-    Context context;
-    private volatile RequestAccumulator accumulator;
+    // replaced by startSpan before the operation is handed out
+    Context context = Context.root();
+    private volatile @Nullable RequestAccumulator accumulator;
     private volatile boolean ended;
 
     Operation(String name, Span span, long startNanos, boolean localRoot) {
@@ -312,7 +315,8 @@ public final class Tracing {
       }
       RequestAccumulator created = new RequestAccumulator(span);
       if (!ACCUMULATOR.compareAndSet(this, null, created)) {
-        return accumulator;
+        RequestAccumulator winner = accumulator;
+        return winner != null ? winner : created;
       }
       // end() writes ended then reads accumulator; this writes accumulator then reads ended:
       // one of the two sees the other, so an accumulator created while the root ends is closed

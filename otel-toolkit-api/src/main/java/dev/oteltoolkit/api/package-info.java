@@ -7,4 +7,7 @@
  * <p>Works over any {@code OpenTelemetry}: the one otel-toolkit-core's {@code Telemetry.setup()}
  * builds, an SDK built by hand, or the OpenTelemetry Java agent's global instance.
  */
+@NullMarked
 package dev.oteltoolkit.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenTelemetry's configuration file ({@code OTEL_CONFIG_FILE} / {@code otel.config.file}, {@code
@@ -95,7 +96,7 @@ final class ConfigFile {
   }
 
   /** {@code text} cut to {@link #MAX_PROBLEM_LENGTH} characters. */
-  static String bounded(String text) {
+  static String bounded(@Nullable String text) {
     if (text == null) {
       return "";
     }

@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the SDK of a {@link Telemetry} from a configuration file with OpenTelemetry's {@link
@@ -82,8 +83,8 @@ final class ConfigFileSdk {
   /** The SDK's meter provider once built, for the batch processors' own metrics. */
   private volatile MeterProvider meterProvider = MeterProvider.noop();
   private final List<SpanProcessor> built = new ArrayList<>();
-  private TailSamplingSpanProcessor tailProcessor;
-  private RuntimeException toolkitFailure;
+  private @Nullable TailSamplingSpanProcessor tailProcessor;
+  private @Nullable RuntimeException toolkitFailure;
 
   private ConfigFileSdk(ConfigValue setting, TelemetryOptions options, ResolvedConfig config) {
     this.setting = setting;
@@ -254,7 +255,7 @@ final class ConfigFileSdk {
     Set<String> inFile = new HashSet<>();
     attributes.forEach(attribute -> inFile.add(attribute.getName()));
     if (resource.getAttributesList() != null) {
-      for (String entry : resource.getAttributesList().split(",")) {
+      for (String entry : resource.getAttributesList().split(",", -1)) {
         int equals = entry.indexOf('=');
         inFile.add((equals < 0 ? entry : entry.substring(0, equals)).trim());
       }
@@ -514,13 +515,13 @@ final class ConfigFileSdk {
     }
 
     @Override
-    public DeclarativeConfigProperties getStructured(String name) {
+    public @Nullable DeclarativeConfigProperties getStructured(String name) {
       DeclarativeConfigProperties child = delegate.getStructured(name);
       return child == null ? null : new WithConfigProvider(child, configProvider);
     }
 
     @Override
-    public List<DeclarativeConfigProperties> getStructuredList(String name) {
+    public @Nullable List<DeclarativeConfigProperties> getStructuredList(String name) {
       List<DeclarativeConfigProperties> children = delegate.getStructuredList(name);
       if (children == null) {
         return null;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves a {@link TelemetryBuilder}'s options against system properties and environment variables:
@@ -222,7 +223,7 @@ final class ConfigResolver {
    * Tail sampling's settings ({@code oteltoolkit.sampling.*}, toolkit settings like {@code
    * oteltoolkit.mdc.*}), all validated even while it is off; null when it is off.
    */
-  private static ResolvedConfig.Tail tailSampling(TelemetryOptions options, ConfigSource settings) {
+  private static ResolvedConfig.@Nullable Tail tailSampling(TelemetryOptions options, ConfigSource settings) {
     boolean keepErrors = options.keepErrors();
     ConfigValue keepErrorsSetting = settings.get(KEEP_ERRORS);
     if (keepErrorsSetting != null) {
@@ -273,7 +274,7 @@ final class ConfigResolver {
   }
 
   /** The HTTP statuses to keep: the setting's comma list ({@code off}: none) wins over code. */
-  private static BitSet httpStatuses(Set<Integer> fromCode, ConfigValue setting) {
+  private static BitSet httpStatuses(Set<Integer> fromCode, @Nullable ConfigValue setting) {
     BitSet statuses = new BitSet(600);
     if (setting == null) {
       fromCode.forEach(statuses::set);
@@ -372,7 +373,7 @@ final class ConfigResolver {
         });
   }
 
-  private static void mergeList(Map<String, String> target, ConfigValue setting) {
+  private static void mergeList(Map<String, String> target, @Nullable ConfigValue setting) {
     if (setting != null) {
       target.putAll(ConfigValidation.parseList(setting.name(), setting.value()));
     }
@@ -388,7 +389,7 @@ final class ConfigResolver {
     }
   }
 
-  private static int positiveInt(ConfigValue setting, int defaultValue) {
+  private static int positiveInt(@Nullable ConfigValue setting, int defaultValue) {
     if (setting == null) {
       return defaultValue;
     }
@@ -403,11 +404,11 @@ final class ConfigResolver {
     throw ConfigValidation.invalid(setting.name(), setting.value(), "must be a positive integer");
   }
 
-  private static long millis(ConfigValue setting, long defaultValue) {
+  private static long millis(@Nullable ConfigValue setting, long defaultValue) {
     return millis(setting, defaultValue, "must be a duration like 500, 500ms, 5s or 1m");
   }
 
-  private static long millis(ConfigValue setting, long defaultValue, String problem) {
+  private static long millis(@Nullable ConfigValue setting, long defaultValue, String problem) {
     if (setting == null) {
       return defaultValue;
     }

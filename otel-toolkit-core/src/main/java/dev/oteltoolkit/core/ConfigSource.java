@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where settings come from: {@code otel.*} system properties, then {@code OTEL_*} environment
@@ -47,19 +48,19 @@ final class ConfigSource {
   }
 
   /** Returns the setting for {@code propertyKey}: its system property, else its variable. */
-  ConfigValue get(String propertyKey) {
+  @Nullable ConfigValue get(String propertyKey) {
     ConfigValue property = systemProperty(propertyKey);
     return property != null ? property : environmentVariable(propertyKey);
   }
 
   /** The system property {@code propertyKey} alone, or null when unset or empty. */
-  ConfigValue systemProperty(String propertyKey) {
+  @Nullable ConfigValue systemProperty(String propertyKey) {
     String value = systemProperties.apply(propertyKey);
     return value == null || value.isEmpty() ? null : new ConfigValue(propertyKey, value);
   }
 
   /** The environment variable for {@code propertyKey} alone, or null when unset or empty. */
-  ConfigValue environmentVariable(String propertyKey) {
+  @Nullable ConfigValue environmentVariable(String propertyKey) {
     String variable = environmentName(propertyKey);
     String value = environment.apply(variable);
     return value == null || value.isEmpty() ? null : new ConfigValue(variable, value);

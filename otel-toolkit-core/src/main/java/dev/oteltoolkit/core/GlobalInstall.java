@@ -4,6 +4,7 @@ import dev.oteltoolkit.api.internal.InstalledTracing;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link TelemetryBuilder#install()}: registers a telemetry as {@link GlobalOpenTelemetry} (and its
@@ -13,7 +14,7 @@ import java.time.Duration;
 final class GlobalInstall {
 
   private static final Object LOCK = new Object();
-  private static volatile Installed installed;
+  private static volatile @Nullable Installed installed;
 
   private GlobalInstall() {}
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of resolving a builder's options against the process's settings.
@@ -23,12 +24,12 @@ import java.util.Map;
 record ResolvedConfig(
     boolean enabled,
     Map<String, String> properties,
-    Sampler sampler,
-    PrintStream console,
+    @Nullable Sampler sampler,
+    @Nullable PrintStream console,
     int maxQueueSize,
     int maxExportBatchSize,
     long scheduleDelayMillis,
-    Tail tail,
+    @Nullable Tail tail,
     boolean consoleOnly) {
 
   /** The configuration of a disabled telemetry. */
@@ -83,7 +84,7 @@ record ResolvedConfig(
    */
   record Tail(
       boolean keepErrors,
-      Duration keepSlowerThan,
+      @Nullable Duration keepSlowerThan,
       BitSet keepHttpStatuses,
       int maxHeldSpans,
       int maxHeldSpansPerTrace,

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles the OpenTelemetry SDK of a {@link Telemetry} through autoconfigure, with the
@@ -51,7 +52,7 @@ final class SdkAssembly {
   private volatile MeterProvider meterProvider = MeterProvider.noop();
   /** With tail keeping: the exporting processors (autoconfigure's and ours) behind it. */
   private final List<SpanProcessor> exporting = new ArrayList<>();
-  private TailSamplingSpanProcessor tailProcessor;
+  private @Nullable TailSamplingSpanProcessor tailProcessor;
 
   private SdkAssembly(TelemetryOptions options, ResolvedConfig config) {
     this.options = options;
@@ -129,7 +130,7 @@ final class SdkAssembly {
   }
 
   /** The collector of an OTLP exporter (so shutdown can tell when nothing is there), else null. */
-  private static URI otlpTarget(Object exporter, ConfigProperties properties, String signal) {
+  private static @Nullable URI otlpTarget(Object exporter, ConfigProperties properties, String signal) {
     return OtlpTarget.isOtlp(exporter) ? OtlpTarget.of(properties, signal) : null;
   }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OpenTelemetry of a service, set up in one call:
@@ -79,14 +80,14 @@ public final class Telemetry implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
 
   private final Object lock = new Object();
-  private final OpenTelemetrySdk sdk;
+  private final @Nullable OpenTelemetrySdk sdk;
   private final ExportOutcomes outcomes;
   private final OpenTelemetry openTelemetry;
   private final String description;
   private volatile Tracing tracing;
   private boolean shutDown; // guarded by lock
   private boolean shutdownSucceeded; // guarded by lock
-  private Thread shutdownHook; // guarded by lock
+  private @Nullable Thread shutdownHook; // guarded by lock
 
   /**
    * Starts the setup of a service's telemetry.
@@ -102,7 +103,7 @@ public final class Telemetry implements AutoCloseable {
     return new Telemetry(null, new ExportOutcomes(), "disabled");
   }
 
-  Telemetry(OpenTelemetrySdk sdk, ExportOutcomes outcomes, String description) {
+  Telemetry(@Nullable OpenTelemetrySdk sdk, ExportOutcomes outcomes, String description) {
     this.sdk = sdk;
     this.outcomes = outcomes;
     this.openTelemetry = sdk == null ? OpenTelemetry.noop() : sdk;
@@ -174,7 +175,7 @@ public final class Telemetry implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     long failuresBefore = outcomes.failures();
-    boolean spansAndLogs = flushSpansAndLogs(deadline);
+    boolean spansAndLogs = flushSpansAndLogs(sdk, deadline);
     boolean metrics =
         sdk.getSdkMeterProvider()
             .forceFlush()
@@ -190,7 +191,7 @@ public final class Telemetry implements AutoCloseable {
    * with that earlier request, which completes without the spans queued since. The second
    * request, made after the first completed, covers everything queued before this call.
    */
-  private boolean flushSpansAndLogs(long deadline) {
+  private static boolean flushSpansAndLogs(OpenTelemetrySdk sdk, long deadline) {
     boolean success = true;
     for (int round = 0; round < 2; round++) {
       success =
@@ -241,7 +242,7 @@ public final class Telemetry implements AutoCloseable {
       // metric reader exports on the calling thread during shutdown and may wait longer than
       // our timeout: run it on a helper thread so close() keeps its bound.
       sdk.getSdkMeterProvider().forceFlush();
-      boolean flushed = flushSpansAndLogs(deadline);
+      boolean flushed = flushSpansAndLogs(sdk, deadline);
       // spans and logs: failures of the flush only (what the SDK's shutdown exports after it,
       // spans ended by threads still running, was not pending at this call); metrics: until the
       // end, the SDK's shutdown exports the last ones

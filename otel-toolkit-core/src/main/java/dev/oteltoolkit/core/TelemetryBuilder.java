@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures a {@link Telemetry}. Every setting can also be given by its standard {@code
@@ -25,29 +26,29 @@ import java.util.function.LongSupplier;
  */
 public final class TelemetryBuilder {
 
-  private String serviceName;
-  private String serviceVersion;
-  private String environment;
+  private @Nullable String serviceName;
+  private @Nullable String serviceVersion;
+  private @Nullable String environment;
   private final Map<String, String> resourceAttributes = new LinkedHashMap<>();
-  private String endpoint;
-  private String protocol;
+  private @Nullable String endpoint;
+  private @Nullable String protocol;
   private final Map<String, String> headers = new LinkedHashMap<>();
-  private Double samplingRatio;
-  private Sampler sampler;
+  private @Nullable Double samplingRatio;
+  private @Nullable Sampler sampler;
   private final List<SpanExporter> spanExporters = new ArrayList<>();
   private final List<MetricReader> metricReaders = new ArrayList<>();
   private final List<LogRecordExporter> logRecordExporters = new ArrayList<>();
-  private PrintStream console;
+  private @Nullable PrintStream console;
   private boolean enabled = true;
-  private Boolean otlp;
-  private Duration timeout;
-  private String compression;
-  private Integer prometheusPort;
+  private @Nullable Boolean otlp;
+  private @Nullable Duration timeout;
+  private @Nullable String compression;
+  private @Nullable Integer prometheusPort;
   private boolean keepErrors;
-  private Duration keepSlowerThan;
+  private @Nullable Duration keepSlowerThan;
   private final Set<Integer> keepHttpStatuses = new TreeSet<>();
   private LongSupplier tailSamplingClock = System::nanoTime;
-  private Map<String, String> configProperties;
+  private @Nullable Map<String, String> configProperties;
 
   TelemetryBuilder() {}
 

@@ -10,32 +10,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the code set on a {@link TelemetryBuilder}, frozen at {@code build()}; null where nothing
  * was set. {@link ConfigResolver} merges it with the process's settings.
  */
 record TelemetryOptions(
-    String serviceName,
-    String serviceVersion,
-    String environment,
+    @Nullable String serviceName,
+    @Nullable String serviceVersion,
+    @Nullable String environment,
     Map<String, String> resourceAttributes,
-    String endpoint,
-    String protocol,
+    @Nullable String endpoint,
+    @Nullable String protocol,
     Map<String, String> headers,
-    Double samplingRatio,
-    Sampler sampler,
+    @Nullable Double samplingRatio,
+    @Nullable Sampler sampler,
     List<SpanExporter> spanExporters,
     List<MetricReader> metricReaders,
     List<LogRecordExporter> logRecordExporters,
-    PrintStream console,
+    @Nullable PrintStream console,
     boolean enabled,
-    Boolean otlp,
-    Duration timeout,
-    String compression,
-    Integer prometheusPort,
+    @Nullable Boolean otlp,
+    @Nullable Duration timeout,
+    @Nullable String compression,
+    @Nullable Integer prometheusPort,
     boolean keepErrors,
-    Duration keepSlowerThan,
+    @Nullable Duration keepSlowerThan,
     Set<Integer> keepHttpStatuses,
     LongSupplier tailSamplingClock,
-    Map<String, String> configProperties) {}
+    @Nullable Map<String, String> configProperties) {}

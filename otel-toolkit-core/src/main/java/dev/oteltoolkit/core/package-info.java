@@ -4,4 +4,7 @@
  * OTLP export, the console tree view, forced and tail sampling, truthful flushes and a loss-free
  * shutdown. The {@code traced()} API it sets up lives in {@code dev.oteltoolkit.api}.
  */
+@NullMarked
 package dev.oteltoolkit.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -21,6 +21,8 @@ final class DbInfo {
       new DbInfo(DbIncubating.OTHER_SQL, null, null, -1, SqlSanitizer.Dialect.GENERIC);
 
   final String systemName;
+  /** The {@code db.system} value of {@link #systemName}, for {@code database/dup}. */
+  final String oldSystem;
   final String namespace;
   final String serverAddress;
   /** The port, or -1 when unknown (then {@code server.port} is not recorded). */
@@ -36,6 +38,7 @@ final class DbInfo {
       long serverPort,
       SqlSanitizer.Dialect dialect) {
     this.systemName = systemName;
+    this.oldSystem = DbOldNames.systemOf(systemName);
     this.namespace = namespace;
     this.serverAddress = serverAddress;
     this.serverPort = serverAddress == null ? -1 : serverPort;
@@ -259,6 +262,8 @@ final class DbInfo {
         dialectOf(DbSystemNameValues.MICROSOFT_SQL_SERVER));
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static DbInfo oracle(String spec) {
     // thin:@host:port:sid, thin:@//host:port/service, thin:@(DESCRIPTION=...)
     int at = spec.indexOf('@');
@@ -412,6 +417,8 @@ final class DbInfo {
     return spec;
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static String queryParameter(String spec, String name) {
     int query = spec.indexOf('?');
     if (query < 0) {
@@ -426,6 +433,8 @@ final class DbInfo {
     return null;
   }
 
+  // String.split drops trailing empty parts, which is what these URL grammars want
+  @SuppressWarnings("StringSplitter")
   private static String property(String spec, String name) {
     for (String pair : spec.split(";")) {
       int eq = pair.indexOf('=');

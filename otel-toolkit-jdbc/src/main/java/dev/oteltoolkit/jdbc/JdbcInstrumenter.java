@@ -64,6 +64,8 @@ final class JdbcInstrumenter {
   private final boolean transactionSpans;
   private final boolean connectionSpans;
   private final boolean rootSpans;
+  /** {@code database/dup}: the old names beside the stable ones, on spans. */
+  private final boolean emitOldNames;
   private final BiConsumer<? super AttributesBuilder, ? super String> spanAttributes;
   private final InstrumentationFailures failures =
       new InstrumentationFailures(logger, "otel-toolkit-jdbc");
@@ -75,6 +77,7 @@ final class JdbcInstrumenter {
       boolean transactionSpans,
       boolean connectionSpans,
       boolean rootSpans,
+      boolean emitOldNames,
       BiConsumer<? super AttributesBuilder, ? super String> spanAttributes) {
     this.tracer = SCOPE.tracer(openTelemetry);
     this.duration =
@@ -90,6 +93,7 @@ final class JdbcInstrumenter {
     this.transactionSpans = transactionSpans;
     this.connectionSpans = connectionSpans;
     this.rootSpans = rootSpans;
+    this.emitOldNames = emitOldNames;
     this.spanAttributes = spanAttributes;
   }
 
@@ -217,6 +221,9 @@ final class JdbcInstrumenter {
       queryText = sanitizeQueryText || rawText == null ? sql.text : rawText;
       if (queryText != null) {
         builder.setAttribute(DbAttributes.DB_QUERY_TEXT, queryText);
+        if (emitOldNames) {
+          builder.setAttribute(DbOldNames.DB_STATEMENT, queryText);
+        }
       }
     }
     if (batchSize >= 0) {
@@ -233,6 +240,15 @@ final class JdbcInstrumenter {
     if (sql.procedure != null) {
       builder.setAttribute(DbAttributes.DB_STORED_PROCEDURE_NAME, sql.procedure);
     }
+    if (emitOldNames) {
+      // as the official instrumentation's old names: the statement's own operation and table
+      if (sql.operation != null) {
+        builder.setAttribute(DbOldNames.DB_OPERATION, sql.operation);
+      }
+      if (sql.collection != null) {
+        builder.setAttribute(DbOldNames.DB_SQL_TABLE, sql.collection);
+      }
+    }
     if (spanAttributes != null) {
       try {
         AttributesBuilder extra = Attributes.builder();
@@ -245,10 +261,16 @@ final class JdbcInstrumenter {
     return builder.startSpan();
   }
 
-  private static void setDbAttributes(SpanBuilder builder, DbInfo db) {
+  private void setDbAttributes(SpanBuilder builder, DbInfo db) {
     builder.setAttribute(DbAttributes.DB_SYSTEM_NAME, db.systemName);
     if (db.namespace != null) {
       builder.setAttribute(DbAttributes.DB_NAMESPACE, db.namespace);
+    }
+    if (emitOldNames) {
+      builder.setAttribute(DbOldNames.DB_SYSTEM, db.oldSystem);
+      if (db.namespace != null) {
+        builder.setAttribute(DbOldNames.DB_NAME, db.namespace);
+      }
     }
     if (db.serverAddress != null) {
       builder.setAttribute(ServerAttributes.SERVER_ADDRESS, db.serverAddress);

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.jdbc;
 
+import dev.oteltoolkit.api.instrumentation.SemconvOptIn;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.Objects;
@@ -8,6 +9,15 @@ import java.util.function.BiConsumer;
 /**
  * Options of a {@link JdbcTelemetry}; every option has a safe default, so {@code
  * JdbcTelemetry.create(openTelemetry)} is the usual way in.
+ *
+ * <p>Which attribute names spans carry follows OpenTelemetry's {@code
+ * OTEL_SEMCONV_STABILITY_OPT_IN} (system property {@code otel.semconv-stability.opt-in}), read at
+ * {@link #build()}: by default, and with {@code database}, the stable database names ({@code
+ * db.system.name}, {@code db.query.text}, ...); with {@code database/dup}, also the names used
+ * before them ({@code db.system}, {@code db.name}, {@code db.statement}, {@code db.operation},
+ * {@code db.sql.table}), for dashboards that still query those. The {@code
+ * db.client.operation.duration} metric keeps the stable names either way, as OpenTelemetry's own
+ * instrumentations do. docs/CONFIGURATION.md has the table of names.
  */
 public final class JdbcTelemetryBuilder {
 
@@ -110,11 +120,12 @@ public final class JdbcTelemetryBuilder {
   }
 
   /**
-   * Builds the {@link JdbcTelemetry}.
+   * Builds the {@link JdbcTelemetry}, reading {@code OTEL_SEMCONV_STABILITY_OPT_IN} (see above).
    *
    * @return a new {@code JdbcTelemetry} with these options
    */
   public JdbcTelemetry build() {
+    boolean emitOldNames = SemconvOptIn.fromSystem().mode("database") == SemconvOptIn.Mode.DUP;
     return new JdbcTelemetry(
         new JdbcInstrumenter(
             openTelemetry,
@@ -123,6 +134,7 @@ public final class JdbcTelemetryBuilder {
             transactionSpans,
             connectionSpans,
             rootSpans,
+            emitOldNames,
             spanAttributes));
   }
 }

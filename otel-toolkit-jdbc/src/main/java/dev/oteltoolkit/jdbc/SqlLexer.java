@@ -15,6 +15,8 @@ import java.util.List;
  * resynchronises: an unterminated literal, or one whose end the dialect's readings disagree on,
  * replaces everything from there to the end of the text by one {@code ?}.
  */
+// per-dialect tables indexed by Dialect.ordinal(): a fixed enum, read on every statement
+@SuppressWarnings("EnumOrdinal")
 final class SqlLexer {
 
   /** Words between INSERT/REPLACE/UPSERT and the table: {@code INSERT IGNORE INTO t}. */
@@ -199,7 +201,7 @@ final class SqlLexer {
   private int token(char c, int i) {
     switch (c) {
       case '\'':
-        return quoted(i, i, rules.backslash());
+        return quoted(i, rules.backslash());
       case '"':
         return doubleQuoted(i);
       case '`':
@@ -285,7 +287,7 @@ final class SqlLexer {
       } else if (next == '&' && length == 1 && (sql.charAt(start) | 0x20) == 'u'
           && j + 1 < end && sql.charAt(j + 1) == '\'') {
         // standard Unicode escape string U&'d\0061t'
-        return quoted(start, j + 1, rules.backslash());
+        return quoted(j + 1, rules.backslash());
       }
     }
     if (is(start, j, "TRUE") || is(start, j, "FALSE")) {
@@ -333,34 +335,34 @@ final class SqlLexer {
         case 'n':
         case 'x':
         case 'b':
-          return quoted(start, quote, rules.backslash());
+          return quoted(quote, rules.backslash());
         case 'e':
-          return quoted(start, quote, rules.escapeStrings());
+          return quoted(quote, rules.escapeStrings());
         case 'q':
-          return alternativeQuoted(start, quote);
+          return alternativeQuoted(quote);
         default:
           return NOT_A_PREFIX;
       }
     }
     if (first == 'n' && (sql.charAt(start + 1) | 0x20) == 'q') {
-      return alternativeQuoted(start, quote);
+      return alternativeQuoted(quote);
     }
     return NOT_A_PREFIX;
   }
 
-  /** A literal from {@code start} whose opening quote is at {@code quote}. */
-  private int quoted(int start, int quote, Reading escapes) {
+  /** A literal whose opening quote is at {@code quote}. */
+  private int quoted(int quote, Reading escapes) {
     int close = quoteEnd(sql.charAt(quote), quote + 1, end, escapes);
     return close < 0 ? maskRest() : literal(close);
   }
 
   /** Oracle's alternative quoting {@code q'[it's]'}, the quote at {@code quote}. */
-  private int alternativeQuoted(int start, int quote) {
+  private int alternativeQuoted(int quote) {
     if (rules.alternativeQuotes() == Reading.NO) {
       return NOT_A_PREFIX;
     }
     if (quote + 1 >= end || Character.isWhitespace(sql.charAt(quote + 1))) {
-      return quoted(start, quote, rules.backslash());
+      return quoted(quote, rules.backslash());
     }
     int close = alternativeQuoteEnd(quote, end);
     if (rules.alternativeQuotes() == Reading.EITHER
@@ -403,7 +405,7 @@ final class SqlLexer {
 
   private int doubleQuoted(int start) {
     if (!doubleQuotedIdentifiers) {
-      return quoted(start, start, rules.backslash());
+      return quoted(start, rules.backslash());
     }
     int close = closeQuote('"', start + 1, end, false);
     if (close < 0) {

@@ -50,6 +50,8 @@ import java.util.logging.Logger;
  *
  * <p>Thread-safe; all methods are static.
  */
+// per-dialect caches indexed by Dialect.ordinal(): a fixed enum, read on every statement
+@SuppressWarnings("EnumOrdinal")
 public final class SqlSanitizer {
 
   /** Longest statement sanitized in full; longer ones are cut and end with {@code ...}. */

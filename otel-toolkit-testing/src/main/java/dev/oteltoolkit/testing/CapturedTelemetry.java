@@ -13,6 +13,8 @@ final class CapturedTelemetry extends RuntimeException {
     super(tree, null, false, false);
   }
 
+  // test reports print a suppressed exception by toString(): the header says what follows
+  @SuppressWarnings("OverrideThrowableToString")
   @Override
   public String toString() {
     return "telemetry captured when the test failed:\n" + getMessage();

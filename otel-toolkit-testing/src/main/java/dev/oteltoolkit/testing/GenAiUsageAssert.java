@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on the GenAI metrics of the current test, by metric name so tests need not know
@@ -35,7 +36,7 @@ public final class GenAiUsageAssert {
   /** Cost sums are of doubles: equal within this many USD (far below any price per token). */
   private static final double COST_TOLERANCE = 1e-9;
 
-  private final String model;
+  private final @Nullable String model;
   private final Snapshot snapshot;
   private long inputTokens;
   private long outputTokens;
@@ -43,7 +44,7 @@ public final class GenAiUsageAssert {
   private double cost;
   private final Map<String, Long> callsByModel = new TreeMap<>();
 
-  GenAiUsageAssert(String model, List<MetricData> metrics, Snapshot snapshot) {
+  GenAiUsageAssert(@Nullable String model, List<MetricData> metrics, Snapshot snapshot) {
     this.model = model;
     this.snapshot = snapshot;
     for (MetricData metric : metrics) {

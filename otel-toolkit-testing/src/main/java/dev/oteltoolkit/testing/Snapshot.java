@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one extension had captured at a moment: spans and log records, and the console tree of
@@ -36,7 +37,7 @@ final class Snapshot {
   final List<LogRecordData> logRecords;
   private final long droppedSpans;
   private final long droppedLogRecords;
-  private List<TraceTree> traces;
+  private @Nullable List<TraceTree> traces;
 
   Snapshot(
       List<SpanData> spans,

@@ -1,5 +1,7 @@
 package dev.oteltoolkit.testing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failed assertion of the kit: its message already ends with the console tree of what was
  * captured, so the extension adds nothing to it.
@@ -16,13 +18,13 @@ final class TelemetryAssertionError extends AssertionError {
     this.reason = reason;
   }
 
-  TelemetryAssertionError(String reason, Snapshot captured, Throwable cause) {
+  TelemetryAssertionError(String reason, Snapshot captured, @Nullable Throwable cause) {
     super(reason + "\n\n" + captured.render(), cause);
     this.reason = reason;
   }
 
   /** The reason of a kit failure, or the message of any other assertion error. */
-  static String reasonOf(AssertionError error) {
+  static @Nullable String reasonOf(AssertionError error) {
     return error instanceof TelemetryAssertionError kit ? kit.reason : error.getMessage();
   }
 }

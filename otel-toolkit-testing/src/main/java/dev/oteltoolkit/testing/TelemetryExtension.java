@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JUnit 5 extension that gives each test the toolkit's own {@link Telemetry} (built by {@code
@@ -78,16 +79,16 @@ public final class TelemetryExtension
   private static final Duration FAILURE_FLUSH = Duration.ofSeconds(2);
 
   private static final Object GLOBAL_LOCK = new Object();
-  private static TelemetryExtension globalOwner; // guarded by GLOBAL_LOCK
+  private static @Nullable TelemetryExtension globalOwner; // guarded by GLOBAL_LOCK
 
   private final Object lock = new Object();
   private final Consumer<TelemetryBuilder> customizer;
   private final boolean global;
   private final Duration awaitTimeout;
-  private Capture capture; // guarded by lock
+  private @Nullable Capture capture; // guarded by lock
   private int classLevel; // guarded by lock: depth of beforeAll calls (nested classes add one)
   private boolean inTest; // guarded by lock
-  private volatile String registeredIn;
+  private volatile @Nullable String registeredIn;
 
   /**
    * Returns an extension with the toolkit's defaults, installed as global.

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The spans of one trace as a tree, linked by parent span id across threads and services (a
@@ -78,7 +79,10 @@ final class TraceTree {
     }
     for (Node node : nodes) {
       if (!reachable.contains(node)) {
-        node.parent.children.remove(node);
+        Node parent = node.parent;
+        if (parent != null) {
+          parent.children.remove(node);
+        }
         node.parent = null;
         roots.add(node);
         node.forEach(reachable::add);
@@ -99,7 +103,7 @@ final class TraceTree {
   static final class Node {
     final SpanData span;
     final List<Node> children = new ArrayList<>();
-    Node parent;
+    @Nullable Node parent;
 
     Node(SpanData span) {
       this.span = span;

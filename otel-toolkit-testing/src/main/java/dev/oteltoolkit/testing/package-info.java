@@ -4,4 +4,7 @@
  * {@code Telemetry} with in-memory exporters, and assertions on traces as trees, RED and GenAI
  * metrics and log records, whose failures show the console tree of everything captured.
  */
+@NullMarked
 package dev.oteltoolkit.testing;
+
+import org.jspecify.annotations.NullMarked;

@@ -86,7 +86,10 @@ final class Recorder {
         (StreamResponse<RawMessageStreamEvent>) result, new StreamRecording(this, span));
   }
 
-  @SuppressWarnings("unchecked")
+  // whenComplete callbacks complete the returned future themselves; the stages whenComplete
+  // derives are not needed (the callbacks catch what they can throw), and the SDK's method
+  // returns Object
+  @SuppressWarnings({"unchecked", "FutureReturnValueIgnored"})
   Object createAsync(Object delegate, Method method, Object[] args, Endpoint endpoint)
       throws Throwable {
     GenAiSpan span = start(args, endpoint, false);

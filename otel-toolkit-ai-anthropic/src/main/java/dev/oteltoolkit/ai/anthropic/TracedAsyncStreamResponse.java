@@ -16,6 +16,8 @@ final class TracedAsyncStreamResponse implements AsyncStreamResponse<RawMessageS
   private final AsyncStreamResponse<RawMessageStreamEvent> delegate;
   private final StreamRecording recording;
 
+  // the completion callback only records; the stage whenComplete derives is not needed
+  @SuppressWarnings("FutureReturnValueIgnored")
   TracedAsyncStreamResponse(
       AsyncStreamResponse<RawMessageStreamEvent> delegate, StreamRecording recording) {
     this.delegate = delegate;

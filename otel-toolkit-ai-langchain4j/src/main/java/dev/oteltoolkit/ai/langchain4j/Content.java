@@ -3,9 +3,12 @@ package dev.oteltoolkit.ai.langchain4j;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ContentType;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.request.EmbeddingInput;
 import dev.langchain4j.model.output.FinishReason;
 import dev.oteltoolkit.ai.GenAiMessage;
 import java.util.ArrayList;
@@ -26,6 +29,29 @@ final class Content {
       GenAiMessage one = convert(message, null);
       if (one != null) {
         converted.add(one);
+      }
+    }
+    return converted;
+  }
+
+  /**
+   * The inputs of an embeddings call ({@code String}s, {@code TextSegment}s or {@code
+   * EmbeddingInput}s) as one user message each; inputs without text are left out.
+   */
+  static List<GenAiMessage> embeddingInputs(List<?> inputs) {
+    List<GenAiMessage> converted = new ArrayList<>(inputs.size());
+    for (Object input : inputs) {
+      String text = null;
+      if (input instanceof String) {
+        text = (String) input;
+      } else if (input instanceof TextSegment) {
+        text = ((TextSegment) input).text();
+      } else if (input instanceof EmbeddingInput
+          && ((EmbeddingInput) input).contentTypes().contains(ContentType.TEXT)) {
+        text = ((EmbeddingInput) input).text();
+      }
+      if (text != null && !text.isEmpty()) {
+        converted.add(GenAiMessage.user(text));
       }
     }
     return converted;

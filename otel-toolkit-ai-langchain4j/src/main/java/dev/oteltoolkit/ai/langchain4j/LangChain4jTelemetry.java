@@ -2,6 +2,7 @@ package dev.oteltoolkit.ai.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolService;
@@ -15,8 +16,8 @@ import java.util.Objects;
 /**
  * Instruments LangChain4j: wrapped chat models record each call as a GenAI {@code chat} span of the
  * given {@link GenAiTelemetry} (tokens, cost, request totals, budgets, time to first token), wrapped
- * tools as {@code execute_tool} spans, and a wrapped AI service as an {@code invoke_agent} span
- * around both.
+ * embedding models each call as an {@code embeddings} span, wrapped tools as {@code execute_tool}
+ * spans, and a wrapped AI service as an {@code invoke_agent} span around both.
  *
  * <pre>{@code
  * LangChain4jTelemetry lc = LangChain4jTelemetry.create(GenAiTelemetry.create(openTelemetry));
@@ -88,6 +89,23 @@ public final class LangChain4jTelemetry {
     return model instanceof TracedStreamingChatModel
         ? model
         : new TracedStreamingChatModel(model, recorder);
+  }
+
+  /**
+   * Returns an embedding model that records each {@code embed} and {@code embedAll} call of {@code
+   * model} as an {@code embeddings {model}} span (CLIENT) with its input tokens and cost, child of
+   * the caller's current span and current while the provider is called. An {@code embedAll} of no
+   * segments calls no model and records nothing. Wrapping a model this returned returns it
+   * unchanged.
+   *
+   * @param model the model to instrument
+   * @return the instrumented model
+   */
+  public EmbeddingModel wrap(EmbeddingModel model) {
+    Objects.requireNonNull(model, "model");
+    return model instanceof TracedEmbeddingModel
+        ? model
+        : new TracedEmbeddingModel(model, recorder);
   }
 
   /**

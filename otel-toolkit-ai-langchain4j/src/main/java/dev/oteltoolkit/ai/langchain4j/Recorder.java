@@ -4,7 +4,10 @@ import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.embedding.request.EmbeddingParameter;
+import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiSpan;
 import dev.oteltoolkit.ai.GenAiTelemetry;
@@ -20,6 +23,9 @@ import java.util.logging.Logger;
 final class Recorder {
 
   private static final Logger logger = Logger.getLogger(LangChain4jTelemetry.class.getName());
+
+  /** How providers name their embeddings encoding parameter: {@code openai.encodingFormat}. */
+  private static final String ENCODING_FORMAT_SUFFIX = ".encodingFormat";
 
   final GenAiTelemetry genAi;
   final long streamIdleTimeoutNanos;
@@ -76,16 +82,8 @@ final class Recorder {
       instrumentationFailed(e);
       return null;
     }
-    GenAiSpan span;
-    try {
-      span = builder.start();
-    } catch (BudgetExceededException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      instrumentationFailed(e);
-      return null;
-    }
-    if (genAi.capturesMessageContent()) {
+    GenAiSpan span = start(builder);
+    if (span != null && genAi.capturesMessageContent()) {
       try {
         span.inputMessages(Content.messages(request.messages()));
       } catch (RuntimeException | LinkageError e) {
@@ -93,6 +91,97 @@ final class Recorder {
       }
     }
     return span;
+  }
+
+  /**
+   * Starts the span of an embeddings call, or returns null when the request cannot be read (the
+   * call then runs unrecorded). The model is the request's, else the model's default parameters',
+   * else {@code modelName}. A request over budget with {@code stopOverBudget} throws {@link
+   * BudgetExceededException} here, before the model is called. With content capture on, the texts
+   * to embed are recorded as user messages; other inputs (images) are left out.
+   */
+  GenAiSpan startEmbeddings(
+      EmbeddingRequestParameters requested,
+      EmbeddingRequestParameters defaults,
+      String modelName,
+      ModelProvider provider,
+      List<?> inputs) {
+    ModelCallBuilder builder;
+    try {
+      EmbeddingRequestParameters parameters =
+          defaults == null
+              ? requested
+              : requested == null ? defaults : defaults.overrideWith(requested);
+      String model = parameters == null ? null : parameters.modelName();
+      if (model == null || model.isEmpty()) {
+        model = modelName;
+      }
+      builder =
+          genAi.embeddings(
+              providerName(provider), model == null || model.isEmpty() ? "unknown" : model);
+      if (parameters != null) {
+        Integer dimensions = parameters.dimensions();
+        if (dimensions != null) {
+          builder.dimensionCount(dimensions);
+        }
+        for (EmbeddingParameter<?> parameter : parameters.presentParameters()) {
+          // a provider's own parameter, e.g. langchain4j-open-ai's "openai.encodingFormat"
+          if (parameter.name().endsWith(ENCODING_FORMAT_SUFFIX)) {
+            Object format = parameters.parameter(parameter);
+            if (format instanceof String) {
+              builder.encodingFormats((String) format);
+            }
+          }
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+      return null;
+    }
+    GenAiSpan span = start(builder);
+    if (span != null && span.capturesContent()) {
+      try {
+        span.inputMessages(Content.embeddingInputs(inputs));
+      } catch (RuntimeException | LinkageError e) {
+        instrumentationFailed(e);
+      }
+    }
+    return span;
+  }
+
+  /**
+   * Records an embeddings response and ends the span: the input tokens ({@code TokenUsage}'s input
+   * count, else its total: an embedding has no output) and the response model when known.
+   */
+  void succeedEmbeddings(GenAiSpan span, TokenUsage usage, String responseModel) {
+    try {
+      if (responseModel != null && !responseModel.isEmpty()) {
+        span.responseModel(responseModel);
+      }
+      if (usage != null) {
+        Integer input =
+            usage.inputTokenCount() != null ? usage.inputTokenCount() : usage.totalTokenCount();
+        if (input != null) {
+          span.usage(input);
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+    } finally {
+      span.close();
+    }
+  }
+
+  /** Starts the span; null when that fails, except for a refusal over budget, which is thrown. */
+  private GenAiSpan start(ModelCallBuilder builder) {
+    try {
+      return builder.start();
+    } catch (BudgetExceededException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      instrumentationFailed(e);
+      return null;
+    }
   }
 
   /** Records the response and ends the span. */

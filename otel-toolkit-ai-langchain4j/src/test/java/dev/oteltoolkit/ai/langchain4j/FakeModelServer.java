@@ -17,9 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-process server that answers OpenAI's {@code /v1/chat/completions} and Anthropic's {@code
- * /v1/messages} with scripted JSON bodies or SSE streams in those wire formats, so LangChain4j's
- * unmodified provider modules talk real HTTP to it.
+ * An in-process server that answers OpenAI's {@code /v1/chat/completions} and {@code
+ * /v1/embeddings} and Anthropic's {@code /v1/messages} with scripted JSON bodies or SSE streams in
+ * those wire formats, so LangChain4j's unmodified provider modules talk real HTTP to it.
  */
 final class FakeModelServer implements AutoCloseable {
 
@@ -128,6 +128,21 @@ final class FakeModelServer implements AutoCloseable {
         + ",\"total_tokens\":" + (prompt + completion) + ",\"prompt_tokens_details\":"
         + "{\"cached_tokens\":" + cached + "},\"completion_tokens_details\":"
         + "{\"reasoning_tokens\":0}}";
+  }
+
+  /**
+   * An OpenAI embeddings answer with {@code count} two-dimensional vectors and the usage, as the
+   * API reports it: {@code prompt_tokens} and {@code total_tokens}, no completion tokens.
+   */
+  static String embeddings(String model, int count, long promptTokens) {
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
+          .append(",\"embedding\":[0.").append(i + 1).append(",-0.5]}");
+    }
+    return "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model + "\","
+        + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"total_tokens\":" + promptTokens
+        + "}}";
   }
 
   /** The chunks of a streamed OpenAI answer, the usage in a last chunk without choices. */

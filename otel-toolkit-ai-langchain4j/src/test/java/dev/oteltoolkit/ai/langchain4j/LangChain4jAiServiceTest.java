@@ -14,13 +14,19 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOOL_TYPE;
 
 import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.langchain4j.service.tool.ToolExecutor;
+import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.assertj.core.api.Assertions;
@@ -64,6 +70,10 @@ class LangChain4jAiServiceTest {
   }
 
   private Assistant assistant() {
+    return assistant(telemetry);
+  }
+
+  private Assistant assistant(LangChain4jTelemetry telemetry) {
     OpenAiChatModel model =
         OpenAiChatModel.builder()
             .baseUrl(server.baseUrl())
@@ -148,7 +158,92 @@ class LangChain4jAiServiceTest {
     Assertions.assertThat(answer).isEqualTo("Sorry.");
     assertThat(otel.span("execute_tool brokenTool"))
         .hasParent(otel.span("invoke_agent weather-assistant"))
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR));
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        // LangChain4j's tool executor wraps what the tool threw
+        .hasAttribute(
+            ErrorAttributes.ERROR_TYPE, "dev.langchain4j.exception.ToolExecutionException");
     Assertions.assertThat(server.requests().get(1)).contains("tool failed");
+  }
+
+  @Test
+  void aToolThatReturnsAnErrorResultFailsItsSpanWithToolError() {
+    ToolExecutionResult refusal =
+        ToolExecutionResult.builder().isError(true).resultText("city unknown").build();
+    ToolExecutor executor =
+        new ToolExecutor() {
+          @Override
+          public String execute(ToolExecutionRequest request, Object memoryId) {
+            throw new AssertionError("executeWithContext is the one called");
+          }
+
+          @Override
+          public ToolExecutionResult executeWithContext(
+              ToolExecutionRequest request, InvocationContext context) {
+            return refusal;
+          }
+        };
+    ToolExecutionRequest call =
+        ToolExecutionRequest.builder().id("call_5").name("getWeather").arguments("{}").build();
+
+    ToolExecutionResult result =
+        tracing.traced("caller", () -> telemetry.wrap(executor).executeWithContext(call, null));
+
+    Assertions.assertThat(result).isSameAs(refusal);
+    assertThat(otel.span("execute_tool getWeather"))
+        .hasParent(otel.span("caller"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasAttributesSatisfyingExactly(
+            equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+            equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+            equalTo(GEN_AI_TOOL_CALL_ID, "call_5"),
+            equalTo(GEN_AI_TOOL_TYPE, "function"),
+            equalTo(ErrorAttributes.ERROR_TYPE, "tool_error"));
+  }
+
+  @Test
+  void withContentCaptureAToolSpanHasItsArgumentsAndResult() {
+    LangChain4jTelemetry capturing =
+        LangChain4jTelemetry.create(
+            GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build());
+    server
+        .reply(json(200, toolCall("chatcmpl-c1", "gpt-4o-mini", "call_3", "getWeather",
+            "{\"arg0\":\"Paris\"}", openAiUsage(30, 5, 0))))
+        .reply(json(200, completion("chatcmpl-c2", "gpt-4o-mini", "18 C.", openAiUsage(40, 3, 0))));
+
+    assistant(capturing).chat("Weather in Paris?");
+
+    assertThat(otel.span("execute_tool getWeather"))
+        .hasAttribute(Keys.TOOL_CALL_ARGUMENTS, "{\"arg0\":\"Paris\"}")
+        .hasAttribute(Keys.TOOL_CALL_RESULT, "{\"city\":\"Paris\",\"celsius\":18}");
+  }
+
+  @Test
+  void overBudgetTheAgentAndToolsAreRefusedBeforeTheyRun() {
+    LangChain4jTelemetry strict =
+        LangChain4jTelemetry.create(
+            GenAiTelemetry.builder(otel.sdk).requestBudgetTokens(100).stopOverBudget(true).build());
+    server.reply(json(200, completion("chatcmpl-b1", "gpt-4o-mini", "18 C.", openAiUsage(300, 20, 0))));
+    Assistant assistant = assistant(strict);
+    ToolExecutor tool = strict.tools(new WeatherTools()).get(0).toolExecutor();
+    ToolExecutionRequest call =
+        ToolExecutionRequest.builder()
+            .id("call_4")
+            .name("getWeather")
+            .arguments("{\"arg0\":\"Paris\"}")
+            .build();
+
+    tracing.traced(
+        "request",
+        () -> {
+          assistant.chat("Weather in Paris?"); // 320 tokens: over the budget of 100
+          Assertions.assertThatThrownBy(() -> assistant.chat("And in Rome?"))
+              .isInstanceOf(BudgetExceededException.class);
+          Assertions.assertThatThrownBy(() -> tool.execute(call, null))
+              .isInstanceOf(BudgetExceededException.class);
+        });
+
+    Assertions.assertThat(server.requests()).hasSize(1);
+    Assertions.assertThat(otel.names())
+        .containsExactlyInAnyOrder("chat gpt-4o-mini", "invoke_agent weather-assistant", "request");
   }
 }

@@ -10,29 +10,26 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equal
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.satisfies;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_PROVIDER_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MAX_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_MODEL;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_PRESENCE_PENALTY;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_STREAM;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TEMPERATURE;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TOP_K;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TOP_P;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_ID;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_INPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 
-import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.HttpRequest;
-import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.jdk.JdkHttpClient;
-import dev.langchain4j.http.client.sse.ServerSentEventListener;
-import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -45,18 +42,24 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,10 +75,8 @@ class LangChain4jChatTest {
 
   LangChain4jChatTest() throws Exception {
     server = new FakeModelServer();
-    telemetry =
-        LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.sdk))
-            .streamIdleTimeout(Duration.ofMillis(200))
-            .build();
+    // the default idle timeout: a short one would abandon streams of a slow (loaded) machine
+    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.sdk));
   }
 
   @AfterEach
@@ -90,7 +91,7 @@ class LangChain4jChatTest {
         .apiKey("test-key")
         .modelName("gpt-4o")
         .maxRetries(0)
-        .httpClientBuilder(new CapturingHttpClientBuilder());
+        .httpClientBuilder(new CapturingHttpClientBuilder(currentAtHttpCall));
   }
 
   @Test
@@ -262,8 +263,12 @@ class LangChain4jChatTest {
     server.reply(
         sse(openAiStream("chatcmpl-a", "gpt-4o-mini", List.of("Traces "), openAiUsage(1, 1, 0)),
             never, 2));
+    LangChain4jTelemetry impatient =
+        LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.sdk))
+            .streamIdleTimeout(Duration.ofMillis(200))
+            .build();
     StreamingChatModel model =
-        telemetry.wrap(
+        impatient.wrap(
             OpenAiStreamingChatModel.builder()
                 .baseUrl(server.baseUrl())
                 .apiKey("test-key")
@@ -301,6 +306,168 @@ class LangChain4jChatTest {
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(wrapped)
         .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName());
+  }
+
+  @Test
+  void aChatCallRecordsTheTokenDurationAndCostMetrics() {
+    server.reply(
+        json(200, completion("chatcmpl-m", "gpt-4o-mini-2024-07-18", "Hi.",
+            openAiUsage(1000, 100, 0))));
+
+    telemetry.wrap(openAi().modelName("gpt-4o-mini").build()).chat("Hi");
+
+    Attributes metricBase =
+        Attributes.builder()
+            .put(GEN_AI_OPERATION_NAME, "chat")
+            .put(GEN_AI_PROVIDER_NAME, "openai")
+            .put(GEN_AI_REQUEST_MODEL, "gpt-4o-mini")
+            .put(GEN_AI_RESPONSE_MODEL, "gpt-4o-mini-2024-07-18")
+            .build();
+    Assertions.assertThat(
+            otel.metric("gen_ai.client.token.usage").getHistogramData().getPoints())
+        .extracting(HistogramPointData::getAttributes, HistogramPointData::getSum)
+        .containsExactlyInAnyOrder(
+            Tuple.tuple(metricBase.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build(), 1000.0),
+            Tuple.tuple(metricBase.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build(), 100.0));
+    Assertions.assertThat(
+            otel.metric("gen_ai.client.operation.duration").getHistogramData().getPoints())
+        .singleElement()
+        .satisfies(point -> Assertions.assertThat(point.getAttributes()).isEqualTo(metricBase));
+    // priced as gpt-4o-mini (the date stamp removed): 1000 x 0.15 + 100 x 0.60 = 210 / 1e6
+    Assertions.assertThat(otel.metric("oteltoolkit.gen_ai.cost").getDoubleSumData().getPoints())
+        .singleElement()
+        .satisfies(point -> Assertions.assertThat(point.getValue()).isEqualTo(0.00021));
+  }
+
+  @Test
+  void penaltiesAndTopKAreRecordedAsRequested() {
+    server
+        .reply(json(200, completion("chatcmpl-p", "gpt-4o", "Hi.", null)))
+        .reply(
+            json(200,
+                "{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"model\":\"claude-haiku-4-5\",\"content\":[{\"type\":\"text\","
+                    + "\"text\":\"Hi.\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"));
+
+    telemetry.wrap(openAi().frequencyPenalty(0.5).presencePenalty(0.25).build()).chat("Hi");
+    telemetry
+        .wrap(
+            AnthropicChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey("test-key")
+                .modelName("claude-haiku-4-5")
+                .topK(40)
+                .maxTokens(64)
+                .maxRetries(0)
+                .build())
+        .chat("Hi");
+
+    assertThat(otel.span("chat gpt-4o"))
+        .hasAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5)
+        .hasAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, 0.25);
+    assertThat(otel.span("chat claude-haiku-4-5"))
+        .hasAttribute(GEN_AI_REQUEST_TOP_K, 40.0)
+        .hasAttribute(GEN_AI_REQUEST_MAX_TOKENS, 64L)
+        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop"));
+  }
+
+  @Test
+  void retriesTheProviderMakesInsideOneCallAreOneSpan() {
+    server
+        .reply(json(500, "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}"))
+        .reply(json(200, completion("chatcmpl-r", "gpt-4o", "Hi.", openAiUsage(10, 2, 0))));
+
+    String answer = telemetry.wrap(openAi().maxRetries(1).build()).chat("Hi");
+
+    Assertions.assertThat(answer).isEqualTo("Hi.");
+    Assertions.assertThat(server.requests()).hasSize(2);
+    Assertions.assertThat(otel.names()).containsExactly("chat gpt-4o");
+    SpanData chat = otel.span("chat gpt-4o");
+    assertThat(chat)
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+        .hasAttribute(GEN_AI_RESPONSE_ID, "chatcmpl-r")
+        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L);
+    Assertions.assertThat(currentAtHttpCall)
+        .containsExactly(chat.getSpanContext(), chat.getSpanContext());
+  }
+
+  @Test
+  void aStreamThatFailsEndsItsSpanWithTheErrorItsHandlerGets() throws Exception {
+    server.reply(json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+    StreamingChatModel model =
+        telemetry.wrap(
+            OpenAiStreamingChatModel.builder()
+                .baseUrl(server.baseUrl())
+                .apiKey("test-key")
+                .modelName("gpt-4o-mini")
+                .build());
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+
+    model.chat(
+        "Hi",
+        new StreamingChatResponseHandler() {
+          @Override
+          public void onCompleteResponse(ChatResponse response) {
+            failed.completeExceptionally(new AssertionError("completed: " + response));
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            failed.complete(error);
+          }
+        });
+
+    Throwable error = failed.get(30, TimeUnit.SECONDS);
+    assertThat(otel.awaitSpan("chat gpt-4o-mini"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasException(error)
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
+  }
+
+  @Test
+  void aRefusedConnectionFailsTheSpanWithTheExceptionTheCallerGets() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    ChatModel model =
+        telemetry.wrap(
+            OpenAiChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + closedPort + "/v1")
+                .apiKey("test-key")
+                .modelName("gpt-4o")
+                .maxRetries(0)
+                .build());
+
+    Throwable thrown =
+        Assertions.catchThrowable(() -> tracing.traced("caller", () -> model.chat("Hi")));
+
+    Assertions.assertThat(thrown).isNotNull();
+    assertThat(otel.span("chat gpt-4o"))
+        .hasParent(otel.span("caller"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasException(thrown)
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName());
+  }
+
+  @Test
+  void aTimeoutFailsTheSpanWithTheExceptionTheCallerGets() {
+    // the server answers only when the test ends: the client's 300 ms timeout fires first
+    server.reply(
+        exchange -> {
+          server.release.await(30, TimeUnit.SECONDS);
+          json(200, completion("chatcmpl-late", "gpt-4o", "Late.", null)).send(exchange);
+        });
+    ChatModel model = telemetry.wrap(openAi().timeout(Duration.ofMillis(300)).build());
+
+    Throwable thrown = Assertions.catchThrowable(() -> model.chat("Hi"));
+
+    Assertions.assertThat(thrown).isNotNull();
+    assertThat(otel.span("chat gpt-4o"))
+        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+        .hasException(thrown)
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName());
   }
 
   @Test
@@ -355,51 +522,4 @@ class LangChain4jChatTest {
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
                 + "\"finish_reason\":\"stop\"}]");
   }
-
-  /** LangChain4j's JDK HTTP client, noting the current span at each request. */
-  private final class CapturingHttpClientBuilder implements HttpClientBuilder {
-    private final HttpClientBuilder delegate = JdkHttpClient.builder();
-
-    @Override
-    public Duration connectTimeout() {
-      return delegate.connectTimeout();
-    }
-
-    @Override
-    public HttpClientBuilder connectTimeout(Duration timeout) {
-      delegate.connectTimeout(timeout);
-      return this;
-    }
-
-    @Override
-    public Duration readTimeout() {
-      return delegate.readTimeout();
-    }
-
-    @Override
-    public HttpClientBuilder readTimeout(Duration timeout) {
-      delegate.readTimeout(timeout);
-      return this;
-    }
-
-    @Override
-    public HttpClient build() {
-      HttpClient client = delegate.build();
-      return new HttpClient() {
-        @Override
-        public SuccessfulHttpResponse execute(HttpRequest request) {
-          currentAtHttpCall.add(Span.current().getSpanContext());
-          return client.execute(request);
-        }
-
-        @Override
-        public void execute(
-            HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-          currentAtHttpCall.add(Span.current().getSpanContext());
-          client.execute(request, parser, listener);
-        }
-      };
-    }
-  }
-
 }

@@ -16,6 +16,7 @@ class ReadmeCompilesTest {
         .given(
             "io.opentelemetry.api.OpenTelemetry openTelemetry;",
             "dev.langchain4j.model.chat.ChatModel chatModel;",
+            "dev.langchain4j.model.embedding.EmbeddingModel embeddingModel;",
             "dev.oteltoolkit.ai.langchain4j.LangChain4jTelemetry lc;",
             "interface Assistant { String chat(String question); }",
             "static final class WeatherTools {",

@@ -114,6 +114,9 @@ final class Instrumented {
    * completed after that, with the caller's context current, with the SDK's very value or
    * exception. Cancelling it cancels the SDK's future.
    */
+  // whenComplete callbacks complete the returned future themselves; the stages whenComplete
+  // derives are not needed (the callbacks catch what they can throw)
+  @SuppressWarnings("FutureReturnValueIgnored")
   static <R> CompletableFuture<R> callAsync(
       Recorder recorder,
       GenAiSpan span,

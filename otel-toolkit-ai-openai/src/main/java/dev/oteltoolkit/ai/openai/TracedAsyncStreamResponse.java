@@ -21,6 +21,8 @@ final class TracedAsyncStreamResponse<T> implements AsyncStreamResponse<T> {
   private final StreamObserver<T> observer;
   private final Cleaner.Cleanable abandoned;
 
+  // the completion callback only records; the stage whenComplete derives is not needed
+  @SuppressWarnings("FutureReturnValueIgnored")
   TracedAsyncStreamResponse(AsyncStreamResponse<T> delegate, StreamObserver<T> observer) {
     this.delegate = delegate;
     this.observer = observer;

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records a failure on a span the one way the toolkit does: an {@code exception} event (type,
@@ -98,7 +99,7 @@ public final class FailureRecorder {
    * @param redactor the redactor of every message; null to use the registered ones
    */
   public static void record(
-      Span span, Throwable failure, String errorType, UnaryOperator<String> redactor) {
+      Span span, Throwable failure, String errorType, @Nullable UnaryOperator<String> redactor) {
     if (!span.isRecording()) {
       return;
     }
@@ -128,8 +129,9 @@ public final class FailureRecorder {
     return failure.getClass().getName();
   }
 
-  private static void recordEvent(Span span, Throwable failure, UnaryOperator<String> redactor) {
-    String message;
+  private static void recordEvent(
+      Span span, Throwable failure, @Nullable UnaryOperator<String> redactor) {
+    @Nullable String message;
     if (redactor == null) {
       span.recordException(failure);
       message = failure.getMessage();
@@ -158,7 +160,7 @@ public final class FailureRecorder {
    * @param failure what was thrown
    * @return the redactor, or null when the messages need none
    */
-  public static UnaryOperator<String> redactorFor(Throwable failure) {
+  public static @Nullable UnaryOperator<String> redactorFor(Throwable failure) {
     Rule[] current = rules;
     if (current.length == 0 || failure == null) {
       return null;
@@ -222,7 +224,7 @@ public final class FailureRecorder {
    * @param message the message, may be null
    * @return the redacted message
    */
-  public static String redact(UnaryOperator<String> redactor, String message) {
+  public static @Nullable String redact(UnaryOperator<String> redactor, @Nullable String message) {
     if (message == null) {
       return null;
     }

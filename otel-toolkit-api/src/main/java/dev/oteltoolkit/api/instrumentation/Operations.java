@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one template every instrumented operation of the toolkit runs through: make the operation's
@@ -47,7 +48,7 @@ public final class Operations {
      * @param operation the state the operation was started with
      * @param failure what the body threw (or the stage failed with), or null on success
      */
-    void end(S operation, Throwable failure);
+    void end(S operation, @Nullable Throwable failure);
   }
 
   /**
@@ -64,10 +65,10 @@ public final class Operations {
    * @throws E the very exception {@code body} threw
    */
   @SuppressWarnings("try") // the scope is held for its side effect
-  public static <S, T, E extends Throwable> T call(
+  public static <S, T extends @Nullable Object, E extends Throwable> T call(
       Context context, S operation, Ending<? super S> ending, ThrowingSupplier<T, E> body)
       throws E {
-    Throwable failure = null;
+    @Nullable Throwable failure = null;
     try (Scope ignored = context.makeCurrent()) {
       return body.get();
     } catch (Throwable t) {
@@ -93,7 +94,7 @@ public final class Operations {
   public static <S, E extends Throwable> void run(
       Context context, S operation, Ending<? super S> ending, ThrowingRunnable<E> body)
       throws E {
-    Throwable failure = null;
+    @Nullable Throwable failure = null;
     try (Scope ignored = context.makeCurrent()) {
       body.run();
     } catch (Throwable t) {
@@ -121,14 +122,14 @@ public final class Operations {
    * @throws E the very exception {@code body} threw
    */
   @SuppressWarnings("try")
-  public static <S, A, T, E extends Throwable> T apply(
+  public static <S, A extends @Nullable Object, T extends @Nullable Object, E extends Throwable> T apply(
       Context context,
       S operation,
       Ending<? super S> ending,
       ThrowingFunction<A, T, E> body,
       A argument)
       throws E {
-    Throwable failure = null;
+    @Nullable Throwable failure = null;
     try (Scope ignored = context.makeCurrent()) {
       return body.apply(argument);
     } catch (Throwable t) {
@@ -158,7 +159,9 @@ public final class Operations {
    * @param <T> the stage's result
    * @return a future completed with the stage's outcome after the operation has ended
    */
-  @SuppressWarnings("try")
+  // whenComplete callbacks complete the returned future themselves; the stages whenComplete
+  // derives are not needed (the callbacks catch what they can throw)
+  @SuppressWarnings({"try", "FutureReturnValueIgnored"})
   public static <S, T> CompletableFuture<T> callAsync(
       Context context,
       S operation,
@@ -219,7 +222,7 @@ public final class Operations {
     return current;
   }
 
-  private static <S> void end(Ending<? super S> ending, S operation, Throwable failure) {
+  private static <S> void end(Ending<? super S> ending, S operation, @Nullable Throwable failure) {
     try {
       ending.end(operation, failure);
     } catch (RuntimeException | LinkageError e) {

@@ -10,4 +10,7 @@
  * dev.oteltoolkit.api} and the modules' {@code XxxTelemetry} entry points. See
  * docs/ARCHITECTURE.md for where a new module plugs in.
  */
+@NullMarked
 package dev.oteltoolkit.api.instrumentation;
+
+import org.jspecify.annotations.NullMarked;

@@ -46,6 +46,8 @@ import java.util.function.Supplier;
  * runs is blamed on that flush even if it carried other data. The answer errs towards "not
  * everything was exported".
  */
+// counters in arrays indexed by Signal.ordinal(): a fixed internal enum, on the export path
+@SuppressWarnings("EnumOrdinal")
 public final class ExportOutcomes {
 
   /** The signal of an exporter, for the counts. */

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * The local trees tail sampling holds, and their decisions. Not thread-safe: confined to the
  * worker thread of {@link TailSamplingSpanProcessor}, which feeds it the start of every unsampled
  * span and the end of every unsampled local root, in the order they happened, and calls {@link
- * #sweep()} after each batch.
+ * #sweep} after each batch.
  *
  * <h2>Trees</h2>
  *
@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * ({@code forceSample()}, whose own subtree goes out through the normal path and is never handed
  * over twice). A kept tree's ended spans are handed to the exporting processors, the root last
  * and marked with the reason; its spans still open (asynchronous leftovers) are exported by
- * {@link #sweep()} once they have ended, and their children started later join the tree. A
+ * {@link #sweep} once they have ended, and their children started later join the tree. A
  * discarded tree is forgotten at once, open spans included: its later spans are not held.
  *
  * <h2>Bounds</h2>

@@ -1,7 +1,13 @@
 package dev.oteltoolkit.examples.multiservice;
 
+import com.openai.client.OpenAIClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.ai.PriceTable;
+import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
@@ -19,10 +25,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The "inventory" service: {@code POST /scans} with a form body ({@code sku=SKU-100&quantity=2},
@@ -32,8 +40,11 @@ import java.util.concurrent.Executors;
  *
  * <p>Per request, the official JDK {@code HttpServer} instrumentation makes the SERVER span
  * (continuing the scanner's trace), otel-toolkit-jdbc a CLIENT span per statement, and {@code
- * traced("apply-rules")} a span for the logic. A recount runs the slow query ({@code pg_sleep});
- * a quantity of 0 breaks the table's CHECK and the request fails with 500.
+ * traced("apply-rules")} a span for the logic, and a "restock-advisor" agent ({@code
+ * invoke_agent}, otel-toolkit-ai) asks a model through the official OpenAI SDK, wrapped by
+ * otel-toolkit-ai-openai ({@code chat gpt-4o-mini} with tokens and cost, and the request's totals
+ * on the SERVER span). A recount runs the slow query ({@code pg_sleep}); a quantity of 0 breaks
+ * the table's CHECK and the request fails with 500 before the agent is asked.
  *
  * <p>It keeps one connection and serves one request at a time, which is all a scenario needs; a
  * real service wraps its pool instead, the same way: {@code JdbcTelemetry.create(otel).wrap(pool)}.
@@ -46,27 +57,52 @@ final class InventoryServer implements AutoCloseable {
   /** The name of the traced step that stands for the server's business logic. */
   static final String RULES = "apply-rules";
 
+  /** The name of the agent the server asks for restocking advice. */
+  static final String ADVISOR = "restock-advisor";
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final Tracing tracing;
   private final Connection raw;
   private final Connection connection;
+  private final GenAiTelemetry ai;
+  private final OpenAIClient model;
+  private final Supplier<Duration> logicTime;
 
   private InventoryServer(
       HttpServer server,
       ExecutorService executor,
       Tracing tracing,
       Connection raw,
-      Connection connection) {
+      Connection connection,
+      GenAiTelemetry ai,
+      OpenAIClient model,
+      Supplier<Duration> logicTime) {
     this.server = server;
     this.executor = executor;
     this.tracing = tracing;
     this.raw = raw;
     this.connection = connection;
+    this.ai = ai;
+    this.model = model;
+    this.logicTime = logicTime;
   }
 
-  /** Starts the server on an ephemeral loopback port, over a database connection it now owns. */
-  static InventoryServer start(Telemetry telemetry, Connection database) throws IOException {
+  /**
+   * Starts the server on an ephemeral loopback port, over a database connection it now owns.
+   *
+   * @param advisorModel the base URL of the advisor's OpenAI-compatible model server
+   * @param logicTime how long the business rules of each request take, asked once per request
+   */
+  static InventoryServer start(
+      Telemetry telemetry, Connection database, String advisorModel, Supplier<Duration> logicTime)
+      throws IOException {
+    GenAiTelemetry ai =
+        GenAiTelemetry.builder(telemetry.openTelemetry()).priceTable(PriceTable.defaults()).build();
+    // the official OpenAI SDK, wrapped once: each call a chat span with its tokens and cost
+    OpenAIClient model =
+        OpenAiTelemetry.create(ai)
+            .wrap(OpenAIOkHttpClient.builder().baseUrl(advisorModel).apiKey("sk-fake").build());
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     // one thread: the requests share the one connection
@@ -84,7 +120,10 @@ final class InventoryServer implements AutoCloseable {
             executor,
             telemetry.tracing(),
             database,
-            JdbcTelemetry.create(telemetry.openTelemetry()).wrap(database));
+            JdbcTelemetry.create(telemetry.openTelemetry()).wrap(database),
+            ai,
+            model,
+            logicTime);
     JavaHttpServerTelemetry.create(telemetry.openTelemetry())
         .configure(server.createContext(ROUTE, inventory::handle));
     server.start();
@@ -105,6 +144,7 @@ final class InventoryServer implements AutoCloseable {
   public void close() throws SQLException {
     server.stop(0);
     executor.shutdownNow();
+    model.close();
     InventoryDatabase.close(raw);
   }
 
@@ -156,7 +196,8 @@ final class InventoryServer implements AutoCloseable {
         unitPrice = rs.getBigDecimal(2);
       }
     }
-    BigDecimal value = tracing.traced(RULES, () -> applyRules(unitPrice, quantity));
+    Duration work = logicTime.get();
+    BigDecimal value = tracing.traced(RULES, () -> applyRules(unitPrice, quantity, work));
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO inventory_scans (sku, quantity, amount) VALUES (?, ?, ?)")) {
@@ -176,17 +217,36 @@ final class InventoryServer implements AutoCloseable {
         }
       }
     }
-    return quantity + " x " + name + " = " + value;
+    String advice = ai.invokeAgent(ADVISOR).call(agent -> advise(sku, quantity));
+    return quantity + " x " + name + " = " + value + "; " + advice;
+  }
+
+  /** One model call: a {@code chat gpt-4o-mini} span recorded by the wrapped client. */
+  private String advise(String sku, int quantity) {
+    return model
+        .chat()
+        .completions()
+        .create(
+            ChatCompletionCreateParams.builder()
+                .model(RestockAdvisor.MODEL)
+                .addSystemMessage("You advise a warehouse on restocking. Answer in one line.")
+                .addUserMessage("Scanned " + quantity + " of " + sku + ". Reorder?")
+                .build())
+        .choices()
+        .get(0)
+        .message()
+        .content()
+        .orElse("");
   }
 
   /**
-   * The business rules: volume discounts and rounding. The short sleep stands for the work a real
-   * service does here (validation, calls into its domain model), so that the logic's share of the
-   * request is visible in the trace.
+   * The business rules: volume discounts and rounding. The sleep ({@code work}) stands for the
+   * work a real service does here (validation, calls into its domain model), so that the logic's
+   * share of the request is visible in the trace.
    */
-  private static BigDecimal applyRules(BigDecimal unitPrice, int quantity)
+  private static BigDecimal applyRules(BigDecimal unitPrice, int quantity, Duration work)
       throws InterruptedException {
-    Thread.sleep(15);
+    Thread.sleep(work.toMillis());
     BigDecimal value = unitPrice.multiply(BigDecimal.valueOf(quantity));
     if (quantity >= 5) {
       value = value.multiply(new BigDecimal("0.95"));

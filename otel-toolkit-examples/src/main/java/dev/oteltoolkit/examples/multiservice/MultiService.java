@@ -2,6 +2,7 @@ package dev.oteltoolkit.examples.multiservice;
 
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.core.TelemetryBuilder;
+import dev.oteltoolkit.examples.scaffold.FakeChatServer;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.PrintStream;
@@ -11,15 +12,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Scenario 5, multi-service with PostgreSQL: two services in one JVM, each with its own {@link
  * Telemetry} and service name. A "scanner" sends warehouse scans over HTTP to an "inventory"
- * server, which queries PostgreSQL through otel-toolkit-jdbc. One scan is slow (a recount with
- * {@code pg_sleep}), one fails (a quantity of 0 breaks a CHECK constraint).
+ * server, which queries PostgreSQL through otel-toolkit-jdbc and asks a "restock-advisor" agent
+ * (otel-toolkit-ai, its model a fake OpenAI-compatible server called with the official OpenAI SDK).
+ * One scan is slow (a recount with {@code pg_sleep}), one fails (a quantity of 0 breaks a CHECK
+ * constraint).
  *
  * <p>For each request it prints both services' trace trees and answers "is the time in the
- * network, the logic or the database?" from the trace alone ({@link TimeSplit}); at the end, the
+ * network, the logic, the model or the database?" from the trace alone ({@link TimeSplit}); at
+ * the end, the
  * p50/p95/p99 and error rate of each service's RED metrics ({@link RedSummary}).
  *
  * <p>The database is the one {@code SCENARIO_JDBC_URL} names (system property or environment
@@ -50,6 +55,9 @@ public final class MultiService {
           new Scanner.Scan("SKU-300", 2, false),
           new Scanner.Scan("SKU-100", 3, false),
           new Scanner.Scan("SKU-200", 4, false));
+
+  /** How long the server's business rules take per request, unless told otherwise. */
+  static final Duration LOGIC_TIME = Duration.ofMillis(15);
 
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String NODELAY = "sun.net.httpserver.nodelay";
@@ -105,10 +113,38 @@ public final class MultiService {
       PrintStream out,
       PrintStream err)
       throws Exception {
+    return run(scannerSetup, serverSetup, otlp, jdbcUrl, out, err, () -> LOGIC_TIME);
+  }
+
+  /**
+   * As {@link #run(TelemetryBuilder, TelemetryBuilder, boolean, String, PrintStream,
+   * PrintStream)}, with the time the server's business rules take per request given: a latency
+   * distribution the caller controls (the scans are served one at a time, in order).
+   *
+   * @param scannerSetup the scanner's telemetry builder, perhaps with exporters of its own
+   * @param serverSetup the server's telemetry builder, perhaps with exporters of its own
+   * @param otlp whether to export over OTLP as well
+   * @param jdbcUrl the server's database; a PostgreSQL URL falls back to H2 when unreachable
+   * @param out where the trees, splits and summary go
+   * @param err where the fallback warning goes
+   * @param logicTime asked once per request for how long its {@code apply-rules} step works
+   * @return what the run measured
+   * @throws Exception if the scenario itself fails (telemetry never does)
+   */
+  public static Result run(
+      TelemetryBuilder scannerSetup,
+      TelemetryBuilder serverSetup,
+      boolean otlp,
+      String jdbcUrl,
+      PrintStream out,
+      PrintStream err,
+      Supplier<Duration> logicTime)
+      throws Exception {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(logicTime, "logicTime");
     Connection database = InventoryDatabase.connect(jdbcUrl, err);
     try {
-      return run(scannerSetup, serverSetup, otlp, database, out);
+      return run(scannerSetup, serverSetup, otlp, database, out, logicTime);
     } catch (Exception | Error e) {
       database.close(); // the server owns it once started, and closes it then
       throw e;
@@ -120,7 +156,8 @@ public final class MultiService {
       TelemetryBuilder serverSetup,
       boolean otlp,
       Connection database,
-      PrintStream out)
+      PrintStream out,
+      Supplier<Duration> logicTime)
       throws Exception {
     SpanCollector scannerSpans = new SpanCollector();
     SpanCollector serverSpans = new SpanCollector();
@@ -142,7 +179,9 @@ public final class MultiService {
                 .addSpanExporter(serverSpans)
                 .addMetricReader(serverMetrics)
                 .build();
-        InventoryServer server = InventoryServer.start(serverTelemetry, database)) {
+        FakeChatServer advisorModel = RestockAdvisor.start();
+        InventoryServer server =
+            InventoryServer.start(serverTelemetry, database, advisorModel.baseUrl(), logicTime)) {
       String databaseName = server.database();
       out.println(
           "otel-toolkit multi-service scenario: a scanner sends " + SCANS.size() + " scans over"

@@ -7,7 +7,9 @@ import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.examples.demo.MetricsSummary;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +41,9 @@ import java.util.Objects;
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.rag.RagService}; with {@code
- * OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it also exports over OTLP.
+ * OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it also exports over OTLP. With {@code
+ * --serve} it keeps {@code /metrics} up after the queries, for Prometheus or {@code curl} to
+ * scrape, until a line is entered (or standard input ends).
  */
 public final class RagService {
 
@@ -55,6 +60,9 @@ public final class RagService {
           "???",
           "What is your refund policy?");
 
+  /** The line {@code --serve} prints, followed by the endpoint's URL, when {@code /metrics} waits. */
+  public static final String SERVING = "serving Prometheus metrics at ";
+
   /** The instrumentation scope of the service's own metrics (the embedding cache, stage errors). */
   public static final String SCOPE = "dev.oteltoolkit.examples.rag";
 
@@ -67,13 +75,15 @@ public final class RagService {
    * Runs the scenario.
    *
    * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   *     OTEL_EXPORTER_OTLP_ENDPOINT}; {@code --serve} to keep {@code /metrics} up until a line is
+   *     entered
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
     boolean otlp =
         System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null
             || Arrays.asList(args).contains("--otlp");
+    boolean serve = Arrays.asList(args).contains("--serve");
     PrintStream out = System.out;
     MetricsSummary metrics = new MetricsSummary();
     boolean prometheus = prometheusOnClasspath();
@@ -100,6 +110,11 @@ public final class RagService {
       printOwnMetrics(metrics.collect(), out);
       if (prometheus) {
         scrape(port, out);
+        if (serve) {
+          out.println(SERVING + "http://127.0.0.1:" + port + "/metrics (press Enter to stop)");
+          out.flush();
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        }
       } else {
         out.println(
             "\n(no Prometheus endpoint: add io.opentelemetry:opentelemetry-exporter-prometheus to"
