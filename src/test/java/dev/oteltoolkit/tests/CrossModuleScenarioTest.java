@@ -9,6 +9,7 @@ import static dev.oteltoolkit.tests.TestTelemetry.only;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.oteltoolkit.api.testsupport.RequiredService;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.logging.MdcBridge;
 import dev.oteltoolkit.tests.CapturedLogs.Line;
@@ -17,7 +18,6 @@ import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -26,12 +26,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * that publishes to a queue consumed on another thread (messaging), logging each step through
  * SLF4J and Logback with the MDC bridge (logging). Everything is asserted on what the receiver
  * decoded from the bytes on the wire, and on the log lines as the application's log holds them.
+ * Each run twice: on H2 with a queue in this process, and where users run it, on PostgreSQL with
+ * the queue on a NATS server (skipped with the reason on the console when they are down, failed
+ * where {@code OTELTOOLKIT_REQUIRE_SERVICES=true}).
  */
 @Timeout(60)
 class CrossModuleScenarioTest {
@@ -57,7 +63,27 @@ class CrossModuleScenarioTest {
   private static final String DATABASE = "e2e_support";
 
   private OtlpReceiver receiver;
-  private JdbcDataSource database;
+  private Backend backend;
+
+  /** Where the scenario's database and queue live. */
+  enum Stack {
+    /** H2 in memory and a queue in this process: always there. */
+    H2_AND_IN_MEMORY_QUEUE,
+    /** The machine's PostgreSQL and NATS, as users run the toolkit. */
+    POSTGRESQL_AND_NATS
+  }
+
+  /** A stack's database, broker and what the spans must say about them. */
+  private record Backend(
+      DataSource database,
+      SupportDesk.Broker broker,
+      Map<String, Object> databaseAttributes,
+      AutoCloseable cleanup) {}
+
+  static Stream<Arguments> stacks() {
+    return Stream.of(Stack.values())
+        .flatMap(stack -> Stream.of(Transport.values()).map(t -> Arguments.of(stack, t)));
+  }
 
   @BeforeAll
   static void mdcBridgeIsActive() {
@@ -67,35 +93,110 @@ class CrossModuleScenarioTest {
   }
 
   @AfterEach
-  void stop() throws SQLException {
+  void stop() throws Exception {
     if (receiver != null) {
       receiver.close();
     }
-    if (database != null) {
-      try (Connection connection = database.getConnection()) {
-        connection.createStatement().execute("SHUTDOWN"); // drops the in-memory database
+    if (backend != null) {
+      try {
+        backend.broker().close();
+      } finally {
+        backend.cleanup().close();
       }
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void agentRequestArrivesAsOneTraceWithCostsLogsAndMetrics(Transport transport)
+  private static Backend open(Stack stack) throws Exception {
+    switch (stack) {
+      case H2_AND_IN_MEMORY_QUEUE: {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
+        SupportDesk.createSchema(h2);
+        return new Backend(
+            h2,
+            new SupportDesk.InMemoryBroker(),
+            Map.of("db.system.name", "h2database", "db.namespace", DATABASE),
+            () -> {
+              try (Connection connection = h2.getConnection()) {
+                connection.createStatement().execute("SHUTDOWN"); // drops the in-memory database
+              }
+            });
+      }
+      case POSTGRESQL_AND_NATS: {
+        // a schema of its own in database test, so runs and other tests never meet
+        String schema = "e2e_support_" + Long.toUnsignedString(System.nanoTime(), 36);
+        RequiredService postgresql =
+            RequiredService.at("PostgreSQL", "127.0.0.1", 5432,
+                "pg_ctlcluster <version> main start (see .ci/run)");
+        PGSimpleDataSource admin = postgres(null);
+        postgresql.login(() -> {
+          try (Connection connection = admin.getConnection()) {
+            connection.createStatement().execute("CREATE SCHEMA " + schema);
+          }
+          return schema;
+        });
+        PGSimpleDataSource pg = postgres(schema);
+        AutoCloseable dropSchema = () -> {
+          try (Connection connection = admin.getConnection()) {
+            connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+          }
+        };
+        try {
+          SupportDesk.createSchema(pg);
+          SupportDesk.Broker nats =
+              RequiredService.at("NATS", NatsQueue.HOST, NatsQueue.PORT,
+                      "nats-server -a 127.0.0.1 -p 4222 (see .ci/run)")
+                  .login(() -> new NatsQueue(SupportDesk.QUEUE));
+          return new Backend(
+              pg,
+              nats,
+              Map.of(
+                  "db.system.name", "postgresql",
+                  // semconv: PostgreSQL's namespace is database|schema
+                  "db.namespace", "test|" + schema,
+                  "server.address", "127.0.0.1",
+                  "server.port", 5432L),
+              dropSchema);
+        } catch (Throwable e) {
+          dropSchema.close();
+          throw e;
+        }
+      }
+      default:
+        throw new AssertionError(stack);
+    }
+  }
+
+  private static PGSimpleDataSource postgres(String schema) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setServerNames(new String[] {"127.0.0.1"});
+    dataSource.setPortNumbers(new int[] {5432});
+    dataSource.setDatabaseName("test");
+    dataSource.setUser("postgres");
+    dataSource.setConnectTimeout(5);
+    if (schema != null) {
+      dataSource.setCurrentSchema(schema);
+    }
+    return dataSource;
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource("stacks")
+  void agentRequestArrivesAsOneTraceWithCostsLogsAndMetrics(Stack stack, Transport transport)
       throws Exception {
+    backend = open(stack);
     receiver = OtlpReceiver.start(transport);
-    database = new JdbcDataSource();
-    database.setURL("jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
-    SupportDesk.createSchema(database);
+    DataSource database = backend.database();
     String answer;
     List<Line> lines;
     try (CapturedLogs logs = CapturedLogs.attach("dev.oteltoolkit.tests");
         Telemetry telemetry = exportingTo(receiver).build()) {
-      SupportDesk desk = new SupportDesk(telemetry, database);
+      SupportDesk desk = new SupportDesk(telemetry, database, backend.broker());
       log.info("service ready"); // no span current: no ids in the MDC
       CompletableFuture<String> worker = CompletableFuture.supplyAsync(() -> {
         try {
           return desk.consumeOne();
-        } catch (InterruptedException | SQLException e) {
+        } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
@@ -204,24 +305,25 @@ class CrossModuleScenarioTest {
         "gen_ai.tool.name", SupportDesk.TOOL,
         "gen_ai.tool.call.id", "call-1",
         "gen_ai.tool.type", "function"));
+    String system = backend.broker().system();
     assertThat(send.attributes()).containsExactlyInAnyOrderEntriesOf(
-        messagingAttributes("send"));
+        messagingAttributes(system, "send"));
     assertThat(process.attributes()).containsExactlyInAnyOrderEntriesOf(
-        messagingAttributes("process"));
+        messagingAttributes(system, "process"));
 
     // SQL: sanitized text, never a literal, prepared statements included.
-    assertThat(select.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "db.system.name", "h2database",
-        "db.namespace", DATABASE,
+    Map<String, Object> selectAttributes = new HashMap<>(backend.databaseAttributes());
+    selectAttributes.putAll(Map.of(
         "db.operation.name", "SELECT",
         "db.collection.name", "orders",
         "db.query.text", "SELECT status FROM orders WHERE id = ? AND region = ?"));
-    assertThat(update.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "db.system.name", "h2database",
-        "db.namespace", DATABASE,
+    assertThat(select.attributes()).containsExactlyInAnyOrderEntriesOf(selectAttributes);
+    Map<String, Object> updateAttributes = new HashMap<>(backend.databaseAttributes());
+    updateAttributes.putAll(Map.of(
         "db.operation.name", "UPDATE",
         "db.collection.name", "orders",
         "db.query.text", "UPDATE orders SET status = ?, note = ? WHERE id = ?"));
+    assertThat(update.attributes()).containsExactlyInAnyOrderEntriesOf(updateAttributes);
     assertThat(spans).allSatisfy(span -> assertThat(span.span().toString())
         .doesNotContain("eu-west").doesNotContain("555-0199").doesNotContain("refunding"));
 
@@ -280,7 +382,8 @@ class CrossModuleScenarioTest {
     assertThat(receiver.histogramCount(
         "db.client.operation.duration", "db.operation.name", "UPDATE")).isEqualTo(1);
     assertThat(receiver.histogramCount(
-        "db.client.operation.duration", "db.system.name", "h2database")).isEqualTo(2);
+        "db.client.operation.duration", "db.system.name",
+        (String) backend.databaseAttributes().get("db.system.name"))).isEqualTo(2);
   }
 
   private static Map<String, Object> chatAttributes() {
@@ -291,9 +394,9 @@ class CrossModuleScenarioTest {
         "gen_ai.response.model", SupportDesk.RESPONSE_MODEL);
   }
 
-  private static Map<String, Object> messagingAttributes(String operation) {
+  private static Map<String, Object> messagingAttributes(String system, String operation) {
     return Map.of(
-        "messaging.system", SupportDesk.QUEUE_SYSTEM,
+        "messaging.system", system,
         "messaging.destination.name", SupportDesk.QUEUE,
         "messaging.operation.type", operation,
         "messaging.operation.name", operation);

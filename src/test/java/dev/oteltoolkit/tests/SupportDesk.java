@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -37,6 +38,7 @@ final class SupportDesk {
   static final String PROVIDER = "openai";
   static final String AGENT = "support-agent";
   static final String TOOL = "lookup_order";
+  /** {@code messaging.system} of the in-memory queue. */
   static final String QUEUE_SYSTEM = "e2e_queue";
   static final String QUEUE = "refunds";
   static final long ORDER_ID = 42;
@@ -73,15 +75,27 @@ final class SupportDesk {
   private final GenAiTelemetry ai;
   private final MessagingTelemetry messaging;
   private final DataSource database;
-  private final BlockingQueue<QueuedMessage> queue = new LinkedBlockingQueue<>();
+  private final Broker broker;
+
+  /**
+   * The application, wired to the toolkit's modules, with an in-memory queue.
+   *
+   * @param telemetry the toolkit
+   * @param database the application's database, not instrumented: it is wrapped here
+   */
+  SupportDesk(Telemetry telemetry, DataSource database) {
+    this(telemetry, database, new InMemoryBroker());
+  }
 
   /**
    * The application, wired to the toolkit's modules.
    *
    * @param telemetry the toolkit
    * @param database the application's database, not instrumented: it is wrapped here
+   * @param broker where refund requests are queued (the in-memory queue, or a real broker)
    */
-  SupportDesk(Telemetry telemetry, DataSource database) {
+  SupportDesk(Telemetry telemetry, DataSource database, Broker broker) {
+    this.broker = broker;
     this.tracing = telemetry.tracing();
     this.ai = GenAiTelemetry.builder(telemetry.openTelemetry()).priceTable(PRICES).build();
     this.messaging = MessagingTelemetry.create(telemetry.openTelemetry());
@@ -133,12 +147,12 @@ final class SupportDesk {
                   String delivery = orderStatus(ORDER_ID);
                   Map<String, String> headers = new HashMap<>();
                   messaging.publish(
-                      QUEUE_SYSTEM,
+                      broker.system(),
                       QUEUE,
                       headers,
                       () -> {
                         log.info("publishing refund of order {}", ORDER_ID);
-                        queue.add(new QueuedMessage(headers, "refund " + ORDER_ID));
+                        broker.send(QUEUE, headers, "refund " + ORDER_ID);
                       });
                   return delivery + ", refund requested";
                 });
@@ -160,13 +174,13 @@ final class SupportDesk {
    *
    * @return the message body
    */
-  String consumeOne() throws InterruptedException, SQLException {
-    QueuedMessage message = queue.poll(TestTelemetry.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  String consumeOne() throws Exception {
+    QueuedMessage message = broker.receive(QUEUE, TestTelemetry.WAIT);
     if (message == null) {
       throw new AssertionError("nothing was published");
     }
     messaging.process(
-        QUEUE_SYSTEM,
+        broker.system(),
         QUEUE,
         message.headers(),
         () -> {
@@ -189,6 +203,42 @@ final class SupportDesk {
     }
   }
 
-  /** A message in the in-memory queue: headers as a broker carries them, and a body. */
+  /** A message as received: headers as the broker carried them, and a body. */
   record QueuedMessage(Map<String, ?> headers, String body) {}
+
+  /** Where the tool queues refund requests and the worker takes them from. */
+  interface Broker extends AutoCloseable {
+
+    /** The broker's {@code messaging.system}. */
+    String system();
+
+    /** Sends {@code body} with {@code headers} to {@code queue}. */
+    void send(String queue, Map<String, String> headers, String body);
+
+    /** The next message of {@code queue}, or null when none arrived within {@code wait}. */
+    QueuedMessage receive(String queue, Duration wait) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  /** A queue in this process: messages keep their header map. */
+  static final class InMemoryBroker implements Broker {
+    private final BlockingQueue<QueuedMessage> queue = new LinkedBlockingQueue<>();
+
+    @Override
+    public String system() {
+      return QUEUE_SYSTEM;
+    }
+
+    @Override
+    public void send(String queue, Map<String, String> headers, String body) {
+      this.queue.add(new QueuedMessage(headers, body));
+    }
+
+    @Override
+    public QueuedMessage receive(String queue, Duration wait) throws InterruptedException {
+      return this.queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
 }

@@ -61,8 +61,12 @@ class ReadmeExampleTest {
   void theQuickstartRecordsACostedChatSpan() {
     String answer = Tracing.create(otel.sdk).traced("request", () -> quickstart(otel.sdk));
     assertThat(answer).isEqualTo("Traces.");
+    // the bundled price of gpt-4o-mini: USD 0.15 input, 0.60 output per million tokens, so
+    // (1200 * 0.15 + 48 * 0.60) / 1e6
     assertThat(otel.span("chat gpt-4o-mini").getAttributes().get(GenAiAttributes.GEN_AI_USAGE_COST))
-        .isNotNull();
+        .isEqualTo(0.0002088);
+    assertThat(otel.span("request").getAttributes().get(GenAiAttributes.TOTAL_COST))
+        .isEqualTo(0.0002088);
     assertThat(otel.span("request").getAttributes().get(GenAiAttributes.TOTAL_INPUT_TOKENS))
         .isEqualTo(1200L);
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,10 +29,17 @@ class StreamingTest {
   void aStreamRecordsTimeToFirstChunkAndItsUsageWhenClosed() {
     Iterator<String> chunks = List.of("Par", "is", ".").iterator();
     StringBuilder answer = new StringBuilder();
+    long beforeStart = System.nanoTime();
+    long afterFirstChunk = 0;
     try (GenAiSpan span = ai.chat("openai", "gpt-4o").stream(true).start()) {
       while (chunks.hasNext()) {
         answer.append(chunks.next());
         span.firstToken(); // only the first call counts
+        if (afterFirstChunk == 0) {
+          afterFirstChunk = System.nanoTime();
+          // the later chunks come well after the first: longer than start-to-first-chunk took
+          awaitNanoTime(afterFirstChunk + Math.max(50_000_000L, 2 * (afterFirstChunk - beforeStart)));
+        }
       }
       span.responseModel("gpt-4o-2024-08-06").finishReasons("stop").usage(20, 3);
     }
@@ -39,7 +47,12 @@ class StreamingTest {
     assertThat(answer.toString()).isEqualTo("Paris.");
     SpanData chat = otel.span("chat gpt-4o");
     Double ttfc = chat.getAttributes().get(GenAiAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK);
-    assertThat(ttfc).isNotNull().isGreaterThanOrEqualTo(0.0);
+    // causality, not speed: the span started after beforeStart and the first call returned
+    // before afterFirstChunk; had a later call counted, the value would exceed that interval
+    assertThat(ttfc)
+        .isNotNull()
+        .isPositive()
+        .isLessThanOrEqualTo((afterFirstChunk - beforeStart) / 1e9);
     assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_REQUEST_STREAM)).isTrue();
     assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS)).isEqualTo(3L);
     assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_COST)).isEqualTo(0.00008);
@@ -55,6 +68,13 @@ class StreamingTest {
     assertThat(points.get(0).getSum()).isEqualTo(ttfc);
     assertThat(points.get(0).getBoundaries()).isEqualTo(GenAiAttributes.DURATION_BUCKETS);
     assertThat(otel.metric("gen_ai.client.operation.time_to_first_chunk")).hasUnit("s");
+  }
+
+  /** Returns once System.nanoTime() has passed {@code deadline} (a gap, not a wait for work). */
+  private static void awaitNanoTime(long deadline) {
+    while (System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(deadline - System.nanoTime());
+    }
   }
 
   @Test

@@ -78,4 +78,14 @@ class H2JdbcTest extends AbstractJdbcTest {
   String callableProcedure() {
     return "ABS";
   }
+
+  @Override
+  String expectedFailingQueryText() {
+    return "SELECT * FROM otk_missing WHERE secret = ?";
+  }
+
+  @Override
+  String expectedCallableQueryText() {
+    return "{call ABS(?)}";
+  }
 }

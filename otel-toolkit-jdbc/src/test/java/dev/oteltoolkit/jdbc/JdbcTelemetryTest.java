@@ -3,6 +3,7 @@ package dev.oteltoolkit.jdbc;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,6 +27,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -246,7 +248,31 @@ class JdbcTelemetryTest {
 
   @Test
   void worksWithTheNoopOpenTelemetry() throws SQLException {
-    run(JdbcTelemetry.create(OpenTelemetry.noop()).wrap(h2), "SELECT 1");
+    DataSource wrapped = JdbcTelemetry.create(OpenTelemetry.noop()).wrap(h2);
+    // results and failures as without the wrapper, prepared statements included
+    try (Connection connection = wrapped.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT 41 + 1")) {
+      Assertions.assertThat(rows.next()).isTrue();
+      Assertions.assertThat(rows.getInt(1)).isEqualTo(42);
+    }
+    try (Connection connection = wrapped.getConnection();
+        PreparedStatement statement = connection.prepareStatement("SELECT ? || 'b'")) {
+      statement.setString(1, "a");
+      try (ResultSet rows = statement.executeQuery()) {
+        Assertions.assertThat(rows.next()).isTrue();
+        Assertions.assertThat(rows.getString(1)).isEqualTo("ab");
+      }
+    }
+    SQLException unwrapped = catchThrowableOfType(SQLException.class,
+        () -> run(h2, "SELECT * FROM no_such_table_noop"));
+    SQLException throughTheWrapper = catchThrowableOfType(SQLException.class,
+        () -> run(wrapped, "SELECT * FROM no_such_table_noop"));
+    Assertions.assertThat((Object) throughTheWrapper).isNotNull();
+    Assertions.assertThat(throughTheWrapper.getSQLState()).isEqualTo(unwrapped.getSQLState());
+    Assertions.assertThat(throughTheWrapper.getErrorCode()).isEqualTo(unwrapped.getErrorCode());
+    Assertions.assertThat(throughTheWrapper.getMessage()).isEqualTo(unwrapped.getMessage());
+    // and nothing reaches this test's SDK: the no-op instance is the only one in use
     Assertions.assertThat(spans.getFinishedSpanItems()).isEmpty();
   }
 

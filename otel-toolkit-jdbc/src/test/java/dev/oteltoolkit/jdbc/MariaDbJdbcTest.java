@@ -88,6 +88,16 @@ class MariaDbJdbcTest extends AbstractJdbcTest {
   }
 
   @Override
+  String expectedFailingQueryText() {
+    return "SELECT * FROM otk_missing WHERE WHERE secret = ?";
+  }
+
+  @Override
+  String expectedCallableQueryText() {
+    return "{call " + table + "_p(?)}";
+  }
+
+  @Override
   void createProcedure(Statement statement) throws SQLException {
     statement.execute("CREATE PROCEDURE " + table + "_p(IN n INT) SELECT n");
   }

@@ -85,6 +85,16 @@ class PostgresJdbcTest extends AbstractJdbcTest {
   }
 
   @Override
+  String expectedFailingQueryText() {
+    return "SELECT CAST(? AS integer)";
+  }
+
+  @Override
+  String expectedCallableQueryText() {
+    return "CALL " + table + "_p(?)";
+  }
+
+  @Override
   void createProcedure(Statement statement) throws SQLException {
     statement.execute("CREATE PROCEDURE " + table + "_p(n integer) LANGUAGE sql AS $$ SELECT n $$");
   }

@@ -1,8 +1,7 @@
 package dev.oteltoolkit.jdbc;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.oteltoolkit.api.testsupport.RequiredService;
+import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,24 +9,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * A database the tests run against, and the one place that decides whether it is there: a server
- * that cannot be reached (or refuses the login) skips its tests loudly, with the reason in the
- * JUnit report and a line on stderr, so CI output shows whether they ran.
+ * A database the tests run against. Whether a server database is there is decided by {@link
+ * RequiredService}: not reachable, its tests skip with the reason on the console (fail where
+ * {@code OTELTOOLKIT_REQUIRE_SERVICES=true}, as in CI); reachable but refusing every login, its
+ * tests fail, never skip.
  */
 final class TestDatabase {
 
-  /** Per database name: the usable candidate's index, or -1. */
+  /** Per database name: the index of the candidate that logged in. */
   private static final Map<String, Integer> usable = new ConcurrentHashMap<>();
-  private static final Map<String, String> reasons = new ConcurrentHashMap<>();
   private static final Map<String, Boolean> announced = new ConcurrentHashMap<>();
 
   final String name;
   final String host;
   final int port;
   private final List<Supplier<DataSource>> candidates;
+  /** Where the verdict line goes instead of the console; null: the console. */
+  private PrintStream verdicts;
 
   /**
    * A server database; {@code candidates} are tried in order (e.g. two user names) and the first
@@ -45,35 +45,41 @@ final class TestDatabase {
     return new TestDatabase(name, null, -1, List.of(dataSource));
   }
 
-  /** The driver's own DataSource, or a skip (JUnit assumption) with the reason. */
+  /** Prints the skip / failure verdict to {@code out}: for tests that expect one. */
+  TestDatabase printingTo(PrintStream out) {
+    this.verdicts = out;
+    return this;
+  }
+
+  /**
+   * The driver's own DataSource; a skip (or, where services are required, a failure) when the
+   * server is not reachable, a failure when it refuses every login.
+   */
   DataSource require() {
-    int index = usable.computeIfAbsent(name, n -> probe());
-    if (index < 0) {
-      String reason = reasons.get(name);
-      String message = "SKIPPED " + name + " tests: " + reason
-          + " (start the service, see .ci/run, to run them)";
-      if (announced.putIfAbsent(name, Boolean.TRUE) == null) {
-        System.err.println("[otel-toolkit-jdbc] " + message);
-      }
-      Assumptions.abort(message);
+    if (host == null) {
+      return candidates.get(0).get();
+    }
+    RequiredService service =
+        RequiredService.at(name, host, port, "the command .ci/run uses to start " + name);
+    if (verdicts != null) {
+      service = service.printingTo(verdicts);
+    }
+    Integer index = usable.get(name);
+    if (index == null) {
+      // reachable, or this skips / fails; then every login refused fails (not cached: each
+      // test reports the refusal itself)
+      index = service.login(this::firstLogin);
+      usable.put(name, index);
     }
     if (announced.putIfAbsent(name, Boolean.TRUE) == null) {
-      System.err.println("[otel-toolkit-jdbc] running " + name + " tests against "
-          + (host == null ? "an embedded database" : host + ":" + port));
+      System.err.println(
+          "[otel-toolkit-jdbc] running " + name + " tests against " + host + ":" + port);
     }
     return candidates.get(index).get();
   }
 
-  /** The first candidate that connects, or -1 with the reason in {@link #reasons}. */
-  private int probe() {
-    if (host != null) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(host, port), 2000);
-      } catch (IOException e) {
-        reasons.put(name, name + " is not reachable at " + host + ":" + port + " (" + e + ")");
-        return -1;
-      }
-    }
+  /** The index of the first candidate that connects; throws with every refusal otherwise. */
+  private int firstLogin() throws SQLException {
     StringBuilder why = new StringBuilder();
     for (int i = 0; i < candidates.size(); i++) {
       try (Connection connection = candidates.get(i).get().getConnection()) {
@@ -85,8 +91,7 @@ final class TestDatabase {
         why.append(' ').append(e.getMessage()).append(';');
       }
     }
-    reasons.put(name, name + " refused every login:" + why);
-    return -1;
+    throw new SQLException(name + " refused every login:" + why);
   }
 
   @Override

@@ -4,7 +4,7 @@ import dev.oteltoolkit.core.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The module README's quickstart, kept here so the build proves it compiles. */
+/** The module README's quickstart: ReadmeQuickstartTest runs it and compares it with the README. */
 final class ReadmeQuickstart {
 
   private static final Logger log = LoggerFactory.getLogger(ReadmeQuickstart.class);

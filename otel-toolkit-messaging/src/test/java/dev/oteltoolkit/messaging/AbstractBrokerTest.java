@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 abstract class AbstractBrokerTest {
 
   private TestBroker broker;
-  private String unavailable;
+  private BrokerAvailability.Unavailable unavailable;
   private TestService producer;
   private TestService consumer;
   private final List<AutoCloseable> opened = new ArrayList<>();
@@ -62,7 +62,7 @@ abstract class AbstractBrokerTest {
     try {
       broker = connect();
     } catch (BrokerAvailability.Unavailable e) {
-      unavailable = e.getMessage();
+      unavailable = e;
     }
   }
 

@@ -1,19 +1,14 @@
 package dev.oteltoolkit.messaging;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import org.junit.jupiter.api.Assumptions;
+import dev.oteltoolkit.api.testsupport.RequiredService;
 
 /**
- * The one place where broker tests find out whether their broker is there. An unreachable broker
- * skips every test of its class loudly: a line on stderr, and each test aborted with the reason
- * (by {@link AbstractBrokerTest}), so the report counts them as skipped and says why. A reachable
- * broker that then misbehaves (refused login, API errors) fails the tests instead.
+ * Where broker tests find out whether their broker is there, through the project's one check
+ * ({@link RequiredService}): an unreachable broker skips every test of its class with the reason
+ * on the console, or fails them where {@code OTELTOOLKIT_REQUIRE_SERVICES=true} (CI). A reachable
+ * broker that then misbehaves (refused login, API errors) fails the tests.
  */
 final class BrokerAvailability {
-
-  private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
   private BrokerAvailability() {}
 
@@ -29,38 +24,32 @@ final class BrokerAvailability {
    */
   static void require(String broker, Class<?> testClass, String host, int port, String howToStart)
       throws Unavailable {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-    } catch (IOException e) {
-      String reason =
-          "SKIPPED "
-              + testClass.getSimpleName()
-              + ": "
-              + broker
-              + " is not reachable at "
-              + host
-              + ":"
-              + port
-              + " ("
-              + e
-              + "). Start it with: "
-              + howToStart;
-      System.err.println("*** " + reason + " ***");
-      throw new Unavailable(reason);
+    RequiredService service = RequiredService.at(broker, host, port, howToStart);
+    String reason = service.unreachableReason();
+    if (reason != null) {
+      throw new Unavailable(service, testClass.getSimpleName() + ": " + reason);
     }
   }
 
-  /** Skips the current test when its broker was found unavailable. */
-  static void skipIfUnavailable(String reason) {
-    Assumptions.assumeTrue(reason == null, reason);
+  /**
+   * Skips the current test (or fails it where services are required) when its broker was found
+   * unavailable; returns when {@code unavailable} is null.
+   */
+  static void skipIfUnavailable(Unavailable unavailable) {
+    if (unavailable != null) {
+      unavailable.service.unavailable(unavailable.getMessage());
+    }
   }
 
-  /** The broker a test class needs is not reachable; the message says which and how to start it. */
+  /** The broker a test class needs is not reachable; the message says which and why. */
   static final class Unavailable extends Exception {
     private static final long serialVersionUID = 1L;
 
-    Unavailable(String reason) {
+    private final transient RequiredService service;
+
+    Unavailable(RequiredService service, String reason) {
       super(reason);
+      this.service = service;
     }
   }
 }
