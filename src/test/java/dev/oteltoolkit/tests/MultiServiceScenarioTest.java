@@ -4,6 +4,7 @@ import static java.util.stream.Collectors.groupingBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.oteltoolkit.api.testsupport.RequiredService;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.multiservice.MultiService;
 import dev.oteltoolkit.examples.multiservice.RedSummary;
@@ -34,7 +35,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,18 +105,19 @@ class MultiServiceScenarioTest {
       this.checkViolation = checkViolation;
     }
 
-    /** The URL, or a loud skip when the server does not accept a connection. */
+    /**
+     * The URL; for PostgreSQL, a loud skip when the server is not there (a failure where services
+     * are required, as in CI) and a failure when it refuses the login.
+     */
     String require() {
       if (this == POSTGRESQL) {
-        try (Connection ignored = DriverManager.getConnection(url, "postgres", "")) {
-          return url;
-        } catch (SQLException e) {
-          String message = "SKIPPED the PostgreSQL run of scenario 5: " + url
-              + " did not accept a connection (" + e.getMessage()
-              + "); start PostgreSQL (see .ci/run) to run it";
-          System.err.println("[otel-toolkit-tests] " + message);
-          Assumptions.abort(message);
-        }
+        RequiredService.at("PostgreSQL", "127.0.0.1", 5432, "pg_ctlcluster <version> main start (see .ci/run)")
+            .login(
+                () -> {
+                  try (Connection ignored = DriverManager.getConnection(url, "postgres", "")) {
+                    return url;
+                  }
+                });
       }
       return url;
     }
