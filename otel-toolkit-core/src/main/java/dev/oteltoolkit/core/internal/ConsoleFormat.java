@@ -46,6 +46,7 @@ final class ConsoleFormat {
   /** Key attributes in display order; the two prefix groups follow, each sorted by key. */
   private static final List<String> KEY_ATTRIBUTES =
       List.of(
+          TailSamplingSpanProcessor.KEPT_BY.getKey(),
           ErrorAttributes.ERROR_TYPE.getKey(),
           DbAttributes.DB_SYSTEM_NAME.getKey(),
           "gen_ai.provider.name",
@@ -161,7 +162,10 @@ final class ConsoleFormat {
       }
       String type = event.getAttributes().get(ExceptionAttributes.EXCEPTION_TYPE);
       String message = event.getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE);
-      if (type == null && event instanceof ExceptionEventData) {
+      if (event instanceof ExceptionEventData) {
+        // The SDK's recordException writes the canonical name (Outer.Inner, null for anonymous
+        // classes); error.type holds Class.getName() (Outer$Inner, see FailureRecorder): name the
+        // class the same way on both lines.
         Throwable exception = ((ExceptionEventData) event).getException();
         type = exception.getClass().getName();
         message = message == null ? exception.getMessage() : message;

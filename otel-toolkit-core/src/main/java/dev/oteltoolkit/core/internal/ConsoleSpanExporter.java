@@ -67,13 +67,15 @@ import java.util.logging.Logger;
  * <p>The header names the trace id and the {@code service.name} of the root's resource. Each span
  * line holds the span name, its duration in milliseconds, its kind unless {@code INTERNAL}, its
  * status ({@code OK}, or {@code ERROR} with the description; nothing when the status is unset, as
- * on most successful spans) and the key attributes only: {@code error.type}, HTTP, URL, server,
+ * on most successful spans) and the key attributes only: {@code oteltoolkit.sampling.kept_by} (why
+ * tail keeping kept the tree, on its root), {@code error.type}, HTTP, URL, server,
  * database and messaging destination attributes, {@code gen_ai.provider.name}, {@code
  * gen_ai.request.model}, {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that
  * fixed order. String values are quoted when they contain spaces, quotes or {@code =}, control
  * characters are escaped, and values longer than 120 characters are cut with
  * an ellipsis. Children are sorted by start time. Each exception event adds a line {@code ! type:
- * message} under its span.
+ * message} under its span, the type named by {@link Class#getName()} ({@code Outer$Inner}) as
+ * {@code error.type} is.
  *
  * <p>Thread-safe: {@link #export(Collection)}, {@link #flush()} and {@link #shutdown()} may be
  * called concurrently. {@code export} never throws: a tree that fails to render (a broken {@link

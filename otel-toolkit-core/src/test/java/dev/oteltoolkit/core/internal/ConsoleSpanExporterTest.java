@@ -2,6 +2,7 @@ package dev.oteltoolkit.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oteltoolkit.api.instrumentation.FailureRecorder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -162,7 +163,7 @@ class ConsoleSpanExporterTest {
                     .put("oteltoolkit.gen_ai.total.output_tokens", 48L)
                     .put("oteltoolkit.gen_ai.total.input_tokens", 1200L)
                     .put("oteltoolkit.gen_ai.total.cost", 0.00348)
-                    .put("oteltoolkit.sampling.kept_by", "ratio")
+                    .put("oteltoolkit.sampling.kept_by", "latency")
                     .build())
             .build();
 
@@ -175,7 +176,8 @@ class ConsoleSpanExporterTest {
         .isEqualTo(
             """
             trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
-            GET /checkout  900.00 ms  SERVER  OK  http.request.method=GET \
+            GET /checkout  900.00 ms  SERVER  OK  oteltoolkit.sampling.kept_by=latency \
+            http.request.method=GET \
             http.response.status_code=200 oteltoolkit.gen_ai.total.cost=0.00348 \
             oteltoolkit.gen_ai.total.input_tokens=1200 oteltoolkit.gen_ai.total.output_tokens=48
             ├─ SELECT shop.orders  12.35 ms  CLIENT  db.system.name=postgresql \
@@ -559,6 +561,31 @@ class ConsoleSpanExporterTest {
   }
 
   @Test
+  void namesNestedExceptionClassesAsErrorTypeDoes() {
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(ORDERS)
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    Span span = tracerProvider.get("test").spanBuilder("charge").startSpan();
+    CardDeclinedException failure = new CardDeclinedException();
+    // What every traced body records: the SDK's exception event and error.type.
+    FailureRecorder.record(span, failure, FailureRecorder.errorType(failure), null);
+    span.end();
+    tracerProvider.shutdown().join(10, TimeUnit.SECONDS);
+
+    String name = CardDeclinedException.class.getName();
+    assertThat(name).contains("$");
+    assertThat(output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms"))
+        .endsWith(
+            "charge  <d> ms  ERROR \"declined\"  error.type="
+                + name
+                + "\n   ! "
+                + name
+                + ": declined\n");
+  }
+
+  @Test
   void isTheConsoleExporterOfAutoconfigure() {
     ConfigurableSpanExporterProvider provider =
         ServiceLoader.load(ConfigurableSpanExporterProvider.class).stream()
@@ -627,6 +654,15 @@ class ConsoleSpanExporterTest {
   /** Pads a short hex span id ("a1") to its 16 characters. */
   private static String id(String shortId) {
     return "0".repeat(16 - shortId.length()) + shortId;
+  }
+
+  /** A nested exception class: its binary name holds a {@code $}, its canonical name a dot. */
+  static final class CardDeclinedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CardDeclinedException() {
+      super("declined");
+    }
   }
 
   private static EventData exception(long atMs, String type, String message) {
