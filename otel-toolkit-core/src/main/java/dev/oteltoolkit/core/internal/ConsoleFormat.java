@@ -37,6 +37,7 @@ final class ConsoleFormat {
   static final String CONTINUATION = "\u2502  ";
   static final String BLANK = "   ";
   static final String INCOMPLETE = "(incomplete: root not ended";
+  static final String PRINTED_ABOVE = "(printed above)";
 
   // Incubating semantic-convention keys (GenAI, messaging), semconv 1.44.0; only their names
   // are needed here, to pick the attributes shown.

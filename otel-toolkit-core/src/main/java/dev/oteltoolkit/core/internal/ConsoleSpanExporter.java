@@ -32,10 +32,30 @@ import java.util.logging.Logger;
  *
  * <p>Spans arrive in end order, so children come before their local root, possibly in other {@link
  * #export(Collection)} calls and interleaved with the spans of other traces. Spans are buffered per
- * trace id until their local root arrives; the root then takes only its own descendants, so several
- * local roots of one trace (a consumer continuing a remote parent, say) are printed as separate
- * trees, and trees of different traces never mix. Each tree is written with a single {@link
+ * trace id until their local root arrives; the root then takes only its own descendants, and trees
+ * of different traces never mix. Each tree is written with a single {@link
  * PrintStream#print(String)} call.
+ *
+ * <h2>Hops within the process</h2>
+ *
+ * <p>A local root whose parent is remote (a consumer continuing a producer's {@code send} span
+ * through message headers, a server span continuing a client span) is joined to its parent when
+ * that parent is in this process:
+ *
+ * <ul>
+ *   <li>parent span buffered here, or a local part of the trace still open here (the parent may end
+ *       later): the consumer's tree waits and is drawn under the parent in its tree;
+ *   <li>parent printed already (the usual asynchronous consumer, ending after the producer's
+ *       request): the consumer's tree is printed under a reference line {@code send orders (printed
+ *       above)} and a header naming the tree it continues;
+ *   <li>otherwise the parent is taken to be in another process and the tree is printed at once,
+ *       its header naming the parent span id ({@code (continues remote parent 00f067aa0ba902b7)}).
+ *       If a span with that id is printed here later after all, its line says {@code (continued by
+ *       "process orders", printed above)}. A waiting tree whose parent did not turn up in the local
+ *       tree is printed this way right after it.
+ * </ul>
+ *
+ * <p>Nothing is held for a time: a tree prints when its local root ends, and joining costs no delay.
  *
  * <p>A span that ends after its tree was printed (a child that outlives its parent) is printed on
  * its own line marked {@code late}, followed by any of its own descendants that were still
@@ -104,7 +124,10 @@ public final class ConsoleSpanExporter implements SpanExporter {
   // Guarded by lock. Access order: the head is the trace that received a span least recently.
   private final Map<String, PendingTrace> pendingTraces = new LinkedHashMap<>(16, 0.75f, true);
   // Guarded by lock. Key trace id + span id of every span printed recently, in printing order.
-  private final Map<String, PrintedTree> printedSpans = new LinkedHashMap<>();
+  private final Map<String, PrintedSpan> printedSpans = new LinkedHashMap<>();
+  // Guarded by lock. Key trace id + span id of a parent that a tree printed as continuing a remote
+  // parent refers to, in printing order: if that span is printed here later, its line says so.
+  private final Map<String, PrintedTree> continuedBy = new LinkedHashMap<>();
   private int bufferedSpans;
   private boolean shutdown;
   private boolean failureLogged;
@@ -208,6 +231,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
       }
       pendingTraces.clear();
       printedSpans.clear();
+      continuedBy.clear();
       bufferedSpans = 0;
       try {
         print(trees);
@@ -235,20 +259,27 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   private void accept(Collection<SpanData> spans, long now, List<String> trees) {
     // First buffer everything, so that a root finds the children exported in the same batch
-    // whatever their order; then print roots and late spans in batch order.
+    // whatever their order; then place the continuations of remote parents (so that a producer's
+    // tree printed in this batch takes its in-process consumers), then print roots and late spans
+    // in batch order.
+    List<SpanData> continuations = new ArrayList<>(0);
     List<SpanData> toPrint = new ArrayList<>();
-    List<PrintedTree> lateOf = new ArrayList<>();
+    List<PrintedSpan> lateOf = new ArrayList<>();
     for (SpanData span : spans) {
       if (span == null) {
         continue;
       }
       SpanContext parent = span.getParentSpanContext();
-      if (!parent.isValid() || parent.isRemote()) {
+      if (!parent.isValid()) {
         toPrint.add(span);
         lateOf.add(null);
         continue;
       }
-      PrintedTree printed = printedSpans.get(span.getTraceId() + parent.getSpanId());
+      if (parent.isRemote()) {
+        continuations.add(span);
+        continue;
+      }
+      PrintedSpan printed = printedSpans.get(span.getTraceId() + parent.getSpanId());
       if (printed != null) {
         toPrint.add(span);
         lateOf.add(printed);
@@ -256,17 +287,69 @@ public final class ConsoleSpanExporter implements SpanExporter {
         buffer(span, now);
       }
     }
+    for (SpanData span : continuations) {
+      try {
+        placeContinuation(span, now, trees);
+      } catch (RuntimeException e) {
+        logFailure(e);
+      }
+    }
     for (int i = 0; i < toPrint.size(); i++) {
       SpanData span = toPrint.get(i);
-      PrintedTree printed = lateOf.get(i);
+      PrintedSpan printed = lateOf.get(i);
       try {
-        trees.add(printed == null ? renderLocalRoot(span, now) : renderLate(span, printed, now));
+        if (printed == null) {
+          trees.add(renderLocalRoot(span, now));
+          printOrphanContinuations(span.getTraceId(), now, trees);
+        } else {
+          trees.add(renderLate(span, printed, now));
+        }
       } catch (RuntimeException e) {
         // One malformed span must not cost the other trees of the batch.
         logFailure(e);
       }
     }
     evict(now, trees);
+  }
+
+  // A local root whose parent is remote: the consumer side of a hop (a message, an HTTP call).
+  // If the parent span was printed here, the tree is printed under a reference to it; if it is
+  // buffered here, or this trace still has spans open here (the parent may end later), the tree
+  // waits to be drawn under it; otherwise the parent is in another process and the tree is
+  // printed at once, naming the parent span id.
+  private void placeContinuation(SpanData span, long now, List<String> trees) {
+    String parentId = span.getParentSpanId();
+    PrintedSpan parent = printedSpans.get(span.getTraceId() + parentId);
+    if (parent != null) {
+      trees.add(renderContinuation(span, parent, now));
+      return;
+    }
+    PendingTrace trace = pendingTraces.get(span.getTraceId());
+    if (trace != null && (trace.holds(parentId) || trace.holdsOpenLocalPart(span.getSpanId()))) {
+      trace.addContinuation(span);
+      trace.lastSpanNanos = now;
+      bufferedSpans++;
+      return;
+    }
+    trees.add(renderLocalRoot(span, now));
+  }
+
+  // After a local root's tree: the continuations of this trace that waited for a parent that the
+  // tree did not hold are printed as trees of their own once no local span of the trace is left.
+  private void printOrphanContinuations(String traceId, long now, List<String> trees) {
+    PendingTrace trace = pendingTraces.get(traceId);
+    if (trace == null || trace.holdsOpenLocalPart(null)) {
+      return;
+    }
+    List<SpanData> orphans = trace.takeOrphanContinuations();
+    bufferedSpans -= orphans.size();
+    orphans.sort(BY_START);
+    for (SpanData orphan : orphans) {
+      trees.add(renderLocalRoot(orphan, now));
+    }
+    if (trace.size == 0) {
+      pendingTraces.remove(traceId);
+    }
   }
 
   private void buffer(SpanData span, long now) {
@@ -284,15 +367,39 @@ public final class ConsoleSpanExporter implements SpanExporter {
     StringBuilder sb = new StringBuilder(256);
     ConsoleFormat.appendHeader(sb, root);
     SpanContext parent = root.getParentSpanContext();
+    PrintedTree printed = new PrintedTree(root.getName(), now);
     if (parent.isValid()) {
       sb.append("  (continues remote parent ").append(parent.getSpanId()).append(')');
+      rememberBounded(continuedBy, root.getTraceId() + parent.getSpanId(), printed);
     }
     sb.append('\n');
-    appendBufferedTree(sb, root, new PrintedTree(root.getName(), now));
+    appendBufferedTree(sb, root, printed, "", "");
     return sb.toString();
   }
 
-  private String renderLate(SpanData span, PrintedTree printed, long now) {
+  // A consumer's tree whose producer span was printed already: drawn under a reference line to it.
+  private String renderContinuation(SpanData root, PrintedSpan parent, long now) {
+    StringBuilder sb = new StringBuilder(256);
+    ConsoleFormat.appendHeader(sb, root);
+    if (parent.rootName() == null) {
+      sb.append("  continues an incomplete tree\n");
+    } else {
+      sb.append("  continues the tree of ");
+      ConsoleFormat.appendText(sb, parent.rootName(), ConsoleFormat.Quoting.ALWAYS);
+      sb.append('\n');
+    }
+    ConsoleFormat.appendText(sb, parent.name(), ConsoleFormat.Quoting.NEVER);
+    sb.append("  ").append(ConsoleFormat.PRINTED_ABOVE).append('\n');
+    appendBufferedTree(
+        sb,
+        root,
+        new PrintedTree(parent.rootName(), now),
+        ConsoleFormat.LAST_BRANCH,
+        ConsoleFormat.BLANK);
+    return sb.toString();
+  }
+
+  private String renderLate(SpanData span, PrintedSpan printed, long now) {
     StringBuilder sb = new StringBuilder(128);
     ConsoleFormat.appendHeader(sb, span);
     if (printed.rootName() == null) {
@@ -302,20 +409,21 @@ public final class ConsoleSpanExporter implements SpanExporter {
       ConsoleFormat.appendText(sb, printed.rootName(), ConsoleFormat.Quoting.ALWAYS);
       sb.append(": ");
     }
-    appendBufferedTree(sb, span, new PrintedTree(printed.rootName(), now));
+    appendBufferedTree(sb, span, new PrintedTree(printed.rootName(), now), "", "");
     return sb.toString();
   }
 
   // Appends top and its buffered descendants, which leave the buffer.
-  private void appendBufferedTree(StringBuilder sb, SpanData top, PrintedTree printed) {
+  private void appendBufferedTree(
+      StringBuilder sb, SpanData top, PrintedTree printed, String linePrefix, String childPrefix) {
     PendingTrace trace = pendingTraces.get(top.getTraceId());
     if (trace == null) {
-      appendTree(sb, top, null, printed);
+      appendTree(sb, top, null, printed, linePrefix, childPrefix);
       return;
     }
     int before = trace.size;
     try {
-      appendTree(sb, top, trace, printed);
+      appendTree(sb, top, trace, printed, linePrefix, childPrefix);
     } finally {
       bufferedSpans -= before - trace.size;
       if (trace.size == 0) {
@@ -342,24 +450,36 @@ public final class ConsoleSpanExporter implements SpanExporter {
     sb.append("  ").append(marker).append('\n');
     PrintedTree printed = new PrintedTree(null, now);
     for (SpanData top : tops) {
-      appendTree(sb, top, trace, printed);
+      appendTree(sb, top, trace, printed, "", "");
     }
     return sb.toString();
   }
 
-
-
   // Appends top and, depth first, its descendants taken out of trace (null when nothing is
   // buffered), remembering each span as printed. Iterative: deep trees cannot overflow the stack.
-  private void appendTree(StringBuilder sb, SpanData top, PendingTrace trace, PrintedTree printed) {
+  private void appendTree(
+      StringBuilder sb,
+      SpanData top,
+      PendingTrace trace,
+      PrintedTree printed,
+      String linePrefix,
+      String childPrefix) {
     Deque<Frame> stack = new ArrayDeque<>();
-    stack.push(new Frame(top, "", ""));
+    stack.push(new Frame(top, linePrefix, childPrefix));
     while (!stack.isEmpty()) {
       Frame frame = stack.pop();
       SpanData span = frame.span();
       remember(span, printed);
       sb.append(frame.linePrefix());
       ConsoleFormat.appendSpanLine(sb, span);
+      PrintedTree consumer =
+          continuedBy.isEmpty() ? null : continuedBy.remove(span.getTraceId() + span.getSpanId());
+      if (consumer != null) {
+        // Its consumer's tree was printed before this span ended, as continuing a remote parent.
+        sb.append("  (continued by ");
+        ConsoleFormat.appendText(sb, consumer.rootName(), ConsoleFormat.Quoting.ALWAYS);
+        sb.append(", printed above)");
+      }
       sb.append('\n');
       List<SpanData> children = trace == null ? new ArrayList<>(0) : trace.take(span.getSpanId());
       ConsoleFormat.appendExceptions(sb, span, frame.childPrefix() + (children.isEmpty() ? ConsoleFormat.BLANK : ConsoleFormat.CONTINUATION));
@@ -376,9 +496,17 @@ public final class ConsoleSpanExporter implements SpanExporter {
   }
 
   private void remember(SpanData span, PrintedTree printed) {
-    printedSpans.put(span.getTraceId() + span.getSpanId(), printed);
-    if (printedSpans.size() > maxBufferedSpans) {
-      Iterator<PrintedTree> it = printedSpans.values().iterator();
+    rememberBounded(
+        printedSpans,
+        span.getTraceId() + span.getSpanId(),
+        new PrintedSpan(span.getName(), printed.rootName(), printed.printedAtNanos()));
+  }
+
+  // Puts into a map kept in insertion order, dropping its oldest entry beyond maxBufferedSpans.
+  private <V> void rememberBounded(Map<String, V> map, String key, V value) {
+    map.put(key, value);
+    if (map.size() > maxBufferedSpans) {
+      Iterator<V> it = map.values().iterator();
       it.next();
       it.remove();
     }
@@ -399,7 +527,13 @@ public final class ConsoleSpanExporter implements SpanExporter {
       it.remove();
       addIncomplete(trees, trace, ConsoleFormat.INCOMPLETE + ", buffer full)", now);
     }
-    for (Iterator<PrintedTree> it = printedSpans.values().iterator(); it.hasNext(); ) {
+    for (Iterator<PrintedSpan> it = printedSpans.values().iterator(); it.hasNext(); ) {
+      if (now - it.next().printedAtNanos() < maxIdleNanos) {
+        break;
+      }
+      it.remove();
+    }
+    for (Iterator<PrintedTree> it = continuedBy.values().iterator(); it.hasNext(); ) {
       if (now - it.next().printedAtNanos() < maxIdleNanos) {
         break;
       }
@@ -419,33 +553,22 @@ public final class ConsoleSpanExporter implements SpanExporter {
     logger.log(level, "Console span exporter failed; some spans were not printed", e);
   }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+  /**
+   * A tree being printed.
+   *
+   * @param rootName its root's name, null if the tree was incomplete
+   * @param printedAtNanos when it was printed
+   */
+  private record PrintedTree(String rootName, long printedAtNanos) {}
 
   /**
    * What is remembered about a printed span.
    *
+   * @param name the span's name
    * @param rootName its tree's root name, null if the tree was incomplete
    * @param printedAtNanos when it was printed
    */
-  private record PrintedTree(String rootName, long printedAtNanos) {}
+  private record PrintedSpan(String name, String rootName, long printedAtNanos) {}
 
   /** A span waiting to be appended, with its line prefix and its children's prefix. */
   private record Frame(SpanData span, String linePrefix, String childPrefix) {}

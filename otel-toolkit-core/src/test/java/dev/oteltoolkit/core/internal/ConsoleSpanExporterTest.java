@@ -12,7 +12,9 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
@@ -39,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -257,32 +260,74 @@ class ConsoleSpanExporterTest {
   }
 
   @Test
-  void printsLocalRootWithRemoteParentAsItsOwnTree() {
+  void drawsAnInProcessConsumerUnderTheSendSpanItContinues() {
     // One trace, two local roots in this process: the HTTP request and the consumer that
-    // continues the producer's context after a hop through a broker (a remote parent).
-    SpanData send =
-        span(TRACE_A, "b2", "b1", "send orders", 1 * MS, 2 * MS)
-            .setKind(SpanKind.PRODUCER)
-            .setAttributes(
-                Attributes.of(AttributeKey.stringKey("messaging.destination.name"), "orders"))
-            .build();
-    SpanData insert =
-        span(TRACE_A, "c2", "c1", "INSERT shop.orders", 5 * MS, 7 * MS)
-            .setKind(SpanKind.CLIENT)
-            .setAttributes(Attributes.of(DbAttributes.DB_SYSTEM_NAME, "h2database"))
-            .build();
-    SpanData process =
-        span(TRACE_A, "c1", null, "process orders", 4 * MS, 8 * MS)
-            .setParentSpanContext(
-                SpanContext.createFromRemoteParent(
-                    TRACE_A, id("b2"), TraceFlags.getSampled(), TraceState.getDefault()))
-            .setKind(SpanKind.CONSUMER)
-            .setAttributes(
-                Attributes.of(AttributeKey.stringKey("messaging.destination.name"), "orders"))
-            .build();
-    SpanData request = span(TRACE_A, "b1", null, "POST /orders", 0, 3 * MS).build();
+    // continues the producer's context after a hop through a broker (a remote parent). The
+    // consumer ends before the request does: one tree.
+    exporter.export(List.of(send(), insert(), process()));
+    assertThat(output()).isEmpty();
 
-    exporter.export(List.of(send, insert, process));
+    exporter.export(List.of(request()));
+    assertThat(output())
+        .isEqualTo(
+            """
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+            POST /orders  3.00 ms
+            └─ send orders  1.00 ms  PRODUCER  messaging.destination.name=orders
+               └─ process orders  4.00 ms  CONSUMER  messaging.destination.name=orders
+                  └─ INSERT shop.orders  2.00 ms  CLIENT  db.system.name=h2database
+            """);
+  }
+
+  @Test
+  void drawsAConsumerEndingBeforeItsSendSpanUnderIt() {
+    // The consumer ends first (the broker delivered before publish returned), while the request
+    // is open here: it waits for the send span, which arrives with the request.
+    exporter.export(List.of(span(TRACE_A, "b3", "b1", "validate", 0, 1 * MS).build()));
+    exporter.export(List.of(insert(), process()));
+    assertThat(output()).isEmpty();
+
+    exporter.export(List.of(request(), send()));
+    assertThat(output())
+        .isEqualTo(
+            """
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+            POST /orders  3.00 ms
+            ├─ validate  1.00 ms
+            └─ send orders  1.00 ms  PRODUCER  messaging.destination.name=orders
+               └─ process orders  4.00 ms  CONSUMER  messaging.destination.name=orders
+                  └─ INSERT shop.orders  2.00 ms  CLIENT  db.system.name=h2database
+            """);
+  }
+
+  @Test
+  void drawsAConsumerEndingAfterItsProducersTreeUnderAReferenceToTheSendSpan() {
+    exporter.export(List.of(send(), request()));
+    String requestTree =
+        """
+        trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+        POST /orders  3.00 ms
+        └─ send orders  1.00 ms  PRODUCER  messaging.destination.name=orders
+        """;
+    assertThat(output()).isEqualTo(requestTree);
+
+    exporter.export(List.of(insert(), process()));
+    assertThat(output())
+        .isEqualTo(
+            requestTree
+                + """
+                trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout  \
+                continues the tree of "POST /orders"
+                send orders  (printed above)
+                └─ process orders  4.00 ms  CONSUMER  messaging.destination.name=orders
+                   └─ INSERT shop.orders  2.00 ms  CLIENT  db.system.name=h2database
+                """);
+  }
+
+  @Test
+  void printsATreeWithATrulyRemoteParentAtOnceNamingTheParentSpanId() {
+    // Nothing of the trace is open here: the parent is in another process.
+    exporter.export(List.of(insert(), process()));
     String consumerTree =
         """
         trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout  \
@@ -292,14 +337,110 @@ class ConsoleSpanExporterTest {
         """;
     assertThat(output()).isEqualTo(consumerTree);
 
-    exporter.export(List.of(request));
+    // Had that parent been here after all (a consumer run inside publish, before any span of
+    // the request ended), its line says where its continuation went.
+    exporter.export(List.of(send(), request()));
     assertThat(output())
         .isEqualTo(
             consumerTree
                 + """
                 trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
                 POST /orders  3.00 ms
-                └─ send orders  1.00 ms  PRODUCER  messaging.destination.name=orders
+                └─ send orders  1.00 ms  PRODUCER  messaging.destination.name=orders  \
+                (continued by "process orders", printed above)
+                """);
+  }
+
+  @Test
+  void printsAWaitingContinuationWhoseParentNeverCameAfterTheLocalTree() {
+    // The request is open here while a callback from another service (its parent there) ends:
+    // the callback waits for the request's tree, which does not hold its parent.
+    SpanData callback =
+        span(TRACE_A, "d1", null, "POST /callback", 1 * MS, 2 * MS)
+            .setParentSpanContext(
+                SpanContext.createFromRemoteParent(
+                    TRACE_A, id("f7"), TraceFlags.getSampled(), TraceState.getDefault()))
+            .setKind(SpanKind.SERVER)
+            .build();
+    exporter.export(List.of(span(TRACE_A, "b3", "b1", "validate", 0, 1 * MS).build()));
+    exporter.export(List.of(callback));
+    assertThat(output()).isEmpty();
+
+    exporter.export(List.of(request()));
+    assertThat(output())
+        .isEqualTo(
+            """
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+            POST /orders  3.00 ms
+            └─ validate  1.00 ms
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout  \
+            (continues remote parent 00000000000000f7)
+            POST /callback  1.00 ms  SERVER
+            """);
+    exporter.shutdown();
+    assertThat(output()).doesNotContain("incomplete");
+  }
+
+  @Test
+  void joinsAConsumerPropagatedThroughHeadersOfARealTracerProvider() {
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(ORDERS)
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    Tracer tracer = tracerProvider.get("test");
+    Map<String, String> headers = new HashMap<>();
+    Span request = tracer.spanBuilder("POST /orders").setSpanKind(SpanKind.SERVER).startSpan();
+    Span send =
+        tracer
+            .spanBuilder("send orders")
+            .setParent(Context.root().with(request))
+            .setSpanKind(SpanKind.PRODUCER)
+            .startSpan();
+    W3CTraceContextPropagator.getInstance()
+        .inject(Context.root().with(send), headers, (carrier, key, value) -> carrier.put(key, value));
+    send.end();
+    request.end();
+
+    Context extracted =
+        W3CTraceContextPropagator.getInstance()
+            .extract(
+                Context.root(),
+                headers,
+                new TextMapGetter<Map<String, String>>() {
+                  @Override
+                  public Iterable<String> keys(Map<String, String> carrier) {
+                    return carrier.keySet();
+                  }
+
+                  @Override
+                  public String get(Map<String, String> carrier, String key) {
+                    return carrier == null ? null : carrier.get(key);
+                  }
+                });
+    tracer
+        .spanBuilder("process orders")
+        .setParent(extracted)
+        .setSpanKind(SpanKind.CONSUMER)
+        .startSpan()
+        .end();
+    tracerProvider.shutdown().join(10, TimeUnit.SECONDS);
+
+    assertThat(output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms"))
+        .isEqualTo(
+            "trace "
+                + request.getSpanContext().getTraceId()
+                + """
+                  service=orders
+                POST /orders  <d> ms  SERVER
+                └─ send orders  <d> ms  PRODUCER
+                trace \
+                """
+                + request.getSpanContext().getTraceId()
+                + """
+                  service=orders  continues the tree of "POST /orders"
+                send orders  (printed above)
+                └─ process orders  <d> ms  CONSUMER
                 """);
   }
 
@@ -649,6 +790,38 @@ class ConsoleSpanExporterTest {
         .setTotalRecordedEvents(0)
         .setTotalRecordedLinks(0)
         .setTotalAttributeCount(0);
+  }
+
+  /** The producer span of the hop tests: a child of {@link #request()}. */
+  private static SpanData send() {
+    return span(TRACE_A, "b2", "b1", "send orders", 1 * MS, 2 * MS)
+        .setKind(SpanKind.PRODUCER)
+        .setAttributes(
+            Attributes.of(AttributeKey.stringKey("messaging.destination.name"), "orders"))
+        .build();
+  }
+
+  private static SpanData request() {
+    return span(TRACE_A, "b1", null, "POST /orders", 0, 3 * MS).build();
+  }
+
+  /** The consumer of the hop tests: continues {@link #send()} as a remote parent. */
+  private static SpanData process() {
+    return span(TRACE_A, "c1", null, "process orders", 4 * MS, 8 * MS)
+        .setParentSpanContext(
+            SpanContext.createFromRemoteParent(
+                TRACE_A, id("b2"), TraceFlags.getSampled(), TraceState.getDefault()))
+        .setKind(SpanKind.CONSUMER)
+        .setAttributes(
+            Attributes.of(AttributeKey.stringKey("messaging.destination.name"), "orders"))
+        .build();
+  }
+
+  private static SpanData insert() {
+    return span(TRACE_A, "c2", "c1", "INSERT shop.orders", 5 * MS, 7 * MS)
+        .setKind(SpanKind.CLIENT)
+        .setAttributes(Attributes.of(DbAttributes.DB_SYSTEM_NAME, "h2database"))
+        .build();
   }
 
   /** Pads a short hex span id ("a1") to its 16 characters. */
