@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
@@ -26,6 +27,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,8 @@ final class SdkAssembly {
   /** With tail keeping: the exporting processors (autoconfigure's and ours) behind it. */
   private final List<SpanProcessor> exporting = new ArrayList<>();
   private @Nullable TailSamplingSpanProcessor tailProcessor;
+  /** The console tree view, shared by the span and log sides; null when console() is off. */
+  private @Nullable ConsoleSpanExporter console;
 
   private SdkAssembly(TelemetryOptions options, ResolvedConfig config) {
     this.options = options;
@@ -168,8 +172,9 @@ final class SdkAssembly {
 
   private SdkTracerProviderBuilder tracerProvider(SdkTracerProviderBuilder tracerProvider) {
     List<SpanProcessor> ours = new ArrayList<>();
-    if (config.console() != null) {
-      ours.add(batch(ConsoleSpanExporter.create(config.console())));
+    ConsoleSpanExporter view = consoleView();
+    if (view != null) {
+      ours.add(batch(view));
     }
     for (SpanExporter exporter : options.spanExporters()) {
       ours.add(batch(exporter));
@@ -201,6 +206,12 @@ final class SdkAssembly {
   }
 
   private SdkLoggerProviderBuilder loggerProvider(SdkLoggerProviderBuilder builder) {
+    ConsoleSpanExporter view = consoleView();
+    if (view != null) {
+      // synchronous: each record is in the tree view before its span ends and is printed
+      builder.addLogRecordProcessor(
+          SimpleLogRecordProcessor.create(view.logRecordExporter(config.tail() != null)));
+    }
     for (LogRecordExporter exporter : options.logRecordExporters()) {
       builder.addLogRecordProcessor(
           FreshFlush.logs(
@@ -209,6 +220,14 @@ final class SdkAssembly {
                   .build()));
     }
     return builder;
+  }
+
+  private @Nullable ConsoleSpanExporter consoleView() {
+    PrintStream out = config.console();
+    if (console == null && out != null) {
+      console = ConsoleSpanExporter.create(out);
+    }
+    return console;
   }
 
   private SpanProcessor batch(SpanExporter exporter) {

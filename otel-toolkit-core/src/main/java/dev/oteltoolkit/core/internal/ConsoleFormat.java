@@ -2,8 +2,11 @@ package dev.oteltoolkit.core.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.ExceptionEventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -38,6 +41,7 @@ final class ConsoleFormat {
   static final String BLANK = "   ";
   static final String INCOMPLETE = "(incomplete: root not ended";
   static final String PRINTED_ABOVE = "(printed above)";
+  static final String LOG_MARK = "\u00b7 ";
 
   // Incubating semantic-convention keys (GenAI, messaging), semconv 1.44.0; only their names
   // are needed here, to pick the attributes shown.
@@ -180,6 +184,67 @@ final class ConsoleFormat {
       sb.append('\n');
     }
   }
+  /** The time of a log record: when it happened, else when it was observed. */
+  static long timestamp(LogRecordData log) {
+    long timestamp = log.getTimestampEpochNanos();
+    return timestamp != 0 ? timestamp : log.getObservedTimestampEpochNanos();
+  }
+
+  // A record under its span: "· +1.20 ms  INFO  message", then its exception, if any.
+  static void appendLogLine(
+      StringBuilder sb, String prefix, LogRecordData log, long spanStartEpochNanos) {
+    long offsetNanos = timestamp(log) - spanStartEpochNanos;
+    sb.append(prefix)
+        .append(LOG_MARK)
+        .append(offsetNanos < 0 ? '-' : '+')
+        .append(String.format(Locale.ROOT, "%.2f", Math.abs(offsetNanos) / 1_000_000.0))
+        .append(" ms");
+    appendLogText(sb, log);
+    sb.append('\n');
+    appendLogException(sb, prefix + "  ", log);
+  }
+
+  // A record on its own line: "log  INFO  message  (context)", then its exception, if any.
+  static void appendStandaloneLog(StringBuilder sb, LogRecordData log, String context) {
+    sb.append("log");
+    appendLogText(sb, log);
+    if (context != null) {
+      sb.append("  (").append(context).append(')');
+    }
+    sb.append('\n');
+    appendLogException(sb, "   ", log);
+  }
+
+  private static void appendLogText(StringBuilder sb, LogRecordData log) {
+    String severity = log.getSeverityText();
+    if (severity == null || severity.isEmpty()) {
+      Severity number = log.getSeverity();
+      severity = number == Severity.UNDEFINED_SEVERITY_NUMBER ? null : number.name();
+    }
+    if (severity != null) {
+      sb.append("  ");
+      appendText(sb, severity, Quoting.NEVER);
+    }
+    Value<?> body = log.getBodyValue();
+    sb.append("  ");
+    appendText(sb, body == null ? "" : body.asString(), Quoting.NEVER);
+  }
+
+  private static void appendLogException(StringBuilder sb, String prefix, LogRecordData log) {
+    String type = log.getAttributes().get(ExceptionAttributes.EXCEPTION_TYPE);
+    if (type == null) {
+      return;
+    }
+    String message = log.getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE);
+    sb.append(prefix).append("! ");
+    appendText(sb, type, Quoting.NEVER);
+    if (message != null) {
+      sb.append(": ");
+      appendText(sb, message, Quoting.NEVER);
+    }
+    sb.append('\n');
+  }
+
   // Appends text cut at MAX_VALUE_LENGTH characters, with control characters escaped so that it
   // stays on one line, quoted as the quoting says.
   static void appendText(StringBuilder sb, String text, Quoting quoting) {

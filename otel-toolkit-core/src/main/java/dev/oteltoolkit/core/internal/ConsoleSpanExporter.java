@@ -2,6 +2,7 @@ package dev.oteltoolkit.core.internal;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.PrintStream;
@@ -64,7 +65,8 @@ import java.util.logging.Logger;
  *
  * <h2>Bounded memory</h2>
  *
- * <p>At most {@value #DEFAULT_MAX_BUFFERED_SPANS} spans are buffered in total, and a trace that
+ * <p>At most {@value #DEFAULT_MAX_BUFFERED_SPANS} spans and as many log records are buffered in
+ * total, and a trace that
  * received no span for 60 seconds (measured by the time source given to {@link #create(PrintStream,
  * LongSupplier)}) is evicted. Evicted traces are not dropped: whatever was buffered is printed,
  * each span whose parent never arrived at the top level, under a header marked {@code (incomplete:
@@ -97,6 +99,18 @@ import java.util.logging.Logger;
  * message} under its span, the type named by {@link Class#getName()} ({@code Outer$Inner}) as
  * {@code error.type} is.
  *
+ * <h2>Log records</h2>
+ *
+ * <p>Fed by {@link #logRecordExporter(boolean)}, each log record that carries a span context waits
+ * for its span and is printed under its line, after the exception lines: {@code · +1.20 ms  INFO
+ * message} (offset from the span's start, severity, body), followed by {@code ! type: message}
+ * when the record carries an exception. Records without a span context, of spans without the
+ * sampled flag (unless told to wait for them, with tail keeping) and of spans already printed are
+ * printed at once on a line of their own: {@code log  INFO  message  (after its span "charge" was
+ * printed)}. Waiting records count against the same bound and age as buffered spans: records of a
+ * span that never arrives (dropped by sampling) are printed on their own lines when their trace is
+ * evicted or at shutdown.
+ *
  * <p>Thread-safe: {@link #export(Collection)}, {@link #flush()} and {@link #shutdown()} may be
  * called concurrently. {@code export} never throws: a tree that fails to render (a broken {@link
  * SpanData} implementation) is skipped and the failure logged, at {@code WARNING} the first time.
@@ -113,6 +127,9 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   private static final Comparator<SpanData> BY_START =
       Comparator.comparingLong(SpanData::getStartEpochNanos).thenComparing(SpanData::getSpanId);
+  private static final Comparator<LogRecordData> LOGS_BY_TIME =
+      Comparator.comparingLong(ConsoleFormat::timestamp);
+  private static final String NOT_PRINTED = "its span was not printed";
 
   private final PrintStream out;
   private final LongSupplier nanoTime;
@@ -129,6 +146,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
   // parent refers to, in printing order: if that span is printed here later, its line says so.
   private final Map<String, PrintedTree> continuedBy = new LinkedHashMap<>();
   private int bufferedSpans;
+  private int bufferedLogs;
   private boolean shutdown;
   private boolean failureLogged;
 
@@ -233,6 +251,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
       printedSpans.clear();
       continuedBy.clear();
       bufferedSpans = 0;
+      bufferedLogs = 0;
       try {
         print(trees);
       } catch (RuntimeException e) {
@@ -241,6 +260,76 @@ public final class ConsoleSpanExporter implements SpanExporter {
     }
     out.flush();
     return CompletableResultCode.ofSuccess();
+  }
+
+  /**
+   * Returns a log record exporter that feeds this tree view: each record that carries a span
+   * context is printed under that span when its tree is printed, with its time offset from the
+   * span's start, severity and message. Records without a span context, whose span was printed
+   * already or will not be printed are printed at once on lines of their own, starting {@code
+   * log}. Export it through a {@code SimpleLogRecordProcessor}, so that records are here before
+   * their span ends.
+   *
+   * @param waitForUnsampledSpans whether records of spans without the sampled flag wait for their
+   *     span as well (true with tail keeping, which may still keep such a span); when false they
+   *     are printed at once
+   * @return a new log record exporter bound to this view
+   */
+  public ConsoleLogRecordExporter logRecordExporter(boolean waitForUnsampledSpans) {
+    return new ConsoleLogRecordExporter(this, waitForUnsampledSpans);
+  }
+
+  // Buffers each record under its span, or prints it at once on its own line. Never throws.
+  void exportLogs(Collection<LogRecordData> logs, boolean waitForUnsampledSpans) {
+    synchronized (lock) {
+      if (shutdown) {
+        return;
+      }
+      try {
+        long now = nanoTime.getAsLong();
+        List<String> lines = new ArrayList<>();
+        for (LogRecordData log : logs) {
+          if (log != null) {
+            placeLog(log, waitForUnsampledSpans, now, lines);
+          }
+        }
+        evict(now, lines);
+        print(lines);
+      } catch (RuntimeException e) {
+        logFailure(e);
+      }
+    }
+  }
+
+  private void placeLog(
+      LogRecordData log, boolean waitForUnsampledSpans, long now, List<String> lines) {
+    SpanContext span = log.getSpanContext();
+    String context;
+    if (!span.isValid()) {
+      context = null;
+    } else if (!span.isSampled() && !waitForUnsampledSpans) {
+      context = "trace " + span.getTraceId() + ", not sampled";
+    } else {
+      PrintedSpan printed = printedSpans.get(span.getTraceId() + span.getSpanId());
+      if (printed == null) {
+        PendingTrace trace = pendingTraces.get(span.getTraceId());
+        if (trace == null) {
+          trace = new PendingTrace(span.getTraceId());
+          pendingTraces.put(span.getTraceId(), trace);
+        }
+        trace.addLog(log);
+        trace.lastSpanNanos = now;
+        bufferedLogs++;
+        return;
+      }
+      StringBuilder sb = new StringBuilder("after its span ");
+      ConsoleFormat.appendText(sb, printed.name(), ConsoleFormat.Quoting.ALWAYS);
+      sb.append(" was printed");
+      context = sb.toString();
+    }
+    StringBuilder sb = new StringBuilder(128);
+    ConsoleFormat.appendStandaloneLog(sb, log, context);
+    lines.add(sb.toString());
   }
 
   /**
@@ -347,7 +436,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
     for (SpanData orphan : orphans) {
       trees.add(renderLocalRoot(orphan, now));
     }
-    if (trace.size == 0) {
+    if (trace.isEmpty()) {
       pendingTraces.remove(traceId);
     }
   }
@@ -422,11 +511,13 @@ public final class ConsoleSpanExporter implements SpanExporter {
       return;
     }
     int before = trace.size;
+    int logsBefore = trace.logCount;
     try {
       appendTree(sb, top, trace, printed, linePrefix, childPrefix);
     } finally {
       bufferedSpans -= before - trace.size;
-      if (trace.size == 0) {
+      bufferedLogs -= logsBefore - trace.logCount;
+      if (trace.isEmpty()) {
         pendingTraces.remove(top.getTraceId());
       }
     }
@@ -435,6 +526,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
   // Renders a trace already taken out of pendingTraces; a failure costs that trace only.
   private void addIncomplete(List<String> trees, PendingTrace trace, String marker, long now) {
     bufferedSpans -= trace.size;
+    bufferedLogs -= trace.logCount;
     try {
       trees.add(renderIncomplete(trace, marker, now));
     } catch (RuntimeException e) {
@@ -443,14 +535,22 @@ public final class ConsoleSpanExporter implements SpanExporter {
   }
 
   private String renderIncomplete(PendingTrace trace, String marker, long now) {
-    List<SpanData> tops = trace.tops();
-    tops.sort(BY_START);
     StringBuilder sb = new StringBuilder(256);
-    ConsoleFormat.appendHeader(sb, tops.get(0));
-    sb.append("  ").append(marker).append('\n');
-    PrintedTree printed = new PrintedTree(null, now);
-    for (SpanData top : tops) {
-      appendTree(sb, top, trace, printed, "", "");
+    if (trace.size > 0) {
+      List<SpanData> tops = trace.tops();
+      tops.sort(BY_START);
+      ConsoleFormat.appendHeader(sb, tops.get(0));
+      sb.append("  ").append(marker).append('\n');
+      PrintedTree printed = new PrintedTree(null, now);
+      for (SpanData top : tops) {
+        appendTree(sb, top, trace, printed, "", "");
+      }
+    }
+    // Records of spans that never arrived (dropped by sampling, or still open).
+    List<LogRecordData> logs = trace.takeAllLogs();
+    logs.sort(LOGS_BY_TIME);
+    for (LogRecordData log : logs) {
+      ConsoleFormat.appendStandaloneLog(sb, log, NOT_PRINTED);
     }
     return sb.toString();
   }
@@ -482,7 +582,17 @@ public final class ConsoleSpanExporter implements SpanExporter {
       }
       sb.append('\n');
       List<SpanData> children = trace == null ? new ArrayList<>(0) : trace.take(span.getSpanId());
-      ConsoleFormat.appendExceptions(sb, span, frame.childPrefix() + (children.isEmpty() ? ConsoleFormat.BLANK : ConsoleFormat.CONTINUATION));
+      String detailPrefix =
+          frame.childPrefix()
+              + (children.isEmpty() ? ConsoleFormat.BLANK : ConsoleFormat.CONTINUATION);
+      ConsoleFormat.appendExceptions(sb, span, detailPrefix);
+      if (trace != null && trace.logCount > 0) {
+        List<LogRecordData> logs = trace.takeLogs(span.getSpanId());
+        logs.sort(LOGS_BY_TIME);
+        for (LogRecordData log : logs) {
+          ConsoleFormat.appendLogLine(sb, detailPrefix, log, span.getStartEpochNanos());
+        }
+      }
       children.sort(BY_START);
       for (int i = children.size() - 1; i >= 0; i--) {
         boolean last = i == children.size() - 1;
@@ -521,7 +631,8 @@ public final class ConsoleSpanExporter implements SpanExporter {
       it.remove();
       addIncomplete(trees, trace, evictedByAge, now);
     }
-    while (bufferedSpans > maxBufferedSpans && !pendingTraces.isEmpty()) {
+    while ((bufferedSpans > maxBufferedSpans || bufferedLogs > maxBufferedSpans)
+        && !pendingTraces.isEmpty()) {
       Iterator<PendingTrace> it = pendingTraces.values().iterator();
       PendingTrace trace = it.next();
       it.remove();

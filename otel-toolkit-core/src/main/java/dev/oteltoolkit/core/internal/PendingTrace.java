@@ -1,5 +1,6 @@
 package dev.oteltoolkit.core.internal;
 
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,10 @@ final class PendingTrace {
   private final Set<String> spanIds = new HashSet<>();
   // Buffered local roots with a remote parent, by span id, in arrival order.
   private final Map<String, SpanData> continuations = new LinkedHashMap<>();
+  // Log records waiting for their span, by span id; created on the first.
+  private Map<String, List<LogRecordData>> logsBySpanId;
   int size;
+  int logCount;
   long lastSpanNanos;
 
   PendingTrace(String traceId) {
@@ -39,6 +43,41 @@ final class PendingTrace {
   void addContinuation(SpanData span) {
     add(span);
     continuations.put(span.getSpanId(), span);
+  }
+
+  void addLog(LogRecordData log) {
+    if (logsBySpanId == null) {
+      logsBySpanId = new LinkedHashMap<>();
+    }
+    logsBySpanId
+        .computeIfAbsent(log.getSpanContext().getSpanId(), unused -> new ArrayList<>(2))
+        .add(log);
+    logCount++;
+  }
+
+  // Removes and returns the log records of spanId, in a mutable list.
+  List<LogRecordData> takeLogs(String spanId) {
+    List<LogRecordData> logs = logsBySpanId == null ? null : logsBySpanId.remove(spanId);
+    if (logs == null) {
+      return new ArrayList<>(0);
+    }
+    logCount -= logs.size();
+    return logs;
+  }
+
+  // Removes and returns every log record still waiting, in the order their spans' first arrived.
+  List<LogRecordData> takeAllLogs() {
+    List<LogRecordData> logs = new ArrayList<>(logCount);
+    if (logsBySpanId != null) {
+      logsBySpanId.values().forEach(logs::addAll);
+      logsBySpanId.clear();
+    }
+    logCount = 0;
+    return logs;
+  }
+
+  boolean isEmpty() {
+    return size == 0 && logCount == 0;
   }
 
   boolean holds(String spanId) {
@@ -116,6 +155,6 @@ final class PendingTrace {
 
   @Override
   public String toString() {
-    return "PendingTrace{traceId=" + traceId + ", size=" + size + '}';
+    return "PendingTrace{traceId=" + traceId + ", size=" + size + ", logCount=" + logCount + '}';
   }
 }

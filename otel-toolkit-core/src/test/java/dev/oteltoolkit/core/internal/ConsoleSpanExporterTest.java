@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.oteltoolkit.api.instrumentation.FailureRecorder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -21,6 +22,7 @@ import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.testing.logs.TestLogRecordData;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
@@ -727,6 +729,101 @@ class ConsoleSpanExporterTest {
   }
 
   @Test
+  void printsEachLogRecordUnderTheSpanItWasLoggedIn() {
+    ConsoleLogRecordExporter logs = exporter.logRecordExporter(false);
+    // Records arrive while their spans are open, in any order.
+    logs.export(
+        List.of(
+            log(TRACE_A, "a2", 9, Severity.WARN, "WARN", "retrying charge")
+                .setAttributes(
+                    Attributes.of(
+                        ExceptionAttributes.EXCEPTION_TYPE, "java.net.SocketTimeoutException",
+                        ExceptionAttributes.EXCEPTION_MESSAGE, "read timed out"))
+                .build(),
+            log(TRACE_A, "a1", 1, Severity.INFO, "INFO", "order 42 received").build(),
+            log(TRACE_B, "b1", 1, Severity.INFO, "INFO", "other trace").build()));
+    logs.export(List.of(log(TRACE_A, "a1", 20, Severity.DEBUG, null, "done\nbye").build()));
+    assertThat(output()).isEmpty();
+
+    exporter.export(
+        List.of(
+            span(TRACE_A, "a3", "a2", "POST /pay", 8 * MS, 9 * MS).build(),
+            span(TRACE_A, "a2", "a1", "charge", 5 * MS, 15 * MS).build(),
+            span(TRACE_A, "a1", null, "POST /orders", 0, 21 * MS).build()));
+
+    assertThat(output())
+        .isEqualTo(
+            """
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+            POST /orders  21.00 ms
+            │  · +1.00 ms  INFO  order 42 received
+            │  · +20.00 ms  DEBUG  done\\nbye
+            └─ charge  10.00 ms
+               │  · +4.00 ms  WARN  retrying charge
+               │    ! java.net.SocketTimeoutException: read timed out
+               └─ POST /pay  1.00 ms
+            """);
+    // The other trace's record waits for its span; at shutdown it is printed on its own line.
+    exporter.shutdown();
+    assertThat(output())
+        .endsWith("log  INFO  other trace  (its span was not printed)\n");
+  }
+
+  @Test
+  void printsLogRecordsWithoutASpanToWaitForOnLinesOfTheirOwn() {
+    ConsoleLogRecordExporter logs = exporter.logRecordExporter(false);
+    exporter.export(List.of(span(TRACE_A, "a1", null, "GET /health", 0, 1 * MS).build()));
+    String tree =
+        """
+        trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
+        GET /health  1.00 ms
+        """;
+    assertThat(output()).isEqualTo(tree);
+
+    logs.export(
+        List.of(
+            log(null, null, 0, Severity.INFO, "INFO", "server started").build(),
+            log(TRACE_A, "a1", 2, Severity.ERROR, "ERROR", "too late").build(),
+            log(TRACE_B, "b1", 0, Severity.INFO, null, "unsampled")
+                .setSpanContext(
+                    SpanContext.create(
+                        TRACE_B, id("b1"), TraceFlags.getDefault(), TraceState.getDefault()))
+                .build()));
+
+    assertThat(output())
+        .isEqualTo(
+            tree
+                + """
+                log  INFO  server started
+                log  ERROR  too late  (after its span "GET /health" was printed)
+                log  INFO  unsampled  (trace 0af7651916cd43dd8448eb211c80319c, not sampled)
+                """);
+  }
+
+  @Test
+  void waitsForUnsampledSpansWithTailKeepingAndBoundsWaitingRecords() {
+    ConsoleSpanExporter small = new ConsoleSpanExporter(stream, clock::get, 2, Duration.ofMinutes(1));
+    ConsoleLogRecordExporter logs = small.logRecordExporter(true);
+    SpanContext unsampled =
+        SpanContext.create(TRACE_A, id("a1"), TraceFlags.getDefault(), TraceState.getDefault());
+    logs.export(
+        List.of(
+            log(TRACE_A, "a1", 0, Severity.INFO, "INFO", "first").setSpanContext(unsampled).build(),
+            log(TRACE_A, "a1", 1, Severity.INFO, "INFO", "second").setSpanContext(unsampled).build()));
+    assertThat(output()).isEmpty();
+
+    // A third waiting record is over the bound: the least recent trace's records are printed.
+    logs.export(List.of(log(TRACE_B, "b1", 0, Severity.INFO, "INFO", "third").build()));
+    assertThat(output())
+        .isEqualTo(
+            """
+            log  INFO  first  (its span was not printed)
+            log  INFO  second  (its span was not printed)
+            """);
+    small.shutdown();
+  }
+
+  @Test
   void isTheConsoleExporterOfAutoconfigure() {
     ConfigurableSpanExporterProvider provider =
         ServiceLoader.load(ConfigurableSpanExporterProvider.class).stream()
@@ -822,6 +919,25 @@ class ConsoleSpanExporterTest {
         .setKind(SpanKind.CLIENT)
         .setAttributes(Attributes.of(DbAttributes.DB_SYSTEM_NAME, "h2database"))
         .build();
+  }
+
+  private static TestLogRecordData.Builder log(
+      String traceId, String spanId, long atMs, Severity severity, String text, String body) {
+    return TestLogRecordData.builder()
+        .setResource(CHECKOUT)
+        .setInstrumentationScopeInfo(SCOPE)
+        .setSpanContext(
+            traceId == null
+                ? SpanContext.getInvalid()
+                : SpanContext.create(
+                    traceId, id(spanId), TraceFlags.getSampled(), TraceState.getDefault()))
+        .setTimestamp(T0 + atMs * MS, TimeUnit.NANOSECONDS)
+        .setObservedTimestamp(T0 + atMs * MS, TimeUnit.NANOSECONDS)
+        .setSeverity(severity)
+        .setSeverityText(text)
+        .setBody(body)
+        .setAttributes(Attributes.empty())
+        .setTotalAttributeCount(0);
   }
 
   /** Pads a short hex span id ("a1") to its 16 characters. */
