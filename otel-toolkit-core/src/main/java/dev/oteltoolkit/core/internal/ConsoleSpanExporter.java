@@ -44,16 +44,16 @@ import java.util.logging.Logger;
  * that parent is in this process:
  *
  * <ul>
- *   <li>parent span buffered here, or a local part of the trace still open here (the parent may end
- *       later): the consumer's tree waits and is drawn under the parent in its tree;
+ *   <li>parent span buffered here (it ended, its root has not): the consumer's tree waits and is
+ *       drawn under the parent in its tree;
  *   <li>parent printed already (the usual asynchronous consumer, ending after the producer's
  *       request): the consumer's tree is printed under a reference line {@code send orders (printed
  *       above)} and a header naming the tree it continues;
  *   <li>otherwise the parent is taken to be in another process and the tree is printed at once,
  *       its header naming the parent span id ({@code (continues remote parent 00f067aa0ba902b7)}).
- *       If a span with that id is printed here later after all, its line says {@code (continued by
- *       "process orders", printed above)}. A waiting tree whose parent did not turn up in the local
- *       tree is printed this way right after it.
+ *       If a span with that id is printed here later after all (a consumer that ended before the
+ *       {@code send} span did), its line says {@code (continued by "process orders", printed
+ *       above)}.
  * </ul>
  *
  * <p>Nothing is held for a time: a tree prints when its local root ends, and joining costs no delay.
@@ -387,12 +387,7 @@ public final class ConsoleSpanExporter implements SpanExporter {
       SpanData span = toPrint.get(i);
       PrintedSpan printed = lateOf.get(i);
       try {
-        if (printed == null) {
-          trees.add(renderLocalRoot(span, now));
-          printOrphanContinuations(span.getTraceId(), now, trees);
-        } else {
-          trees.add(renderLate(span, printed, now));
-        }
+        trees.add(printed == null ? renderLocalRoot(span, now) : renderLate(span, printed, now));
       } catch (RuntimeException e) {
         // One malformed span must not cost the other trees of the batch.
         logFailure(e);
@@ -403,9 +398,8 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   // A local root whose parent is remote: the consumer side of a hop (a message, an HTTP call).
   // If the parent span was printed here, the tree is printed under a reference to it; if it is
-  // buffered here, or this trace still has spans open here (the parent may end later), the tree
-  // waits to be drawn under it; otherwise the parent is in another process and the tree is
-  // printed at once, naming the parent span id.
+  // buffered here, the tree waits to be drawn under it; otherwise it is printed at once, naming
+  // the parent span id (never held back: the parent is usually in another process).
   private void placeContinuation(SpanData span, long now, List<String> trees) {
     String parentId = span.getParentSpanId();
     PrintedSpan parent = printedSpans.get(span.getTraceId() + parentId);
@@ -414,31 +408,11 @@ public final class ConsoleSpanExporter implements SpanExporter {
       return;
     }
     PendingTrace trace = pendingTraces.get(span.getTraceId());
-    if (trace != null && (trace.holds(parentId) || trace.holdsOpenLocalPart(span.getSpanId()))) {
-      trace.addContinuation(span);
-      trace.lastSpanNanos = now;
-      bufferedSpans++;
+    if (trace != null && trace.holds(parentId)) {
+      buffer(span, now);
       return;
     }
     trees.add(renderLocalRoot(span, now));
-  }
-
-  // After a local root's tree: the continuations of this trace that waited for a parent that the
-  // tree did not hold are printed as trees of their own once no local span of the trace is left.
-  private void printOrphanContinuations(String traceId, long now, List<String> trees) {
-    PendingTrace trace = pendingTraces.get(traceId);
-    if (trace == null || trace.holdsOpenLocalPart(null)) {
-      return;
-    }
-    List<SpanData> orphans = trace.takeOrphanContinuations();
-    bufferedSpans -= orphans.size();
-    orphans.sort(BY_START);
-    for (SpanData orphan : orphans) {
-      trees.add(renderLocalRoot(orphan, now));
-    }
-    if (trace.isEmpty()) {
-      pendingTraces.remove(traceId);
-    }
   }
 
   private void buffer(SpanData span, long now) {

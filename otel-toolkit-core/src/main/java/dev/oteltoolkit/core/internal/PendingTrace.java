@@ -11,16 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The buffered spans of one trace of the console view, indexed by parent span id, with the local
- * roots among them that continue a remote parent (a consumer waiting for its producer's tree).
+ * The buffered spans of one trace of the console view, indexed by parent span id (a consumer
+ * continuing a buffered {@code send} span waits under it too), and the log records waiting for
+ * their spans.
  */
 final class PendingTrace {
 
   private final String traceId;
   private final Map<String, List<SpanData>> childrenByParentId = new HashMap<>();
   private final Set<String> spanIds = new HashSet<>();
-  // Buffered local roots with a remote parent, by span id, in arrival order.
-  private final Map<String, SpanData> continuations = new LinkedHashMap<>();
   // Log records waiting for their span, by span id; created on the first.
   private Map<String, List<LogRecordData>> logsBySpanId;
   int size;
@@ -37,12 +36,6 @@ final class PendingTrace {
         .add(span);
     spanIds.add(span.getSpanId());
     size++;
-  }
-
-  // Buffers a local root whose parent is remote, so that its parent's tree can take it.
-  void addContinuation(SpanData span) {
-    add(span);
-    continuations.put(span.getSpanId(), span);
   }
 
   void addLog(LogRecordData log) {
@@ -84,24 +77,6 @@ final class PendingTrace {
     return spanIds.contains(spanId);
   }
 
-  // True when a local part of the trace is still open in this process: a buffered span, not a
-  // waiting continuation, whose parent is neither buffered nor the span except (a continuation
-  // whose own children are buffered; null for none).
-  boolean holdsOpenLocalPart(String except) {
-    for (Map.Entry<String, List<SpanData>> entry : childrenByParentId.entrySet()) {
-      String parentId = entry.getKey();
-      if (spanIds.contains(parentId) || parentId.equals(except)) {
-        continue;
-      }
-      for (SpanData span : entry.getValue()) {
-        if (!continuations.containsKey(span.getSpanId())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   // Removes and returns the buffered children of spanId, in a mutable list.
   List<SpanData> take(String spanId) {
     List<SpanData> children = childrenByParentId.remove(spanId);
@@ -111,31 +86,8 @@ final class PendingTrace {
     size -= children.size();
     for (SpanData child : children) {
       spanIds.remove(child.getSpanId());
-      continuations.remove(child.getSpanId());
     }
     return children;
-  }
-
-  // Removes and returns the waiting continuations whose parent is not buffered (their parent's
-  // tree was printed without them, or is in another process); their descendants stay buffered.
-  List<SpanData> takeOrphanContinuations() {
-    List<SpanData> orphans = new ArrayList<>(0);
-    for (SpanData span : continuations.values()) {
-      if (!spanIds.contains(span.getParentSpanId())) {
-        orphans.add(span);
-      }
-    }
-    for (SpanData span : orphans) {
-      continuations.remove(span.getSpanId());
-      spanIds.remove(span.getSpanId());
-      List<SpanData> siblings = childrenByParentId.get(span.getParentSpanId());
-      siblings.remove(span);
-      if (siblings.isEmpty()) {
-        childrenByParentId.remove(span.getParentSpanId());
-      }
-      size--;
-    }
-    return orphans;
   }
 
   // Returns the buffered spans whose parent is not buffered (all of them if, malformed, they
