@@ -35,6 +35,7 @@ import io.opentelemetry.sdk.autoconfigure.spi.internal.ExtendedDeclarativeConfig
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -43,6 +44,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -86,6 +88,8 @@ final class ConfigFileSdk {
 
   private final List<SpanProcessor> built = new ArrayList<>();
   private @Nullable TailSamplingSpanProcessor tailProcessor;
+  /** The console tree view, shared by the span and log sides; null when console() is off. */
+  private @Nullable ConsoleSpanExporter console;
   private @Nullable RuntimeException toolkitFailure;
 
   private ConfigFileSdk(ConfigValue setting, TelemetryOptions options, ResolvedConfig config) {
@@ -210,7 +214,7 @@ final class ConfigFileSdk {
       meterProvider.withReaders(readerModels);
     }
 
-    if (!options.logRecordExporters().isEmpty()) {
+    if (!options.logRecordExporters().isEmpty() || options.console() != null) {
       LoggerProviderModel loggerProvider = model.getLoggerProvider();
       if (loggerProvider == null) {
         loggerProvider = new LoggerProviderModel();
@@ -299,8 +303,9 @@ final class ConfigFileSdk {
     for (DeclarativeConfigProperties processor : fromFile) {
       exporting.add(remember(spanProcessor(new WithConfigProvider(processor, configProvider))));
     }
-    if (options.console() != null) {
-      exporting.add(remember(batch(ConsoleSpanExporter.create(options.console()))));
+    ConsoleSpanExporter view = consoleView();
+    if (view != null) {
+      exporting.add(remember(batch(view)));
     }
     for (SpanExporter exporter : options.spanExporters()) {
       exporting.add(remember(batch(exporter)));
@@ -422,6 +427,12 @@ final class ConfigFileSdk {
 
   private LogRecordProcessor addedLogProcessors() {
     List<LogRecordProcessor> processors = new ArrayList<>();
+    ConsoleSpanExporter view = consoleView();
+    if (view != null) {
+      // synchronous: each record is in the tree view before its span ends and is printed
+      processors.add(
+          SimpleLogRecordProcessor.create(view.logRecordExporter(config.tail() != null)));
+    }
     for (LogRecordExporter exporter : options.logRecordExporters()) {
       processors.add(
           FreshFlush.logs(
@@ -430,6 +441,14 @@ final class ConfigFileSdk {
                   .build()));
     }
     return LogRecordProcessor.composite(processors);
+  }
+
+  private @Nullable ConsoleSpanExporter consoleView() {
+    PrintStream out = options.console();
+    if (console == null && out != null) {
+      console = ConsoleSpanExporter.create(out);
+    }
+    return console;
   }
 
   private SpanProcessor remember(SpanProcessor processor) {

@@ -7,10 +7,14 @@ import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The console tree view prints the log records emitted through the SDK under their spans. */
 class ConsoleLogsTest {
@@ -69,6 +73,25 @@ class ConsoleLogsTest {
                 log  INFO  no span
                 log  INFO  after the tree  (after its span "POST /orders" was printed)
                 """);
+  }
+
+  @Test
+  void printsLogRecordsUnderTheirSpanWithAConfigurationFileToo(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("otel.yaml");
+    Files.writeString(file, "file_format: \"1.0\"\n", StandardCharsets.UTF_8);
+    try (Telemetry telemetry =
+        consoleTelemetry(Map.of("otel.config.file", file.toString()))) {
+      Logger logger = telemetry.openTelemetry().getLogsBridge().get("orders");
+      telemetry.tracing().traced("POST /orders", () -> info(logger, "order received"));
+      assertThat(telemetry.forceFlush()).isTrue();
+    }
+    assertThat(output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms"))
+        .endsWith(
+            """
+            POST /orders  <d> ms
+               · +<d> ms  INFO  order received
+            """);
   }
 
   @Test
