@@ -98,8 +98,13 @@ final class SdkAssembly {
             .addPropertiesCustomizer(properties -> config.properties())
             // every exporter counts its failed exports: a flush that lost data says so
             .addSpanExporterCustomizer(
-                (exporter, properties) ->
-                    outcomes.track(exporter, otlpTarget(exporter, properties, "traces")))
+                (exporter, properties) -> {
+                  if (exporter instanceof ConsoleSpanExporter && console == null) {
+                    // OTEL_TRACES_EXPORTER=console: its log records go to that tree view
+                    console = (ConsoleSpanExporter) exporter;
+                  }
+                  return outcomes.track(exporter, otlpTarget(exporter, properties, "traces"));
+                })
             .addMetricExporterCustomizer(
                 (exporter, properties) ->
                     outcomes.track(exporter, otlpTarget(exporter, properties, "metrics")))

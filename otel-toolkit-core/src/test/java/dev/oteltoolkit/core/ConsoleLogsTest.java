@@ -1,6 +1,7 @@
 package dev.oteltoolkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
@@ -92,6 +93,69 @@ class ConsoleLogsTest {
             POST /orders  <d> ms
                · +<d> ms  INFO  order received
             """);
+  }
+
+  @Test
+  void printsLogRecordsUnderTheirSpanWithTheConsoleNamedInTheVariable() {
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try (Telemetry telemetry =
+        Telemetry.setup()
+            .otlp(false)
+            .serviceName("console-logs")
+            .configProperties(Map.of("OTEL_TRACES_EXPORTER", "console"))
+            .build()) {
+      Logger logger = telemetry.openTelemetry().getLogsBridge().get("orders");
+      telemetry.tracing().traced("POST /orders", () -> info(logger, "order received"));
+      assertThat(telemetry.forceFlush()).isTrue();
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms"))
+        .contains(
+            """
+            POST /orders  <d> ms
+               · +<d> ms  INFO  order received
+            """);
+  }
+
+  @Test
+  void recordsOfATreeKeptByTailKeepingWaitForItsUnsampledSpans() {
+    try (Telemetry telemetry =
+        Telemetry.setup()
+            .otlp(false)
+            .serviceName("console-logs")
+            .samplingRatio(0.0)
+            .keepErrors(true)
+            .console(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            .configProperties(Map.of())
+            .build()) {
+      Logger logger = telemetry.openTelemetry().getLogsBridge().get("orders");
+      assertThatThrownBy(
+              () ->
+                  telemetry
+                      .tracing()
+                      .traced(
+                          "POST /orders",
+                          () -> {
+                            info(logger, "charging");
+                            throw new IllegalStateException("declined");
+                          }))
+          .hasMessage("declined");
+      telemetry.tracing().traced("GET /health", () -> info(logger, "healthy"));
+      assertThat(telemetry.forceFlush()).isTrue();
+      assertThat(output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms"))
+          .contains(
+              """
+              POST /orders  <d> ms  ERROR "declined"  oteltoolkit.sampling.kept_by=error \
+              error.type=java.lang.IllegalStateException
+                 ! java.lang.IllegalStateException: declined
+                 · +<d> ms  INFO  charging
+              """)
+          .doesNotContain("healthy", "GET /health");
+    }
+    // The dropped request's record, whose span never arrives, is printed at close.
+    assertThat(output()).endsWith("log  INFO  healthy  (its span was not printed)\n");
   }
 
   @Test
