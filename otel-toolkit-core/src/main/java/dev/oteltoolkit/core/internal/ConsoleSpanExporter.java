@@ -61,7 +61,9 @@ import java.util.logging.Logger;
  * <p>A span that ends after its tree was printed (a child that outlives its parent) is printed on
  * its own line marked {@code late}, followed by any of its own descendants that were still
  * buffered; it is never dropped silently. The exporter remembers the spans it printed, at most
- * {@code maxBufferedSpans} of them and each for the eviction age below, to recognise late spans.
+ * {@code maxBufferedSpans} of them and each for the eviction age below, to recognise late spans,
+ * continuations and late log records (and as many remote parent ids, to mark a parent printed
+ * after its continuation).
  *
  * <h2>Bounded memory</h2>
  *
@@ -281,6 +283,18 @@ public final class ConsoleSpanExporter implements SpanExporter {
 
   // Buffers each record under its span, or prints it at once on its own line. Never throws.
   void exportLogs(Collection<LogRecordData> logs, boolean waitForUnsampledSpans) {
+    if (Thread.holdsLock(lock)) {
+      // Logged by this exporter itself (its failure warning, bridged from java.util.logging into
+      // the SDK's logs): printed on its own line, the buffers being mid-change on this thread.
+      StringBuilder sb = new StringBuilder(128);
+      for (LogRecordData log : logs) {
+        if (log != null) {
+          ConsoleFormat.appendStandaloneLog(sb, log, null);
+        }
+      }
+      out.print(sb);
+      return;
+    }
     synchronized (lock) {
       if (shutdown) {
         return;

@@ -15,12 +15,15 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.traces.ConfigurableSpanExporterProvider;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.logs.TestLogRecordData;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
@@ -29,6 +32,7 @@ import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.semconv.DbAttributes;
 import io.opentelemetry.semconv.ErrorAttributes;
@@ -67,6 +71,7 @@ class ConsoleSpanExporterTest {
 
   private static final String TRACE_A = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String TRACE_B = "0af7651916cd43dd8448eb211c80319c";
+  private static final String TRACE_C = "5b8aa5a2d2c872e8321cf37308d69df2";
   private static final long T0 = 1_700_000_000_000_000_000L;
   private static final long MS = 1_000_000L;
   private static final Resource CHECKOUT =
@@ -770,6 +775,133 @@ class ConsoleSpanExporterTest {
             log  INFO  second  (its span was not printed)
             """);
     small.shutdown();
+  }
+
+  @Test
+  void printsItsOwnFailureWarningBridgedBackIntoItsLogsOnALineOfItsOwn() {
+    ConsoleLogRecordExporter logs = exporter.logRecordExporter(false);
+    // A java.util.logging bridge that turns the exporter's warning into a log record of the SDK,
+    // logged in a span of a trace that is buffered here.
+    Handler bridge =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logs.export(
+                List.of(log(TRACE_A, "a2", 0, Severity.WARN, "WARN", record.getMessage()).build()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    SpanData broken =
+        new DelegatingSpanData(span(TRACE_B, "b2", "b1", "x", 0, 1 * MS).build()) {
+          @Override
+          public String getName() {
+            throw new IllegalStateException("broken span");
+          }
+        };
+    exporter.export(List.of(broken));
+    exporter.export(List.of(span(TRACE_A, "a2", "a1", "waiting", 0, 1 * MS).build()));
+    clock.addAndGet(Duration.ofSeconds(61).toNanos());
+    EXPORTER_LOGGER.addHandler(bridge);
+    try {
+      // Evicting the broken trace fails and warns while the evicted traces are being walked.
+      exporter.export(List.of(span(TRACE_C, "c1", null, "GET /health", 0, 1 * MS).build()));
+    } finally {
+      EXPORTER_LOGGER.removeHandler(bridge);
+    }
+
+    assertThat(output())
+        .isEqualTo(
+            """
+            log  WARN  Console span exporter failed; some spans were not printed
+            trace 5b8aa5a2d2c872e8321cf37308d69df2  service=checkout
+            GET /health  1.00 ms
+            trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout  \
+            (incomplete: root not ended, no span for 60 s)
+            waiting  1.00 ms
+            """);
+    assertThat(logged).extracting(LogRecord::getThrown).singleElement()
+        .satisfies(thrown -> assertThat(thrown).hasMessage("broken span"));
+    logged.clear();
+  }
+
+  @Test
+  void printsEveryLogRecordUnderItsSpanUnderConcurrentRequests() throws Exception {
+    SdkTracerProvider tracerProvider =
+        SdkTracerProvider.builder()
+            .setResource(ORDERS)
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(exporter)
+                    .setScheduleDelay(1, TimeUnit.MILLISECONDS)
+                    .setMaxQueueSize(100_000)
+                    .build())
+            .build();
+    SdkLoggerProvider loggerProvider =
+        SdkLoggerProvider.builder()
+            .setResource(ORDERS)
+            .addLogRecordProcessor(SimpleLogRecordProcessor.create(exporter.logRecordExporter(false)))
+            .build();
+    Tracer tracer = tracerProvider.get("test");
+    io.opentelemetry.api.logs.Logger logger = loggerProvider.get("test");
+    int threads = 8;
+    int requestsPerThread = 100;
+    ExecutorService executor = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            executor.submit(
+                () -> {
+                  for (int i = 0; i < requestsPerThread; i++) {
+                    String request = thread + "/" + i;
+                    Span root = tracer.spanBuilder("request " + request).startSpan();
+                    try (Scope unused = root.makeCurrent()) {
+                      logger.logRecordBuilder().setBody("received " + request).emit();
+                      Span child = tracer.spanBuilder("work " + request).startSpan();
+                      try (Scope unusedChild = child.makeCurrent()) {
+                        logger.logRecordBuilder().setBody("working " + request).emit();
+                      } finally {
+                        child.end();
+                      }
+                    } finally {
+                      root.end();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+    tracerProvider.shutdown().join(30, TimeUnit.SECONDS);
+    loggerProvider.shutdown().join(30, TimeUnit.SECONDS);
+
+    String printed = output().replaceAll("\\d+\\.\\d\\d ms", "<d> ms");
+    assertThat(printed).doesNotContain("log ", "incomplete", "late");
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < requestsPerThread; i++) {
+        String request = t + "/" + i;
+        assertThat(printed)
+            .contains(
+                "\nrequest "
+                    + request
+                    + "  <d> ms\n│  · +<d> ms  received "
+                    + request
+                    + "\n└─ work "
+                    + request
+                    + "  <d> ms\n      · +<d> ms  working "
+                    + request
+                    + "\n");
+      }
+    }
   }
 
   @Test
