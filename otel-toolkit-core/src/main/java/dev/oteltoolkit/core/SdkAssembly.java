@@ -57,6 +57,8 @@ final class SdkAssembly {
   private @Nullable TailSamplingSpanProcessor tailProcessor;
   /** The console tree view, shared by the span and log sides; null when console() is off. */
   private @Nullable ConsoleSpanExporter console;
+  /** The tree view autoconfigure built for OTEL_TRACES_EXPORTER=console, fed the log records. */
+  private @Nullable ConsoleSpanExporter namedConsole;
 
   private SdkAssembly(TelemetryOptions options, ResolvedConfig config) {
     this.options = options;
@@ -99,9 +101,9 @@ final class SdkAssembly {
             // every exporter counts its failed exports: a flush that lost data says so
             .addSpanExporterCustomizer(
                 (exporter, properties) -> {
-                  if (exporter instanceof ConsoleSpanExporter && console == null) {
+                  if (exporter instanceof ConsoleSpanExporter && namedConsole == null) {
                     // OTEL_TRACES_EXPORTER=console: its log records go to that tree view
-                    console = (ConsoleSpanExporter) exporter;
+                    namedConsole = (ConsoleSpanExporter) exporter;
                   }
                   return outcomes.track(exporter, otlpTarget(exporter, properties, "traces"));
                 })
@@ -212,6 +214,9 @@ final class SdkAssembly {
 
   private SdkLoggerProviderBuilder loggerProvider(SdkLoggerProviderBuilder builder) {
     ConsoleSpanExporter view = consoleView();
+    if (view == null) {
+      view = namedConsole;
+    }
     if (view != null) {
       // synchronous: each record is in the tree view before its span ends and is printed
       builder.addLogRecordProcessor(
