@@ -261,9 +261,11 @@ class DemoTest {
   void eachRequestIsPrintedAsTreesWithTheCustomerGatewayAndWorkerParts() {
     for (int i = 0; i < requests.size(); i++) {
       String traceId = requests.get(i).get(0).getTraceId();
-      // one tree per local root: the customer's, the gateway's and (when it published) the worker's
+      // the customer's tree and the gateway's (which continues the customer's POST: the server
+      // span ends first); the worker's part (when it published) is drawn under the gateway's send
+      // span if it ended before the gateway's root did, else printed as a tree of its own
       long trees = Pattern.compile("(?m)^trace " + traceId + " ").matcher(out).results().count();
-      Assertions.assertThat(trees).as("trees of request %d", i + 1).isEqualTo(i == 2 ? 2 : 3);
+      Assertions.assertThat(trees).as("trees of request %d", i + 1).isBetween(2L, i == 2 ? 2L : 3L);
     }
     Assertions.assertThat(out)
         .contains("\u2502  \u2514\u2500 SELECT orders  ")
