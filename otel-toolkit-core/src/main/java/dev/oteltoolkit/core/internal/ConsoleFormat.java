@@ -78,6 +78,7 @@ final class ConsoleFormat {
       appendText(sb, service, Quoting.WHEN_NEEDED);
     }
   }
+
   static void appendSpanLine(StringBuilder sb, SpanData span) {
     appendText(sb, span.getName(), Quoting.NEVER);
     long nanos = span.getEndEpochNanos() - span.getStartEpochNanos();
@@ -97,6 +98,7 @@ final class ConsoleFormat {
     }
     appendKeyAttributes(sb, span.getAttributes());
   }
+
   static void appendKeyAttributes(StringBuilder sb, Attributes attributes) {
     List<Map.Entry<AttributeKey<?>, Object>> shown = new ArrayList<>();
     attributes.forEach(
@@ -117,6 +119,7 @@ final class ConsoleFormat {
       appendValue(sb, entry.getValue());
     }
   }
+
   static int rank(String key) {
     Integer rank = KEY_ATTRIBUTE_RANKS.get(key);
     if (rank != null) {
@@ -130,9 +133,10 @@ final class ConsoleFormat {
     }
     return -1;
   }
+
   static void appendValue(StringBuilder sb, Object value) {
-    if (value instanceof String) {
-      appendText(sb, (String) value, Quoting.WHEN_NEEDED);
+    if (value instanceof String string) {
+      appendText(sb, string, Quoting.WHEN_NEEDED);
     } else if (value instanceof List) {
       StringBuilder list = new StringBuilder("[");
       for (Object element : (List<?>) value) {
@@ -150,8 +154,8 @@ final class ConsoleFormat {
         list.append(ELLIPSIS);
       }
       sb.append(list);
-    } else if (value instanceof Double) {
-      double d = (Double) value;
+    } else if (value instanceof Double d) {
+      double d = d;
       sb.append(
           Double.isFinite(d)
               ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
@@ -160,6 +164,7 @@ final class ConsoleFormat {
       sb.append(value);
     }
   }
+
   static void appendExceptions(StringBuilder sb, SpanData span, String prefix) {
     for (EventData event : span.getEvents()) {
       if (!EXCEPTION_EVENT_NAME.equals(event.getName())) {
@@ -167,11 +172,11 @@ final class ConsoleFormat {
       }
       String type = event.getAttributes().get(ExceptionAttributes.EXCEPTION_TYPE);
       String message = event.getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE);
-      if (event instanceof ExceptionEventData) {
+      if (event instanceof ExceptionEventData exceptionEventData) {
         // The SDK's recordException writes the canonical name (Outer.Inner, null for anonymous
         // classes); error.type holds Class.getName() (Outer$Inner, see FailureRecorder): name the
         // class the same way on both lines.
-        Throwable exception = ((ExceptionEventData) event).getException();
+        Throwable exception = exceptionEventData.getException();
         type = exception.getClass().getName();
         message = message == null ? exception.getMessage() : message;
       }
@@ -184,6 +189,7 @@ final class ConsoleFormat {
       sb.append('\n');
     }
   }
+
   /** The time of a log record: when it happened, else when it was observed. */
   static long timestamp(LogRecordData log) {
     long timestamp = log.getTimestampEpochNanos();
@@ -258,28 +264,22 @@ final class ConsoleFormat {
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
       switch (c) {
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        case '"':
-        case '\\':
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '"', '\\' -> {
           if (quoted) {
             sb.append('\\');
           }
           sb.append(c);
-          break;
-        default:
+        }
+        default -> {
           if (Character.isISOControl(c)) {
             sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             sb.append(c);
           }
+        }
       }
     }
     if (length < text.length()) {
@@ -289,6 +289,7 @@ final class ConsoleFormat {
       sb.append('"');
     }
   }
+
   private static boolean needsQuotes(String text, int length) {
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
@@ -298,14 +299,17 @@ final class ConsoleFormat {
     }
     return false;
   }
+
   // Returns max, or one less so that a surrogate pair is not split.
   static int cut(CharSequence text, int max) {
     return Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
   }
+
   static String describe(Duration duration) {
     long millis = duration.toMillis();
     return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
+
   private static Map<String, Integer> ranks(List<String> keys) {
     Map<String, Integer> ranks = new HashMap<>();
     for (int i = 0; i < keys.size(); i++) {
@@ -313,6 +317,7 @@ final class ConsoleFormat {
     }
     return ranks;
   }
+
   /** When {@link ConsoleFormat#appendText} quotes a text. */
   enum Quoting {
     /** Span names and exception lines: the text runs to the end of its field. */
