@@ -154,8 +154,8 @@ final class ConsoleFormat {
         list.append(ELLIPSIS);
       }
       sb.append(list);
-    } else if (value instanceof Double d) {
-      double d = d;
+    } else if (value instanceof Double boxed) {
+      double d = boxed;
       sb.append(
           Double.isFinite(d)
               ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
