@@ -115,7 +115,7 @@ final class Recorder {
             if (error != null) {
               fail(span, unwrap(error));
             } else {
-              succeed(span, message instanceof Message message ? message : null);
+              succeed(span, message instanceof Message reply ? reply : null);
             }
           } finally {
             if (error != null) {
