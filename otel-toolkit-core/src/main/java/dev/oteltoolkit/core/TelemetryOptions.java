@@ -38,4 +38,5 @@ record TelemetryOptions(
     Duration keepSlowerThan,
     Set<Integer> keepHttpStatuses,
     LongSupplier tailSamplingClock,
-    Map<String, String> configProperties) {}
+    Map<String, String> configProperties,
+    Boolean exportLogs) {}
