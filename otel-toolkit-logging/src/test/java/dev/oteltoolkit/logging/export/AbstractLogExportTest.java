@@ -39,9 +39,9 @@ abstract class AbstractLogExportTest {
       AttributeKey.stringKey("exception.stacktrace");
   static final AttributeKey<String> TENANT = AttributeKey.stringKey("tenant");
 
-  private final Logger log = LoggerFactory.getLogger("checkout.OrderService");
+  final Logger log = LoggerFactory.getLogger("checkout.OrderService");
   private final CollectingLogExporter exporter = new CollectingLogExporter();
-  private Telemetry telemetry;
+  Telemetry telemetry;
 
   /** How many OpenTelemetry appenders the backend's root logger holds. */
   abstract int otelAppendersOnRoot();
@@ -65,7 +65,7 @@ abstract class AbstractLogExportTest {
     MDC.clear();
   }
 
-  private TelemetryBuilder setup(Map<String, String> settings) {
+  TelemetryBuilder setup(Map<String, String> settings) {
     Map<String, String> properties = new HashMap<>(settings);
     properties.putIfAbsent("OTEL_TRACES_EXPORTER", "none");
     properties.putIfAbsent("OTEL_METRICS_EXPORTER", "none");
@@ -76,7 +76,7 @@ abstract class AbstractLogExportTest {
         .addLogRecordExporter(exporter);
   }
 
-  private List<LogRecordData> flushed() {
+  List<LogRecordData> flushed() {
     assertThat(telemetry.forceFlush()).isTrue();
     return exporter.records();
   }
