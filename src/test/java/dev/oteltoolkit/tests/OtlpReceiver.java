@@ -895,5 +895,15 @@ public final class OtlpReceiver implements AutoCloseable {
     Map<String, Object> resourceAttributes() {
       return OtlpReceiver.attributes(resource.getAttributesList());
     }
+
+    /** The record's own attributes (MDC entries, exception, thread, ...). */
+    Map<String, Object> attributes() {
+      return OtlpReceiver.attributes(log.getAttributesList());
+    }
+
+    /** The body, when it is a string (what the log appenders send). */
+    String body() {
+      return log.getBody().getStringValue();
+    }
   }
 }

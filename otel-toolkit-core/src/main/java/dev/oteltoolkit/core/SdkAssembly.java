@@ -7,6 +7,7 @@ import dev.oteltoolkit.core.internal.ExportOutcomes;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
 import dev.oteltoolkit.core.internal.FreshFlush;
 import dev.oteltoolkit.core.internal.OtlpTarget;
+import dev.oteltoolkit.core.internal.RedactingExceptionAttributes;
 import dev.oteltoolkit.core.internal.TailSampler;
 import dev.oteltoolkit.core.internal.TailSamplingSpanProcessor;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -20,6 +21,7 @@ import io.opentelemetry.sdk.logs.SdkLoggerProviderBuilder;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.logs.internal.SdkLoggerProviderUtil;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
@@ -59,6 +61,8 @@ final class SdkAssembly {
   private @Nullable ConsoleSpanExporter console;
   /** The tree view autoconfigure built for OTEL_TRACES_EXPORTER=console, fed the log records. */
   private @Nullable ConsoleSpanExporter namedConsole;
+  /** How many log record processors export somewhere: none means log lines go nowhere. */
+  private int logDestinations;
 
   private SdkAssembly(TelemetryOptions options, ResolvedConfig config) {
     this.options = options;
@@ -79,9 +83,11 @@ final class SdkAssembly {
       return Telemetry.disabled();
     }
     ExportFailureLog.install();
+    boolean logsOn = !Boolean.FALSE.equals(options.exportLogs());
     ConfigSource.ConfigValue configFile = source.get(ConfigFile.PROPERTY);
     if (configFile != null) {
-      return ConfigFile.create(configFile, options, config, global);
+      return Attachments.attach(
+          ConfigFile.create(configFile, options, config, global), logsOn, source);
     }
     if (config.consoleOnly() && CONSOLE_ONLY_SAID.compareAndSet(false, true)) {
       logger.info(
@@ -90,7 +96,10 @@ final class SdkAssembly {
     }
     SdkAssembly assembly = new SdkAssembly(options, config);
     OpenTelemetrySdk sdk = assembly.build();
-    return new Telemetry(sdk, assembly.outcomes, config.describe(global));
+    return Attachments.attach(
+        new Telemetry(sdk, assembly.outcomes, config.describe(global)),
+        logsOn && assembly.logDestinations > 0,
+        source);
   }
 
   private OpenTelemetrySdk build() {
@@ -120,7 +129,10 @@ final class SdkAssembly {
             // autoconfigure's batch processors flush what was queued before each flush request;
             // what they are handed is counted, so shutdown can say what did not get through
             .addLogRecordProcessorCustomizer(
-                (processor, properties) -> FreshFlush.logs(countedIfOtlp(processor, properties)))
+                (processor, properties) -> {
+                  logDestinations++;
+                  return FreshFlush.logs(countedIfOtlp(processor, properties));
+                })
             .addSpanProcessorCustomizer(
                 (processor, properties) ->
                     exportingProcessor(countedIfOtlp(processor, properties)));
@@ -219,10 +231,15 @@ final class SdkAssembly {
     }
     if (view != null) {
       // synchronous: each record is in the tree view before its span ends and is printed
+      logDestinations++;
       builder.addLogRecordProcessor(
           SimpleLogRecordProcessor.create(view.logRecordExporter(config.tail() != null)));
     }
+    // exception messages of types that quote secrets (SQLException) redacted as on spans
+    SdkLoggerProviderUtil.setExceptionAttributeResolver(
+        builder, RedactingExceptionAttributes.INSTANCE);
     for (LogRecordExporter exporter : options.logRecordExporters()) {
+      logDestinations++;
       builder.addLogRecordProcessor(
           FreshFlush.logs(
               BatchLogRecordProcessor.builder(outcomes.track(exporter))

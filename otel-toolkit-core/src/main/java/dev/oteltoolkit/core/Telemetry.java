@@ -1,6 +1,7 @@
 package dev.oteltoolkit.core;
 
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.api.spi.TelemetryAttachment;
 import dev.oteltoolkit.core.internal.ExportOutcomes;
 import dev.oteltoolkit.core.internal.OtlpTarget;
 import io.opentelemetry.api.OpenTelemetry;
@@ -88,6 +89,7 @@ public final class Telemetry implements AutoCloseable {
   private boolean shutDown; // guarded by lock
   private boolean shutdownSucceeded; // guarded by lock
   private @Nullable Thread shutdownHook; // guarded by lock
+  private List<TelemetryAttachment.Detach> attachments = List.of(); // guarded by lock
 
   /**
    * Starts the setup of a service's telemetry.
@@ -226,6 +228,7 @@ public final class Telemetry implements AutoCloseable {
       shutDown = true;
       tracing = Tracing.create(OpenTelemetry.noop());
       removeShutdownHook();
+      detachAll();
       if (sdk == null) {
         shutdownSucceeded = true;
         return true;
@@ -347,6 +350,25 @@ public final class Telemetry implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(hook);
       shutdownHook = hook;
     }
+  }
+
+  /** Keeps how to detach what {@link Attachments} attached, for shutdown. */
+  void attached(List<TelemetryAttachment.Detach> detaches) {
+    synchronized (lock) {
+      attachments = List.copyOf(detaches);
+    }
+  }
+
+  /** Detaches the attachments (log appenders) first: nothing new is emitted while flushing. */
+  private void detachAll() {
+    for (TelemetryAttachment.Detach detach : attachments) {
+      try {
+        detach.detach();
+      } catch (RuntimeException | LinkageError e) {
+        logger.log(Level.WARNING, "otel-toolkit: detaching " + detach + " failed", e);
+      }
+    }
+    attachments = List.of();
   }
 
   private void removeShutdownHook() {

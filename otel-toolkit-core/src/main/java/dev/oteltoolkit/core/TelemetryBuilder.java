@@ -49,6 +49,7 @@ public final class TelemetryBuilder {
   private final Set<Integer> keepHttpStatuses = new TreeSet<>();
   private LongSupplier tailSamplingClock = System::nanoTime;
   private @Nullable Map<String, String> configProperties;
+  private @Nullable Boolean exportLogs;
 
   TelemetryBuilder() {}
 
@@ -255,6 +256,24 @@ public final class TelemetryBuilder {
   }
 
   /**
+   * Turns the export of the application's log lines on or off. Default: on. With {@code
+   * otel-toolkit-logging} and Logback or Log4j 2 on the class path, {@link #build()} and {@link
+   * #install()} attach OpenTelemetry's appender to the root logger, bound to the built telemetry,
+   * so every line is exported as a log record with the trace and span ids of the span current
+   * when it was logged (see that module's README); {@link Telemetry#close()} detaches it. Off
+   * attaches nothing. {@code OTEL_LOGS_EXPORTER=none} (with no {@link
+   * #addLogRecordExporter(LogRecordExporter) added exporter}) turns it off as well, whatever the
+   * code says.
+   *
+   * @param exportLogs whether log lines are exported
+   * @return this builder
+   */
+  public TelemetryBuilder exportLogs(boolean exportLogs) {
+    this.exportLogs = exportLogs;
+    return this;
+  }
+
+  /**
    * Prints each local trace tree to {@code System.out} when its root span ends. Default: off.
    * It is a named exporter ({@code console}): {@code OTEL_TRACES_EXPORTER} replaces it. With no
    * OTLP endpoint configured anywhere and {@link #otlp(boolean)} not called, the console is the
@@ -416,6 +435,7 @@ public final class TelemetryBuilder {
         tailSamplingClock,
         configProperties == null
             ? null
-            : Collections.unmodifiableMap(new LinkedHashMap<>(configProperties)));
+            : Collections.unmodifiableMap(new LinkedHashMap<>(configProperties)),
+        exportLogs);
   }
 }

@@ -39,4 +39,5 @@ record TelemetryOptions(
     @Nullable Duration keepSlowerThan,
     Set<Integer> keepHttpStatuses,
     LongSupplier tailSamplingClock,
-    @Nullable Map<String, String> configProperties) {}
+    @Nullable Map<String, String> configProperties,
+    @Nullable Boolean exportLogs) {}
