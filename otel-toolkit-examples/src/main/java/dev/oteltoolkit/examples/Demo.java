@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * answers four customer questions, one of them failing. It prints each request's trace trees, the
  * request's token and cost totals, and at the end a summary of the metrics.
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java}. It
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java}. It
  * prints to the console only; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp})
  * it also exports over OTLP to that collector.
  */

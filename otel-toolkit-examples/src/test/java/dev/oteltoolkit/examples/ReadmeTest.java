@@ -32,7 +32,7 @@ class ReadmeTest {
     String ci = read(Paths.get("..", ".ci", "run"));
     assertThat(readme).contains("mvn -B -ntp clean verify");
     assertThat(ci).contains("TEST_COMMAND=(mvn -B -ntp clean verify)");
-    assertThat(readme).contains("mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java");
+    assertThat(readme).contains("mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java");
   }
 
   private static String read(Path path) throws IOException {

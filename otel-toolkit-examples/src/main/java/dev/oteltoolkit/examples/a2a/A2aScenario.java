@@ -50,7 +50,7 @@ import java.util.function.Function;
  * export over OTLP; a collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the end
  * and the run still exits 0. Every service's telemetry is flushed and closed at the end.
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.a2a.A2aScenario}.
  */
 public final class A2aScenario {

@@ -36,7 +36,7 @@ import java.util.Objects;
  * an OTLP receiver, grpc and http/protobuf), reported in docs/BENCHMARKS.md under "Export
  * latency: span end to receipt at the collector".
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.llmpipeline.LlmPipeline}. It prints the sampled trace
  * trees to the console; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it also
  * exports over OTLP.

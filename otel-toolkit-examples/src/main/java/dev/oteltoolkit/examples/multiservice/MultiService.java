@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * default {@code postgres}). When PostgreSQL does not answer or its driver is not on the
  * classpath, it runs on embedded H2 and says so loudly on stderr.
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.multiservice.MultiService}. With {@code
  * OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) both services also export over OTLP.
  */

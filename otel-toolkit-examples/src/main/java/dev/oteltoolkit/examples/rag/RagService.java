@@ -39,7 +39,7 @@ import java.util.Objects;
  * print to the console for development. Then the same queries run again with telemetry off, the
  * {@code OTEL_ENABLED=false} rollback: the same code and answers, no telemetry.
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.rag.RagService}; with {@code
  * OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it also exports over OTLP. With {@code
  * --serve} it keeps {@code /metrics} up after the queries, for Prometheus or {@code curl} to

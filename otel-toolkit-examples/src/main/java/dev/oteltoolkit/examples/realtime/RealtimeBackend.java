@@ -78,7 +78,7 @@ import java.util.function.Function;
  * every handler has finished (see {@link RealtimeServer}). Only then is the telemetry closed,
  * which exports every span still queued or held.
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am compile exec:java
+ * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.realtime.RealtimeBackend}. It prints the kept trace
  * trees of both services; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it
  * also exports over OTLP. A collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the
