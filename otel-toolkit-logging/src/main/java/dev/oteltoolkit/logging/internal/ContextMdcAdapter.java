@@ -3,6 +3,9 @@ package dev.oteltoolkit.logging.internal;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.ContextStorage;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +21,11 @@ import org.slf4j.spi.MDCAdapter;
  * what the backend's adapter holds, which the application alone writes. Writes, removals and the
  * SLF4J 2 deques all go to the backend's adapter unchanged. Nothing is ever stored for the ids, so
  * nothing can outlive its scope, on pooled or virtual threads alike.
+ *
+ * <p>Two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls answers
+ * {@link #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's events
+ * call answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's {@code
+ * getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
  */
 public final class ContextMdcAdapter implements MDCAdapter {
 
@@ -27,12 +35,36 @@ public final class ContextMdcAdapter implements MDCAdapter {
   private final String spanIdKey;
   private final String traceFlagsKey;
 
-  ContextMdcAdapter(MDCAdapter delegate, ContextStorage storage, MdcSettings settings) {
+  /** Non-null for the events' instance: the backend's read-only map, bound to its adapter. */
+  private final MethodHandle readOnlyMap;
+
+  private final boolean forEvents;
+
+  /**
+   * Wraps {@code delegate}.
+   *
+   * @param forEvents true for the instance log events read, which answers an immutable map
+   */
+  ContextMdcAdapter(
+      MDCAdapter delegate, ContextStorage storage, MdcSettings settings, boolean forEvents) {
     this.delegate = delegate;
     this.storage = storage;
     this.traceIdKey = settings.traceIdKey;
     this.spanIdKey = settings.spanIdKey;
     this.traceFlagsKey = settings.traceFlagsKey;
+    this.forEvents = forEvents;
+    this.readOnlyMap = forEvents ? readOnlyMapOf(delegate) : null;
+  }
+
+  /** Logback's {@code getPropertyMap()} (a snapshot it never changes), or null. */
+  private static MethodHandle readOnlyMapOf(MDCAdapter adapter) {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(adapter.getClass(), "getPropertyMap", MethodType.methodType(Map.class))
+          .bindTo(adapter);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -65,6 +97,9 @@ public final class ContextMdcAdapter implements MDCAdapter {
 
   @Override
   public Map<String, String> getCopyOfContextMap() {
+    if (forEvents) {
+      return eventMap();
+    }
     SpanContext ids = currentIds();
     Map<String, String> copy = delegate.getCopyOfContextMap();
     if (ids == null) {
@@ -75,6 +110,33 @@ public final class ContextMdcAdapter implements MDCAdapter {
     map.put(spanIdKey, ids.getSpanId());
     map.put(traceFlagsKey, ids.getTraceFlags().asHex());
     return map;
+  }
+
+  /** The immutable map a log event carries. */
+  @SuppressWarnings("unchecked")
+  private Map<String, String> eventMap() {
+    Map<String, String> base;
+    if (readOnlyMap != null) {
+      try {
+        base = (Map<String, String>) (Map<?, ?>) readOnlyMap.invokeExact();
+      } catch (Throwable e) {
+        base = delegate.getCopyOfContextMap();
+      }
+    } else {
+      base = delegate.getCopyOfContextMap();
+    }
+    SpanContext ids = currentIds();
+    if (ids == null) {
+      return base;
+    }
+    return new SpanMdcMap(
+        base,
+        traceIdKey,
+        ids.getTraceId(),
+        spanIdKey,
+        ids.getSpanId(),
+        traceFlagsKey,
+        ids.getTraceFlags().asHex());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.oteltoolkit.logging.internal;
 
+import io.opentelemetry.context.ContextStorage;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.slf4j.ILoggerFactory;
@@ -24,11 +25,12 @@ final class LogbackMdcHook {
   private LogbackMdcHook() {}
 
   /**
-   * Installs the adapter built by {@code wrap} when {@code factory} is Logback's.
+   * Installs the wrappers when {@code factory} is Logback's: one for SLF4J's {@code MDC}, one for
+   * Logback's events, both reading the ids from {@code storage}.
    *
    * @return true when both fields now hold the wrapper
    */
-  static boolean install(ILoggerFactory factory, java.util.function.UnaryOperator<MDCAdapter> wrap)
+  static boolean install(ILoggerFactory factory, ContextStorage storage, MdcSettings settings)
       throws ReflectiveOperationException {
     if (factory == null || !factory.getClass().getName().equals(LOGGER_CONTEXT)) {
       return false;
@@ -47,9 +49,8 @@ final class LogbackMdcHook {
         || logbackAdapter instanceof ContextMdcAdapter) {
       return false;
     }
-    MDCAdapter wrapper = wrap.apply(slf4jAdapter);
-    contextField.set(factory, wrapper);
-    mdcField.set(null, wrapper);
+    contextField.set(factory, new ContextMdcAdapter(slf4jAdapter, storage, settings, true));
+    mdcField.set(null, new ContextMdcAdapter(slf4jAdapter, storage, settings, false));
     return true;
   }
 

@@ -229,8 +229,7 @@ public final class MdcContextStorage implements ContextStorage {
         }
         int chosen = EAGER;
         try {
-          if (LogbackMdcHook.install(
-              factory, adapter -> new ContextMdcAdapter(adapter, this, settings))) {
+          if (LogbackMdcHook.install(factory, this, settings)) {
             chosen = LAZY;
           }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
