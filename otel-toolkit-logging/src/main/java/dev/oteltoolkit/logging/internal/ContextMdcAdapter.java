@@ -2,6 +2,7 @@ package dev.oteltoolkit.logging.internal;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextStorage;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -17,8 +18,10 @@ import org.slf4j.spi.MDCAdapter;
  * nothing into the MDC.
  *
  * <p>While the current context has a valid span, {@link #get} of a trace key and {@link
- * #getCopyOfContextMap} answer that span's ids; otherwise (and for every other key) they answer
- * what the backend's adapter holds, which the application alone writes. Writes, removals and the
+ * #getCopyOfContextMap} answer that span's ids; while it has none, the trace keys are absent;
+ * while no context was ever attached on the thread (or every scope has closed), they answer what
+ * the application itself put, as the eager bridge does. Every other key is the backend's
+ * adapter's, which the application alone writes. Writes, removals and the
  * SLF4J 2 deques all go to the backend's adapter unchanged. Nothing is ever stored for the ids, so
  * nothing can outlive its scope, on pooled or virtual threads alike.
  *
@@ -28,6 +31,12 @@ import org.slf4j.spi.MDCAdapter;
  * getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
  */
 public final class ContextMdcAdapter implements MDCAdapter {
+
+  /** {@link #currentIds()}: no context attached on this thread, the application's values show. */
+  private static final Object APPLICATION = new Object();
+
+  /** {@link #currentIds()}: a context without a valid span is current, the keys are absent. */
+  private static final Object NONE = new Object();
 
   private final MDCAdapter delegate;
   private final ContextStorage storage;
@@ -76,20 +85,51 @@ public final class ContextMdcAdapter implements MDCAdapter {
     return delegate;
   }
 
-  /** The span context of the current context, or null when it has no valid span. */
-  private SpanContext currentIds() {
-    SpanContext ids = Span.fromContext(storage.current()).getSpanContext();
-    return ids.isValid() ? ids : null;
+  /**
+   * What the three keys show on this thread: {@link #APPLICATION} while no context was attached
+   * (the application's own values, as before any scope), {@link #NONE} while the current context
+   * has no valid span, else that span's ids.
+   */
+  private Object currentIds() {
+    Context context = storage.current();
+    if (context == null) {
+      return APPLICATION;
+    }
+    SpanContext ids = Span.fromContext(context).getSpanContext();
+    return ids.isValid() ? ids : NONE;
+  }
+
+  private boolean isTraceKey(Object key) {
+    return traceIdKey.equals(key) || spanIdKey.equals(key) || traceFlagsKey.equals(key);
+  }
+
+  /** {@code map} without the three keys; {@code map} itself when it has none of them. */
+  private Map<String, String> withoutTraceKeys(Map<String, String> map, boolean copied) {
+    if (map == null
+        || !(map.containsKey(traceIdKey)
+            || map.containsKey(spanIdKey)
+            || map.containsKey(traceFlagsKey))) {
+      return map;
+    }
+    Map<String, String> result = copied ? map : new HashMap<>(map);
+    result.remove(traceIdKey);
+    result.remove(spanIdKey);
+    result.remove(traceFlagsKey);
+    return result;
   }
 
   @Override
   public String get(String key) {
-    if (key.equals(traceIdKey) || key.equals(spanIdKey) || key.equals(traceFlagsKey)) {
-      SpanContext ids = currentIds();
-      if (ids != null) {
+    if (isTraceKey(key)) {
+      Object state = currentIds();
+      if (state instanceof SpanContext) {
+        SpanContext ids = (SpanContext) state;
         return key.equals(traceIdKey)
             ? ids.getTraceId()
             : key.equals(spanIdKey) ? ids.getSpanId() : ids.getTraceFlags().asHex();
+      }
+      if (state == NONE) {
+        return null;
       }
     }
     return delegate.get(key);
@@ -100,11 +140,15 @@ public final class ContextMdcAdapter implements MDCAdapter {
     if (forEvents) {
       return eventMap();
     }
-    SpanContext ids = currentIds();
+    Object state = currentIds();
     Map<String, String> copy = delegate.getCopyOfContextMap();
-    if (ids == null) {
+    if (state == APPLICATION) {
       return copy;
     }
+    if (state == NONE) {
+      return withoutTraceKeys(copy, true);
+    }
+    SpanContext ids = (SpanContext) state;
     Map<String, String> map = copy == null ? new HashMap<>(8) : copy;
     map.put(traceIdKey, ids.getTraceId());
     map.put(spanIdKey, ids.getSpanId());
@@ -125,10 +169,14 @@ public final class ContextMdcAdapter implements MDCAdapter {
     } else {
       base = delegate.getCopyOfContextMap();
     }
-    SpanContext ids = currentIds();
-    if (ids == null) {
+    Object state = currentIds();
+    if (state == APPLICATION) {
       return base;
     }
+    if (state == NONE) {
+      return withoutTraceKeys(base, false);
+    }
+    SpanContext ids = (SpanContext) state;
     return new SpanMdcMap(
         base,
         traceIdKey,
