@@ -186,10 +186,15 @@ public final class MdcContextStorage implements ContextStorage {
 
   @Override
   public Scope attach(Context toAttach) {
-    int current = mode;
-    if (current == LAZY) {
+    // kept tiny so that the JIT inlines it: the lazy bridge adds one field read to the switch
+    if (mode == LAZY) {
       return delegate.attach(toAttach);
     }
+    return attachUndecidedOrEager(toAttach);
+  }
+
+  private Scope attachUndecidedOrEager(Context toAttach) {
+    int current = mode;
     if (pendingWarnings.get() != null) {
       logPendingWarnings();
     }
