@@ -216,31 +216,44 @@ CORE = Section(
 LOGGING = Section(
     "Logging: MDC bridge vs the official Logback MDC appender",
     "One scope switch into a sampled span plus one log call, Logback writing to a sink that "
-    "reads the event's MDC like an encoder: `otel-toolkit-logging`'s bridge (fills the MDC at "
-    "the scope switch, any SLF4J backend) vs the official `opentelemetry-logback-mdc-1.0` "
-    "appender (adds the ids to each event, Logback only) vs no correlation.",
+    "reads the event's MDC like an encoder: `otel-toolkit-logging`'s bridge (lazy with Logback: "
+    "nothing written at the scope switch, the ids answered from the context when the MDC or an "
+    "event reads them; any SLF4J backend) vs the official `opentelemetry-logback-mdc-1.0` "
+    "appender (adds the ids to each event, Logback only) vs no correlation. "
+    "`MdcEagerBridgeBenchmark` is the bridge with `-Doteltoolkit.mdc.lazy=false` (what other "
+    "backends, Log4j 2 included, get: the ids written on every scope switch).",
     [
+        Ratio("Scope switch only, no log: bridge ÷ plain context storage (what code that does "
+              "not log pays)", "MdcBridgeBenchmark.bridgeScopeOnly",
+              "MdcBaselineBenchmark.baselineScopeOnly", 1.5),
         Ratio("Scope switch + 1 log: bridge ÷ official appender",
               "MdcBridgeBenchmark.bridgeLog", "MdcBaselineBenchmark.officialLog", 1.0),
+        Ratio("Scope switch + 3 logs: bridge ÷ official appender",
+              "MdcBridgeBenchmark.bridgeThreeLogs", "MdcBaselineBenchmark.officialThreeLogs", 1.0),
         ExtraAtMost("Scope switch + 1 log: bridge − no correlation (extra per log)",
                     "MdcBridgeBenchmark.bridgeLog", "MdcBaselineBenchmark.baselineLog", 1000),
     ],
     info=[
-        ("Scope switch + 3 logs: bridge ÷ official appender",
-         "MdcBridgeBenchmark.bridgeThreeLogs", "MdcBaselineBenchmark.officialThreeLogs"),
         ("Scope switch + 3 logs: official appender ÷ no correlation",
          "MdcBaselineBenchmark.officialThreeLogs", "MdcBaselineBenchmark.baselineThreeLogs"),
-        ("Scope switch only, no log: bridge ÷ plain context storage (what code that does not "
-         "log pays)", "MdcBridgeBenchmark.bridgeScopeOnly", "MdcBaselineBenchmark.baselineScopeOnly"),
+        ("Eager bridge, scope switch only: eager ÷ plain context storage",
+         "MdcEagerBridgeBenchmark.bridgeScopeOnly", "MdcBaselineBenchmark.baselineScopeOnly"),
+        ("Eager bridge, scope switch + 1 log: eager ÷ official appender",
+         "MdcEagerBridgeBenchmark.bridgeLog", "MdcBaselineBenchmark.officialLog"),
+        ("Eager bridge, scope switch + 3 logs: eager ÷ official appender",
+         "MdcEagerBridgeBenchmark.bridgeThreeLogs", "MdcBaselineBenchmark.officialThreeLogs"),
     ],
     measured=[
         "The bridge and the baseline run in different forks (the bridge is a context storage "
         "chosen once per JVM); each fork checks at setup that the sink sees the span's ids "
-        "(bridge, official) or none (baseline). The span and its context are built once, so "
-        "the op is the scope switch and the log call, not span creation.",
-        "The bridge pays at each scope switch (9 MDC calls: save, set, restore three keys) and "
-        "nothing more per log while the scope lasts; the official appender pays a copy of the "
-        "MDC map on every event. The three-log rows show where the two cross.",
+        "(bridge, official) or none (baseline), and that the bridge is lazy or eager as its "
+        "class asks. The span and its context are built once, so the op is the scope switch "
+        "and the log call, not span creation.",
+        "The lazy bridge pays nothing at the scope switch and, per log call inside a span, one "
+        "small immutable map laid over Logback's own MDC snapshot; the official appender "
+        "copies the MDC map and wraps the event on every log call; the eager bridge pays at "
+        "each scope switch (up to 9 MDC calls: save, set, restore three keys) and nothing per "
+        "log.",
     ],
 )
 

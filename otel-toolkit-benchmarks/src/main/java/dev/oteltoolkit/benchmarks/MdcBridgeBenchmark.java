@@ -1,6 +1,7 @@
 package dev.oteltoolkit.benchmarks;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.oteltoolkit.logging.internal.MdcContextStorage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
@@ -25,9 +26,12 @@ import org.slf4j.MDC;
 
 /**
  * The MDC bridge of {@code otel-toolkit-logging}, active as users get it: its {@code
- * ContextStorageProvider} wraps the context storage of this fork (the only class that does not
- * turn it off), so every {@code makeCurrent()} and every scope close keeps {@code trace_id},
- * {@code span_id} and {@code trace_flags} in the SLF4J MDC, and Logback reads them from there.
+ * ContextStorageProvider} wraps the context storage of this fork, and with Logback it is lazy: a
+ * scope switch writes nothing, and {@code trace_id}, {@code span_id} and {@code trace_flags} are
+ * answered from the current context when the MDC is read ({@code MDC.get}, or the event's MDC map
+ * Logback builds for each log call). {@link MdcEagerBridgeBenchmark} runs the same ops with the
+ * eager bridge (the ids written into the MDC on every scope switch and restored on close), which
+ * is what other backends such as Log4j 2 get.
  *
  * <ul>
  *   <li>{@code bridgeLog}: a scope switch into a sampled span and one {@code logger.info} call
@@ -79,6 +83,19 @@ public class MdcBridgeBenchmark {
     sink = new MdcSinkAppender(logback, blackhole);
     logger = MdcSinkAppender.logger(logback, "dev.oteltoolkit.benchmarks.mdc.bridge", sink);
     check();
+    if (MdcContextStorage.lazy() != lazy()) {
+      throw new IllegalStateException(
+          "the MDC bridge is " + (lazy() ? "eager" : "lazy") + " in this fork, expected the other");
+    }
+  }
+
+  /**
+   * Tells which bridge this class measures.
+   *
+   * @return true for the lazy one (Logback's default)
+   */
+  boolean lazy() {
+    return true;
   }
 
   private void check() {

@@ -18,10 +18,17 @@ import java.util.logging.Logger;
  *   <li>{@code trace_flags}: the two hex digits of the trace flags ({@code 01} when sampled).
  * </ul>
  *
- * <p>While no valid span is current the three keys are absent. When a scope closes, the values
- * the keys had before it was opened come back, whoever had set them; other MDC keys are never
- * touched. The MDC follows the context wherever the context goes: {@code Context.taskWrapping}
- * executors, {@code CompletableFuture} continuations run through them, pooled and virtual threads.
+ * <p>While no valid span is current the bridge adds none of the three keys. When a scope closes,
+ * the keys show again what they showed before it was opened, whoever had set them; other MDC keys
+ * are never touched. The MDC follows the context wherever the context goes: {@code
+ * Context.taskWrapping} executors, {@code CompletableFuture} continuations run through them, pooled
+ * and virtual threads.
+ *
+ * <p>With Logback 1.3 or later the bridge is lazy: a scope switch writes nothing, and an {@code
+ * MDCAdapter} in front of Logback's answers the three keys from the current context whenever the
+ * MDC is read ({@code MDC.get}, {@code MDC.getCopyOfContextMap}, each log event). With any other
+ * backend (Log4j 2 included), with baggage copying, or with {@code oteltoolkit.mdc.lazy=false}, it
+ * is eager: each scope switch writes the keys that change and its scope restores them on close.
  *
  * <p>Settings, each a system property or, when the property is unset, the environment variable
  * named in upper case with underscores ({@code OTELTOOLKIT_MDC_TRACE_ID_KEY}); they are read once,
@@ -35,6 +42,8 @@ import java.util.logging.Logger;
  *       {@code false} (none). {@code true} copies every entry, a comma-separated list copies those
  *       keys only.
  *   <li>{@code oteltoolkit.mdc.enabled}: {@code false} turns the bridge off; default {@code true}.
+ *   <li>{@code oteltoolkit.mdc.lazy}: {@code false} makes the bridge write the MDC on every scope
+ *       switch even with Logback; default {@code true}.
  * </ul>
  *
  * <p>WARNING: baggage usually arrives from other processes in the {@code baggage} header, so

@@ -55,6 +55,11 @@ abstract class AbstractMdcBridgeTest {
 
   private final Logger log = LoggerFactory.getLogger(getClass());
 
+  /** The tracer of the sampled spans, for the subclasses' own tests. */
+  static Tracer tracer() {
+    return tracer;
+  }
+
   /** Returns the events logged since the last call, in order, and forgets them. */
   abstract List<LogLine> drainLines();
 
@@ -444,6 +449,102 @@ abstract class AbstractMdcBridgeTest {
   private static List<String> ids(List<String> seen) {
     seen.add(MDC.get(TRACE_ID) + "/" + MDC.get(SPAN_ID) + "/" + MDC.get(TRACE_FLAGS));
     return seen;
+  }
+
+  /**
+   * Seeded random sequences of nested attaches and closes (sampled, unsampled and invalid spans,
+   * the root, the same context again, a context that only adds another key), log calls and the
+   * application's own MDC writes, each step checked against a model: the ids of the innermost
+   * context's valid span (none without one; the application's own {@code trace_id} once every
+   * scope has closed) plus the application's keys, as {@code MDC.get},
+   * {@code MDC.getCopyOfContextMap()} and the log event all show them.
+   */
+  @Test
+  void randomNestedScopesAlwaysShowTheInnermostSpanAndTheApplicationsKeys() {
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      spans.add(tracer.spanBuilder("random-" + i).startSpan());
+    }
+    spans.add(unsampledTracerProvider.get("test").spanBuilder("random-unsampled").startSpan());
+    spans.add(Span.getInvalid());
+    for (long seed = 1; seed <= 20; seed++) {
+      runRandomSequence(seed, spans);
+    }
+    spans.forEach(Span::end);
+  }
+
+  private void runRandomSequence(long seed, List<Span> spans) {
+    java.util.Random random = new java.util.Random(seed);
+    java.util.Deque<Scope> scopes = new java.util.ArrayDeque<>();
+    java.util.Deque<Context> contexts = new java.util.ArrayDeque<>();
+    Map<String, String> appKeys = new java.util.TreeMap<>();
+    for (int step = 0; step < 400; step++) {
+      int op = random.nextInt(10);
+      String where = "seed " + seed + " step " + step + " op " + op;
+      if (op < 4 && contexts.size() < 12) {
+        Context parent = random.nextInt(4) == 0 ? Context.root() : Context.current();
+        Context next;
+        int kind = random.nextInt(4);
+        if (kind == 0) {
+          next = Context.current(); // the same context again
+        } else if (kind == 1) {
+          next = parent.with(OTHER_KEY, "v" + step); // another key only: the span stays
+        } else {
+          next = parent.with(spans.get(random.nextInt(spans.size())));
+        }
+        scopes.push(next.makeCurrent());
+        contexts.push(next);
+      } else if (op < 7 && !scopes.isEmpty()) {
+        scopes.pop().close();
+        contexts.pop();
+      } else if (op == 7) {
+        // the application's own trace_id only where no scope is open: inside one, the eager
+        // bridge restores the value from before the scope when it closes
+        String key =
+            contexts.isEmpty() && random.nextInt(3) == 0 ? TRACE_ID : "app_" + random.nextInt(3);
+        if (random.nextBoolean()) {
+          MDC.put(key, "x" + step);
+          appKeys.put(key, "x" + step);
+        } else {
+          MDC.remove(key);
+          appKeys.remove(key);
+        }
+      } else {
+        log.info("step " + step);
+        List<LogLine> lines = drainLines();
+        assertThat(lines).as(where).hasSize(1);
+        assertThat(lines.get(0).mdc()).as(where).isEqualTo(expectedMdc(contexts, appKeys));
+      }
+      assertThat(Context.current())
+          .as(where)
+          .isSameAs(contexts.isEmpty() ? Context.root() : contexts.peek());
+      Map<String, String> expected = expectedMdc(contexts, appKeys);
+      Map<String, String> copy = MDC.getCopyOfContextMap();
+      assertThat(copy == null ? Map.of() : copy).as(where).isEqualTo(expected);
+      for (String key : List.of(TRACE_ID, SPAN_ID, TRACE_FLAGS, "app_0", "app_1", "app_2")) {
+        assertThat(MDC.get(key)).as(where + " MDC.get(" + key + ")").isEqualTo(expected.get(key));
+      }
+    }
+    while (!scopes.isEmpty()) {
+      scopes.pop().close();
+    }
+    MDC.clear();
+  }
+
+  private static Map<String, String> expectedMdc(
+      java.util.Deque<Context> contexts, Map<String, String> appKeys) {
+    Map<String, String> expected = new java.util.HashMap<>(appKeys);
+    if (contexts.isEmpty()) {
+      return expected; // no scope open: the application's own values, its trace_id included
+    }
+    expected.remove(TRACE_ID);
+    SpanContext ids = Span.fromContext(contexts.peek()).getSpanContext();
+    if (ids.isValid()) {
+      expected.put(TRACE_ID, ids.getTraceId());
+      expected.put(SPAN_ID, ids.getSpanId());
+      expected.put(TRACE_FLAGS, ids.getTraceFlags().asHex());
+    }
+    return expected;
   }
 
   private static void check(Queue<String> failures, int task, SpanContext expected) {

@@ -6,14 +6,23 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.oteltoolkit.logging.internal.ContextMdcAdapter;
+import dev.oteltoolkit.logging.internal.MdcContextStorage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.spi.MDCAdapter;
 
 /** The shared scenarios with Logback as the only SLF4J backend (the default test execution). */
 class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
@@ -28,6 +37,85 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
     assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(LoggerContext.class);
     assertThat(getClass().getClassLoader().getResource("org/apache/logging/log4j/core/Logger.class"))
         .isNull();
+  }
+
+  /**
+   * With Logback the bridge is lazy: a scope switch writes nothing into Logback's own MDC, yet
+   * {@code MDC.get}, {@code MDC.getCopyOfContextMap} and the log event show the ids.
+   */
+  @Test
+  void scopeSwitchWritesNothingYetReadsAndEventsSeeTheIds() {
+    Span span = tracer().spanBuilder("lazy").startSpan();
+    MDC.put("request_id", "r-1");
+    try (Scope ignored = span.makeCurrent()) {
+      assertThat(MdcContextStorage.lazy()).isTrue();
+      MDCAdapter adapter = MDC.getMDCAdapter();
+      assertThat(adapter).isInstanceOf(ContextMdcAdapter.class);
+      MDCAdapter logbacks = ((ContextMdcAdapter) adapter).delegate();
+      LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+      assertThat(context.getMDCAdapter()).isInstanceOf(ContextMdcAdapter.class);
+      assertThat(((ContextMdcAdapter) context.getMDCAdapter()).delegate()).isSameAs(logbacks);
+      // nothing was written: Logback's own adapter holds only the application's key
+      assertThat(logbacks.getCopyOfContextMap()).isEqualTo(Map.of("request_id", "r-1"));
+
+      SpanContext ids = span.getSpanContext();
+      Map<String, String> expected =
+          Map.of(
+              "request_id", "r-1",
+              TRACE_ID, ids.getTraceId(),
+              SPAN_ID, ids.getSpanId(),
+              TRACE_FLAGS, ids.getTraceFlags().asHex());
+      assertThat(MDC.get(TRACE_ID)).isEqualTo(ids.getTraceId());
+      assertThat(MDC.get(SPAN_ID)).isEqualTo(ids.getSpanId());
+      assertThat(MDC.get(TRACE_FLAGS)).isEqualTo(ids.getTraceFlags().asHex());
+      assertThat(MDC.getCopyOfContextMap()).isEqualTo(expected);
+      LoggerFactory.getLogger("lazy").info("inside");
+      assertThat(drainLines()).singleElement().extracting(LogLine::mdc).isEqualTo(expected);
+    } finally {
+      span.end();
+      MDC.remove("request_id");
+    }
+    assertThat(MDC.get(TRACE_ID)).isNull();
+    assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
+  }
+
+  /**
+   * A pooled thread that ran a task inside a span, and was never cleaned up by anyone, shows no
+   * ids to the next task, in its log lines or through {@code MDC.get}.
+   */
+  @Test
+  void pooledThreadShowsNoIdsAfterATaskThatLoggedInsideASpan() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Span span = tracer().spanBuilder("pooled").startSpan();
+      Context withSpan = Context.root().with(span);
+      String inside =
+          pool.submit(
+                  withSpan.wrap(
+                      () -> {
+                        LoggerFactory.getLogger("pooled").info("inside");
+                        return MDC.get(TRACE_ID);
+                      }))
+              .get(10, TimeUnit.SECONDS);
+      span.end();
+      List<String> after =
+          pool.submit(
+                  () -> {
+                    LoggerFactory.getLogger("pooled").info("after");
+                    return java.util.Arrays.asList(
+                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS));
+                  })
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(inside).isEqualTo(span.getSpanContext().getTraceId());
+      assertThat(after).containsOnlyNulls();
+      List<LogLine> lines = drainLines();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0).mdc()).containsEntry(TRACE_ID, span.getSpanContext().getTraceId());
+      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

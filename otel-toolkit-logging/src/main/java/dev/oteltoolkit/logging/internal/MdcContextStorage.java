@@ -14,18 +14,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * Internal, not for public use: a {@link ContextStorage} that keeps the SLF4J MDC in step with
- * the span of the current context.
+ * the span of the current context, in one of two ways chosen at the first {@link #attach}.
  *
- * <p>On {@link #attach}, the ids of the attached context's span (nothing when it has no valid
- * span) replace the MDC values of the configured keys, and the values they replace are kept in
- * the returned scope, which puts them back when it closes, before the delegate's scope restores
- * the previous context. Keys whose value does not change are not written, and no restoring scope
- * is allocated when nothing changes. The ids are the span context's own strings: nothing is
- * formatted.
+ * <p>Lazy (Logback 1.3 and later, the default there): a {@link ContextMdcAdapter} is put in front
+ * of Logback's MDC adapter ({@link LogbackMdcHook}) and answers the ids from {@link #current()}
+ * whenever the MDC is read, by {@code MDC.get}, {@code MDC.getCopyOfContextMap} or a log event.
+ * A scope switch then costs what the wrapped storage costs: nothing is written or restored.
+ *
+ * <p>Eager (any other backend, baggage copying, or {@code oteltoolkit.mdc.lazy=false}): on attach,
+ * the ids of the attached context's span (nothing when it has no valid span) replace the MDC
+ * values of the configured keys, and the values they replace are kept in the returned scope,
+ * which puts them back when it closes, before the delegate's scope restores the previous context.
+ * Keys whose value does not change are not written, and no restoring scope is allocated when
+ * nothing changes. The ids are the span context's own strings: nothing is formatted.
  */
 public final class MdcContextStorage implements ContextStorage {
 
@@ -44,6 +51,13 @@ public final class MdcContextStorage implements ContextStorage {
 
   private static boolean disabled;
 
+  private static final int UNDECIDED = 0;
+  private static final int EAGER = 1;
+  private static final int LAZY = 2;
+
+  /** Set on the thread choosing the mode, so an attach made meanwhile stays eager. */
+  private static final ThreadLocal<Boolean> deciding = new ThreadLocal<>();
+
   private final ContextStorage delegate;
   private final String traceIdKey;
   private final String spanIdKey;
@@ -52,6 +66,11 @@ public final class MdcContextStorage implements ContextStorage {
   private final boolean allBaggage;
   private final String[] baggageNames;
   private final String[] baggageMdcKeys;
+  private final MdcSettings settings;
+  private final Object modeLock = new Object();
+
+  /** {@link #UNDECIDED} until the first attach chooses {@link #EAGER} or {@link #LAZY}. */
+  private volatile int mode;
 
   /**
    * Wraps {@code delegate} once per JVM: the first call returns the bridge (unless the settings
@@ -81,7 +100,7 @@ public final class MdcContextStorage implements ContextStorage {
         return delegate;
       }
       defer(warnings);
-      installed = new MdcContextStorage(delegate, settings);
+      installed = new MdcContextStorage(delegate, settings, settings.lazy ? UNDECIDED : EAGER);
       return installed;
     }
   }
@@ -129,12 +148,32 @@ public final class MdcContextStorage implements ContextStorage {
     }
   }
 
-  /** Creates a bridge over {@code delegate}; exposed to the tests of this package. */
-  static MdcContextStorage create(ContextStorage delegate, MdcSettings settings) {
-    return new MdcContextStorage(delegate, settings);
+  /**
+   * Tells whether the bridge of this JVM answers the MDC's reads from the context instead of
+   * writing the ids on each scope switch. Decided at the bridge's first attach.
+   *
+   * @return true when the installed bridge is lazy
+   */
+  public static boolean lazy() {
+    MdcContextStorage storage;
+    synchronized (lock) {
+      storage = installed;
+    }
+    return storage != null && storage.mode == LAZY;
   }
 
-  private MdcContextStorage(ContextStorage delegate, MdcSettings settings) {
+  /**
+   * Creates an eager bridge over {@code delegate} (it never touches the MDC adapter); exposed to
+   * the tests of this package.
+   */
+  static MdcContextStorage create(ContextStorage delegate, MdcSettings settings) {
+    return new MdcContextStorage(delegate, settings, EAGER);
+  }
+
+  private MdcContextStorage(ContextStorage delegate, MdcSettings settings, int mode) {
+    this.settings = settings;
+    // baggage keys are written on attach: a lazy bridge would not see them
+    this.mode = settings.copiesBaggage() ? EAGER : mode;
     this.delegate = delegate;
     this.traceIdKey = settings.traceIdKey;
     this.spanIdKey = settings.spanIdKey;
@@ -147,8 +186,20 @@ public final class MdcContextStorage implements ContextStorage {
 
   @Override
   public Scope attach(Context toAttach) {
+    // kept tiny so that the JIT inlines it: the lazy bridge adds one field read to the switch
+    if (mode == LAZY) {
+      return delegate.attach(toAttach);
+    }
+    return attachUndecidedOrEager(toAttach);
+  }
+
+  private Scope attachUndecidedOrEager(Context toAttach) {
+    int current = mode;
     if (pendingWarnings.get() != null) {
       logPendingWarnings();
+    }
+    if (current == UNDECIDED && decideMode() == LAZY) {
+      return delegate.attach(toAttach);
     }
     if (toAttach == null) {
       return delegate.attach(null);
@@ -163,6 +214,48 @@ public final class MdcContextStorage implements ContextStorage {
     } catch (RuntimeException | LinkageError e) {
       logFailureOnce(e);
       return scope;
+    }
+  }
+
+  /**
+   * Chooses the mode once: lazy when the Logback hook installs. SLF4J is asked for its logger
+   * factory (which may initialize the backend) outside any lock of this class.
+   */
+  private int decideMode() {
+    if (deciding.get() != null) {
+      return EAGER; // an attach made while the backend initializes, on the deciding thread
+    }
+    deciding.set(Boolean.TRUE);
+    try {
+      ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+      synchronized (modeLock) {
+        if (mode != UNDECIDED) {
+          return mode;
+        }
+        int chosen = EAGER;
+        try {
+          if (LogbackMdcHook.install(factory, this, settings)) {
+            chosen = LAZY;
+          }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+          logger.log(
+              Level.FINE,
+              "The MDC bridge cannot answer the MDC from the context; it writes the MDC instead",
+              e);
+        }
+        mode = chosen;
+        return chosen;
+      }
+    } catch (RuntimeException | LinkageError e) {
+      logFailureOnce(e);
+      synchronized (modeLock) {
+        if (mode == UNDECIDED) {
+          mode = EAGER;
+        }
+        return mode;
+      }
+    } finally {
+      deciding.remove();
     }
   }
 

@@ -21,6 +21,7 @@ final class MdcSettings {
   static final String SPAN_ID_KEY = "oteltoolkit.mdc.span_id_key";
   static final String TRACE_FLAGS_KEY = "oteltoolkit.mdc.trace_flags_key";
   static final String BAGGAGE = "oteltoolkit.mdc.baggage";
+  static final String LAZY = "oteltoolkit.mdc.lazy";
 
   static final String DEFAULT_TRACE_ID_KEY = "trace_id";
   static final String DEFAULT_SPAN_ID_KEY = "span_id";
@@ -28,6 +29,11 @@ final class MdcSettings {
   static final String BAGGAGE_PREFIX = "baggage.";
 
   final boolean enabled;
+  /**
+   * True (the default) to answer the MDC's reads of the ids from the current context where the
+   * backend allows it (Logback), instead of writing them on every scope switch.
+   */
+  final boolean lazy;
   final String traceIdKey;
   final String spanIdKey;
   final String traceFlagsKey;
@@ -54,6 +60,7 @@ final class MdcSettings {
       Consumer<String> warnings) {
     Source source = new Source(properties, environment, warnings);
     boolean enabled = source.bool(ENABLED, true);
+    boolean lazy = source.bool(LAZY, true);
     String traceIdKey = source.key(TRACE_ID_KEY, DEFAULT_TRACE_ID_KEY);
     String spanIdKey = source.key(SPAN_ID_KEY, DEFAULT_SPAN_ID_KEY);
     String traceFlagsKey = source.key(TRACE_FLAGS_KEY, DEFAULT_TRACE_FLAGS_KEY);
@@ -103,17 +110,19 @@ final class MdcSettings {
       }
     }
     return new MdcSettings(
-        enabled, traceIdKey, spanIdKey, traceFlagsKey, allBaggage, baggageKeys);
+        enabled, lazy, traceIdKey, spanIdKey, traceFlagsKey, allBaggage, baggageKeys);
   }
 
   private MdcSettings(
       boolean enabled,
+      boolean lazy,
       String traceIdKey,
       String spanIdKey,
       String traceFlagsKey,
       boolean allBaggage,
       Map<String, String> baggageKeys) {
     this.enabled = enabled;
+    this.lazy = lazy;
     this.traceIdKey = traceIdKey;
     this.spanIdKey = spanIdKey;
     this.traceFlagsKey = traceFlagsKey;

@@ -173,7 +173,28 @@ class MdcContextStorageTest {
   private MdcContextStorage storage(Map<String, String> properties) {
     MdcSettings settings = MdcSettings.from(properties::get, name -> null, warnings::add);
     assertThat(warnings).isEmpty();
-    return MdcContextStorage.create(ContextStorage.defaultStorage(), settings);
+    return MdcContextStorage.create(new OwnThreadLocalStorage(), settings);
+  }
+
+  /**
+   * A thread-local storage of its own, so this JVM's bridge (which may answer the MDC from the
+   * default storage's current context) never sees what these tests attach.
+   */
+  private static final class OwnThreadLocalStorage implements ContextStorage {
+    private final ThreadLocal<Context> current = new ThreadLocal<>();
+
+    @Override
+    public Scope attach(Context toAttach) {
+      Context before = current.get();
+      current.set(toAttach);
+      return () -> current.set(before);
+    }
+
+    @Override
+    public Context current() {
+      Context context = current.get();
+      return context == null ? Context.root() : context;
+    }
   }
 
   private static Map<String, String> mdc() {

@@ -18,11 +18,20 @@ class MdcSettingsTest {
     MdcSettings settings = read(Map.of(), Map.of());
 
     assertThat(settings.enabled).isTrue();
+    assertThat(settings.lazy).isTrue();
     assertThat(settings.traceIdKey).isEqualTo("trace_id");
     assertThat(settings.spanIdKey).isEqualTo("span_id");
     assertThat(settings.traceFlagsKey).isEqualTo("trace_flags");
     assertThat(settings.copiesBaggage()).isFalse();
     assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void lazyCanBeTurnedOffByPropertyOrEnvironment() {
+    assertThat(read(Map.of("oteltoolkit.mdc.lazy", "false"), Map.of()).lazy).isFalse();
+    assertThat(read(Map.of(), Map.of("OTELTOOLKIT_MDC_LAZY", "FALSE")).lazy).isFalse();
+    assertThat(read(Map.of("oteltoolkit.mdc.lazy", "no"), Map.of()).lazy).isTrue();
+    assertThat(warnings).containsExactly("oteltoolkit.mdc.lazy=no: must be true or false; using true");
   }
 
   @Test

@@ -1,0 +1,229 @@
+package dev.oteltoolkit.logging.internal;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextStorage;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.spi.MDCAdapter;
+
+/**
+ * Internal, not for public use: an {@link MDCAdapter} around the backend's own one that answers
+ * the trace keys from the current context instead of storing them, so a scope switch writes
+ * nothing into the MDC.
+ *
+ * <p>While the current context has a valid span, {@link #get} of a trace key and {@link
+ * #getCopyOfContextMap} answer that span's ids; while it has none, the trace keys are absent;
+ * while no context was ever attached on the thread (or every scope has closed), they answer what
+ * the application itself put, as the eager bridge does. Every other key is the backend's
+ * adapter's, which the application alone writes. Writes, removals and the
+ * SLF4J 2 deques all go to the backend's adapter unchanged. Nothing is ever stored for the ids, so
+ * nothing can outlive its scope, on pooled or virtual threads alike.
+ *
+ * <p>Two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls answers
+ * {@link #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's events
+ * call answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's {@code
+ * getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
+ */
+public final class ContextMdcAdapter implements MDCAdapter {
+
+  /** {@link #currentIds()}: no context attached on this thread, the application's values show. */
+  private static final Object APPLICATION = new Object();
+
+  /** {@link #currentIds()}: a context without a valid span is current, the keys are absent. */
+  private static final Object NONE = new Object();
+
+  private final MDCAdapter delegate;
+  private final ContextStorage storage;
+  private final String traceIdKey;
+  private final String spanIdKey;
+  private final String traceFlagsKey;
+
+  /** Non-null for the events' instance: the backend's read-only map, bound to its adapter. */
+  private final MethodHandle readOnlyMap;
+
+  private final boolean forEvents;
+
+  /**
+   * Wraps {@code delegate}.
+   *
+   * @param forEvents true for the instance log events read, which answers an immutable map
+   */
+  ContextMdcAdapter(
+      MDCAdapter delegate, ContextStorage storage, MdcSettings settings, boolean forEvents) {
+    this.delegate = delegate;
+    this.storage = storage;
+    this.traceIdKey = settings.traceIdKey;
+    this.spanIdKey = settings.spanIdKey;
+    this.traceFlagsKey = settings.traceFlagsKey;
+    this.forEvents = forEvents;
+    this.readOnlyMap = forEvents ? readOnlyMapOf(delegate) : null;
+  }
+
+  /** Logback's {@code getPropertyMap()} (a snapshot it never changes), or null. */
+  private static MethodHandle readOnlyMapOf(MDCAdapter adapter) {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(adapter.getClass(), "getPropertyMap", MethodType.methodType(Map.class))
+          .bindTo(adapter);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Returns the backend's own adapter, which holds only what the application wrote.
+   *
+   * @return the wrapped adapter
+   */
+  public MDCAdapter delegate() {
+    return delegate;
+  }
+
+  /**
+   * What the three keys show on this thread: {@link #APPLICATION} while no context was attached
+   * (the application's own values, as before any scope), {@link #NONE} while the current context
+   * has no valid span, else that span's ids.
+   */
+  private Object currentIds() {
+    Context context = storage.current();
+    if (context == null) {
+      return APPLICATION;
+    }
+    SpanContext ids = Span.fromContext(context).getSpanContext();
+    return ids.isValid() ? ids : NONE;
+  }
+
+  private boolean isTraceKey(Object key) {
+    return traceIdKey.equals(key) || spanIdKey.equals(key) || traceFlagsKey.equals(key);
+  }
+
+  /** {@code map} without the three keys; {@code map} itself when it has none of them. */
+  private Map<String, String> withoutTraceKeys(Map<String, String> map, boolean copied) {
+    if (map == null
+        || !(map.containsKey(traceIdKey)
+            || map.containsKey(spanIdKey)
+            || map.containsKey(traceFlagsKey))) {
+      return map;
+    }
+    Map<String, String> result = copied ? map : new HashMap<>(map);
+    result.remove(traceIdKey);
+    result.remove(spanIdKey);
+    result.remove(traceFlagsKey);
+    return result;
+  }
+
+  @Override
+  public String get(String key) {
+    if (isTraceKey(key)) {
+      Object state = currentIds();
+      if (state instanceof SpanContext) {
+        SpanContext ids = (SpanContext) state;
+        return key.equals(traceIdKey)
+            ? ids.getTraceId()
+            : key.equals(spanIdKey) ? ids.getSpanId() : ids.getTraceFlags().asHex();
+      }
+      if (state == NONE) {
+        return null;
+      }
+    }
+    return delegate.get(key);
+  }
+
+  @Override
+  public Map<String, String> getCopyOfContextMap() {
+    if (forEvents) {
+      return eventMap();
+    }
+    Object state = currentIds();
+    Map<String, String> copy = delegate.getCopyOfContextMap();
+    if (state == APPLICATION) {
+      return copy;
+    }
+    if (state == NONE) {
+      return withoutTraceKeys(copy, true);
+    }
+    SpanContext ids = (SpanContext) state;
+    Map<String, String> map = copy == null ? new HashMap<>(8) : copy;
+    map.put(traceIdKey, ids.getTraceId());
+    map.put(spanIdKey, ids.getSpanId());
+    map.put(traceFlagsKey, ids.getTraceFlags().asHex());
+    return map;
+  }
+
+  /** The immutable map a log event carries. */
+  @SuppressWarnings("unchecked")
+  private Map<String, String> eventMap() {
+    Map<String, String> base;
+    if (readOnlyMap != null) {
+      try {
+        base = (Map<String, String>) (Map<?, ?>) readOnlyMap.invokeExact();
+      } catch (Throwable e) {
+        base = delegate.getCopyOfContextMap();
+      }
+    } else {
+      base = delegate.getCopyOfContextMap();
+    }
+    Object state = currentIds();
+    if (state == APPLICATION) {
+      return base;
+    }
+    if (state == NONE) {
+      return withoutTraceKeys(base, false);
+    }
+    SpanContext ids = (SpanContext) state;
+    return new SpanMdcMap(
+        base,
+        traceIdKey,
+        ids.getTraceId(),
+        spanIdKey,
+        ids.getSpanId(),
+        traceFlagsKey,
+        ids.getTraceFlags().asHex());
+  }
+
+  @Override
+  public void put(String key, String val) {
+    delegate.put(key, val);
+  }
+
+  @Override
+  public void remove(String key) {
+    delegate.remove(key);
+  }
+
+  @Override
+  public void clear() {
+    delegate.clear();
+  }
+
+  @Override
+  public void setContextMap(Map<String, String> contextMap) {
+    delegate.setContextMap(contextMap);
+  }
+
+  @Override
+  public void pushByKey(String key, String value) {
+    delegate.pushByKey(key, value);
+  }
+
+  @Override
+  public String popByKey(String key) {
+    return delegate.popByKey(key);
+  }
+
+  @Override
+  public Deque<String> getCopyOfDequeByKey(String key) {
+    return delegate.getCopyOfDequeByKey(key);
+  }
+
+  @Override
+  public void clearDequeByKey(String key) {
+    delegate.clearDequeByKey(key);
+  }
+}
