@@ -7,11 +7,11 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import java.math.BigDecimal;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cache-creation (cache write) and reasoning tokens, end to end: the span attributes of each call,
@@ -52,14 +52,12 @@ class CacheAndReasoningTokensTest {
           ModelPrice.perMillionTokens("o3", "2.00", "8.00")
               .reasoningOutput(new BigDecimal("12.00")));
 
-  private final TestSdk otel = new TestSdk();
-  private final GenAiTelemetry ai = GenAiTelemetry.builder(otel.sdk).priceTable(PRICES).build();
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
 
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
+  private final GenAiTelemetry ai =
+      GenAiTelemetry.builder(otel.openTelemetry()).priceTable(PRICES).build();
+  private final Tracing tracing = otel.tracing();
 
   @Test
   void cacheWritesAndReasoningAreRecordedPricedAtTheirRatesAndTotalledPerRequest() {
@@ -85,8 +83,13 @@ class CacheAndReasoningTokensTest {
     // 1,000 x 2.00 + 500 x 8.00 + 2,500 x 12.00 = 36,000 per million
     assertThat(calls[1].cost()).isEqualByComparingTo("0.036");
 
-    assertThat(otel.span("chat claude-sonnet-4"))
-        .hasAttributesSatisfyingExactly(
+    otel.assertTrace("handle-ticket")
+        // input includes the cache reads and writes, output the reasoning: each counted once
+        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
+            equalTo(TOTAL_INPUT, 11_000L),
+            equalTo(TOTAL_OUTPUT, 3_500L),
+            equalTo(TOTAL_COST, 0.0588)))
+        .hasChild("chat claude-sonnet-4", chat -> chat.hasAttributesSatisfyingExactly(
             equalTo(OPERATION, "chat"),
             equalTo(PROVIDER, "anthropic"),
             equalTo(REQUEST_MODEL, "claude-sonnet-4"),
@@ -94,22 +97,16 @@ class CacheAndReasoningTokensTest {
             equalTo(OUTPUT, 500L),
             equalTo(CACHE_READ, 6_000L),
             equalTo(CACHE_CREATION, 2_000L),
-            equalTo(COST, 0.0228));
-    assertThat(otel.span("chat o3"))
-        .hasAttributesSatisfyingExactly(
+            equalTo(COST, 0.0228)))
+        .hasChild("chat o3", chat -> chat.hasAttributesSatisfyingExactly(
             equalTo(OPERATION, "chat"),
             equalTo(PROVIDER, "openai"),
             equalTo(REQUEST_MODEL, "o3"),
             equalTo(INPUT, 1_000L),
             equalTo(OUTPUT, 3_000L),
             equalTo(REASONING, 2_500L),
-            equalTo(COST, 0.036));
-    // input includes the cache reads and writes, output the reasoning: each counted once
-    assertThat(otel.span("handle-ticket"))
-        .hasAttributesSatisfyingExactly(
-            equalTo(TOTAL_INPUT, 11_000L),
-            equalTo(TOTAL_OUTPUT, 3_500L),
-            equalTo(TOTAL_COST, 0.0588));
+            equalTo(COST, 0.036)))
+        .hasNoOtherSpans();
   }
 
   @Test
@@ -119,15 +116,15 @@ class CacheAndReasoningTokensTest {
     ai.chat("openai", "o3").call(s -> s.usage(0, 1_000).reasoningOutputTokens(1_000));
 
     // 4,000 x 3.75 = 15,000 per million; at the input price it would be 12,000
-    assertThat(costOf("claude-sonnet-4")).isEqualTo(0.015);
+    assertThat(otel.assertGenAi("claude-sonnet-4").costUsd()).isEqualTo(0.015);
     // 1,000 x 12.00 = 12,000 per million; at the output price it would be 8,000
-    assertThat(costOf("o3")).isEqualTo(0.012);
+    assertThat(otel.assertGenAi("o3").costUsd()).isEqualTo(0.012);
   }
 
   @Test
   void withoutTheirOwnPricesCacheWritesAndReasoningCostThePlainRates() {
     GenAiTelemetry plain =
-        GenAiTelemetry.builder(otel.sdk)
+        GenAiTelemetry.builder(otel.openTelemetry())
             .priceTable(PriceTable.of(ModelPrice.perMillionTokens("plain", "1.00", "4.00")))
             .build();
     GenAiSpan[] call = new GenAiSpan[1];
@@ -139,12 +136,5 @@ class CacheAndReasoningTokensTest {
                     s.usage(1_000, 1_000).cacheCreationInputTokens(600).reasoningOutputTokens(700));
     // 1,000 x 1.00 + 1,000 x 4.00 = 5,000 per million
     assertThat(call[0].cost()).isEqualByComparingTo("0.005");
-  }
-
-  private double costOf(String model) {
-    return otel.metric("oteltoolkit.gen_ai.cost").getDoubleSumData().getPoints().stream()
-        .filter(p -> model.equals(p.getAttributes().get(REQUEST_MODEL)))
-        .mapToDouble(DoublePointData::getValue)
-        .sum();
   }
 }

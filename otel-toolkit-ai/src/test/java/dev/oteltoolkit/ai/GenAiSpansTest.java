@@ -5,6 +5,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equal
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -18,8 +19,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GenAiSpansTest {
 
@@ -29,14 +30,11 @@ class GenAiSpansTest {
               .cachedInput(new BigDecimal("1.25")),
           ModelPrice.perMillionTokens("text-embedding-3-small", "0.02", "0"));
 
-  private final TestSdk otel = new TestSdk();
-  private final GenAiTelemetry ai = GenAiTelemetry.builder(otel.sdk).priceTable(PRICES).build();
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
 
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
+  private final GenAiTelemetry ai = GenAiTelemetry.builder(otel.openTelemetry()).priceTable(PRICES).build();
+  private final Tracing tracing = otel.tracing();
 
   @Test
   void chatRecordsRequestAttributesAtStartAndResponseAttributesAtTheEnd() {
@@ -70,10 +68,10 @@ class GenAiSpansTest {
                         }));
 
     assertThat(answer).isEqualTo("Paris");
-    SpanData chat = otel.span("chat gpt-4o");
-    assertThat(chat)
+    otel.assertTrace("request").hasChild("chat gpt-4o", chat -> chat
         .hasKind(SpanKind.CLIENT)
-        .hasParent(otel.span("request"))
+        .satisfies(span -> assertThat(span.getInstrumentationScopeInfo().getName())
+            .isEqualTo("dev.oteltoolkit.ai"))
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
@@ -100,8 +98,8 @@ class GenAiSpansTest {
             equalTo(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 48L),
             equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 200L),
             // (1000 x 2.50 + 200 x 1.25 cached + 48 x 10.00) / 1e6: cached tokens counted once
-            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00323));
-    assertThat(chat.getInstrumentationScopeInfo().getName()).isEqualTo("dev.oteltoolkit.ai");
+            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00323)))
+        .hasNoOtherSpans();
   }
 
   @Test
@@ -162,19 +160,19 @@ class GenAiSpansTest {
               .call(s -> s.usage(1000));
         });
 
-    assertThat(otel.span("text_completion gpt-3.5-turbo-instruct"))
+    otel.assertTrace("request").hasChild("text_completion gpt-3.5-turbo-instruct", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "text_completion"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-3.5-turbo-instruct"));
-    assertThat(otel.span("generate_content gemini-2.5-flash"))
+            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-3.5-turbo-instruct")));
+    otel.assertTrace("request").hasChild("generate_content gemini-2.5-flash", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "generate_content"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "gcp.gemini"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gemini-2.5-flash"));
-    assertThat(otel.span("embeddings text-embedding-3-small"))
+            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gemini-2.5-flash")));
+    otel.assertTrace("request").hasChild("embeddings text-embedding-3-small", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "embeddings"),
@@ -183,7 +181,7 @@ class GenAiSpansTest {
             equalTo(GenAiAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
             equalTo(GenAiAttributes.GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
             equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1000L),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00002));
+            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00002)));
   }
 
   @Test
@@ -214,15 +212,15 @@ class GenAiSpansTest {
               .call(s -> null);
         });
 
-    assertThat(otel.span("execute_tool get_weather"))
+    otel.assertTrace("request").hasChild("execute_tool get_weather", span -> span
         .hasKind(SpanKind.INTERNAL)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "execute_tool"),
             equalTo(GenAiAttributes.GEN_AI_TOOL_NAME, "get_weather"),
             equalTo(GenAiAttributes.GEN_AI_TOOL_CALL_ID, "call_1"),
             equalTo(GenAiAttributes.GEN_AI_TOOL_TYPE, "function"),
-            equalTo(GenAiAttributes.GEN_AI_TOOL_DESCRIPTION, "Current weather of a city"));
-    assertThat(otel.span("invoke_agent planner"))
+            equalTo(GenAiAttributes.GEN_AI_TOOL_DESCRIPTION, "Current weather of a city")));
+    otel.assertTrace("request").hasChild("invoke_agent planner", span -> span
         .hasKind(SpanKind.INTERNAL)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
@@ -231,29 +229,29 @@ class GenAiSpansTest {
             equalTo(GenAiAttributes.GEN_AI_AGENT_DESCRIPTION, "Plans trips"),
             equalTo(GenAiAttributes.GEN_AI_AGENT_VERSION, "3"),
             equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"),
-            equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-trips"));
-    assertThat(otel.span("invoke_agent support-bot"))
+            equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-trips")));
+    otel.assertTrace("request").hasChild("invoke_agent support-bot", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
             equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "support-bot"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "aws.bedrock"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "AGENT42"));
-    assertThat(otel.span("create_agent math-tutor"))
+            equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "AGENT42")));
+    otel.assertTrace("request").hasChild("create_agent math-tutor", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "create_agent"),
             equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "math-tutor"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"));
-    assertThat(otel.span("retrieval kb-products"))
+            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
+    otel.assertTrace("request").hasChild("retrieval kb-products", span -> span
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "retrieval"),
             equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-products"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "pinecone"),
             equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 5.0));
+            equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 5.0)));
   }
 
   @Test
@@ -277,26 +275,17 @@ class GenAiSpansTest {
                 });
 
     assertThat(result).isEqualTo("sunny");
-    SpanData agent = otel.span("invoke_agent trip-planner");
-    SpanData tool = otel.span("execute_tool get_weather");
-    assertThat(agent).hasNoParent();
-    assertThat(tool).hasParent(agent);
-    List<SpanData> chats =
-        otel.finished().stream().filter(s -> s.getName().equals("chat gpt-4o")).toList();
-    assertThat(chats).hasSize(3);
-    assertThat(chats.stream().filter(c -> c.getParentSpanId().equals(agent.getSpanId())))
-        .hasSize(2);
-    assertThat(chats.stream().filter(c -> c.getParentSpanId().equals(tool.getSpanId())))
-        .hasSize(1);
-    assertThat(chats).allSatisfy(c -> assertThat(c.getTraceId()).isEqualTo(agent.getTraceId()));
-    // 280 input x 2.50 + 65 output x 10.00 per million = 0.0007 + 0.00065
-    assertThat(agent)
-        .hasAttributesSatisfyingExactly(
+    otel.assertTrace("invoke_agent trip-planner")
+        .hasChildren("chat gpt-4o", 2)
+        .hasChildTree("execute_tool get_weather", tool -> tool.hasChild("chat gpt-4o"))
+        .hasNoOtherSpans()
+        // 280 input x 2.50 + 65 output x 10.00 per million = 0.0007 + 0.00065
+        .hasRoot(agent -> agent.hasNoParent().hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
             equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "trip-planner"),
             equalTo(GenAiAttributes.TOTAL_INPUT_TOKENS, 280L),
             equalTo(GenAiAttributes.TOTAL_OUTPUT_TOKENS, 65L),
-            equalTo(GenAiAttributes.TOTAL_COST, 0.00135));
+            equalTo(GenAiAttributes.TOTAL_COST, 0.00135)));
   }
 
   @Test
@@ -316,7 +305,7 @@ class GenAiSpansTest {
       started.close();
     }
     started.close(); // idempotent
-    assertThat(otel.finished()).hasSize(2);
+    assertThat(otel.spans()).hasSize(2);
   }
 
   @Test
@@ -331,7 +320,7 @@ class GenAiSpansTest {
                         }))
         .isSameAs(failure);
 
-    SpanData chat = otel.span("chat gpt-4o");
+    SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     assertThat(chat)
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.create(StatusCode.ERROR, "connection reset"))
         .hasAttributesSatisfyingExactly(
@@ -358,7 +347,7 @@ class GenAiSpansTest {
                           throw failure;
                         }))
         .isSameAs(failure);
-    SpanData chat = otel.span("chat gpt-4o");
+    SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     assertThat(chat.getEvents()).hasSize(1);
     assertThat(chat.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(chat.getAttributes().get(ErrorAttributes.ERROR_TYPE))
@@ -372,7 +361,7 @@ class GenAiSpansTest {
       return 0;
     });
     assertThat(result).isZero();
-    SpanData chat = otel.span("chat gpt-4o");
+    SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     assertThat(chat.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(chat.getEvents()).isEmpty();
     assertThat(chat.getAttributes().get(ErrorAttributes.ERROR_TYPE))
@@ -384,11 +373,11 @@ class GenAiSpansTest {
     GenAiSpan span = ai.chat("openai", "gpt-4o").start();
     span.close();
     span.usage(10, 10).responseModel("late").responseId("late").finishReasons("stop");
-    assertThat(otel.span("chat gpt-4o"))
+    otel.assertTrace("chat gpt-4o").hasRoot(chat -> chat
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"));
+            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
     assertThat(span.cost()).isNull();
   }
 
@@ -424,7 +413,7 @@ class GenAiSpansTest {
                       });
             });
     assertThat(result).isEqualTo("answer");
-    assertThat(otel.finished().stream().filter(s -> s.getName().equals("chat gpt-4o")))
+    assertThat(otel.spans().stream().filter(s -> s.getName().equals("chat gpt-4o")))
         .hasSize(2)
         .allSatisfy(s -> assertThat(s.hasEnded()).isTrue());
   }

@@ -2,28 +2,25 @@ package dev.oteltoolkit.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The metric attribute sets are cached per combination: reuse must never mix combinations. */
 class MetricAttributesTest {
 
-  private final TestSdk otel = new TestSdk();
-
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
 
   @Test
   void eachCombinationOfModelsAndServerKeepsItsOwnPoints() {
-    GenAiTelemetry ai = GenAiTelemetry.builder(otel.sdk).priceTable(GenAiSpansTest.PRICES).build();
+    GenAiTelemetry ai = GenAiTelemetry.builder(otel.openTelemetry()).priceTable(GenAiSpansTest.PRICES).build();
     for (int i = 0; i < 2; i++) {
       ai.chat("openai", "gpt-4o").call(s -> s.responseModel("gpt-4o-2024-08-06").usage(10, 1));
       ai.chat("openai", "gpt-4o").call(s -> s.responseModel("gpt-4o-2024-11-20").usage(20, 2));

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -206,6 +208,38 @@ public final class TelemetryExtension
    */
   public List<MetricData> metrics() {
     return capture().metrics();
+  }
+
+  /**
+   * Returns the one metric of this name recorded in the current test (added up as in {@link
+   * #metrics()}), for {@code OpenTelemetryAssertions.assertThat(metric)}.
+   *
+   * @param name the metric's name, e.g. {@code gen_ai.client.token.usage}
+   * @return the metric
+   * @throws AssertionError when the current test recorded no metric of that name, or several (from
+   *     different instrumentation scopes); the message names the metrics recorded
+   */
+  public MetricData metric(String name) {
+    Objects.requireNonNull(name, "name");
+    Capture current = capture();
+    List<MetricData> all = current.metrics();
+    List<MetricData> named = new ArrayList<>();
+    for (MetricData metric : all) {
+      if (metric.getName().equals(name)) {
+        named.add(metric);
+      }
+    }
+    if (named.size() != 1) {
+      Set<String> names = new TreeSet<>();
+      for (MetricData metric : all) {
+        names.add(metric.getName());
+      }
+      throw new TelemetryAssertionError(
+          "expected one metric '" + name + "' but " + named.size() + " were recorded; metrics: "
+              + names,
+          current.snapshot());
+    }
+    return named.get(0);
   }
 
   /**

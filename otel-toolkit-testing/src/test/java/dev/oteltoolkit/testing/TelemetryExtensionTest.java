@@ -233,6 +233,21 @@ class TelemetryExtensionTest {
   }
 
   @Test
+  void metricFindsTheOneMetricOfThatNameOrFailsNamingTheRecordedOnes() {
+    LongCounter counter =
+        otel.openTelemetry().getMeter("shop").counterBuilder("shop.orders").build();
+    counter.add(2, Attributes.of(CART, "a"));
+    counter.add(3, Attributes.of(CART, "a"));
+
+    OpenTelemetryAssertions.assertThat(otel.metric("shop.orders")).hasLongSumSatisfying(sum -> sum
+        .hasPointsSatisfying(p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "a"))));
+    assertThatThrownBy(() -> otel.metric("shop.refunds"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("expected one metric 'shop.refunds' but 0 were recorded")
+        .hasMessageContaining("shop.orders");
+  }
+
+  @Test
   void anAssertionOnAMissingChildFailsWithTheWholeTree() {
     checkout("cart-3");
     assertThatThrownBy(() -> otel.assertTrace("checkout").hasChild("send receipt"))

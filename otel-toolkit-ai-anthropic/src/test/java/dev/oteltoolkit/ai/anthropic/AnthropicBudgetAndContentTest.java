@@ -18,19 +18,25 @@ import com.anthropic.models.messages.ToolResultBlockParam;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.math.BigDecimal;
 import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budgets stop a call before the SDK sends it; content is recorded only when asked for. */
 class AnthropicBudgetAndContentTest {
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeAnthropic server;
   private final AnthropicClient raw;
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final Tracing tracing = otel.tracing();
 
   AnthropicBudgetAndContentTest() throws Exception {
     server = new FakeAnthropic();
@@ -46,7 +52,6 @@ class AnthropicBudgetAndContentTest {
   void tearDown() {
     server.close();
     raw.close();
-    otel.close();
   }
 
   private static MessageCreateParams.Builder question() {
@@ -60,7 +65,7 @@ class AnthropicBudgetAndContentTest {
   void aRequestOverItsBudgetIsRefusedBeforeAnyByteIsSent() {
     AnthropicClient client =
         AnthropicTelemetry.create(
-                GenAiTelemetry.builder(otel.sdk)
+                GenAiTelemetry.builder(otel.openTelemetry())
                     .requestBudgetUsd(new BigDecimal("0.005"))
                     .stopOverBudget(true)
                     .build())
@@ -83,20 +88,22 @@ class AnthropicBudgetAndContentTest {
         });
 
     Assertions.assertThat(server.requests()).hasSize(1);
-    Assertions.assertThat(otel.names()).containsExactly("chat claude-sonnet-4-5", "expensive-request");
-    assertThat(otel.span("expensive-request"))
-        .hasAttribute(io.opentelemetry.api.common.AttributeKey.booleanKey(
-            "oteltoolkit.gen_ai.budget.exceeded"), true);
+    otel.assertTrace("expensive-request")
+        .hasRoot(root -> root.hasAttribute(
+            AttributeKey.booleanKey("oteltoolkit.gen_ai.budget.exceeded"), true))
+        .hasChild("chat claude-sonnet-4-5")
+        .hasNoOtherSpans();
+    Assertions.assertThat(otel.spans()).hasSize(2);
   }
 
   @Test
   void contentIsNotRecordedByDefault() {
-    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk)).wrap(raw);
+    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
     server.reply(json(200, message("msg_c0", "claude-sonnet-4-5", "Secret answer", "end_turn", null)));
 
     client.messages().create(question().system("Secret instructions").build());
 
-    Assertions.assertThat(otel.span("chat claude-sonnet-4-5").getAttributes().asMap().toString())
+    Assertions.assertThat(otel.assertTrace("chat claude-sonnet-4-5").rootSpan().getAttributes().asMap().toString())
         .doesNotContain("Secret", "OpenTelemetry?");
   }
 
@@ -104,7 +111,7 @@ class AnthropicBudgetAndContentTest {
   void capturedContentHasTheConventionsStructureAfterTheRedactor() {
     AnthropicClient client =
         AnthropicTelemetry.create(
-                GenAiTelemetry.builder(otel.sdk)
+                GenAiTelemetry.builder(otel.openTelemetry())
                     .captureMessageContent(true)
                     .contentRedactor(text -> text.replace("Paris", "[city]"))
                     .build())
@@ -136,7 +143,7 @@ class AnthropicBudgetAndContentTest {
                                 .build())))
                 .build());
 
-    List<io.opentelemetry.sdk.trace.data.SpanData> chats = otel.finished();
+    List<SpanData> chats = otel.spans();
     assertThat(chats.get(0))
         .hasAttribute(Keys.SYSTEM_INSTRUCTIONS, "[{\"type\":\"text\",\"content\":\"Be brief.\"}]")
         .hasAttribute(
@@ -164,7 +171,7 @@ class AnthropicBudgetAndContentTest {
   void aStreamedAnswerIsCapturedWhole() {
     AnthropicClient client =
         AnthropicTelemetry.create(
-                GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build())
+                GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build())
             .wrap(raw);
     server.reply(
         sse(textStream("msg_c3", "claude-sonnet-4-5", List.of("Traces ", "are ", "trees."),
@@ -175,10 +182,10 @@ class AnthropicBudgetAndContentTest {
       stream.stream().forEach(event -> {});
     }
 
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasAttribute(
             Keys.OUTPUT_MESSAGES,
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\","
-                + "\"content\":\"Traces are trees.\"}],\"finish_reason\":\"end_turn\"}]");
+                + "\"content\":\"Traces are trees.\"}],\"finish_reason\":\"end_turn\"}]"));
   }
 }

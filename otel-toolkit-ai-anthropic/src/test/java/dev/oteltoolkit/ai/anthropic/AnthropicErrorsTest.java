@@ -23,8 +23,8 @@ import com.anthropic.errors.UnexpectedStatusCodeException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import dev.oteltoolkit.ai.GenAiTelemetry;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.net.ServerSocket;
@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,7 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AnthropicErrorsTest {
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeAnthropic server;
   private final AnthropicClient raw;
   private final AnthropicClient client;
@@ -52,14 +55,13 @@ class AnthropicErrorsTest {
   AnthropicErrorsTest() throws Exception {
     server = new FakeAnthropic();
     raw = clientFor(server.baseUrl(), 0, Duration.ofSeconds(30));
-    client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk)).wrap(raw);
+    client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
   }
 
   @AfterEach
   void tearDown() {
     server.close();
     raw.close();
-    otel.close();
   }
 
   private static AnthropicClient clientFor(String baseUrl, int maxRetries, Duration timeout) {
@@ -108,7 +110,7 @@ class AnthropicErrorsTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(wrapped)
         .hasAttributesSatisfyingExactly(
@@ -118,7 +120,7 @@ class AnthropicErrorsTest {
             equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
             equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
             equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
-            equalTo(ErrorAttributes.ERROR_TYPE, errorType));
+            equalTo(ErrorAttributes.ERROR_TYPE, errorType)));
     assertThat(otel.metric("gen_ai.client.operation.duration"))
         .hasHistogramSatisfying(
             h ->
@@ -130,16 +132,16 @@ class AnthropicErrorsTest {
   void aTimeoutFailsTheSpanWithTheSdksException() {
     server.reply(FakeAnthropic.after(server.release, json(200, "{}")));
     AnthropicClient impatient =
-        AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk))
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()))
             .wrap(clientFor(server.baseUrl(), 0, Duration.ofMillis(200)));
 
     Throwable thrown = Assertions.catchThrowable(() -> impatient.messages().create(params()));
 
     Assertions.assertThat(thrown).isInstanceOf(AnthropicIoException.class);
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName()));
     impatient.close();
   }
 
@@ -150,16 +152,16 @@ class AnthropicErrorsTest {
       closedPort = socket.getLocalPort();
     }
     AnthropicClient nowhere =
-        AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk))
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()))
             .wrap(clientFor("http://127.0.0.1:" + closedPort, 0, Duration.ofSeconds(5)));
 
     Throwable thrown = Assertions.catchThrowable(() -> nowhere.messages().create(params()));
 
     Assertions.assertThat(thrown).isInstanceOf(AnthropicIoException.class);
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName())
-        .hasAttribute(ServerAttributes.SERVER_PORT, (long) closedPort);
+        .hasAttribute(ServerAttributes.SERVER_PORT, (long) closedPort));
     nowhere.close();
   }
 
@@ -170,18 +172,17 @@ class AnthropicErrorsTest {
         .reply(json(529, error("overloaded_error", "Overloaded"), "retry-after-ms", "1"))
         .reply(json(200, message("msg_r", "claude-sonnet-4-5", "Hi.", "end_turn", usage(10, 2, 0, 0))));
     AnthropicClient retrying =
-        AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk))
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()))
             .wrap(clientFor(server.baseUrl(), 2, Duration.ofSeconds(30)));
 
     Message answer = retrying.messages().create(params());
 
     Assertions.assertThat(answer.id()).isEqualTo("msg_r");
     Assertions.assertThat(server.requests()).hasSize(2);
-    SpanData chat = otel.span("chat claude-sonnet-4-5");
-    assertThat(chat)
+    otel.assertTrace("chat claude-sonnet-4-5").hasNoOtherSpans().hasRoot(chat -> chat
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L);
-    Assertions.assertThat(otel.finished()).hasSize(1);
+        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L));
+    Assertions.assertThat(otel.spans()).hasSize(1);
     retrying.close();
   }
 
@@ -195,10 +196,10 @@ class AnthropicErrorsTest {
     Assertions.assertThat(thrown)
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(OverloadedException.class);
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(thrown.getCause())
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, OverloadedException.class.getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, OverloadedException.class.getName()));
   }
 
   @Test
@@ -207,8 +208,8 @@ class AnthropicErrorsTest {
 
     client.async().messages().create(params()).cancel(true);
 
-    assertThat(otel.awaitSpan("chat claude-sonnet-4-5"))
+    otel.awaitTrace("chat claude-sonnet-4-5").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "cancelled");
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, "cancelled"));
   }
 }

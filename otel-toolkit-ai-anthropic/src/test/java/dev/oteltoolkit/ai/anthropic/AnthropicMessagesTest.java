@@ -38,6 +38,7 @@ import com.anthropic.models.messages.Model;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ServerAttributes;
@@ -48,15 +49,18 @@ import java.util.logging.Logger;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Whole (non-streamed) Messages API calls through the real SDK against the fake server. */
 class AnthropicMessagesTest {
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeAnthropic server;
   private final AnthropicClient raw;
   private final AnthropicClient client;
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final Tracing tracing = otel.tracing();
 
   AnthropicMessagesTest() throws Exception {
     server = new FakeAnthropic();
@@ -66,14 +70,13 @@ class AnthropicMessagesTest {
             .apiKey("test-key")
             .maxRetries(0)
             .build();
-    client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk)).wrap(raw);
+    client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
   }
 
   @AfterEach
   void tearDown() {
     server.close();
     raw.close();
-    otel.close();
   }
 
   static MessageCreateParams.Builder question() {
@@ -108,16 +111,22 @@ class AnthropicMessagesTest {
                             .build()));
 
     Assertions.assertThat(answer.id()).isEqualTo("msg_01");
-    SpanData chat = otel.span("chat claude-sonnet-4-5");
-    SpanData root = otel.span("handle-question");
     // Anthropic's input_tokens (1000) excludes the cache reads (2000) and writes (500): the
     // conventions' input count includes them. Cost, from the default table's claude-sonnet-4-5
     // (3.00 input, 0.30 cache read, 3.75 cache write, 15.00 output per million):
     // 1000 x 3.00 + 2000 x 0.30 + 500 x 3.75 + 300 x 15.00 = 9975 / 1e6 = 0.009975
-    assertThat(chat)
-        .hasKind(SpanKind.CLIENT)
-        .hasParent(root)
-        .hasAttributesSatisfyingExactly(
+    otel.assertTrace("handle-question")
+        .hasRoot(
+            root ->
+                root.hasAttributesSatisfyingExactly(
+                    equalTo(Keys.TOTAL_INPUT_TOKENS, 3500L),
+                    equalTo(Keys.TOTAL_OUTPUT_TOKENS, 300L),
+                    equalTo(Keys.TOTAL_COST, 0.009975)))
+        .hasChild(
+            "chat claude-sonnet-4-5",
+            chat ->
+                chat.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
             equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
@@ -135,12 +144,8 @@ class AnthropicMessagesTest {
             equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
             equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
             equalTo(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 500L),
-            equalTo(Keys.COST, 0.009975));
-    assertThat(root)
-        .hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 3500L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 300L),
-            equalTo(Keys.TOTAL_COST, 0.009975));
+            equalTo(Keys.COST, 0.009975)))
+        .hasNoOtherSpans();
     Assertions.assertThat(server.requests()).hasSize(1);
   }
 
@@ -156,8 +161,7 @@ class AnthropicMessagesTest {
 
     // claude-haiku-4-5: 100 x 1.00 + 20 x 5.00 = 200 / 1e6
     assertThat(otel.metric("oteltoolkit.gen_ai.cost"))
-        .hasDoubleSumSatisfying(
-            sum -> sum.hasPointsSatisfying(point -> point.hasValue(0.0002)));
+        .hasDoubleSumSatisfying(sum -> sum.hasPointsSatisfying(point -> point.hasValue(0.0002)));
     assertThat(otel.metric("gen_ai.client.token.usage"))
         .hasHistogramSatisfying(
             histogram ->
@@ -224,23 +228,28 @@ class AnthropicMessagesTest {
                       .build());
         });
 
+    // (400 + 480) x 3.00 + (50 + 12) x 15.00 = 3570 / 1e6
     List<SpanData> chats =
-        otel.finished().stream().filter(s -> s.getName().startsWith("chat ")).toList();
-    Assertions.assertThat(chats).hasSize(2);
+        otel
+            .assertTrace("weather")
+            .hasRoot(
+                root ->
+                    root.hasAttributesSatisfyingExactly(
+                        equalTo(Keys.TOTAL_INPUT_TOKENS, 880L),
+                        equalTo(Keys.TOTAL_OUTPUT_TOKENS, 62L),
+                        equalTo(Keys.TOTAL_COST, 0.00357)))
+            .hasChildren("chat claude-sonnet-4-5", 2)
+            .hasNoOtherSpans()
+            .spans()
+            .stream()
+            .filter(s -> s.getName().startsWith("chat "))
+            .toList();
     assertThat(chats.get(0))
-        .hasParent(otel.span("weather"))
         .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("tool_use"))
         .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 400L);
     assertThat(chats.get(1))
-        .hasParent(otel.span("weather"))
         .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn"))
         .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 480L);
-    // (400 + 480) x 3.00 + (50 + 12) x 15.00 = 3570 / 1e6
-    assertThat(otel.span("weather"))
-        .hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 880L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 62L),
-            equalTo(Keys.TOTAL_COST, 0.00357));
     Assertions.assertThat(server.requests().get(1)).contains("\"tool_result\"", "toolu_01");
   }
 
@@ -251,8 +260,11 @@ class AnthropicMessagesTest {
     Message answer = client.messages().create(question().build());
 
     Assertions.assertThat(answer.id()).isEqualTo("msg_03");
-    assertThat(otel.span("chat claude-sonnet-4-5"))
-        .hasAttributesSatisfyingExactly(
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasNoOtherSpans()
+        .hasRoot(
+            chat ->
+                chat.hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
             equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
@@ -261,7 +273,7 @@ class AnthropicMessagesTest {
             equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
             equalTo(GEN_AI_RESPONSE_ID, "msg_03"),
             equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn")));
+            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn"))));
   }
 
   @Test
@@ -274,7 +286,7 @@ class AnthropicMessagesTest {
         .create(MessageCreateParams.builder().model("claude-future-9").maxTokens(16)
             .addUserMessage("Hi").build());
 
-    SpanData chat = otel.span("chat claude-future-9");
+    SpanData chat = otel.assertTrace("chat claude-future-9").hasNoOtherSpans().rootSpan();
     assertThat(chat).hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L);
     Assertions.assertThat(chat.getAttributes().get(Keys.COST)).isNull();
   }
@@ -292,7 +304,8 @@ class AnthropicMessagesTest {
                     OpenTelemetryRequestOptions.builder().conversationId("conv-7").build())
                 .build());
 
-    assertThat(otel.span("chat claude-sonnet-4-5")).hasAttribute(GEN_AI_CONVERSATION_ID, "conv-7");
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(chat -> chat.hasAttribute(GEN_AI_CONVERSATION_ID, "conv-7"));
   }
 
   @Test
@@ -330,7 +343,7 @@ class AnthropicMessagesTest {
 
       Assertions.assertThat(first.id()).isEqualTo("msg_06");
       Assertions.assertThat(second.id()).isEqualTo("msg_07");
-      Assertions.assertThat(otel.finished()).isEmpty();
+      otel.assertNoSpans();
       Assertions.assertThat(server.requests()).hasSize(2);
       Assertions.assertThat(logged).hasSize(1);
     } finally {
@@ -348,23 +361,24 @@ class AnthropicMessagesTest {
         raw.withOptions(
             options ->
                 options.openTelemetry(
-                    OpenTelemetryOptions.builder().tracerProvider(otel.tracerProvider).build()));
-    GenAiTelemetry genAi = GenAiTelemetry.create(otel.sdk);
+                    OpenTelemetryOptions.builder()
+                        .tracerProvider(otel.openTelemetry().getTracerProvider())
+                        .build()));
+    GenAiTelemetry genAi = GenAiTelemetry.create(otel.openTelemetry());
 
     AnthropicTelemetry.create(genAi).wrap(tracedBySdk).messages().create(question().build());
-    Assertions.assertThat(otel.names()).containsExactly("chat claude-sonnet-4-5");
+    otel.assertTrace("chat claude-sonnet-4-5").hasNoOtherSpans();
 
-    otel.spans.reset();
+    otel.reset();
     AnthropicTelemetry.builder(genAi)
         .sdkSpans(true)
         .build()
         .wrap(tracedBySdk)
         .messages()
         .create(question().build());
-    Assertions.assertThat(otel.names())
-        .containsExactlyInAnyOrder("anthropic.messages.create", "chat claude-sonnet-4-5");
-    assertThat(otel.span("anthropic.messages.create"))
-        .hasParent(otel.span("chat claude-sonnet-4-5"));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasChild("anthropic.messages.create")
+        .hasNoOtherSpans();
   }
 
   @Test
@@ -372,15 +386,17 @@ class AnthropicMessagesTest {
     server
         .reply(json(200, message("msg_10", "claude-sonnet-4-5", "Hi.", "end_turn", null)))
         .reply(json(200, message("msg_11", "claude-sonnet-4-5", "Hi.", "end_turn", null)));
-    AnthropicTelemetry telemetry = AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk));
+    AnthropicTelemetry telemetry =
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
 
     Assertions.assertThat(telemetry.wrap(client)).isSameAs(client);
     client.withOptions(options -> options.maxRetries(1)).messages().create(question().build());
     AnthropicClientAsync async = client.async();
     async.messages().create(question().build()).join();
 
-    Assertions.assertThat(otel.names())
-        .containsExactly("chat claude-sonnet-4-5", "chat claude-sonnet-4-5");
+    otel.assertTraces("chat claude-sonnet-4-5", 2)
+        .forEach(chat -> chat.hasNoOtherSpans());
+    Assertions.assertThat(otel.spans()).hasSize(2);
   }
 
   /** A model name that is a number on the wire: reading it as a string throws. */

@@ -20,12 +20,13 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.semconv.ServerAttributes;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code otel.semconv-stability.opt-in=gen_ai_latest_experimental}, set as a user sets it (a system
@@ -38,7 +39,9 @@ class AnthropicSemconvOptInTest {
   private static final AttributeKey<Long> CACHE_WRITE =
       longKey("gen_ai.usage.cache_write.input_tokens");
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeAnthropic server;
   private final AnthropicClient raw;
 
@@ -57,13 +60,12 @@ class AnthropicSemconvOptInTest {
     System.clearProperty(OPT_IN);
     server.close();
     raw.close();
-    otel.close();
   }
 
   @Test
   void cacheWritesUseTheNewNameWhenTheLatestConventionsAreOptedInto() {
     System.setProperty(OPT_IN, "gen_ai_latest_experimental");
-    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.sdk)).wrap(raw);
+    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
     server.reply(
         json(
             200,
@@ -71,12 +73,12 @@ class AnthropicSemconvOptInTest {
                 "msg_01", "claude-sonnet-4-5-20250929", "Traces.", "end_turn",
                 usage(1000, 300, 2000, 500))));
 
-    Tracing.create(otel.sdk)
+    otel.tracing()
         .traced(
             "handle-question",
             () -> client.messages().create(AnthropicMessagesTest.question().build()));
 
-    assertThat(otel.span("chat claude-sonnet-4-5"))
+    otel.assertTrace("handle-question").hasChild("chat claude-sonnet-4-5", span -> span
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
@@ -91,7 +93,7 @@ class AnthropicSemconvOptInTest {
             equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
             equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
             equalTo(CACHE_WRITE, 500L),
-            equalTo(Keys.COST, 0.009975));
+            equalTo(Keys.COST, 0.009975)));
     assertThat(otel.metric("gen_ai.client.inference.usage.cache_write.input_tokens"))
         .hasLongSumSatisfying(sum -> sum.hasPointsSatisfying(point -> point.hasValue(500)));
   }

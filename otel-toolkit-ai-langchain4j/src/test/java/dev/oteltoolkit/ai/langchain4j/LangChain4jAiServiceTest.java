@@ -23,15 +23,16 @@ import dev.langchain4j.service.tool.ToolExecutor;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An AI service with a tool: the tool's span nests under the agent, beside the model calls. */
 class LangChain4jAiServiceTest {
@@ -53,11 +54,13 @@ class LangChain4jAiServiceTest {
     }
   }
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeModelServer server;
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final Tracing tracing = otel.tracing();
   private final LangChain4jTelemetry telemetry =
-      LangChain4jTelemetry.create(GenAiTelemetry.create(otel.sdk));
+      LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
 
   LangChain4jAiServiceTest() throws Exception {
     server = new FakeModelServer();
@@ -66,7 +69,6 @@ class LangChain4jAiServiceTest {
   @AfterEach
   void tearDown() {
     server.close();
-    otel.close();
   }
 
   private Assistant assistant() {
@@ -102,46 +104,39 @@ class LangChain4jAiServiceTest {
     String answer = tracing.traced("handle", () -> assistant.chat("Weather in Paris?"));
 
     Assertions.assertThat(answer).isEqualTo("18 C in Paris.");
-    SpanData root = otel.span("handle");
-    SpanData agent = otel.span("invoke_agent weather-assistant");
-    SpanData tool = otel.span("execute_tool getWeather");
-    List<SpanData> chats =
-        otel.finished().stream()
-            .filter(s -> s.getName().equals("chat gpt-4o-mini"))
-            .collect(Collectors.toList());
-    assertThat(agent)
-        .hasKind(SpanKind.INTERNAL)
-        .hasParent(root)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "invoke_agent"),
-            equalTo(GEN_AI_AGENT_NAME, "weather-assistant"));
-    Assertions.assertThat(chats).hasSize(2);
-    assertThat(chats.get(0))
-        .hasParent(agent)
-        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("tool_call"));
-    assertThat(chats.get(1))
-        .hasParent(agent)
-        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop"));
-    assertThat(tool)
-        .hasKind(SpanKind.INTERNAL)
-        .hasParent(agent)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
-            equalTo(GEN_AI_TOOL_NAME, "getWeather"),
-            equalTo(GEN_AI_TOOL_CALL_ID, "call_1"),
-            equalTo(GEN_AI_TOOL_TYPE, "function"));
-    // the tool ran between the two model calls, and its own work is its child
+    List<SpanData> spans = otel.assertTrace("handle")
+        // gpt-4o-mini: (300 + 350) x 0.15 + (20 + 10) x 0.60 = 115.5 / 1e6
+        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 650L),
+            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 30L),
+            equalTo(Keys.TOTAL_COST, 0.0001155)))
+        .hasChildTree("invoke_agent weather-assistant", agent -> agent
+            .satisfiesSpan(span -> span.hasKind(SpanKind.INTERNAL).hasAttributesSatisfyingExactly(
+                equalTo(GEN_AI_OPERATION_NAME, "invoke_agent"),
+                equalTo(GEN_AI_AGENT_NAME, "weather-assistant")))
+            .hasChildren("chat gpt-4o-mini", 2)
+            // the tool's own work is its child
+            .hasChildTree("execute_tool getWeather", tool -> tool
+                .satisfiesSpan(span -> span.hasKind(SpanKind.INTERNAL)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+                        equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+                        equalTo(GEN_AI_TOOL_CALL_ID, "call_1"),
+                        equalTo(GEN_AI_TOOL_TYPE, "function")))
+                .hasChild("weather-lookup")
+                .hasNoOtherChildren())
+            .hasNoOtherChildren())
+        .hasNoOtherSpans()
+        .spans();
+    List<SpanData> chats = named(spans, "chat gpt-4o-mini");
+    SpanData tool = named(spans, "execute_tool getWeather").get(0);
+    assertThat(chats.get(0)).hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("tool_call"));
+    assertThat(chats.get(1)).hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop"));
+    // the tool ran between the two model calls
     Assertions.assertThat(tool.getStartEpochNanos())
         .isGreaterThanOrEqualTo(chats.get(0).getEndEpochNanos());
     Assertions.assertThat(tool.getEndEpochNanos())
         .isLessThanOrEqualTo(chats.get(1).getStartEpochNanos());
-    assertThat(otel.span("weather-lookup")).hasParent(tool);
-    // gpt-4o-mini: (300 + 350) x 0.15 + (20 + 10) x 0.60 = 115.5 / 1e6
-    assertThat(root)
-        .hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 650L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 30L),
-            equalTo(Keys.TOTAL_COST, 0.0001155));
     Assertions.assertThat(server.requests().get(1)).contains("celsius");
   }
 
@@ -156,12 +151,11 @@ class LangChain4jAiServiceTest {
 
     // LangChain4j's default error handler sends the tool's error to the model
     Assertions.assertThat(answer).isEqualTo("Sorry.");
-    assertThat(otel.span("execute_tool brokenTool"))
-        .hasParent(otel.span("invoke_agent weather-assistant"))
+    otel.assertTrace("invoke_agent weather-assistant").hasChild("execute_tool brokenTool", tool -> tool
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         // LangChain4j's tool executor wraps what the tool threw
         .hasAttribute(
-            ErrorAttributes.ERROR_TYPE, "dev.langchain4j.exception.ToolExecutionException");
+            ErrorAttributes.ERROR_TYPE, "dev.langchain4j.exception.ToolExecutionException"));
     Assertions.assertThat(server.requests().get(1)).contains("tool failed");
   }
 
@@ -189,22 +183,21 @@ class LangChain4jAiServiceTest {
         tracing.traced("caller", () -> telemetry.wrap(executor).executeWithContext(call, null));
 
     Assertions.assertThat(result).isSameAs(refusal);
-    assertThat(otel.span("execute_tool getWeather"))
-        .hasParent(otel.span("caller"))
+    otel.assertTrace("caller").hasChild("execute_tool getWeather", tool -> tool
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
             equalTo(GEN_AI_TOOL_NAME, "getWeather"),
             equalTo(GEN_AI_TOOL_CALL_ID, "call_5"),
             equalTo(GEN_AI_TOOL_TYPE, "function"),
-            equalTo(ErrorAttributes.ERROR_TYPE, "tool_error"));
+            equalTo(ErrorAttributes.ERROR_TYPE, "tool_error")));
   }
 
   @Test
   void withContentCaptureAToolSpanHasItsArgumentsAndResult() {
     LangChain4jTelemetry capturing =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
     server
         .reply(json(200, toolCall("chatcmpl-c1", "gpt-4o-mini", "call_3", "getWeather",
             "{\"arg0\":\"Paris\"}", openAiUsage(30, 5, 0))))
@@ -212,16 +205,16 @@ class LangChain4jAiServiceTest {
 
     assistant(capturing).chat("Weather in Paris?");
 
-    assertThat(otel.span("execute_tool getWeather"))
+    otel.assertTrace("invoke_agent weather-assistant").hasSpan("execute_tool getWeather", tool -> tool
         .hasAttribute(Keys.TOOL_CALL_ARGUMENTS, "{\"arg0\":\"Paris\"}")
-        .hasAttribute(Keys.TOOL_CALL_RESULT, "{\"city\":\"Paris\",\"celsius\":18}");
+        .hasAttribute(Keys.TOOL_CALL_RESULT, "{\"city\":\"Paris\",\"celsius\":18}"));
   }
 
   @Test
   void overBudgetTheAgentAndToolsAreRefusedBeforeTheyRun() {
     LangChain4jTelemetry strict =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk).requestBudgetTokens(100).stopOverBudget(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry()).requestBudgetTokens(100).stopOverBudget(true).build());
     server.reply(json(200, completion("chatcmpl-b1", "gpt-4o-mini", "18 C.", openAiUsage(300, 20, 0))));
     Assistant assistant = assistant(strict);
     ToolExecutor tool = strict.tools(new WeatherTools()).get(0).toolExecutor();
@@ -243,7 +236,13 @@ class LangChain4jAiServiceTest {
         });
 
     Assertions.assertThat(server.requests()).hasSize(1);
-    Assertions.assertThat(otel.names())
-        .containsExactlyInAnyOrder("chat gpt-4o-mini", "invoke_agent weather-assistant", "request");
+    otel.assertTrace("request")
+        .hasChildTree("invoke_agent weather-assistant", agent -> agent.hasChild("chat gpt-4o-mini"))
+        .hasNoOtherSpans();
+    Assertions.assertThat(otel.spans()).hasSize(3);
+  }
+
+  private static List<SpanData> named(List<SpanData> spans, String name) {
+    return spans.stream().filter(s -> s.getName().equals(name)).toList();
   }
 }

@@ -42,6 +42,8 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
+import dev.oteltoolkit.testing.TraceTreeAssert;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -62,27 +64,29 @@ import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Chat and streaming models of langchain4j-open-ai and -anthropic against the fake server. */
 class LangChain4jChatTest {
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeModelServer server;
   private final LangChain4jTelemetry telemetry;
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final Tracing tracing = otel.tracing();
   /** The span current whenever the provider's HTTP client sent a request. */
   private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
 
   LangChain4jChatTest() throws Exception {
     server = new FakeModelServer();
     // the default idle timeout: a short one would abandon streams of a slow (loaded) machine
-    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.sdk));
+    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
   }
 
   @AfterEach
   void tearDown() {
     server.close();
-    otel.close();
   }
 
   private OpenAiChatModel.OpenAiChatModelBuilder openAi() {
@@ -106,13 +110,12 @@ class LangChain4jChatTest {
     String answer = tracing.traced("handle-question", () -> model.chat("What is OpenTelemetry?"));
 
     Assertions.assertThat(answer).isEqualTo("Traces.");
-    SpanData chat = otel.span("chat gpt-4o");
     // gpt-4o in the default table: 2.50 input, 1.25 cached input, 10.00 output per million;
     // OpenAI's prompt_tokens (1000) include the 400 cached:
     // 600 x 2.50 + 400 x 1.25 + 100 x 10.00 = 3000 / 1e6 = 0.003
-    assertThat(chat)
+    TraceTreeAssert trace = otel.assertTrace("handle-question");
+    trace.hasChild("chat gpt-4o", chat -> chat
         .hasKind(SpanKind.CLIENT)
-        .hasParent(otel.span("handle-question"))
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GEN_AI_PROVIDER_NAME, "openai"),
@@ -128,13 +131,14 @@ class LangChain4jChatTest {
             equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 100L),
             equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 400L),
             equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.COST, 0.003));
-    assertThat(otel.span("handle-question"))
-        .hasAttributesSatisfyingExactly(
+            equalTo(Keys.COST, 0.003)))
+        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
             equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
             equalTo(Keys.TOTAL_OUTPUT_TOKENS, 100L),
-            equalTo(Keys.TOTAL_COST, 0.003));
-    Assertions.assertThat(currentAtHttpCall).containsExactly(chat.getSpanContext());
+            equalTo(Keys.TOTAL_COST, 0.003)))
+        .hasNoOtherSpans();
+    Assertions.assertThat(currentAtHttpCall)
+        .containsExactly(trace.spans().get(0).getSpanContext());
   }
 
   @Test
@@ -147,7 +151,7 @@ class LangChain4jChatTest {
         new ChatModelListener() {
           @Override
           public void onRequest(ChatModelRequestContext context) {
-            Span span = otel.sdk.getTracer("listener").spanBuilder("listener-span").startSpan();
+            Span span = otel.openTelemetry().getTracer("listener").spanBuilder("listener-span").startSpan();
             startedByListener.add(span.getSpanContext());
             span.end();
           }
@@ -157,7 +161,7 @@ class LangChain4jChatTest {
     tracing.traced("caller", () -> plain.chat("Hi"));
 
     Assertions.assertThat(currentAtHttpCall)
-        .containsExactly(otel.span("caller").getSpanContext())
+        .containsExactly(otel.assertTrace("caller").rootSpan().getSpanContext())
         .doesNotContainAnyElementsOf(startedByListener);
   }
 
@@ -176,7 +180,7 @@ class LangChain4jChatTest {
     telemetry.wrap(openAi().listeners(List.of(listener)).build()).chat("Hi");
 
     Assertions.assertThat(currentInListener)
-        .containsExactly(otel.span("chat gpt-4o").getSpanContext());
+        .containsExactly(otel.assertTrace("chat gpt-4o").rootSpan().getSpanContext());
   }
 
   @Test
@@ -200,13 +204,13 @@ class LangChain4jChatTest {
     claude.chat("Hi");
 
     // claude-haiku-4-5: 100 x 1.00 + 1000 x 0.10 + 200 x 1.25 + 20 x 5.00 = 550 / 1e6
-    assertThat(otel.span("chat claude-haiku-4-5"))
+    otel.assertTrace("chat claude-haiku-4-5").hasRoot(span -> span
         .hasAttribute(GEN_AI_PROVIDER_NAME, "anthropic")
         .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 1300L)
         .hasAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 1000L)
         .hasAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 200L)
         .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 20L)
-        .hasAttribute(Keys.COST, 0.00055);
+        .hasAttribute(Keys.COST, 0.00055));
   }
 
   @Test
@@ -232,7 +236,8 @@ class LangChain4jChatTest {
                 new StreamingChatResponseHandler() {
                   @Override
                   public void onCompleteResponse(ChatResponse response) {
-                    spanEndedFirst.complete(otel.names().contains("chat gpt-4o-mini"));
+                    spanEndedFirst.complete(otel.spans().stream()
+                        .anyMatch(span -> span.getName().equals("chat gpt-4o-mini")));
                     done.complete(response);
                   }
 
@@ -245,14 +250,13 @@ class LangChain4jChatTest {
     Assertions.assertThat(done.get().aiMessage().text()).isEqualTo("Traces are trees.");
     Assertions.assertThat(spanEndedFirst.get()).isTrue();
     // gpt-4o-mini: 200 x 0.15 + 30 x 0.60 = 48 / 1e6
-    assertThat(otel.span("chat gpt-4o-mini"))
-        .hasParent(otel.span("stream-question"))
+    otel.assertTrace("stream-question").hasChild("chat gpt-4o-mini", span -> span
         .hasAttribute(GEN_AI_REQUEST_STREAM, true)
         .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 200L)
         .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 30L)
         .hasAttribute(Keys.COST, 0.000048)
         .hasAttributesSatisfying(
-            satisfies(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttft -> ttft.isNotNegative()));
+            satisfies(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttft -> ttft.isNotNegative())));
     assertThat(otel.metric("gen_ai.client.operation.time_to_first_chunk"))
         .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)));
   }
@@ -264,7 +268,7 @@ class LangChain4jChatTest {
         sse(openAiStream("chatcmpl-a", "gpt-4o-mini", List.of("Traces "), openAiUsage(1, 1, 0)),
             never, 2));
     LangChain4jTelemetry impatient =
-        LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.sdk))
+        LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.openTelemetry()))
             .streamIdleTimeout(Duration.ofMillis(200))
             .build();
     StreamingChatModel model =
@@ -285,9 +289,9 @@ class LangChain4jChatTest {
           public void onError(Throwable error) {}
         });
 
-    assertThat(otel.awaitSpan("chat gpt-4o-mini"))
+    otel.awaitTrace("chat gpt-4o-mini").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "stream_abandoned");
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, "stream_abandoned"));
   }
 
   @Test
@@ -302,10 +306,10 @@ class LangChain4jChatTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    assertThat(otel.span("chat gpt-4o"))
+    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(wrapped)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
   }
 
   @Test
@@ -363,13 +367,13 @@ class LangChain4jChatTest {
                 .build())
         .chat("Hi");
 
-    assertThat(otel.span("chat gpt-4o"))
+    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
         .hasAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5)
-        .hasAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, 0.25);
-    assertThat(otel.span("chat claude-haiku-4-5"))
+        .hasAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, 0.25));
+    otel.assertTrace("chat claude-haiku-4-5").hasRoot(span -> span
         .hasAttribute(GEN_AI_REQUEST_TOP_K, 40.0)
         .hasAttribute(GEN_AI_REQUEST_MAX_TOKENS, 64L)
-        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop"));
+        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")));
   }
 
   @Test
@@ -382,12 +386,11 @@ class LangChain4jChatTest {
 
     Assertions.assertThat(answer).isEqualTo("Hi.");
     Assertions.assertThat(server.requests()).hasSize(2);
-    Assertions.assertThat(otel.names()).containsExactly("chat gpt-4o");
-    SpanData chat = otel.span("chat gpt-4o");
-    assertThat(chat)
+    Assertions.assertThat(otel.spans()).hasSize(1);
+    SpanData chat = otel.assertTrace("chat gpt-4o").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
         .hasAttribute(GEN_AI_RESPONSE_ID, "chatcmpl-r")
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L);
+        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L)).rootSpan();
     Assertions.assertThat(currentAtHttpCall)
         .containsExactly(chat.getSpanContext(), chat.getSpanContext());
   }
@@ -419,10 +422,10 @@ class LangChain4jChatTest {
         });
 
     Throwable error = failed.get(30, TimeUnit.SECONDS);
-    assertThat(otel.awaitSpan("chat gpt-4o-mini"))
+    otel.awaitTrace("chat gpt-4o-mini").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(error)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName()));
   }
 
   @Test
@@ -444,11 +447,10 @@ class LangChain4jChatTest {
         Assertions.catchThrowable(() -> tracing.traced("caller", () -> model.chat("Hi")));
 
     Assertions.assertThat(thrown).isNotNull();
-    assertThat(otel.span("chat gpt-4o"))
-        .hasParent(otel.span("caller"))
+    otel.assertTrace("caller").hasChild("chat gpt-4o", span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
   }
 
   @Test
@@ -464,10 +466,10 @@ class LangChain4jChatTest {
     Throwable thrown = Assertions.catchThrowable(() -> model.chat("Hi"));
 
     Assertions.assertThat(thrown).isNotNull();
-    assertThat(otel.span("chat gpt-4o"))
+    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
   }
 
   @Test
@@ -476,7 +478,7 @@ class LangChain4jChatTest {
 
     telemetry.wrap(openAi().build()).chat("Hi");
 
-    SpanData chat = otel.span("chat gpt-4o");
+    SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     Assertions.assertThat(chat.getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS)).isNull();
     Assertions.assertThat(chat.getAttributes().get(Keys.COST)).isNull();
   }
@@ -485,7 +487,7 @@ class LangChain4jChatTest {
   void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
     LangChain4jTelemetry strict =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk)
+            GenAiTelemetry.builder(otel.openTelemetry())
                 .requestBudgetTokens(500)
                 .stopOverBudget(true)
                 .build());
@@ -507,12 +509,12 @@ class LangChain4jChatTest {
   void capturedContentHasTheConventionsStructure() {
     LangChain4jTelemetry capturing =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
     server.reply(json(200, completion("chatcmpl-6", "gpt-4o", "Traces.", null)));
 
     capturing.wrap(openAi().build()).chat("What is OpenTelemetry?");
 
-    assertThat(otel.span("chat gpt-4o"))
+    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
         .hasAttribute(
             Keys.INPUT_MESSAGES,
             "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
@@ -520,6 +522,6 @@ class LangChain4jChatTest {
         .hasAttribute(
             Keys.OUTPUT_MESSAGES,
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
-                + "\"finish_reason\":\"stop\"}]");
+                + "\"finish_reason\":\"stop\"}]"));
   }
 }

@@ -29,6 +29,8 @@ import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
+import dev.oteltoolkit.testing.TraceTreeAssert;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -45,6 +47,7 @@ import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Embedding models: langchain4j-open-ai's {@code OpenAiEmbeddingModel} against the fake server,
@@ -55,21 +58,22 @@ class LangChain4jEmbeddingTest {
 
   private static final String SECRET = "the launch code is 0000";
 
-  private final TestSdk otel = new TestSdk();
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   private final FakeModelServer server;
   private final LangChain4jTelemetry telemetry;
-  private final Tracing tracing = Tracing.create(otel.sdk);
+  private final Tracing tracing = otel.tracing();
   private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
 
   LangChain4jEmbeddingTest() throws Exception {
     server = new FakeModelServer();
-    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.sdk));
+    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
   }
 
   @AfterEach
   void tearDown() {
     server.close();
-    otel.close();
   }
 
   private OpenAiEmbeddingModel.OpenAiEmbeddingModelBuilder openAi() {
@@ -102,12 +106,11 @@ class LangChain4jEmbeddingTest {
 
     Assertions.assertThat(response.content()).hasSize(3);
     Assertions.assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(12000);
-    SpanData embeddingsSpan = otel.span("embeddings text-embedding-3-small");
     // text-embedding-3-small in the default table: 0.02 per million input tokens;
     // 12000 x 0.02 / 1e6 = 0.00024
-    assertThat(embeddingsSpan)
+    TraceTreeAssert trace = otel.assertTrace("index-documents");
+    trace.hasChild("embeddings text-embedding-3-small", span -> span
         .hasKind(SpanKind.CLIENT)
-        .hasParent(otel.span("index-documents"))
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
@@ -115,15 +118,15 @@ class LangChain4jEmbeddingTest {
             equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
             equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
             equalTo(GEN_AI_USAGE_INPUT_TOKENS, 12000L),
-            equalTo(Keys.COST, 0.00024));
-    assertThat(otel.span("index-documents"))
-        .hasAttributesSatisfyingExactly(
+            equalTo(Keys.COST, 0.00024)))
+        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
             equalTo(Keys.TOTAL_INPUT_TOKENS, 12000L),
             equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.00024));
+            equalTo(Keys.TOTAL_COST, 0.00024)))
+        .hasNoOtherSpans();
     // both HTTP requests were sent with the embeddings span current
-    Assertions.assertThat(currentAtHttpCall)
-        .containsExactly(embeddingsSpan.getSpanContext(), embeddingsSpan.getSpanContext());
+    SpanContext embeddings = trace.spans().get(0).getSpanContext();
+    Assertions.assertThat(currentAtHttpCall).containsExactly(embeddings, embeddings);
 
     Attributes metricBase =
         Attributes.builder()
@@ -166,7 +169,7 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(response.embeddings()).hasSize(1);
     // priced by the model that answered: text-embedding-3-small, 0.02 per million;
     // 1000 x 0.02 / 1e6 = 0.00002
-    assertThat(otel.span("embeddings text-embedding-3-large"))
+    otel.assertTrace("embeddings text-embedding-3-large").hasRoot(span -> span
         .hasNoParent()
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
@@ -180,7 +183,7 @@ class LangChain4jEmbeddingTest {
             // a call without a request around it is its own local root
             equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
             equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.00002));
+            equalTo(Keys.TOTAL_COST, 0.00002)));
     Assertions.assertThat(server.requests())
         .singleElement()
         .satisfies(
@@ -191,7 +194,7 @@ class LangChain4jEmbeddingTest {
   void anInProcessModelIsRecordedOncePerCallAndPricedByTheTable() {
     LangChain4jTelemetry priced =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk)
+            GenAiTelemetry.builder(otel.openTelemetry())
                 .priceTable(PriceTable.of(ModelPrice.perMillionTokens("words-v1", "0.40", "0")))
                 .build());
     EmbeddingModel model = priced.wrap(new WordEmbeddingModel(true));
@@ -206,12 +209,16 @@ class LangChain4jEmbeddingTest {
           model.embedAll(List.of(TextSegment.from("spans"), TextSegment.from("span links")));
         });
 
-    List<SpanData> calls =
-        otel.finished().stream().filter(s -> s.getName().equals("embeddings words-v1")).toList();
-    Assertions.assertThat(calls).hasSize(2);
+    TraceTreeAssert trace = otel.assertTrace("search")
+        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 7L),
+            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
+            equalTo(Keys.TOTAL_COST, 0.0000028)))
+        .hasChildren("embeddings words-v1", 2)
+        .hasNoOtherSpans();
+    List<SpanData> calls = trace.spans().subList(0, 2);
     // 4 words x 0.40 / 1e6 = 0.0000016; 3 words: 0.0000012
     assertThat(calls.get(0))
-        .hasParent(otel.span("search"))
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
             equalTo(GEN_AI_PROVIDER_NAME, "other"),
@@ -219,14 +226,8 @@ class LangChain4jEmbeddingTest {
             equalTo(GEN_AI_USAGE_INPUT_TOKENS, 4L),
             equalTo(Keys.COST, 0.0000016));
     assertThat(calls.get(1))
-        .hasParent(otel.span("search"))
         .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 3L)
         .hasAttribute(Keys.COST, 0.0000012);
-    assertThat(otel.span("search"))
-        .hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 7L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.0000028));
   }
 
   @Test
@@ -235,26 +236,25 @@ class LangChain4jEmbeddingTest {
 
     model.embed("traces");
 
-    assertThat(otel.span("embeddings words-v1"))
+    otel.assertTrace("embeddings words-v1").hasRoot(span -> span
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
             equalTo(GEN_AI_PROVIDER_NAME, "other"),
-            equalTo(GEN_AI_REQUEST_MODEL, "words-v1"));
+            equalTo(GEN_AI_REQUEST_MODEL, "words-v1")));
   }
 
   @Test
   void aModelThePriceTableDoesNotKnowHasTokensButNoCost() {
     tracing.traced("request", () -> telemetry.wrap(new WordEmbeddingModel(true)).embed("traces"));
 
-    assertThat(otel.span("embeddings words-v1"))
-        .hasAttributesSatisfyingExactly(
+    otel.assertTrace("request")
+        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
+            equalTo(Keys.TOTAL_INPUT_TOKENS, 1L), equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L)))
+        .hasChild("embeddings words-v1", span -> span.hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
             equalTo(GEN_AI_PROVIDER_NAME, "other"),
             equalTo(GEN_AI_REQUEST_MODEL, "words-v1"),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1L));
-    assertThat(otel.span("request"))
-        .hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 1L), equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L));
+            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1L)));
   }
 
   @Test
@@ -293,13 +293,13 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(telemetry.wrap(badUsage).embed("traces").content().vector())
         .containsExactly(1f);
 
-    Assertions.assertThat(otel.names()).containsExactly("embeddings bad-usage");
-    assertThat(otel.span("embeddings bad-usage"))
+    Assertions.assertThat(otel.spans()).hasSize(1);
+    otel.assertTrace("embeddings bad-usage").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
         .hasAttributesSatisfyingExactly(
             equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
             equalTo(GEN_AI_PROVIDER_NAME, "other"),
-            equalTo(GEN_AI_REQUEST_MODEL, "bad-usage"));
+            equalTo(GEN_AI_REQUEST_MODEL, "bad-usage")));
   }
 
   @Test
@@ -316,11 +316,10 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    assertThat(otel.span("embeddings text-embedding-3-small"))
-        .hasParent(otel.span("caller"))
+    otel.assertTrace("caller").hasChild("embeddings text-embedding-3-small", span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(wrapped)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName());
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
   }
 
   @Test
@@ -338,10 +337,10 @@ class LangChain4jEmbeddingTest {
         .isSameAs(failure);
 
     // a model that does not name itself: LangChain4j's "unknown", priced as nothing
-    assertThat(otel.span("embeddings unknown"))
+    otel.assertTrace("embeddings unknown").hasRoot(span -> span
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasException(failure)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "java.lang.IllegalStateException");
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, "java.lang.IllegalStateException"));
   }
 
   @Test
@@ -351,8 +350,8 @@ class LangChain4jEmbeddingTest {
     telemetry.wrap(openAi().build()).embed(SECRET);
     telemetry.wrap(new WordEmbeddingModel(true)).embedAll(List.of(TextSegment.from(SECRET)));
 
-    Assertions.assertThat(otel.finished()).hasSize(2);
-    for (SpanData span : otel.finished()) {
+    Assertions.assertThat(otel.spans()).hasSize(2);
+    for (SpanData span : otel.spans()) {
       Assertions.assertThat(allValues(span)).noneMatch(value -> value.contains("launch code"));
     }
   }
@@ -361,24 +360,24 @@ class LangChain4jEmbeddingTest {
   void withContentCaptureTheTextsAreRecordedAsUserMessages() {
     LangChain4jTelemetry capturing =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk).captureMessageContent(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
 
     capturing
         .wrap(new WordEmbeddingModel(true))
         .embedAll(List.of(TextSegment.from("traces"), TextSegment.from("span links")));
 
-    assertThat(otel.span("embeddings words-v1"))
+    otel.assertTrace("embeddings words-v1").hasRoot(span -> span
         .hasAttribute(
             Keys.INPUT_MESSAGES,
             "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"traces\"}]},"
-                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"span links\"}]}]");
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"span links\"}]}]"));
   }
 
   @Test
   void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
     LangChain4jTelemetry strict =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.sdk).requestBudgetTokens(500).stopOverBudget(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry()).requestBudgetTokens(500).stopOverBudget(true).build());
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
     EmbeddingModel model = strict.wrap(openAi().build());
 
@@ -411,7 +410,7 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(telemetry.wrap(wrapped)).isSameAs(wrapped);
     Assertions.assertThat(telemetry.wrap(listened)).isSameAs(listened);
     Assertions.assertThat(currentInListener)
-        .containsExactly(otel.span("embeddings words-v1").getSpanContext());
+        .containsExactly(otel.assertTrace("embeddings words-v1").rootSpan().getSpanContext());
   }
 
   @Test
@@ -420,7 +419,7 @@ class LangChain4jEmbeddingTest {
 
     Assertions.assertThat(model.embedAll(List.of()).content()).isEmpty();
 
-    Assertions.assertThat(otel.finished()).isEmpty();
+    otel.assertNoSpans();
   }
 
   /** Every string in the span: attribute values, event names and event attribute values. */
