@@ -61,19 +61,41 @@ class A2aScenarioTest {
     A2aScenario.Result result = run(service -> Map.of(), false, service -> Telemetry.setup());
 
     assertThat(result.brief()).startsWith("BRIEF").contains(A2aScenario.TOPICS);
-    assertThat(result.flushed()).containsOnlyKeys(PLANNER, RESEARCHER, WRITER).doesNotContainValue(
-        false);
+    assertThat(result.flushed())
+        .containsOnlyKeys(PLANNER, RESEARCHER, WRITER)
+        .doesNotContainValue(false);
     List<SpanData> planner = spans(PLANNER);
     List<SpanData> researcher = spans(RESEARCHER);
     List<SpanData> writer = spans(WRITER);
-    assertThat(planner).extracting(SpanData::getName).containsExactlyInAnyOrder(
-        "POST /plan", "invoke_agent planner", CHAT, "POST", "split-plan", "research-topics",
-        "POST", "POST", "POST");
-    assertThat(researcher).extracting(SpanData::getName).containsExactlyInAnyOrder(
-        "POST /research", "invoke_agent researcher", CHAT, "POST", "cite-sources",
-        "POST /research", "invoke_agent researcher", CHAT, "POST", "cite-sources");
-    assertThat(writer).extracting(SpanData::getName).containsExactlyInAnyOrder(
-        "POST /write", "invoke_agent writer", CHAT, "POST", "format-report");
+    assertThat(planner)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "POST /plan",
+            "invoke_agent planner",
+            CHAT,
+            "POST",
+            "split-plan",
+            "research-topics",
+            "POST",
+            "POST",
+            "POST");
+    assertThat(researcher)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "POST /research",
+            "invoke_agent researcher",
+            CHAT,
+            "POST",
+            "cite-sources",
+            "POST /research",
+            "invoke_agent researcher",
+            CHAT,
+            "POST",
+            "cite-sources");
+    assertThat(writer)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "POST /write", "invoke_agent writer", CHAT, "POST", "format-report");
 
     // one trace id across every span of every service
     List<SpanData> all = Stream.of(planner, researcher, writer).flatMap(List::stream).toList();
@@ -115,8 +137,9 @@ class A2aScenarioTest {
     // the async span ends when the stage completes, i.e. after both calls answered
     assertThat(researchCalls)
         .allSatisfy(
-            call -> assertThat(async.getEndEpochNanos()).isGreaterThanOrEqualTo(
-                call.getEndEpochNanos()));
+            call ->
+                assertThat(async.getEndEpochNanos())
+                    .isGreaterThanOrEqualTo(call.getEndEpochNanos()));
     assertThat(writeCalls.get(0).getParentSpanId()).isEqualTo(planning.getSpanId());
 
     // GenAI spans in every service: invoke_agent under the server span, chat under it, the
@@ -150,8 +173,10 @@ class A2aScenarioTest {
   void thePlannersSamplingDecisionFromOtelSamplingRateHoldsAcrossEveryAgent() throws Exception {
     // the planner samples nothing, the others everything: they follow the flag they receive
     A2aScenario.Result dropped =
-        run(service -> Map.of("OTEL_SAMPLING_RATE", service.equals(PLANNER) ? "0" : "1.0"),
-            false, service -> Telemetry.setup());
+        run(
+            service -> Map.of("OTEL_SAMPLING_RATE", service.equals(PLANNER) ? "0" : "1.0"),
+            false,
+            service -> Telemetry.setup());
     assertThat(dropped.brief()).startsWith("BRIEF");
     spans.forEach((service, exporter) -> assertThat(exporter.spans()).as(service).isEmpty());
     // the RED metrics count every operation, sampled or not
@@ -161,8 +186,10 @@ class A2aScenarioTest {
 
     // and the other way round: the planner samples everything, the others nothing
     reset();
-    run(service -> Map.of("OTEL_SAMPLING_RATE", service.equals(PLANNER) ? "1.0" : "0"),
-        false, service -> Telemetry.setup());
+    run(
+        service -> Map.of("OTEL_SAMPLING_RATE", service.equals(PLANNER) ? "1.0" : "0"),
+        false,
+        service -> Telemetry.setup());
     assertThat(spans(PLANNER)).hasSize(9);
     assertThat(spans(RESEARCHER)).hasSize(10);
     assertThat(spans(WRITER)).hasSize(5);
@@ -172,7 +199,9 @@ class A2aScenarioTest {
   void withNoCollectorTheRunFinishesWithinItsCloseTimeoutAndLosesNothing() throws Exception {
     String endpoint = "http://127.0.0.1:" + closedPort();
     A2aScenario.Result result =
-        run(service -> Map.of(), true,
+        run(
+            service -> Map.of(),
+            true,
             service -> Telemetry.setup().endpoint(endpoint).timeout(Duration.ofSeconds(1)));
 
     assertThat(result.brief()).startsWith("BRIEF");

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Log export end to end: SLF4J lines through the toolkit's attached appender, over real OTLP
- * bytes to the in-process receiver. One subclass per backend, each in its own JVM (surefire
- * executions of this module); the child JVMs run {@link LogsApp} on the same class path.
+ * Log export end to end: SLF4J lines through the toolkit's attached appender, over real OTLP bytes
+ * to the in-process receiver. One subclass per backend, each in its own JVM (surefire executions of
+ * this module); the child JVMs run {@link LogsApp} on the same class path.
  */
 @Timeout(180)
 abstract class AbstractLogExportE2ETest {
@@ -86,19 +86,22 @@ abstract class AbstractLogExportE2ETest {
 
     ReceivedSpan handle = TestTelemetry.only(receiver.spans(), "handle order");
     List<ReceivedLog> logs = receiver.logs();
-    assertThat(logs).extracting(ReceivedLog::body)
+    assertThat(logs)
+        .extracting(ReceivedLog::body)
         .containsExactly("order 42 received", "card lookup failed");
-    assertThat(logs).allSatisfy(record -> {
-      assertThat(record.traceId()).isEqualTo(handle.traceId());
-      assertThat(record.spanId()).isEqualTo(handle.spanId());
-      assertThat(record.scope().getName()).isEqualTo("dev.oteltoolkit.tests.orders");
-      assertThat(record.resourceAttributes())
-          .containsEntry("service.name", TestTelemetry.SERVICE_NAME);
-      assertThat(record.attributes())
-          .containsEntry("tenant", "acme")
-          .containsEntry("thread.name", Thread.currentThread().getName())
-          .doesNotContainKeys("trace_id", "span_id", "trace_flags");
-    });
+    assertThat(logs)
+        .allSatisfy(
+            record -> {
+              assertThat(record.traceId()).isEqualTo(handle.traceId());
+              assertThat(record.spanId()).isEqualTo(handle.spanId());
+              assertThat(record.scope().getName()).isEqualTo("dev.oteltoolkit.tests.orders");
+              assertThat(record.resourceAttributes())
+                  .containsEntry("service.name", TestTelemetry.SERVICE_NAME);
+              assertThat(record.attributes())
+                  .containsEntry("tenant", "acme")
+                  .containsEntry("thread.name", Thread.currentThread().getName())
+                  .doesNotContainKeys("trace_id", "span_id", "trace_flags");
+            });
     ReceivedLog info = logs.get(0);
     assertThat(info.log().getSeverityNumber()).isEqualTo(SeverityNumber.SEVERITY_NUMBER_INFO);
     assertThat(info.log().getSeverityText()).isEqualTo("INFO");
@@ -144,7 +147,8 @@ abstract class AbstractLogExportE2ETest {
 
     assertThat(child.exitCode()).as("stderr:%n%s", child.stderr()).isZero();
     String traceId = child.match(TRACE_ID).group(1);
-    assertThat(receiver.logs()).hasSize(LogsApp.LINES)
+    assertThat(receiver.logs())
+        .hasSize(LogsApp.LINES)
         .allSatisfy(record -> assertThat(record.traceId()).isEqualTo(traceId));
     ReceivedSpan checkout = TestTelemetry.only(receiver.spans(), "checkout");
     assertThat(checkout.traceId()).isEqualTo(traceId);
@@ -152,9 +156,9 @@ abstract class AbstractLogExportE2ETest {
 
   /**
    * 30 seconds with nothing listening at the collector, the SDK's and the toolkit's JUL output
-   * routed into the SLF4J backend: their complaints reach the backend but are never exported
-   * (the added exporter sees exactly the application's lines), logging never blocks, and the
-   * heap stays small (the child runs with 96 MiB).
+   * routed into the SLF4J backend: their complaints reach the backend but are never exported (the
+   * added exporter sees exactly the application's lines), logging never blocks, and the heap stays
+   * small (the child runs with 96 MiB).
    */
   @Test
   void collectorDownForThirtySecondsMakesNoFeedbackLoop(@TempDir Path dir) throws Exception {
@@ -169,9 +173,11 @@ abstract class AbstractLogExportE2ETest {
     Matcher down = child.match(DOWN);
     long appLines = Long.parseLong(down.group(1));
     assertThat(appLines).isPositive();
-    assertThat(Long.parseLong(down.group(2))).as("records handed to the exporters")
+    assertThat(Long.parseLong(down.group(2)))
+        .as("records handed to the exporters")
         .isEqualTo(appLines);
-    assertThat(Long.parseLong(down.group(3))).as("records of the SDK's or toolkit's loggers")
+    assertThat(Long.parseLong(down.group(3)))
+        .as("records of the SDK's or toolkit's loggers")
         .isZero();
     assertThat(Long.parseLong(down.group(4)))
         .as("SDK / toolkit JUL lines that reached the SLF4J backend (the loop's trigger)")
@@ -205,7 +211,9 @@ abstract class AbstractLogExportE2ETest {
     if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(
-          "the child JVM did not exit within " + CHILD_TIMEOUT_SECONDS + " s; stderr:\n"
+          "the child JVM did not exit within "
+              + CHILD_TIMEOUT_SECONDS
+              + " s; stderr:\n"
               + Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8));
     }
     return new Child(

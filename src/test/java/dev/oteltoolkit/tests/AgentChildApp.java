@@ -80,13 +80,17 @@ final class AgentChildApp {
     return tracing.traced(
         "handle-ticket",
         () -> {
-          String reply = ai.chat("openai", MODEL).call(span -> {
-            span.usage(1_000, 200);
-            return "we will refund you";
-          });
+          String reply =
+              ai.chat("openai", MODEL)
+                  .call(
+                      span -> {
+                        span.usage(1_000, 200);
+                        return "we will refund you";
+                      });
           String subject = subject(7);
           Map<String, Object> headers = new HashMap<>();
-          messaging.publish("inmemory", QUEUE, headers, () -> queue.add(new Message(headers, reply)));
+          messaging.publish(
+              "inmemory", QUEUE, headers, () -> queue.add(new Message(headers, reply)));
           Message message = queue.take();
           messaging.process(
               "inmemory", QUEUE, message.headers(), () -> tracing.traced("store-reply", () -> {}));
@@ -99,10 +103,14 @@ final class AgentChildApp {
     return tracing
         .span("charge-card")
         .forceSample()
-        .call(() -> ai.chat("openai", MODEL).call(span -> {
-          span.usage(10, 2);
-          return "charged";
-        }));
+        .call(
+            () ->
+                ai.chat("openai", MODEL)
+                    .call(
+                        span -> {
+                          span.usage(10, 2);
+                          return "charged";
+                        }));
   }
 
   private String subject(int id) throws SQLException {

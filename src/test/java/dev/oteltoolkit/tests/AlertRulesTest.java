@@ -33,13 +33,13 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The alert rules of {@code docs/prometheus/alerts.yml} query what the toolkit really exports.
- * A workload makes every alerted metric appear (traced operations and GenAI calls, each also
- * failing; a dead collector, so exports fail; a two-span queue, so spans are dropped; a
- * per-trace cap of two held spans, so tail sampling evicts), {@code /metrics} of OpenTelemetry's
- * Prometheus exporter is scraped, and every metric and label name of every rule, and of every
- * synthetic series of the rules' promtool tests ({@code alerts.test.yml}), must be in the scrape.
- * Whether the rules fire is promtool's job ({@code .ci/run} runs {@code promtool test rules}).
+ * The alert rules of {@code docs/prometheus/alerts.yml} query what the toolkit really exports. A
+ * workload makes every alerted metric appear (traced operations and GenAI calls, each also failing;
+ * a dead collector, so exports fail; a two-span queue, so spans are dropped; a per-trace cap of two
+ * held spans, so tail sampling evicts), {@code /metrics} of OpenTelemetry's Prometheus exporter is
+ * scraped, and every metric and label name of every rule, and of every synthetic series of the
+ * rules' promtool tests ({@code alerts.test.yml}), must be in the scrape. Whether the rules fire is
+ * promtool's job ({@code .ci/run} runs {@code promtool test rules}).
  */
 @Timeout(120)
 class AlertRulesTest {
@@ -47,6 +47,7 @@ class AlertRulesTest {
   private static final Path RULES = Path.of("..", "..", "docs", "prometheus", "alerts.yml");
   private static final Path RULE_TESTS =
       Path.of("..", "..", "docs", "prometheus", "alerts.test.yml");
+
   /** Labels Prometheus adds to every scraped series (or the Collector, from the resource). */
   private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
@@ -63,14 +64,16 @@ class AlertRulesTest {
   @Test
   void everyRuleQueriesOnlyMetricsAndLabelsTheToolkitExports() throws IOException {
     List<Map<String, Object>> rules = rules();
-    assertThat(rules).extracting(rule -> rule.get("alert")).containsExactlyInAnyOrder(
-        "OtelToolkitOperationErrorRatioHigh",
-        "OtelToolkitOperationLatencyP95High",
-        "OtelToolkitGenAiLatencyHigh",
-        "OtelToolkitGenAiCostOverBudget",
-        "OtelToolkitSpansDropped",
-        "OtelToolkitTailSamplingEvictions",
-        "OtelToolkitExportFailing");
+    assertThat(rules)
+        .extracting(rule -> rule.get("alert"))
+        .containsExactlyInAnyOrder(
+            "OtelToolkitOperationErrorRatioHigh",
+            "OtelToolkitOperationLatencyP95High",
+            "OtelToolkitGenAiLatencyHigh",
+            "OtelToolkitGenAiCostOverBudget",
+            "OtelToolkitSpansDropped",
+            "OtelToolkitTailSamplingEvictions",
+            "OtelToolkitExportFailing");
     for (Map<String, Object> rule : rules) {
       String expr = (String) rule.get("expr");
       Query query = Query.read(expr);
@@ -86,10 +89,12 @@ class AlertRulesTest {
         }
       }
       // every label the annotations print is one the alert keeps
-      Matcher printed = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)")
-          .matcher(String.valueOf(rule.get("annotations")));
+      Matcher printed =
+          Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)")
+              .matcher(String.valueOf(rule.get("annotations")));
       while (printed.find()) {
-        assertThat(query.grouping).as("printed label of %s", rule.get("alert"))
+        assertThat(query.grouping)
+            .as("printed label of %s", rule.get("alert"))
             .contains(printed.group(1));
       }
     }
@@ -115,7 +120,8 @@ class AlertRulesTest {
       Matcher labels = label.matcher(m.group(2));
       while (labels.find()) {
         if (!TARGET_LABELS.contains(labels.group(1))) {
-          assertThat(scraped.get(m.group(1))).as("label %s of %s", labels.group(1), one)
+          assertThat(scraped.get(m.group(1)))
+              .as("label %s of %s", labels.group(1), one)
               .contains(labels.group(1));
         }
       }
@@ -144,8 +150,8 @@ class AlertRulesTest {
 
   /**
    * Traced operations and GenAI calls (ok and failing) with every span sampled, exported over
-   * OTLP/HTTP to a port where nothing listens through a queue of two spans: exports fail and
-   * spans overflow the queue.
+   * OTLP/HTTP to a port where nothing listens through a queue of two spans: exports fail and spans
+   * overflow the queue.
    */
   private static String operationsGenAiDroppedSpansAndFailedExports() throws Exception {
     int port = freePort();
@@ -183,7 +189,9 @@ class AlertRulesTest {
     }
   }
 
-  /** Head sampling drops everything, tail sampling holds failures: a tree over the cap is evicted. */
+  /**
+   * Head sampling drops everything, tail sampling holds failures: a tree over the cap is evicted.
+   */
   private static String tailSamplingEvictions() throws Exception {
     int port = freePort();
     try (Telemetry telemetry =
@@ -199,11 +207,15 @@ class AlertRulesTest {
                     "OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS_PER_TRACE", "2"))
             .build()) {
       fails(() -> telemetry.tracing().traced("import-batch", () -> failing()));
-      telemetry.tracing().traced("rebuild-index", () -> {
-        for (int i = 0; i < 5; i++) {
-          telemetry.tracing().traced("index-shard", () -> {});
-        }
-      });
+      telemetry
+          .tracing()
+          .traced(
+              "rebuild-index",
+              () -> {
+                for (int i = 0; i < 5; i++) {
+                  telemetry.tracing().traced("index-shard", () -> {});
+                }
+              });
       assertThat(telemetry.forceFlush(Duration.ofSeconds(30))).isTrue();
       return scrape(port);
     }
@@ -291,16 +303,35 @@ class AlertRulesTest {
         Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
     private static final Pattern GROUPING =
         Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
-    private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.])[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern IDENTIFIER =
+        Pattern.compile("(?<![\\w.])[a-zA-Z_:][a-zA-Z0-9_:]*");
+
     /** The PromQL functions, aggregations and keywords the rules use; anything else is a metric. */
     private static final Set<String> PROMQL =
         Set.of(
-            "sum", "max", "min", "avg", "count", "rate", "increase", "histogram_quantile",
-            "by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless",
-            "bool", "offset");
+            "sum",
+            "max",
+            "min",
+            "avg",
+            "count",
+            "rate",
+            "increase",
+            "histogram_quantile",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset");
 
     final Set<String> metrics = new LinkedHashSet<>();
     final Set<String> labels = new TreeSet<>();
+
     /** Labels named in by/on clauses: the ones an alert keeps. */
     final Set<String> grouping = new TreeSet<>();
 

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An in-memory Logback appender: what an application's log file would hold, kept for assertions.
- * Each line is recorded with a copy of the MDC taken on the logging thread at the log call (the
- * way Logback's asynchronous appenders copy it) and formatted with a pattern that prints the MDC
- * keys of the toolkit's bridge, as a user's log pattern would.
+ * Each line is recorded with a copy of the MDC taken on the logging thread at the log call (the way
+ * Logback's asynchronous appenders copy it) and formatted with a pattern that prints the MDC keys
+ * of the toolkit's bridge, as a user's log pattern would.
  */
 final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 

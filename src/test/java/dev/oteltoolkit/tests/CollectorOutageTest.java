@@ -4,9 +4,9 @@ import static dev.oteltoolkit.tests.TestTelemetry.WAIT;
 import static dev.oteltoolkit.tests.TestTelemetry.exportingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.core.internal.ExportFailureLog;
-import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Signal;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
@@ -107,12 +107,15 @@ class CollectorOutageTest {
       // per signal on a clock it holds).
       assertThat(warnings)
           .as("warnings logged: %s", describe(warnings))
-          .noneMatch(r -> r.getLoggerName() != null
-              && r.getLoggerName().startsWith("io.opentelemetry"));
-      List<LogRecord> summaries = warnings.stream()
-          .filter(r -> r.getMessage() != null
-              && r.getMessage().startsWith("otel-toolkit: nothing is listening at"))
-          .toList();
+          .noneMatch(
+              r -> r.getLoggerName() != null && r.getLoggerName().startsWith("io.opentelemetry"));
+      List<LogRecord> summaries =
+          warnings.stream()
+              .filter(
+                  r ->
+                      r.getMessage() != null
+                          && r.getMessage().startsWith("otel-toolkit: nothing is listening at"))
+              .toList();
       assertThat(summaries).as("warnings logged: %s", describe(warnings)).hasSize(1);
       assertThat(summaries.get(0).getMessage())
           .startsWith("otel-toolkit: nothing is listening at 127.0.0.1:" + port + " (OTLP), so ")

@@ -70,13 +70,15 @@ class ConfigFileExportTest {
             + "    - batch:\n"
             + "        schedule_delay: 200\n"
             + "        exporter:\n"
-            + "          " + exporter
+            + "          "
+            + exporter
             + "meter_provider:\n"
             + "  readers:\n"
             + "    - periodic:\n"
             + "        interval: 60000\n"
             + "        exporter:\n"
-            + "          " + metricExporter);
+            + "          "
+            + metricExporter);
 
     int requests = 20;
     try (Telemetry telemetry =
@@ -110,7 +112,9 @@ class ConfigFileExportTest {
     List<ReceivedSpan> roots = named(spans, "handle");
     assertThat(roots).hasSize(4);
     for (ReceivedSpan root : roots) {
-      assertThat(OtlpReceiver.stringValue(root.span().getAttributesList(), "oteltoolkit.sampling.kept_by"))
+      assertThat(
+              OtlpReceiver.stringValue(
+                  root.span().getAttributesList(), "oteltoolkit.sampling.kept_by"))
           .isEqualTo("error");
       assertThat(OtlpReceiver.stringValue(root.resource().getAttributesList(), "service.name"))
           .isEqualTo("file-configured");
@@ -144,7 +148,9 @@ class ConfigFileExportTest {
             + "  processors:\n"
             + "    - batch:\n"
             + "        exporter:\n"
-            + "          " + (transport == Transport.GRPC ? "otlp_grpc" : "otlp_http") + ":\n"
+            + "          "
+            + (transport == Transport.GRPC ? "otlp_grpc" : "otlp_http")
+            + ":\n"
             + "            endpoint: not a url\n");
     assertThatThrownBy(
             () ->

@@ -39,13 +39,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All modules together, through one {@code Telemetry.setup()...build()}: an agent request (ai)
- * that publishes to a queue consumed on another thread (messaging), logging each step through
- * SLF4J and Logback with the MDC bridge (logging). Everything is asserted on what the receiver
- * decoded from the bytes on the wire, and on the log lines as the application's log holds them.
- * Each run twice: on H2 with a queue in this process, and where users run it, on PostgreSQL with
- * the queue on a NATS server (skipped with the reason on the console when they are down, failed
- * where {@code OTELTOOLKIT_REQUIRE_SERVICES=true}).
+ * All modules together, through one {@code Telemetry.setup()...build()}: an agent request (ai) that
+ * publishes to a queue consumed on another thread (messaging), logging each step through SLF4J and
+ * Logback with the MDC bridge (logging). Everything is asserted on what the receiver decoded from
+ * the bytes on the wire, and on the log lines as the application's log holds them. Each run twice:
+ * on H2 with a queue in this process, and where users run it, on PostgreSQL with the queue on a
+ * NATS server (skipped with the reason on the console when they are down, failed where {@code
+ * OTELTOOLKIT_REQUIRE_SERVICES=true}).
  */
 @Timeout(60)
 class CrossModuleScenarioTest {
@@ -108,60 +108,74 @@ class CrossModuleScenarioTest {
 
   private static Backend open(Stack stack) throws Exception {
     switch (stack) {
-      case H2_AND_IN_MEMORY_QUEUE: {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
-        SupportDesk.createSchema(h2);
-        return new Backend(
-            h2,
-            new SupportDesk.InMemoryBroker(),
-            Map.of("db.system.name", "h2database", "db.namespace", DATABASE),
-            () -> {
-              try (Connection connection = h2.getConnection()) {
-                connection.createStatement().execute("SHUTDOWN"); // drops the in-memory database
-              }
-            });
-      }
-      case POSTGRESQL_AND_NATS: {
-        // a schema of its own in database test, so runs and other tests never meet
-        String schema = "e2e_support_" + Long.toUnsignedString(System.nanoTime(), 36);
-        RequiredService postgresql =
-            RequiredService.at("PostgreSQL", "127.0.0.1", 5432,
-                "pg_ctlcluster <version> main start (see .ci/run)");
-        PGSimpleDataSource admin = postgres(null);
-        postgresql.login(() -> {
-          try (Connection connection = admin.getConnection()) {
-            connection.createStatement().execute("CREATE SCHEMA " + schema);
-          }
-          return schema;
-        });
-        PGSimpleDataSource pg = postgres(schema);
-        AutoCloseable dropSchema = () -> {
-          try (Connection connection = admin.getConnection()) {
-            connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-          }
-        };
-        try {
-          SupportDesk.createSchema(pg);
-          SupportDesk.Broker nats =
-              RequiredService.at("NATS", NatsQueue.HOST, NatsQueue.PORT,
-                      "nats-server -a 127.0.0.1 -p 4222 (see .ci/run)")
-                  .login(() -> new NatsQueue(SupportDesk.QUEUE));
+      case H2_AND_IN_MEMORY_QUEUE:
+        {
+          JdbcDataSource h2 = new JdbcDataSource();
+          h2.setURL("jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
+          SupportDesk.createSchema(h2);
           return new Backend(
-              pg,
-              nats,
-              Map.of(
-                  "db.system.name", "postgresql",
-                  // semconv: PostgreSQL's namespace is database|schema
-                  "db.namespace", "test|" + schema,
-                  "server.address", "127.0.0.1",
-                  "server.port", 5432L),
-              dropSchema);
-        } catch (Throwable e) {
-          dropSchema.close();
-          throw e;
+              h2,
+              new SupportDesk.InMemoryBroker(),
+              Map.of("db.system.name", "h2database", "db.namespace", DATABASE),
+              () -> {
+                try (Connection connection = h2.getConnection()) {
+                  connection.createStatement().execute("SHUTDOWN"); // drops the in-memory database
+                }
+              });
         }
-      }
+      case POSTGRESQL_AND_NATS:
+        {
+          // a schema of its own in database test, so runs and other tests never meet
+          String schema = "e2e_support_" + Long.toUnsignedString(System.nanoTime(), 36);
+          RequiredService postgresql =
+              RequiredService.at(
+                  "PostgreSQL",
+                  "127.0.0.1",
+                  5432,
+                  "pg_ctlcluster <version> main start (see .ci/run)");
+          PGSimpleDataSource admin = postgres(null);
+          postgresql.login(
+              () -> {
+                try (Connection connection = admin.getConnection()) {
+                  connection.createStatement().execute("CREATE SCHEMA " + schema);
+                }
+                return schema;
+              });
+          PGSimpleDataSource pg = postgres(schema);
+          AutoCloseable dropSchema =
+              () -> {
+                try (Connection connection = admin.getConnection()) {
+                  connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+              };
+          try {
+            SupportDesk.createSchema(pg);
+            SupportDesk.Broker nats =
+                RequiredService.at(
+                        "NATS",
+                        NatsQueue.HOST,
+                        NatsQueue.PORT,
+                        "nats-server -a 127.0.0.1 -p 4222 (see .ci/run)")
+                    .login(() -> new NatsQueue(SupportDesk.QUEUE));
+            return new Backend(
+                pg,
+                nats,
+                Map.of(
+                    "db.system.name",
+                    "postgresql",
+                    // semconv: PostgreSQL's namespace is database|schema
+                    "db.namespace",
+                    "test|" + schema,
+                    "server.address",
+                    "127.0.0.1",
+                    "server.port",
+                    5432L),
+                dropSchema);
+          } catch (Throwable e) {
+            dropSchema.close();
+            throw e;
+          }
+        }
       default:
         throw new AssertionError(stack);
     }
@@ -193,13 +207,15 @@ class CrossModuleScenarioTest {
         Telemetry telemetry = exportingTo(receiver).build()) {
       SupportDesk desk = new SupportDesk(telemetry, database, backend.broker());
       log.info("service ready"); // no span current: no ids in the MDC
-      CompletableFuture<String> worker = CompletableFuture.supplyAsync(() -> {
-        try {
-          return desk.consumeOne();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<String> worker =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return desk.consumeOne();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
 
       answer = desk.handle("where is my refund?");
 
@@ -210,8 +226,10 @@ class CrossModuleScenarioTest {
     }
     assertThat(answer).isEqualTo("Order 42: delivered, refund requested");
     try (Connection connection = database.getConnection();
-        ResultSet row = connection.createStatement()
-            .executeQuery("SELECT status, note FROM orders WHERE id = 42")) {
+        ResultSet row =
+            connection
+                .createStatement()
+                .executeQuery("SELECT status, note FROM orders WHERE id = 42")) {
       assertThat(row.next()).isTrue();
       assertThat(row.getString(1)).as("the worker's update ran").isEqualTo("refunding");
     }
@@ -263,127 +281,176 @@ class CrossModuleScenarioTest {
         .allSatisfy(s -> assertThat(s.scope().getName()).isEqualTo("dev.oteltoolkit.messaging"));
     assertThat(List.of(select, update))
         .allSatisfy(s -> assertThat(s.scope().getName()).isEqualTo("dev.oteltoolkit.jdbc"));
-    assertThat(spans).allSatisfy(span -> {
-      assertThat(span.scope().getVersion()).as("toolkit version of %s", span).isNotEmpty();
-      assertThat(span.resourceAttributes())
-          .containsEntry("service.name", SERVICE_NAME)
-          .containsEntry("service.version", SERVICE_VERSION)
-          .containsEntry("deployment.environment.name", ENVIRONMENT);
-    });
+    assertThat(spans)
+        .allSatisfy(
+            span -> {
+              assertThat(span.scope().getVersion()).as("toolkit version of %s", span).isNotEmpty();
+              assertThat(span.resourceAttributes())
+                  .containsEntry("service.name", SERVICE_NAME)
+                  .containsEntry("service.version", SERVICE_VERSION)
+                  .containsEntry("deployment.environment.name", ENVIRONMENT);
+            });
 
     // GenAI attributes, cost from the price table, per-request totals on the local root.
     double totalCost = SupportDesk.PLAN_COST.add(SupportDesk.ANSWER_COST).doubleValue();
-    assertThat(root.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "oteltoolkit.gen_ai.total.cost", totalCost,
-        "oteltoolkit.gen_ai.total.input_tokens",
-        SupportDesk.PLAN_INPUT + SupportDesk.ANSWER_INPUT,
-        "oteltoolkit.gen_ai.total.output_tokens",
-        SupportDesk.PLAN_OUTPUT + SupportDesk.ANSWER_OUTPUT));
-    assertThat(agent.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "gen_ai.operation.name", "invoke_agent",
-        "gen_ai.agent.name", SupportDesk.AGENT));
+    assertThat(root.attributes())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "oteltoolkit.gen_ai.total.cost",
+                totalCost,
+                "oteltoolkit.gen_ai.total.input_tokens",
+                SupportDesk.PLAN_INPUT + SupportDesk.ANSWER_INPUT,
+                "oteltoolkit.gen_ai.total.output_tokens",
+                SupportDesk.PLAN_OUTPUT + SupportDesk.ANSWER_OUTPUT));
+    assertThat(agent.attributes())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "gen_ai.operation.name", "invoke_agent", "gen_ai.agent.name", SupportDesk.AGENT));
     Map<String, Object> planAttributes = new HashMap<>(chatAttributes());
-    planAttributes.putAll(Map.of(
-        "gen_ai.request.temperature", 0.2,
-        "gen_ai.response.id", "resp-plan",
-        "gen_ai.response.finish_reasons", List.of("tool_calls"),
-        "gen_ai.usage.input_tokens", SupportDesk.PLAN_INPUT,
-        "gen_ai.usage.output_tokens", SupportDesk.PLAN_OUTPUT,
-        "gen_ai.usage.cache_read.input_tokens", SupportDesk.PLAN_CACHED,
-        "gen_ai.usage.cost", SupportDesk.PLAN_COST.doubleValue()));
+    planAttributes.putAll(
+        Map.of(
+            "gen_ai.request.temperature",
+            0.2,
+            "gen_ai.response.id",
+            "resp-plan",
+            "gen_ai.response.finish_reasons",
+            List.of("tool_calls"),
+            "gen_ai.usage.input_tokens",
+            SupportDesk.PLAN_INPUT,
+            "gen_ai.usage.output_tokens",
+            SupportDesk.PLAN_OUTPUT,
+            "gen_ai.usage.cache_read.input_tokens",
+            SupportDesk.PLAN_CACHED,
+            "gen_ai.usage.cost",
+            SupportDesk.PLAN_COST.doubleValue()));
     assertThat(plan.attributes()).containsExactlyInAnyOrderEntriesOf(planAttributes);
     Map<String, Object> replyAttributes = new HashMap<>(chatAttributes());
-    replyAttributes.putAll(Map.of(
-        "gen_ai.response.id", "resp-answer",
-        "gen_ai.response.finish_reasons", List.of("stop"),
-        "gen_ai.usage.input_tokens", SupportDesk.ANSWER_INPUT,
-        "gen_ai.usage.output_tokens", SupportDesk.ANSWER_OUTPUT,
-        "gen_ai.usage.cost", SupportDesk.ANSWER_COST.doubleValue()));
+    replyAttributes.putAll(
+        Map.of(
+            "gen_ai.response.id",
+            "resp-answer",
+            "gen_ai.response.finish_reasons",
+            List.of("stop"),
+            "gen_ai.usage.input_tokens",
+            SupportDesk.ANSWER_INPUT,
+            "gen_ai.usage.output_tokens",
+            SupportDesk.ANSWER_OUTPUT,
+            "gen_ai.usage.cost",
+            SupportDesk.ANSWER_COST.doubleValue()));
     assertThat(reply.attributes()).containsExactlyInAnyOrderEntriesOf(replyAttributes);
-    assertThat(tool.attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "gen_ai.operation.name", "execute_tool",
-        "gen_ai.tool.name", SupportDesk.TOOL,
-        "gen_ai.tool.call.id", "call-1",
-        "gen_ai.tool.type", "function"));
+    assertThat(tool.attributes())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "gen_ai.operation.name", "execute_tool",
+                "gen_ai.tool.name", SupportDesk.TOOL,
+                "gen_ai.tool.call.id", "call-1",
+                "gen_ai.tool.type", "function"));
     String system = backend.broker().system();
-    assertThat(send.attributes()).containsExactlyInAnyOrderEntriesOf(
-        messagingAttributes(system, "send"));
-    assertThat(process.attributes()).containsExactlyInAnyOrderEntriesOf(
-        messagingAttributes(system, "process"));
+    assertThat(send.attributes())
+        .containsExactlyInAnyOrderEntriesOf(messagingAttributes(system, "send"));
+    assertThat(process.attributes())
+        .containsExactlyInAnyOrderEntriesOf(messagingAttributes(system, "process"));
 
     // SQL: sanitized text, never a literal, prepared statements included.
     Map<String, Object> selectAttributes = new HashMap<>(backend.databaseAttributes());
-    selectAttributes.putAll(Map.of(
-        "db.operation.name", "SELECT",
-        "db.collection.name", "orders",
-        "db.query.text", "SELECT status FROM orders WHERE id = ? AND region = ?"));
+    selectAttributes.putAll(
+        Map.of(
+            "db.operation.name", "SELECT",
+            "db.collection.name", "orders",
+            "db.query.text", "SELECT status FROM orders WHERE id = ? AND region = ?"));
     assertThat(select.attributes()).containsExactlyInAnyOrderEntriesOf(selectAttributes);
     Map<String, Object> updateAttributes = new HashMap<>(backend.databaseAttributes());
-    updateAttributes.putAll(Map.of(
-        "db.operation.name", "UPDATE",
-        "db.collection.name", "orders",
-        "db.query.text", "UPDATE orders SET status = ?, note = ? WHERE id = ?"));
+    updateAttributes.putAll(
+        Map.of(
+            "db.operation.name", "UPDATE",
+            "db.collection.name", "orders",
+            "db.query.text", "UPDATE orders SET status = ?, note = ? WHERE id = ?"));
     assertThat(update.attributes()).containsExactlyInAnyOrderEntriesOf(updateAttributes);
-    assertThat(spans).allSatisfy(span -> assertThat(span.span().toString())
-        .doesNotContain("eu-west").doesNotContain("555-0199").doesNotContain("refunding"));
+    assertThat(spans)
+        .allSatisfy(
+            span ->
+                assertThat(span.span().toString())
+                    .doesNotContain("eu-west")
+                    .doesNotContain("555-0199")
+                    .doesNotContain("refunding"));
 
     // Every log line of a step carries the trace id and the id of that step's span.
-    Map<String, ReceivedSpan> spanOfLine = Map.of(
-        "request received: where is my refund?", root,
-        "agent started", agent,
-        "planning with the model", plan,
-        "looking up order 42", tool,
-        "publishing refund of order 42", send,
-        "answering with the model", reply,
-        "processing refund 42", process);
+    Map<String, ReceivedSpan> spanOfLine =
+        Map.of(
+            "request received: where is my refund?", root,
+            "agent started", agent,
+            "planning with the model", plan,
+            "looking up order 42", tool,
+            "publishing refund of order 42", send,
+            "answering with the model", reply,
+            "processing refund 42", process);
     assertThat(lines)
         .extracting(Line::message)
-        .containsExactlyInAnyOrderElementsOf(
-            concat("service ready", spanOfLine.keySet()));
+        .containsExactlyInAnyOrderElementsOf(concat("service ready", spanOfLine.keySet()));
     for (Line line : lines) {
       ReceivedSpan span = spanOfLine.get(line.message());
       if (span == null) {
-        assertThat(line.mdc()).as("no span: %s", line).doesNotContainKeys(
-            "trace_id", "span_id", "trace_flags");
+        assertThat(line.mdc())
+            .as("no span: %s", line)
+            .doesNotContainKeys("trace_id", "span_id", "trace_flags");
         continue;
       }
       String flags = HexFormat.of().toHexDigits((byte) span.span().getFlags());
-      assertThat(line.mdc()).as("%s", line).contains(
-          entry("trace_id", root.traceId()),
-          entry("span_id", span.spanId()),
-          entry("trace_flags", flags));
-      assertThat(line.formatted()).isEqualTo("trace_id=" + root.traceId()
-          + " span_id=" + span.spanId() + " trace_flags=" + flags + " - " + line.message());
+      assertThat(line.mdc())
+          .as("%s", line)
+          .contains(
+              entry("trace_id", root.traceId()),
+              entry("span_id", span.spanId()),
+              entry("trace_flags", flags));
+      assertThat(line.formatted())
+          .isEqualTo(
+              "trace_id="
+                  + root.traceId()
+                  + " span_id="
+                  + span.spanId()
+                  + " trace_flags="
+                  + flags
+                  + " - "
+                  + line.message());
     }
 
     // Metrics: every operation counted, tokens summed by type.
-    assertThat(receiver.histogramCount(
-        "oteltoolkit.operation.duration", "oteltoolkit.operation.name", ROOT)).isEqualTo(1);
-    assertThat(receiver.histogramCount(
-        "gen_ai.client.token.usage", "gen_ai.token.type", "input")).isEqualTo(2);
-    assertThat(receiver.histogramSum(
-        "gen_ai.client.token.usage", "gen_ai.token.type", "input"))
+    assertThat(
+            receiver.histogramCount(
+                "oteltoolkit.operation.duration", "oteltoolkit.operation.name", ROOT))
+        .isEqualTo(1);
+    assertThat(receiver.histogramCount("gen_ai.client.token.usage", "gen_ai.token.type", "input"))
+        .isEqualTo(2);
+    assertThat(receiver.histogramSum("gen_ai.client.token.usage", "gen_ai.token.type", "input"))
         .isEqualTo((double) SupportDesk.PLAN_INPUT + SupportDesk.ANSWER_INPUT);
-    assertThat(receiver.histogramCount(
-        "gen_ai.client.token.usage", "gen_ai.token.type", "output")).isEqualTo(2);
-    assertThat(receiver.histogramSum(
-        "gen_ai.client.token.usage", "gen_ai.token.type", "output"))
+    assertThat(receiver.histogramCount("gen_ai.client.token.usage", "gen_ai.token.type", "output"))
+        .isEqualTo(2);
+    assertThat(receiver.histogramSum("gen_ai.client.token.usage", "gen_ai.token.type", "output"))
         .isEqualTo((double) SupportDesk.PLAN_OUTPUT + SupportDesk.ANSWER_OUTPUT);
-    assertThat(receiver.histogramCount(
-        "gen_ai.client.operation.duration", "gen_ai.operation.name", "chat")).isEqualTo(2);
-    assertThat(receiver.histogramCount(
-        "gen_ai.client.operation.duration", "gen_ai.operation.name", "execute_tool"))
+    assertThat(
+            receiver.histogramCount(
+                "gen_ai.client.operation.duration", "gen_ai.operation.name", "chat"))
+        .isEqualTo(2);
+    assertThat(
+            receiver.histogramCount(
+                "gen_ai.client.operation.duration", "gen_ai.operation.name", "execute_tool"))
         .isEqualTo(1);
-    assertThat(receiver.histogramCount(
-        "gen_ai.client.operation.duration", "gen_ai.operation.name", "invoke_agent"))
+    assertThat(
+            receiver.histogramCount(
+                "gen_ai.client.operation.duration", "gen_ai.operation.name", "invoke_agent"))
         .isEqualTo(1);
-    assertThat(receiver.histogramCount(
-        "db.client.operation.duration", "db.operation.name", "SELECT")).isEqualTo(1);
-    assertThat(receiver.histogramCount(
-        "db.client.operation.duration", "db.operation.name", "UPDATE")).isEqualTo(1);
-    assertThat(receiver.histogramCount(
-        "db.client.operation.duration", "db.system.name",
-        (String) backend.databaseAttributes().get("db.system.name"))).isEqualTo(2);
+    assertThat(
+            receiver.histogramCount("db.client.operation.duration", "db.operation.name", "SELECT"))
+        .isEqualTo(1);
+    assertThat(
+            receiver.histogramCount("db.client.operation.duration", "db.operation.name", "UPDATE"))
+        .isEqualTo(1);
+    assertThat(
+            receiver.histogramCount(
+                "db.client.operation.duration",
+                "db.system.name",
+                (String) backend.databaseAttributes().get("db.system.name")))
+        .isEqualTo(2);
   }
 
   private static Map<String, Object> chatAttributes() {

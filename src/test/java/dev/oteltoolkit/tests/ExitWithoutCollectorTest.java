@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A short run (build, a little work, close, return from main) in a child JVM: with nothing
  * listening at the endpoint, exiting costs about what it costs with telemetry off and prints one
- * line saying what was not delivered; a collector that is there but slow still gets everything.
- * The bounds are generous liveness checks; the measured figures go to docs/RELIABILITY.md.
+ * line saying what was not delivered; a collector that is there but slow still gets everything. The
+ * bounds are generous liveness checks; the measured figures go to docs/RELIABILITY.md.
  */
 class ExitWithoutCollectorTest {
 
@@ -47,8 +47,12 @@ class ExitWithoutCollectorTest {
     assertThat(lines).as("stderr:%n%s", down.stderr()).hasSizeLessThanOrEqualTo(2);
     String message = lines.get(lines.size() - 1);
     assertThat(message)
-        .startsWith("WARNING: otel-toolkit: nothing is listening at 127.0.0.1:" + closedPort
-            + " (OTLP), so " + ShortRunApp.SPANS + " spans, ")
+        .startsWith(
+            "WARNING: otel-toolkit: nothing is listening at 127.0.0.1:"
+                + closedPort
+                + " (OTLP), so "
+                + ShortRunApp.SPANS
+                + " spans, ")
         .contains("OTEL_EXPORTER_OTLP_ENDPOINT");
     assertThat(off.stderr()).isEmpty();
     // a liveness bound, not a benchmark: exiting must not wait for retries or for threads
@@ -84,7 +88,11 @@ class ExitWithoutCollectorTest {
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder =
         new ProcessBuilder(
-                java.toString(), "-cp", classPath, ShortRunApp.class.getName(), endpoint,
+                java.toString(),
+                "-cp",
+                classPath,
+                ShortRunApp.class.getName(),
+                endpoint,
                 transport.protocol())
             .redirectOutput(dir.resolve("stdout.txt").toFile())
             .redirectError(dir.resolve("stderr.txt").toFile());
@@ -101,7 +109,8 @@ class ExitWithoutCollectorTest {
     String stderr = Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
     Matcher done = WORK_DONE.matcher(stdout);
     if (!done.find()) {
-      throw new AssertionError("the child did no work; stdout:\n" + stdout + "\nstderr:\n" + stderr);
+      throw new AssertionError(
+          "the child did no work; stdout:\n" + stdout + "\nstderr:\n" + stderr);
     }
     long exitMillis = TimeUnit.NANOSECONDS.toMillis(end - Long.parseLong(done.group(1)));
     return new Child(

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code Telemetry.Builder.timeout(Duration)} reaches the OTLP exporter: against a collector slower
- * than the timeout, an export fails after about the timeout, not after the exporter's default of
- * 10 s, and {@code close()} is not held by the slow collector either.
+ * than the timeout, an export fails after about the timeout, not after the exporter's default of 10
+ * s, and {@code close()} is not held by the slow collector either.
  */
 @Timeout(90)
 class ExportTimeoutTest {
@@ -62,7 +62,8 @@ class ExportTimeoutTest {
       long closeStart = System.nanoTime();
       telemetry.close();
       Duration closing = Duration.ofNanos(System.nanoTime() - closeStart);
-      System.out.printf("%s: the failed flush returned after %d ms, close() after %d ms%n",
+      System.out.printf(
+          "%s: the failed flush returned after %d ms, close() after %d ms%n",
           transport, took.toMillis(), closing.toMillis());
       assertThat(closing).as("close() against the slow collector").isLessThan(BOUND);
     } finally {

@@ -27,10 +27,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The Grafana dashboard's links from its panels to the traces behind them ({@code
  * docs/grafana/otel-toolkit.json}): every panel that breaks a metric down by operation, model,
- * error type or statement links to Grafana Explore on the tracing data source (uid {@code
- * tempo}) with a TraceQL query; each link only uses series labels its panel's queries keep, and
- * only span attributes the toolkit records. Which metric and label names the panels query is
- * checked against a real scrape by {@code GrafanaDashboardTest} (otel-toolkit-examples).
+ * error type or statement links to Grafana Explore on the tracing data source (uid {@code tempo})
+ * with a TraceQL query; each link only uses series labels its panel's queries keep, and only span
+ * attributes the toolkit records. Which metric and label names the panels query is checked against
+ * a real scrape by {@code GrafanaDashboardTest} (otel-toolkit-examples).
  */
 class GrafanaTraceLinksTest {
 
@@ -40,6 +40,7 @@ class GrafanaTraceLinksTest {
       Pattern.compile("\\$\\{__field\\.labels\\.([a-zA-Z_][a-zA-Z0-9_]*)(?::percentencode)?}");
   private static final Pattern GROUPING = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
   private static final Pattern SPAN_ATTRIBUTE = Pattern.compile("\\bspan\\.([a-z_.]+)");
+
   /** The span attributes the links may filter on: attributes the toolkit's spans carry. */
   private static final Set<String> RECORDED =
       Set.of(
@@ -91,7 +92,8 @@ class GrafanaTraceLinksTest {
         assertThat(link).containsEntry("targetBlank", true);
         Map<String, Object> panes = panes(url);
         Map<String, Object> pane = (Map<String, Object>) panes.get("traces");
-        assertThat(pane).containsEntry("datasource", "tempo")
+        assertThat(pane)
+            .containsEntry("datasource", "tempo")
             .containsEntry("range", Map.of("from", "${__from}", "to", "${__to}"));
         Map<String, Object> query = ((List<Map<String, Object>>) pane.get("queries")).get(0);
         assertThat(query)

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Under the real OpenTelemetry Java agent (2.31.1, the pinned instrumentation set), in a child
- * JVM started with {@code -javaagent} and exporting over OTLP to the in-process receiver: the
- * spans of {@code traced()}, GenAI, JDBC and messaging nest under the agent's own server span.
+ * Under the real OpenTelemetry Java agent (2.31.1, the pinned instrumentation set), in a child JVM
+ * started with {@code -javaagent} and exporting over OTLP to the in-process receiver: the spans of
+ * {@code traced()}, GenAI, JDBC and messaging nest under the agent's own server span.
  */
 @Timeout(180)
 class JavaAgentTest {
@@ -78,8 +78,9 @@ class JavaAgentTest {
 
     // the child has exited: what the agent exported at exit has arrived
     List<ReceivedSpan> spans = receiver.spans();
-    assertThat(spans).as("only the sampled request's spans").allSatisfy(
-        span -> assertThat(span.traceId()).isEqualTo(TRACE_ID));
+    assertThat(spans)
+        .as("only the sampled request's spans")
+        .allSatisfy(span -> assertThat(span.traceId()).isEqualTo(TRACE_ID));
 
     ReceivedSpan server = only(spans, "GET /ticket", AGENT_HTTP_SERVER);
     assertThat(server.span().getKind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
@@ -87,7 +88,8 @@ class JavaAgentTest {
     assertThat(server.attributes()).containsEntry("http.route", "/ticket");
 
     ReceivedSpan handle = only(spans, "handle-ticket", "dev.oteltoolkit.core");
-    assertThat(handle.parentSpanId()).as("traced() under the agent's server span")
+    assertThat(handle.parentSpanId())
+        .as("traced() under the agent's server span")
         .isEqualTo(server.spanId());
 
     ReceivedSpan chat = only(spans, "chat " + AgentChildApp.MODEL, "dev.oteltoolkit.ai");
@@ -118,13 +120,23 @@ class JavaAgentTest {
     // Per-request totals: the agent's spans are not SDK spans the accumulator can bind to, and
     // traced() under them starts no local root, so no span carries totals; each GenAI span keeps
     // its own tokens and cost.
-    assertThat(spans).allSatisfy(span -> assertThat(span.attributes().keySet())
-        .noneMatch(key -> key.startsWith("oteltoolkit.gen_ai.total.")));
+    assertThat(spans)
+        .allSatisfy(
+            span ->
+                assertThat(span.attributes().keySet())
+                    .noneMatch(key -> key.startsWith("oteltoolkit.gen_ai.total.")));
     // forceSample() is a no-op under the agent's sampler: the unsampled /payment request left
     // no span at all, its "charge-card" step included.
-    assertThat(spans).extracting(ReceivedSpan::name)
-        .containsExactlyInAnyOrder("GET /ticket", "handle-ticket", "chat " + AgentChildApp.MODEL,
-            "SELECT tickets", "SELECT agent.tickets", "send tickets", "process tickets",
+    assertThat(spans)
+        .extracting(ReceivedSpan::name)
+        .containsExactlyInAnyOrder(
+            "GET /ticket",
+            "handle-ticket",
+            "chat " + AgentChildApp.MODEL,
+            "SELECT tickets",
+            "SELECT agent.tickets",
+            "send tickets",
+            "process tickets",
             "store-reply");
   }
 
@@ -140,7 +152,8 @@ class JavaAgentTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(200);
-    assertThat(stopChild(dir)).as("exit code; stderr:%n%s", read(dir.resolve("stderr.txt")))
+    assertThat(stopChild(dir))
+        .as("exit code; stderr:%n%s", read(dir.resolve("stderr.txt")))
         .isZero();
 
     List<ReceivedSpan> spans = receiver.spans();
@@ -148,19 +161,27 @@ class JavaAgentTest {
     ReceivedSpan query = only(spans, "SELECT tickets", "dev.oteltoolkit.jdbc");
     assertThat(query.parentSpanId()).isEqualTo(handle.spanId());
     assertThat(spans).noneMatch(span -> span.scope().getName().equals(AGENT_JDBC));
-    assertThat(spans).extracting(ReceivedSpan::name)
-        .containsExactlyInAnyOrder("GET /ticket", "handle-ticket", "chat " + AgentChildApp.MODEL,
-            "SELECT tickets", "send tickets", "process tickets", "store-reply");
+    assertThat(spans)
+        .extracting(ReceivedSpan::name)
+        .containsExactlyInAnyOrder(
+            "GET /ticket",
+            "handle-ticket",
+            "chat " + AgentChildApp.MODEL,
+            "SELECT tickets",
+            "send tickets",
+            "process tickets",
+            "store-reply");
   }
 
   /** The only span named {@code name} recorded under the instrumentation scope {@code scope}. */
   private static ReceivedSpan only(List<ReceivedSpan> spans, String name, String scope) {
-    List<ReceivedSpan> matching = spans.stream()
-        .filter(s -> s.name().equals(name) && s.scope().getName().equals(scope))
-        .toList();
+    List<ReceivedSpan> matching =
+        spans.stream()
+            .filter(s -> s.name().equals(name) && s.scope().getName().equals(scope))
+            .toList();
     if (matching.size() != 1) {
-      throw new AssertionError("expected one span " + name + " of scope " + scope + " in "
-          + describe(spans));
+      throw new AssertionError(
+          "expected one span " + name + " of scope " + scope + " in " + describe(spans));
     }
     return matching.get(0);
   }
@@ -168,8 +189,12 @@ class JavaAgentTest {
   private static String describe(List<ReceivedSpan> spans) {
     StringBuilder text = new StringBuilder();
     for (ReceivedSpan span : spans) {
-      text.append("\n  ").append(span).append(" scope=").append(span.scope().getName())
-          .append(' ').append(span.attributes());
+      text.append("\n  ")
+          .append(span)
+          .append(" scope=")
+          .append(span.scope().getName())
+          .append(' ')
+          .append(span.attributes());
     }
     return text.toString();
   }
@@ -181,18 +206,20 @@ class JavaAgentTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(
-        java.toString(),
-        "-Xmx256m",
-        "-javaagent:" + agent,
-        "-Dotel.service.name=agent-child",
-        "-Dotel.exporter.otlp.protocol=http/protobuf",
-        "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
-        "-Dotel.metrics.exporter=none",
-        "-Dotel.logs.exporter=none",
-        // parent-based, and nothing sampled without a sampled caller
-        "-Dotel.traces.sampler=parentbased_traceidratio",
-        "-Dotel.traces.sampler.arg=0"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Xmx256m",
+                "-javaagent:" + agent,
+                "-Dotel.service.name=agent-child",
+                "-Dotel.exporter.otlp.protocol=http/protobuf",
+                "-Dotel.exporter.otlp.endpoint=" + receiver.endpoint(),
+                "-Dotel.metrics.exporter=none",
+                "-Dotel.logs.exporter=none",
+                // parent-based, and nothing sampled without a sampled caller
+                "-Dotel.traces.sampler=parentbased_traceidratio",
+                "-Dotel.traces.sampler.arg=0"));
     command.addAll(List.of(settings));
     command.addAll(List.of("-cp", classPath, AgentChildApp.class.getName()));
     ProcessBuilder builder =
@@ -217,8 +244,11 @@ class JavaAgentTest {
     in.flush();
     if (!child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       child.destroyForcibly();
-      throw new AssertionError("the child JVM did not exit within " + CHILD_TIMEOUT_SECONDS
-          + " s; stderr:\n" + read(dir.resolve("stderr.txt")));
+      throw new AssertionError(
+          "the child JVM did not exit within "
+              + CHILD_TIMEOUT_SECONDS
+              + " s; stderr:\n"
+              + read(dir.resolve("stderr.txt")));
     }
     return child.exitValue();
   }

@@ -52,26 +52,33 @@ class JvmExitTest {
     // The child has exited: whatever the hook sent has arrived.
     List<ReceivedSpan> spans = receiver.spans();
     List<ReceivedSpan> work = named(spans, ExitingApp.OPERATION);
-    assertThat(sequences(work)).hasSize(ExitingApp.SPANS_BEFORE_RETURN)
+    assertThat(sequences(work))
+        .hasSize(ExitingApp.SPANS_BEFORE_RETURN)
         .allMatch(seq -> seq < ExitingApp.SPANS_BEFORE_RETURN);
     assertThat(work).hasSize(ExitingApp.SPANS_BEFORE_RETURN);
     ReceivedSpan startup = TestTelemetry.only(spans, "startup");
-    assertThat(work).allSatisfy(span -> {
-      assertThat(span.parentSpanId()).isEqualTo(startup.spanId());
-      assertThat(span.resourceAttributes()).containsEntry("service.name", ExitingApp.SERVICE);
-    });
-    assertThat(receiver.histogramCount("oteltoolkit.operation.duration",
-        "oteltoolkit.operation.name", ExitingApp.OPERATION))
+    assertThat(work)
+        .allSatisfy(
+            span -> {
+              assertThat(span.parentSpanId()).isEqualTo(startup.spanId());
+              assertThat(span.resourceAttributes())
+                  .containsEntry("service.name", ExitingApp.SERVICE);
+            });
+    assertThat(
+            receiver.histogramCount(
+                "oteltoolkit.operation.duration",
+                "oteltoolkit.operation.name",
+                ExitingApp.OPERATION))
         .as("metrics are flushed by the hook too")
         .isEqualTo(ExitingApp.SPANS_BEFORE_RETURN);
-    System.out.printf("%s: main returned, %d spans arrived, child JVM ran %d ms%n",
+    System.out.printf(
+        "%s: main returned, %d spans arrived, child JVM ran %d ms%n",
         transport, spans.size(), child.millis());
   }
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void spansEndedBeforeSystemExitArrive(Transport transport, @TempDir Path dir)
-      throws Exception {
+  void spansEndedBeforeSystemExitArrive(Transport transport, @TempDir Path dir) throws Exception {
     receiver = OtlpReceiver.start(transport);
     Child child = run("exit", transport, dir);
 
@@ -84,47 +91,68 @@ class JvmExitTest {
     assertThat(sequences).as("no duplicates").hasSize(work.size());
     for (long seq = 0; seq < endedBeforeExit; seq++) {
       if (!sequences.contains(seq)) {
-        throw new AssertionError("span " + seq + " ended before System.exit(0) but never"
-            + " arrived; received " + sequences.size() + " of at least " + endedBeforeExit);
+        throw new AssertionError(
+            "span "
+                + seq
+                + " ended before System.exit(0) but never"
+                + " arrived; received "
+                + sequences.size()
+                + " of at least "
+                + endedBeforeExit);
       }
     }
-    assertThat(receiver.histogramCount("oteltoolkit.operation.duration",
-        "oteltoolkit.operation.name", ExitingApp.OPERATION))
+    assertThat(
+            receiver.histogramCount(
+                "oteltoolkit.operation.duration",
+                "oteltoolkit.operation.name",
+                ExitingApp.OPERATION))
         .isGreaterThanOrEqualTo(endedBeforeExit);
-    System.out.printf("%s: System.exit(0) after %d spans had ended; %d arrived; child JVM ran"
-        + " %d ms%n", transport, endedBeforeExit, work.size(), child.millis());
+    System.out.printf(
+        "%s: System.exit(0) after %d spans had ended; %d arrived; child JVM ran" + " %d ms%n",
+        transport, endedBeforeExit, work.size(), child.millis());
   }
 
   /** Runs {@link ExitingApp} in a child JVM on the test class path and waits for it to exit. */
   private Child run(String mode, Transport transport, Path dir)
       throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    String classPath = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(
-        java.toString(),
-        "-Xmx256m",
-        "-cp", classPath,
-        ExitingApp.class.getName(),
-        mode, receiver.endpoint(), transport.protocol())
-        .redirectOutput(dir.resolve("stdout.txt").toFile())
-        .redirectError(dir.resolve("stderr.txt").toFile());
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                "-cp",
+                classPath,
+                ExitingApp.class.getName(),
+                mode,
+                receiver.endpoint(),
+                transport.protocol())
+            .redirectOutput(dir.resolve("stdout.txt").toFile())
+            .redirectError(dir.resolve("stderr.txt").toFile());
     // Only what the test sets: no stray OTEL_* of the build environment.
     builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
     // A queue that holds everything the worker can make: a missing span is then a loss at exit,
     // not the (separate, counted) overflow of a burst.
-    builder.environment().put("OTEL_BSP_MAX_QUEUE_SIZE",
-        String.valueOf(ExitingApp.WORKER_LIMIT + 1_000));
+    builder
+        .environment()
+        .put("OTEL_BSP_MAX_QUEUE_SIZE", String.valueOf(ExitingApp.WORKER_LIMIT + 1_000));
     long start = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("the child JVM did not exit within " + CHILD_TIMEOUT_SECONDS
-          + " s; stderr:\n" + read(dir.resolve("stderr.txt")));
+      throw new AssertionError(
+          "the child JVM did not exit within "
+              + CHILD_TIMEOUT_SECONDS
+              + " s; stderr:\n"
+              + read(dir.resolve("stderr.txt")));
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    return new Child(process.exitValue(), read(dir.resolve("stdout.txt")),
-        read(dir.resolve("stderr.txt")), millis);
+    return new Child(
+        process.exitValue(),
+        read(dir.resolve("stdout.txt")),
+        read(dir.resolve("stderr.txt")),
+        millis);
   }
 
   private static String read(Path file) throws IOException {
@@ -145,8 +173,8 @@ class JvmExitTest {
     int endedBeforeExit() {
       Matcher matcher = ENDED.matcher(stdout);
       if (!matcher.find()) {
-        throw new AssertionError("the child printed no count; stdout:\n" + stdout
-            + "\nstderr:\n" + stderr);
+        throw new AssertionError(
+            "the child printed no count; stdout:\n" + stdout + "\nstderr:\n" + stderr);
       }
       return Integer.parseInt(matcher.group(1));
     }

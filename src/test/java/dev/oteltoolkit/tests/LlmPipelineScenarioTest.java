@@ -35,14 +35,17 @@ import org.junit.jupiter.api.Test;
  */
 class LlmPipelineScenarioTest {
 
-  private static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
+  private static final AttributeKey<String> PROVIDER =
+      AttributeKey.stringKey("gen_ai.provider.name");
   private static final AttributeKey<String> REQUEST_MODEL =
       AttributeKey.stringKey("gen_ai.request.model");
   private static final AttributeKey<String> RESPONSE_MODEL =
       AttributeKey.stringKey("gen_ai.response.model");
-  private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
+  private static final AttributeKey<String> AGENT_NAME =
+      AttributeKey.stringKey("gen_ai.agent.name");
   private static final AttributeKey<Long> INPUT = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  private static final AttributeKey<Long> OUTPUT = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  private static final AttributeKey<Long> OUTPUT =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
   private static final AttributeKey<Double> COST = AttributeKey.doubleKey("gen_ai.usage.cost");
   private static final AttributeKey<Long> TOTAL_INPUT =
       AttributeKey.longKey("oteltoolkit.gen_ai.total.input_tokens");
@@ -50,18 +53,22 @@ class LlmPipelineScenarioTest {
       AttributeKey.longKey("oteltoolkit.gen_ai.total.output_tokens");
   private static final AttributeKey<Double> TOTAL_COST =
       AttributeKey.doubleKey("oteltoolkit.gen_ai.total.cost");
-  private static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+  private static final AttributeKey<String> TOKEN_TYPE =
+      AttributeKey.stringKey("gen_ai.token.type");
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
   /**
-   * The bundled prices of the pipeline's models, USD per million input / output tokens, written
-   * out here (not looked up in the price table under test): a wrong price fails the test.
+   * The bundled prices of the pipeline's models, USD per million input / output tokens, written out
+   * here (not looked up in the price table under test): a wrong price fails the test.
    */
-  private static final Map<String, BigDecimal[]> USD_PER_MILLION = Map.of(
-      "gpt-4o-mini", new BigDecimal[] {new BigDecimal("0.15"), new BigDecimal("0.60")},
-      "mistral-medium-latest", new BigDecimal[] {new BigDecimal("1.50"), new BigDecimal("7.50")},
-      "claude-sonnet-4-5", new BigDecimal[] {new BigDecimal("3.00"), new BigDecimal("15.00")},
-      "gemini-2.5-flash", new BigDecimal[] {new BigDecimal("0.30"), new BigDecimal("2.50")});
+  private static final Map<String, BigDecimal[]> USD_PER_MILLION =
+      Map.of(
+          "gpt-4o-mini", new BigDecimal[] {new BigDecimal("0.15"), new BigDecimal("0.60")},
+          "mistral-medium-latest",
+              new BigDecimal[] {new BigDecimal("1.50"), new BigDecimal("7.50")},
+          "claude-sonnet-4-5", new BigDecimal[] {new BigDecimal("3.00"), new BigDecimal("15.00")},
+          "gemini-2.5-flash", new BigDecimal[] {new BigDecimal("0.30"), new BigDecimal("2.50")});
+
   /**
    * Root, 3 stages, 3 agents and 4 model calls, recorded by the wrapped OpenAI SDK client (its
    * OkHttp requests are not instrumented, so the model calls have no HTTP child).
@@ -78,7 +85,8 @@ class LlmPipelineScenarioTest {
       assertThat(telemetry.forceFlush()).isTrue();
     }
 
-    assertThat(results).extracting(PipelineResult::category)
+    assertThat(results)
+        .extracting(PipelineResult::category)
         .containsExactly("billing", "damaged_item", "general", "general");
     assertThat(results).allSatisfy(r -> assertThat(r.sampled()).isTrue());
     Map<String, List<SpanData>> traces = spans.byTrace();
@@ -91,7 +99,8 @@ class LlmPipelineScenarioTest {
       assertThat(root.getKind()).isEqualTo(SpanKind.INTERNAL);
       assertThat(root.getAttributes().get(AttributeKey.longKey("app.ticket.id")))
           .isEqualTo(result.ticketId());
-      assertThat(children(trace, root)).extracting(SpanData::getName)
+      assertThat(children(trace, root))
+          .extracting(SpanData::getName)
           .containsExactly("summarise", "classify", "draft_reply");
 
       SpanData summariser = agentUnder(trace, only(trace, "summarise"), "summariser");
@@ -101,16 +110,23 @@ class LlmPipelineScenarioTest {
       calls.add(onlyChild(trace, summariser));
       calls.add(onlyChild(trace, classifier));
       calls.addAll(children(trace, writer));
-      assertThat(calls).extracting(SpanData::getName).containsExactly(
-          "chat gpt-4o-mini", "chat mistral-medium-latest", "chat claude-sonnet-4-5",
-          "chat gemini-2.5-flash");
+      assertThat(calls)
+          .extracting(SpanData::getName)
+          .containsExactly(
+              "chat gpt-4o-mini",
+              "chat mistral-medium-latest",
+              "chat claude-sonnet-4-5",
+              "chat gemini-2.5-flash");
       // one OpenAI-compatible gateway, called with the OpenAI SDK: the provider is the client's
       // protocol, as the GenAI conventions say of such endpoints; the models tell them apart
-      assertThat(calls).extracting(s -> s.getAttributes().get(PROVIDER))
-          .containsOnly("openai");
-      assertThat(calls).extracting(s -> s.getAttributes().get(RESPONSE_MODEL)).containsExactly(
-          "gpt-4o-mini-2024-07-18", "mistral-medium-latest", "claude-sonnet-4-5-20250929",
-          "gemini-2.5-flash");
+      assertThat(calls).extracting(s -> s.getAttributes().get(PROVIDER)).containsOnly("openai");
+      assertThat(calls)
+          .extracting(s -> s.getAttributes().get(RESPONSE_MODEL))
+          .containsExactly(
+              "gpt-4o-mini-2024-07-18",
+              "mistral-medium-latest",
+              "claude-sonnet-4-5-20250929",
+              "gemini-2.5-flash");
 
       // each call's cost, and the request's totals, from the price table in exact decimals
       BigDecimal expectedCost = BigDecimal.ZERO;
@@ -123,7 +139,8 @@ class LlmPipelineScenarioTest {
         long out = call.getAttributes().get(OUTPUT);
         BigDecimal[] price = USD_PER_MILLION.get(call.getAttributes().get(REQUEST_MODEL));
         BigDecimal cost =
-            price[0].multiply(BigDecimal.valueOf(in))
+            price[0]
+                .multiply(BigDecimal.valueOf(in))
                 .add(price[1].multiply(BigDecimal.valueOf(out)))
                 .divide(MILLION);
         assertThat(call.getAttributes().get(COST)).isEqualTo(cost.doubleValue());
@@ -134,7 +151,9 @@ class LlmPipelineScenarioTest {
       assertThat(expectedCost.signum()).isPositive();
       assertThat(result.cost()).isEqualByComparingTo(expectedCost);
       assertThat(root.getAttributes().get(TOTAL_COST)).isEqualTo(expectedCost.doubleValue());
-      assertThat(root.getAttributes().get(TOTAL_INPUT)).isEqualTo(input).isEqualTo(result.inputTokens());
+      assertThat(root.getAttributes().get(TOTAL_INPUT))
+          .isEqualTo(input)
+          .isEqualTo(result.inputTokens());
       assertThat(root.getAttributes().get(TOTAL_OUTPUT))
           .isEqualTo(output)
           .isEqualTo(result.outputTokens());
@@ -158,7 +177,9 @@ class LlmPipelineScenarioTest {
     // the first ticket is a priority customer's: forced; the others at 10% (P(none) = 0.9^99)
     assertThat(results.get(0).sampled()).isTrue();
     Set<String> sampled =
-        results.stream().filter(PipelineResult::sampled).map(PipelineResult::traceId)
+        results.stream()
+            .filter(PipelineResult::sampled)
+            .map(PipelineResult::traceId)
             .collect(Collectors.toSet());
     assertThat(sampled.size()).isGreaterThan(1).isLessThan(tickets / 2);
     Map<String, List<SpanData>> traces = spans.byTrace();
@@ -175,7 +196,8 @@ class LlmPipelineScenarioTest {
       assertThat(root.getAttributes().get(TOTAL_OUTPUT)).isEqualTo(result.outputTokens());
       // no partial tree: every span but the root has its parent in the trace
       Set<String> ids = trace.stream().map(SpanData::getSpanId).collect(Collectors.toSet());
-      assertThat(trace).filteredOn(s -> s != root)
+      assertThat(trace)
+          .filteredOn(s -> s != root)
           .allSatisfy(s -> assertThat(ids).contains(s.getParentSpanId()));
     }
 
@@ -185,7 +207,8 @@ class LlmPipelineScenarioTest {
     List<DoublePointData> costPoints =
         metric(collected, "oteltoolkit.gen_ai.cost").getDoubleSumData().getPoints().stream()
             .toList();
-    assertThat(costPoints).extracting(p -> p.getAttributes().get(REQUEST_MODEL))
+    assertThat(costPoints)
+        .extracting(p -> p.getAttributes().get(REQUEST_MODEL))
         .containsExactlyInAnyOrder(
             "gpt-4o-mini", "mistral-medium-latest", "claude-sonnet-4-5", "gemini-2.5-flash");
     double metricCost = costPoints.stream().mapToDouble(DoublePointData::getValue).sum();
@@ -197,7 +220,8 @@ class LlmPipelineScenarioTest {
       tokens.merge(point.getAttributes().get(TOKEN_TYPE), point.getSum(), Double::sum);
     }
     assertThat(tokens)
-        .containsEntry("input", (double) results.stream().mapToLong(PipelineResult::inputTokens).sum())
+        .containsEntry(
+            "input", (double) results.stream().mapToLong(PipelineResult::inputTokens).sum())
         .containsEntry(
             "output", (double) results.stream().mapToLong(PipelineResult::outputTokens).sum());
   }

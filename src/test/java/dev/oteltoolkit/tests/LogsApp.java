@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small application that the log export tests run in a child JVM, with the SLF4J backend of
- * the test's class path (Logback or Log4j 2). It installs the toolkit and logs through SLF4J.
+ * A small application that the log export tests run in a child JVM, with the SLF4J backend of the
+ * test's class path (Logback or Log4j 2). It installs the toolkit and logs through SLF4J.
  *
  * <p>Arguments: the mode, the OTLP endpoint, the protocol.
  *
@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  *       trace-id=...}, then returns from {@code main} or calls {@code System.exit(0)} right after
  *       the last line; never closes the toolkit (the shutdown hook flushes).
  *   <li>{@code down} (the endpoint is a closed port): routes {@code java.util.logging} into SLF4J,
- *       as {@code jul-to-slf4j} does, so the SDK's and the toolkit's complaints about the
- *       collector reach the backend; logs one line per traced tick for {@link #DOWN_SECONDS}
- *       seconds; prints what the application logged, what was handed to the exporters (an added
- *       counting exporter sees every record), how many of those came from the SDK's or the
- *       toolkit's loggers, and how many JUL records were bridged.
+ *       as {@code jul-to-slf4j} does, so the SDK's and the toolkit's complaints about the collector
+ *       reach the backend; logs one line per traced tick for {@link #DOWN_SECONDS} seconds; prints
+ *       what the application logged, what was handed to the exporters (an added counting exporter
+ *       sees every record), how many of those came from the SDK's or the toolkit's loggers, and how
+ *       many JUL records were bridged.
  * </ul>
  */
 final class LogsApp {
@@ -96,15 +96,20 @@ final class LogsApp {
     // everything the application logged was handed to the exporters before this returns
     telemetry.forceFlush();
     Runtime.getRuntime().gc();
-    long usedMib =
-        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+    long usedMib = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
     System.out.println(
-        "app-lines=" + appLines
-            + " exported=" + counting.records.get()
-            + " foreign=" + counting.foreign.get()
-            + " bridged=" + bridge.bridged.get()
-            + " max-call-ms=" + TimeUnit.NANOSECONDS.toMillis(maxCallNanos)
-            + " used-mib=" + usedMib);
+        "app-lines="
+            + appLines
+            + " exported="
+            + counting.records.get()
+            + " foreign="
+            + counting.foreign.get()
+            + " bridged="
+            + bridge.bridged.get()
+            + " max-call-ms="
+            + TimeUnit.NANOSECONDS.toMillis(maxCallNanos)
+            + " used-mib="
+            + usedMib);
     System.out.flush();
     telemetry.close();
   }
@@ -120,8 +125,11 @@ final class LogsApp {
         records.incrementAndGet();
         if (!record.getInstrumentationScopeInfo().getName().equals(LOGGER)) {
           foreign.incrementAndGet();
-          System.out.println("foreign record: " + record.getInstrumentationScopeInfo().getName()
-              + ": " + record.getBodyValue());
+          System.out.println(
+              "foreign record: "
+                  + record.getInstrumentationScopeInfo().getName()
+                  + ": "
+                  + record.getBodyValue());
         }
       }
       return CompletableResultCode.ofSuccess();

@@ -23,12 +23,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,27 +40,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Scenario 5 (multi-service with PostgreSQL), run on the machine's PostgreSQL (skipped loudly
- * when it does not answer) and on embedded H2: two services with their own telemetry in one trace
- * per request, client → server → database and → agent → model, the time split checked against
- * the durations the test plants in the server, and the RED metrics with their counts, error rate
- * and percentiles against a latency distribution the test controls.
+ * Scenario 5 (multi-service with PostgreSQL), run on the machine's PostgreSQL (skipped loudly when
+ * it does not answer) and on embedded H2: two services with their own telemetry in one trace per
+ * request, client → server → database and → agent → model, the time split checked against the
+ * durations the test plants in the server, and the RED metrics with their counts, error rate and
+ * percentiles against a latency distribution the test controls.
  */
 @Timeout(120)
 class MultiServiceScenarioTest {
 
   private static final String H2_URL = "jdbc:h2:mem:multiservice-test;DB_CLOSE_DELAY=-1";
+
   /** The machine's PostgreSQL, as the scenario's main uses it (see {@code .ci/run}). */
   private static final String POSTGRESQL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
   private static final int SCANS = 8;
+
   /**
-   * The time the server's business rules take in each of the eight scans, in order (the fourth
-   * is the recount, the fifth fails): five of 130 ms, two of 300 ms, one of 550 ms. Each lies in
-   * the middle of a bucket of the duration histograms (0.1-0.25 s, 0.25-0.5 s, 0.5-0.75 s), at
-   * least 120 ms from the next boundary, so the bucket counts do not depend on the machine.
+   * The time the server's business rules take in each of the eight scans, in order (the fourth is
+   * the recount, the fifth fails): five of 130 ms, two of 300 ms, one of 550 ms. Each lies in the
+   * middle of a bucket of the duration histograms (0.1-0.25 s, 0.25-0.5 s, 0.5-0.75 s), at least
+   * 120 ms from the next boundary, so the bucket counts do not depend on the machine.
    */
   private static final long[] LOGIC_MILLIS = {130, 130, 300, 130, 130, 300, 550, 130};
+
   private static final AttributeKey<Long> TOTAL_INPUT =
       AttributeKey.longKey("oteltoolkit.gen_ai.total.input_tokens");
   private static final AttributeKey<Long> TOTAL_OUTPUT =
@@ -72,13 +75,17 @@ class MultiServiceScenarioTest {
       AttributeKey.longKey("gen_ai.usage.input_tokens");
   private static final AttributeKey<Long> OUTPUT_TOKENS =
       AttributeKey.longKey("gen_ai.usage.output_tokens");
-  private static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
+  private static final AttributeKey<String> AGENT_NAME =
+      AttributeKey.stringKey("gen_ai.agent.name");
+
   /**
-   * The advisor's usage as the fake model reports it: a quarter of the request's 184 bytes, and
-   * of the 33 characters of "Stock is fine, no reorder needed." (rounded up).
+   * The advisor's usage as the fake model reports it: a quarter of the request's 184 bytes, and of
+   * the 33 characters of "Stock is fine, no reorder needed." (rounded up).
    */
   private static final Long ADVISOR_INPUT_TOKENS = 46L;
+
   private static final Long ADVISOR_OUTPUT_TOKENS = 9L;
+
   /** gpt-4o-mini in the bundled price table: 46 x 0.15 + 9 x 0.60 per million tokens. */
   private static final Double ADVISOR_COST = 0.0000123;
 
@@ -95,6 +102,7 @@ class MultiServiceScenarioTest {
     final String url;
     final String product;
     final String dbSystem;
+
     /** The SQLSTATE of a CHECK constraint violation. */
     final String checkViolation;
 
@@ -111,7 +119,8 @@ class MultiServiceScenarioTest {
      */
     String require() {
       if (this == POSTGRESQL) {
-        RequiredService.at("PostgreSQL", "127.0.0.1", 5432, "pg_ctlcluster <version> main start (see .ci/run)")
+        RequiredService.at(
+                "PostgreSQL", "127.0.0.1", 5432, "pg_ctlcluster <version> main start (see .ci/run)")
             .login(
                 () -> {
                   try (Connection ignored = DriverManager.getConnection(url, "postgres", "")) {
@@ -199,8 +208,7 @@ class MultiServiceScenarioTest {
           assertThat(chat.getAttributes().get(OUTPUT_TOKENS)).isEqualTo(ADVISOR_OUTPUT_TOKENS);
           // the request's totals land on the SERVER span, the local root of the request
           assertThat(serverSpan.getAttributes().get(TOTAL_INPUT)).isEqualTo(ADVISOR_INPUT_TOKENS);
-          assertThat(serverSpan.getAttributes().get(TOTAL_OUTPUT))
-              .isEqualTo(ADVISOR_OUTPUT_TOKENS);
+          assertThat(serverSpan.getAttributes().get(TOTAL_OUTPUT)).isEqualTo(ADVISOR_OUTPUT_TOKENS);
           assertThat(serverSpan.getAttributes().get(TOTAL_COST)).isEqualTo(ADVISOR_COST);
           assertThat(theirs).hasSize(children.size() + 2);
         } else {
@@ -219,8 +227,8 @@ class MultiServiceScenarioTest {
         assertThat(scan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       } else {
         assertThat(status).isEqualTo(200);
-        assertThat(theirs).allSatisfy(s -> assertThat(s.getStatus().getStatusCode())
-            .isEqualTo(StatusCode.UNSET));
+        assertThat(theirs)
+            .allSatisfy(s -> assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET));
         assertThat(scan.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
       }
     }
@@ -238,8 +246,12 @@ class MultiServiceScenarioTest {
       TimeSplit split = result.splits().get(i);
       List<SpanData> spans = new CopyOnWriteArrayList<>(scanner.trace(split.traceId()));
       spans.addAll(server.trace(split.traceId()));
-      SpanData client = only(spans, s -> s.getKind() == SpanKind.CLIENT
-          && s.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD) != null);
+      SpanData client =
+          only(
+              spans,
+              s ->
+                  s.getKind() == SpanKind.CLIENT
+                      && s.getAttributes().get(HttpAttributes.HTTP_REQUEST_METHOD) != null);
       SpanData serverSpan = only(spans, s -> s.getKind() == SpanKind.SERVER);
       List<SpanData> db = sorted(spans.stream().filter(this::isDb).toList());
       List<SpanData> models = spans.stream().filter(s -> s.getName().startsWith("chat ")).toList();
@@ -262,7 +274,8 @@ class MultiServiceScenarioTest {
       // Each planted duration shows in its own share, whatever the machine's speed (a sleep never
       // ends early): the business rules' sleep in logic (it is in neither a statement nor a model
       // call), the advisor model's latency in model, the recount's pg_sleep(0.2) in database.
-      assertThat(logic).as("logic of scan %d", i + 1)
+      assertThat(logic)
+          .as("logic of scan %d", i + 1)
           .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(LOGIC_MILLIS[i]));
       SpanData rules = named(spans, "apply-rules");
       assertThat(logic).isGreaterThanOrEqualTo(duration(rules));

@@ -35,11 +35,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * One trace across Java and Node.js, for real. A Node.js storefront instrumented with
- * OpenTelemetry's own JavaScript SDK ({@code @opentelemetry/sdk-node}, its HTTP instrumentation
- * and its OTLP/HTTP protobuf exporter; {@code src/test/node}, installed from the committed
- * lockfile) calls a Java order service set up with {@code Telemetry.setup()} and the official
- * Java HTTP instrumentations, which calls back into Node.js. Both export to the same in-process
- * OTLP receiver, which decodes the bytes each SDK sent:
+ * OpenTelemetry's own JavaScript SDK ({@code @opentelemetry/sdk-node}, its HTTP instrumentation and
+ * its OTLP/HTTP protobuf exporter; {@code src/test/node}, installed from the committed lockfile)
+ * calls a Java order service set up with {@code Telemetry.setup()} and the official Java HTTP
+ * instrumentations, which calls back into Node.js. Both export to the same in-process OTLP
+ * receiver, which decodes the bytes each SDK sent:
  *
  * <pre>
  * node-storefront  SERVER GET /checkout        (root: the test's own client is not traced)
@@ -48,12 +48,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * node-storefront  SERVER GET /stock/42 ◄────── java-orders     CLIENT GET
  * </pre>
  *
- * <p>Asserted: one trace id, each span's parent across both hops, baggage Node.js → Java
- * ({@code tenant}) and Java → Node.js ({@code tenant} carried on, {@code warehouse} added),
- * each side's resource ({@code service.name}, {@code service.version}, {@code
- * deployment.environment.name}, {@code telemetry.sdk.language}), and the stable HTTP attribute
- * names both SDKs use by default (the JavaScript HTTP instrumentation 0.223.0 no longer needs
- * {@code OTEL_SEMCONV_STABILITY_OPT_IN=http} for them).
+ * <p>Asserted: one trace id, each span's parent across both hops, baggage Node.js → Java ({@code
+ * tenant}) and Java → Node.js ({@code tenant} carried on, {@code warehouse} added), each side's
+ * resource ({@code service.name}, {@code service.version}, {@code deployment.environment.name},
+ * {@code telemetry.sdk.language}), and the stable HTTP attribute names both SDKs use by default
+ * (the JavaScript HTTP instrumentation 0.223.0 no longer needs {@code
+ * OTEL_SEMCONV_STABILITY_OPT_IN=http} for them).
  */
 @Timeout(180)
 class NodeInteropTest {
@@ -102,8 +102,10 @@ class NodeInteropTest {
                                     .send(
                                         HttpRequest.newBuilder(
                                                 URI.create(
-                                                    "http://127.0.0.1:" + nodePort.get()
-                                                        + "/stock/" + order))
+                                                    "http://127.0.0.1:"
+                                                        + nodePort.get()
+                                                        + "/stock/"
+                                                        + order))
                                             .build(),
                                         HttpResponse.BodyHandlers.ofString())
                                     .body());
@@ -116,7 +118,12 @@ class NodeInteropTest {
                 throw new IOException(e);
               }
               byte[] body =
-                  ("{\"order\":\"" + order + "\",\"tenant\":\"" + tenant + "\",\"stock\":" + stock
+                  ("{\"order\":\""
+                          + order
+                          + "\",\"tenant\":\""
+                          + tenant
+                          + "\",\"stock\":"
+                          + stock
                           + "}")
                       .getBytes(StandardCharsets.UTF_8);
               exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -130,12 +137,18 @@ class NodeInteropTest {
         NodeService.start(
             "interop-service.js",
             Map.of(
-                "JAVA_URL", "http://127.0.0.1:" + javaServer.getAddress().getPort(),
-                "OTEL_SERVICE_NAME", NODE_SERVICE,
-                "OTEL_RESOURCE_ATTRIBUTES", "service.version=4.5.6,deployment.environment.name=e2e",
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", receiver.endpoint() + "/v1/traces",
-                "OTEL_METRICS_EXPORTER", "none",
-                "OTEL_LOGS_EXPORTER", "none"));
+                "JAVA_URL",
+                "http://127.0.0.1:" + javaServer.getAddress().getPort(),
+                "OTEL_SERVICE_NAME",
+                NODE_SERVICE,
+                "OTEL_RESOURCE_ATTRIBUTES",
+                "service.version=4.5.6,deployment.environment.name=e2e",
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                receiver.endpoint() + "/v1/traces",
+                "OTEL_METRICS_EXPORTER",
+                "none",
+                "OTEL_LOGS_EXPORTER",
+                "none"));
     nodePort.set(node.port());
   }
 
@@ -166,8 +179,9 @@ class NodeInteropTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
 
-    assertThat(response.statusCode()).as("storefront answer %s; node said:%n%s",
-        response.body(), node.output()).isEqualTo(200);
+    assertThat(response.statusCode())
+        .as("storefront answer %s; node said:%n%s", response.body(), node.output())
+        .isEqualTo(200);
     // what each side saw in its baggage, as the application code reads it
     Map<String, Object> checkout = json(response.body());
     @SuppressWarnings("unchecked")
@@ -175,17 +189,27 @@ class NodeInteropTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> stock = (Map<String, Object>) java.get("stock");
     assertThat(java).containsEntry("order", "42").containsEntry("tenant", "acme");
-    assertThat(stock).containsEntry("item", "42")
+    assertThat(stock)
+        .containsEntry("item", "42")
         .containsEntry("baggage", Map.of("tenant", "acme", "warehouse", "eu-west"));
 
     // Java's spans are exported by its batch processor, Node's as they end: flush one, await both
     assertThat(telemetry.forceFlush()).isTrue();
     List<ReceivedSpan> spans =
         receiver.awaitSpans(
-            all -> all.stream().filter(s -> s.resourceAttributes().get("service.name")
-                    .equals(NODE_SERVICE)).count() >= 3
-                && all.stream().filter(s -> s.resourceAttributes().get("service.name")
-                    .equals(JAVA_SERVICE)).count() >= 3,
+            all ->
+                all.stream()
+                            .filter(
+                                s ->
+                                    s.resourceAttributes().get("service.name").equals(NODE_SERVICE))
+                            .count()
+                        >= 3
+                    && all.stream()
+                            .filter(
+                                s ->
+                                    s.resourceAttributes().get("service.name").equals(JAVA_SERVICE))
+                            .count()
+                        >= 3,
             TestTelemetry.WAIT);
 
     ReceivedSpan nodeCheckout = nodeServer(spans, "/checkout");
@@ -198,8 +222,8 @@ class NodeInteropTest {
     // one trace, and nothing else in it
     String traceId = nodeCheckout.traceId();
     assertThat(spans.stream().filter(s -> s.traceId().equals(traceId)))
-        .containsExactlyInAnyOrder(nodeCheckout, nodeClient, javaOrders, reserve, javaClient,
-            nodeStock);
+        .containsExactlyInAnyOrder(
+            nodeCheckout, nodeClient, javaOrders, reserve, javaClient, nodeStock);
     // parentage, both ways across the language boundary
     assertThat(nodeCheckout.parentSpanId()).isEmpty();
     assertThat(nodeClient.parentSpanId()).isEqualTo(nodeCheckout.spanId());
@@ -258,7 +282,8 @@ class NodeInteropTest {
     // without a web framework Node.js knows no route: its server spans are named by the method
     assertThat(nodeCheckout.name()).isEqualTo("GET");
     assertThat(nodeStock.attributes()).doesNotContainKey("http.route");
-    assertThat(javaOrders.attributes()).containsEntry("url.path", "/orders/42")
+    assertThat(javaOrders.attributes())
+        .containsEntry("url.path", "/orders/42")
         .containsEntry("http.route", "/orders");
 
     assertThat(node.stop()).as("node's exit code; it said:%n%s", node.output()).isZero();

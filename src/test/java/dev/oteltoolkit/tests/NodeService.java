@@ -19,14 +19,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A Node.js service of {@code src/test/node} run as a child process for a test: started with
- * the given environment, ready once it printed {@code LISTENING <port>}, stopped with SIGTERM
- * (it flushes its telemetry first) and killed if it does not exit in time.
+ * A Node.js service of {@code src/test/node} run as a child process for a test: started with the
+ * given environment, ready once it printed {@code LISTENING <port>}, stopped with SIGTERM (it
+ * flushes its telemetry first) and killed if it does not exit in time.
  *
  * <p>{@link #require()} is the one place that decides whether Node.js is there. Missing {@code
- * node} or missing packages ({@code npm ci} not run) skip the test loudly, as the tests that need
- * a database or a broker do, except where {@code .ci/run} says Node.js is required (it exports
- * {@code OTELTOOLKIT_REQUIRE_NODE=true} after installing the packages): there the test fails.
+ * node} or missing packages ({@code npm ci} not run) skip the test loudly, as the tests that need a
+ * database or a broker do, except where {@code .ci/run} says Node.js is required (it exports {@code
+ * OTELTOOLKIT_REQUIRE_NODE=true} after installing the packages): there the test fails.
  */
 final class NodeService implements AutoCloseable {
 
@@ -57,8 +57,7 @@ final class NodeService implements AutoCloseable {
     String problem;
     String version = null;
     try {
-      Process probe =
-          new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      Process probe = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
       String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!probe.waitFor(30, TimeUnit.SECONDS)) {
         probe.destroyForcibly();
@@ -70,8 +69,7 @@ final class NodeService implements AutoCloseable {
         } else if (Integer.parseInt(m.group(1)) < 18
             || (Integer.parseInt(m.group(1)) == 18 && Integer.parseInt(m.group(2)) < 19)) {
           problem = "Node.js " + out + " is too old (OpenTelemetry's JS SDK needs 18.19 or later)";
-        } else if (!Files.isDirectory(
-            DIRECTORY.resolve("node_modules/@opentelemetry/sdk-node"))) {
+        } else if (!Files.isDirectory(DIRECTORY.resolve("node_modules/@opentelemetry/sdk-node"))) {
           problem = "the npm packages are not installed in " + DIRECTORY;
         } else {
           version = out;
@@ -128,9 +126,13 @@ final class NodeService implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
       throw new AssertionError(
-          "node " + script + " did not start listening (exit "
-              + (process.isAlive() ? "none" : process.exitValue()) + "); its output:\n"
-              + String.join("\n", snapshot(output)), e);
+          "node "
+              + script
+              + " did not start listening (exit "
+              + (process.isAlive() ? "none" : process.exitValue())
+              + "); its output:\n"
+              + String.join("\n", snapshot(output)),
+          e);
     }
   }
 

@@ -9,8 +9,8 @@ import static dev.oteltoolkit.tests.TestTelemetry.only;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedLog;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Signal;
@@ -54,8 +54,7 @@ class OtlpExportTest {
   void nestedCallsArriveAsOneTrace(Transport transport) {
     receiver = OtlpReceiver.start(transport);
     IllegalStateException declined = new IllegalStateException("card declined");
-    try (Telemetry telemetry =
-        exportingTo(receiver).header("authorization", "Bearer t").build()) {
+    try (Telemetry telemetry = exportingTo(receiver).header("authorization", "Bearer t").build()) {
       Tracing tracing = telemetry.tracing();
 
       String result =
@@ -73,28 +72,33 @@ class OtlpExportTest {
     }
 
     List<ReceivedSpan> spans = receiver.awaitSpans(s -> s.size() >= 3, WAIT);
-    assertThat(spans).extracting(ReceivedSpan::name)
+    assertThat(spans)
+        .extracting(ReceivedSpan::name)
         .containsExactlyInAnyOrder("checkout", "load-cart", "charge");
     ReceivedSpan root = only(spans, "checkout");
     ReceivedSpan cart = only(spans, "load-cart");
     ReceivedSpan charge = only(spans, "charge");
 
     assertThat(root.parentSpanId()).as("root has no parent").isEmpty();
-    assertThat(List.of(cart, charge)).allSatisfy(child -> {
-      assertThat(child.traceId()).isEqualTo(root.traceId());
-      assertThat(child.parentSpanId()).isEqualTo(root.spanId());
-    });
+    assertThat(List.of(cart, charge))
+        .allSatisfy(
+            child -> {
+              assertThat(child.traceId()).isEqualTo(root.traceId());
+              assertThat(child.parentSpanId()).isEqualTo(root.spanId());
+            });
     assertThat(spans).extracting(ReceivedSpan::spanId).doesNotHaveDuplicates();
 
-    assertThat(spans).allSatisfy(span -> {
-      assertThat(span.span().getKind()).isEqualTo(SpanKind.SPAN_KIND_INTERNAL);
-      assertThat(span.scope().getName()).isEqualTo(SCOPE);
-      assertThat(span.scope().getVersion()).as("toolkit version").isNotEmpty();
-      assertThat(span.resourceAttributes())
-          .containsEntry("service.name", SERVICE_NAME)
-          .containsEntry("service.version", SERVICE_VERSION)
-          .containsEntry("deployment.environment.name", ENVIRONMENT);
-    });
+    assertThat(spans)
+        .allSatisfy(
+            span -> {
+              assertThat(span.span().getKind()).isEqualTo(SpanKind.SPAN_KIND_INTERNAL);
+              assertThat(span.scope().getName()).isEqualTo(SCOPE);
+              assertThat(span.scope().getVersion()).as("toolkit version").isNotEmpty();
+              assertThat(span.resourceAttributes())
+                  .containsEntry("service.name", SERVICE_NAME)
+                  .containsEntry("service.version", SERVICE_VERSION)
+                  .containsEntry("deployment.environment.name", ENVIRONMENT);
+            });
 
     // The failure was caught inside checkout: only the failing child is an error.
     assertThat(root.span().getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_UNSET);
@@ -104,13 +108,16 @@ class OtlpExportTest {
     assertThat(charge.span().getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_ERROR);
     assertThat(charge.attributes())
         .containsExactlyEntriesOf(Map.of("error.type", IllegalStateException.class.getName()));
-    assertThat(charge.span().getEventsList()).singleElement().satisfies(event -> {
-      assertThat(event.getName()).isEqualTo("exception");
-      assertThat(OtlpReceiver.attributes(event.getAttributesList()))
-          .containsEntry("exception.type", IllegalStateException.class.getName())
-          .containsEntry("exception.message", "card declined")
-          .containsKey("exception.stacktrace");
-    });
+    assertThat(charge.span().getEventsList())
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getName()).isEqualTo("exception");
+              assertThat(OtlpReceiver.attributes(event.getAttributesList()))
+                  .containsEntry("exception.type", IllegalStateException.class.getName())
+                  .containsEntry("exception.message", "card declined")
+                  .containsKey("exception.stacktrace");
+            });
 
     assertThat(receiver.headers(Signal.TRACES))
         .isNotEmpty()
@@ -138,11 +145,14 @@ class OtlpExportTest {
       assertThat(receiver.headers(signal))
           .as("%s headers", signal)
           .isNotEmpty()
-          .allSatisfy(headers -> assertThat(headers)
-              // The variable wins the key it names; the builder keeps the keys it alone sets.
-              .containsEntry("authorization", "Bearer env")
-              .containsEntry("x-tenant", "acme")
-              .containsEntry("x-builder", "b"));
+          .allSatisfy(
+              headers ->
+                  assertThat(headers)
+                      // The variable wins the key it names; the builder keeps the keys it alone
+                      // sets.
+                      .containsEntry("authorization", "Bearer env")
+                      .containsEntry("x-tenant", "acme")
+                      .containsEntry("x-builder", "b"));
     }
   }
 
@@ -183,10 +193,13 @@ class OtlpExportTest {
             .flatMap(List::stream)
             .filter(m -> m.getName().equals(DURATION))
             .toList();
-    assertThat(durations).isNotEmpty().allSatisfy(metric -> {
-      assertThat(metric.getUnit()).isEqualTo("s");
-      assertThat(metric.hasHistogram()).isTrue();
-    });
+    assertThat(durations)
+        .isNotEmpty()
+        .allSatisfy(
+            metric -> {
+              assertThat(metric.getUnit()).isEqualTo("s");
+              assertThat(metric.hasHistogram()).isTrue();
+            });
     // Each stream carries exactly the operation name, plus error.type on failures.
     Set<Map<String, Object>> streams =
         durations.stream()
@@ -199,8 +212,10 @@ class OtlpExportTest {
             Map.of(OPERATION_NAME, "list-items"),
             Map.of(OPERATION_NAME, "get-item"),
             Map.of(
-                OPERATION_NAME, "get-item",
-                "error.type", IllegalArgumentException.class.getName()));
+                OPERATION_NAME,
+                "get-item",
+                "error.type",
+                IllegalArgumentException.class.getName()));
   }
 
   @ParameterizedTest
@@ -226,27 +241,35 @@ class OtlpExportTest {
     receiver = OtlpReceiver.start(transport);
     String[] ids = new String[2];
     try (Telemetry telemetry = exportingTo(receiver).build()) {
-      telemetry.tracing().traced("pay", () -> {
-        ids[0] = Span.current().getSpanContext().getTraceId();
-        ids[1] = Span.current().getSpanContext().getSpanId();
-        telemetry.openTelemetry()
-            .getLogsBridge()
-            .get("e2e")
-            .logRecordBuilder()
-            .setSeverity(Severity.INFO)
-            .setBody("payment accepted")
-            .emit();
-      });
+      telemetry
+          .tracing()
+          .traced(
+              "pay",
+              () -> {
+                ids[0] = Span.current().getSpanContext().getTraceId();
+                ids[1] = Span.current().getSpanContext().getSpanId();
+                telemetry
+                    .openTelemetry()
+                    .getLogsBridge()
+                    .get("e2e")
+                    .logRecordBuilder()
+                    .setSeverity(Severity.INFO)
+                    .setBody("payment accepted")
+                    .emit();
+              });
       assertThat(telemetry.forceFlush()).isTrue();
     }
 
     List<ReceivedLog> logs = receiver.awaitLogs(l -> !l.isEmpty(), WAIT);
-    assertThat(logs).singleElement().satisfies(log -> {
-      assertThat(log.log().getBody().getStringValue()).isEqualTo("payment accepted");
-      assertThat(log.traceId()).isEqualTo(ids[0]);
-      assertThat(log.spanId()).isEqualTo(ids[1]);
-      assertThat(log.resourceAttributes()).containsEntry("service.name", SERVICE_NAME);
-    });
+    assertThat(logs)
+        .singleElement()
+        .satisfies(
+            log -> {
+              assertThat(log.log().getBody().getStringValue()).isEqualTo("payment accepted");
+              assertThat(log.traceId()).isEqualTo(ids[0]);
+              assertThat(log.spanId()).isEqualTo(ids[1]);
+              assertThat(log.resourceAttributes()).containsEntry("service.name", SERVICE_NAME);
+            });
   }
 
   /** A body that fails: throws {@code e}, the very instance the caller must get back. */

@@ -81,8 +81,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>The whole-pipeline measures of {@code otel-toolkit-benchmarks} use it through this module's
  * test-jar, in the {@link #discarding} mode: every request is still decoded, trace requests are
- * handed to a callback as they arrive, and nothing is kept (millions of spans would not fit).
- * That is the only public part of this class; the rest is for the tests of this package.
+ * handed to a callback as they arrive, and nothing is kept (millions of spans would not fit). That
+ * is the only public part of this class; the rest is for the tests of this package.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
@@ -90,8 +90,10 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final HexFormat HEX = HexFormat.of();
 
   private final Transport transport;
+
   /** Receives every accepted trace request in discarding mode; null when requests are kept. */
   private final Consumer<? super ExportTraceServiceRequest> traceSink;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
@@ -122,9 +124,9 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * Starts a receiver on a free loopback port that decodes every request and keeps nothing: each
-   * accepted trace request is handed to {@code traces} on the receiver's thread, right after it
-   * was decoded and before it is answered; metrics and logs are decoded and dropped. {@link
-   * #spans()}, {@link #logs()}, {@link #metricRequests()} and {@link #headers} stay empty.
+   * accepted trace request is handed to {@code traces} on the receiver's thread, right after it was
+   * decoded and before it is answered; metrics and logs are decoded and dropped. {@link #spans()},
+   * {@link #logs()}, {@link #metricRequests()} and {@link #headers} stay empty.
    *
    * @param transport the OTLP transport to serve
    * @param traces called with every accepted trace request, possibly from several threads at once
@@ -132,8 +134,7 @@ public final class OtlpReceiver implements AutoCloseable {
    */
   public static OtlpReceiver discarding(
       Transport transport, Consumer<? super ExportTraceServiceRequest> traces) {
-    OtlpReceiver receiver =
-        new OtlpReceiver(transport, Objects.requireNonNull(traces, "traces"));
+    OtlpReceiver receiver = new OtlpReceiver(transport, Objects.requireNonNull(traces, "traces"));
     receiver.startServer(0);
     return receiver;
   }
@@ -257,8 +258,8 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * The sum of the measurements in the histogram {@code metricName}, over the same points as
-   * {@link #histogramCount(String, String, String)}.
+   * The sum of the measurements in the histogram {@code metricName}, over the same points as {@link
+   * #histogramCount(String, String, String)}.
    */
   double histogramSum(String metricName, String attributeKey, String attributeValue) {
     return histogramPoints(metricRequests(), metricName, attributeKey, attributeValue).stream()
@@ -267,8 +268,8 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /**
-   * The data points of histogram {@code metricName} whose attribute {@code attributeKey} is
-   * {@code attributeValue}: every point of delta streams, the latest point of cumulative ones.
+   * The data points of histogram {@code metricName} whose attribute {@code attributeKey} is {@code
+   * attributeValue}: every point of delta streams, the latest point of cumulative ones.
    */
   private static List<HistogramDataPoint> histogramPoints(
       List<ExportMetricsServiceRequest> requests,
@@ -301,9 +302,7 @@ public final class OtlpReceiver implements AutoCloseable {
                         scopeMetrics.getScope(),
                         point.getAttributesList());
                 latest.merge(
-                    stream,
-                    point,
-                    (a, b) -> a.getTimeUnixNano() >= b.getTimeUnixNano() ? a : b);
+                    stream, point, (a, b) -> a.getTimeUnixNano() >= b.getTimeUnixNano() ? a : b);
               }
             }
           }
@@ -389,8 +388,8 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * Waits until at least {@code count} requests could not be decoded. gRPC counts a call whose
-   * message did not parse when the call is closed, which can come after the client already saw
-   * the error: tests wait for the count rather than read it once.
+   * message did not parse when the call is closed, which can come after the client already saw the
+   * error: tests wait for the count rather than read it once.
    *
    * @throws AssertionError when that does not happen within {@code timeout}
    */
@@ -555,13 +554,11 @@ public final class OtlpReceiver implements AutoCloseable {
       response.onNext(success);
       response.onCompleted();
     } else {
-      response.onError(
-          Status.UNAVAILABLE.withDescription("injected failure").asRuntimeException());
+      response.onError(Status.UNAVAILABLE.withDescription("injected failure").asRuntimeException());
     }
   }
 
-  private HttpServer startHttp(InetSocketAddress address, ExecutorService pool)
-      throws IOException {
+  private HttpServer startHttp(InetSocketAddress address, ExecutorService pool) throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     server.setExecutor(pool);
     for (Signal signal : Signal.values()) {

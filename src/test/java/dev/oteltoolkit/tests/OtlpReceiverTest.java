@@ -40,8 +40,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Checks the test receiver itself against the plain SDK's OTLP exporters, without the toolkit, so
- * a failure in the end-to-end tests points at the toolkit and not at the receiver.
+ * Checks the test receiver itself against the plain SDK's OTLP exporters, without the toolkit, so a
+ * failure in the end-to-end tests points at the toolkit and not at the receiver.
  */
 @Timeout(60)
 class OtlpReceiverTest {
@@ -74,22 +74,27 @@ class OtlpReceiverTest {
         .end();
 
     List<ReceivedSpan> spans = receiver.awaitSpans(s -> !s.isEmpty(), WAIT);
-    assertThat(spans).singleElement().satisfies(span -> {
-      assertThat(span.name()).isEqualTo("hello");
-      assertThat(span.attributes()).containsExactlyEntriesOf(java.util.Map.of("answer", 42L));
-      assertThat(span.resourceAttributes()).containsEntry("service.name", "receiver-test");
-      assertThat(span.scope().getName()).isEqualTo("receiver-test");
-      assertThat(span.traceId()).hasSize(32);
-      assertThat(span.parentSpanId()).isEmpty();
-    });
+    assertThat(spans)
+        .singleElement()
+        .satisfies(
+            span -> {
+              assertThat(span.name()).isEqualTo("hello");
+              assertThat(span.attributes())
+                  .containsExactlyEntriesOf(java.util.Map.of("answer", 42L));
+              assertThat(span.resourceAttributes()).containsEntry("service.name", "receiver-test");
+              assertThat(span.scope().getName()).isEqualTo("receiver-test");
+              assertThat(span.traceId()).hasSize(32);
+              assertThat(span.parentSpanId()).isEmpty();
+            });
     assertThat(receiver.headers(Signal.TRACES))
         .singleElement()
-        .satisfies(headers -> {
-          assertThat(headers).containsEntry("x-test", "yes");
-          assertThat(headers)
-              .containsEntry(
-                  transport == Transport.GRPC ? "grpc-encoding" : "content-encoding", "gzip");
-        });
+        .satisfies(
+            headers -> {
+              assertThat(headers).containsEntry("x-test", "yes");
+              assertThat(headers)
+                  .containsEntry(
+                      transport == Transport.GRPC ? "grpc-encoding" : "content-encoding", "gzip");
+            });
   }
 
   @ParameterizedTest
@@ -136,26 +141,33 @@ class OtlpReceiverTest {
       ManagedChannel channel =
           NettyChannelBuilder.forTarget("127.0.0.1:" + receiver.port()).usePlaintext().build();
       try {
-        MethodDescriptor<byte[], byte[]> export = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
-            .setRequestMarshaller(RawBytes.INSTANCE)
-            .setResponseMarshaller(RawBytes.INSTANCE)
-            .build();
-        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
-                channel, export, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-                garbage))
+        MethodDescriptor<byte[], byte[]> export =
+            MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(TraceServiceGrpc.getExportMethod().getFullMethodName())
+                .setRequestMarshaller(RawBytes.INSTANCE)
+                .setResponseMarshaller(RawBytes.INSTANCE)
+                .build();
+        assertThatThrownBy(
+                () ->
+                    ClientCalls.blockingUnaryCall(
+                        channel,
+                        export,
+                        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                        garbage))
             .isInstanceOf(StatusRuntimeException.class);
       } finally {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
     } else {
-      HttpResponse<Void> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(receiver.endpoint() + "/v1/traces"))
-              .header("Content-Type", "application/x-protobuf")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(garbage))
-              .build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(receiver.endpoint() + "/v1/traces"))
+                      .header("Content-Type", "application/x-protobuf")
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(garbage))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
       assertThat(response.statusCode()).isEqualTo(400);
     }
     receiver.awaitUndecodableRequests(1, Duration.ofSeconds(10));
@@ -171,9 +183,17 @@ class OtlpReceiverTest {
         OtlpReceiver.discarding(
             transport,
             request ->
-                request.getResourceSpansList().forEach(resourceSpans ->
-                    resourceSpans.getScopeSpansList().forEach(scopeSpans ->
-                        scopeSpans.getSpansList().forEach(span -> names.add(span.getName())))));
+                request
+                    .getResourceSpansList()
+                    .forEach(
+                        resourceSpans ->
+                            resourceSpans
+                                .getScopeSpansList()
+                                .forEach(
+                                    scopeSpans ->
+                                        scopeSpans
+                                            .getSpansList()
+                                            .forEach(span -> names.add(span.getName())))));
     sdk = sdk(exporter(transport, receiver.endpoint(), "gzip"));
 
     sdk.getTracer("receiver-test").spanBuilder("first").startSpan().end();

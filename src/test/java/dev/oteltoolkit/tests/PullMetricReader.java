@@ -11,10 +11,9 @@ import io.opentelemetry.sdk.metrics.export.MetricReader;
 import java.util.Collection;
 
 /**
- * A metric reader the test pulls from on demand: the process's own view of its metrics, which
- * works while the collector is down (the SDK's span processor metrics, e.g. dropped spans).
- * Not {@code opentelemetry-sdk-testing}'s reader, whose jar would replace the MDC bridge's
- * context storage.
+ * A metric reader the test pulls from on demand: the process's own view of its metrics, which works
+ * while the collector is down (the SDK's span processor metrics, e.g. dropped spans). Not {@code
+ * opentelemetry-sdk-testing}'s reader, whose jar would replace the MDC bridge's context storage.
  */
 final class PullMetricReader implements MetricReader {
 

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The RAG scenario as a user runs it: its {@code main} in a JVM of its own (with {@code --serve},
- * which keeps {@code /metrics} up after the queries), its Prometheus endpoint scraped over HTTP
- * as Prometheus would, and the console trees it printed read line by line.
+ * which keeps {@code /metrics} up after the queries), its Prometheus endpoint scraped over HTTP as
+ * Prometheus would, and the console trees it printed read line by line.
  */
 @Timeout(120)
 class RagMainScrapeTest {
 
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final Pattern HEADER =
       Pattern.compile("^trace ([0-9a-f]{32})  service=rag-service$");
   private static final Pattern TOTAL_INPUT =
@@ -59,7 +60,11 @@ class RagMainScrapeTest {
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder =
         new ProcessBuilder(
-                java.toString(), "-Xmx256m", "-cp", classPath, RagService.class.getName(),
+                java.toString(),
+                "-Xmx256m",
+                "-cp",
+                classPath,
+                RagService.class.getName(),
                 "--serve")
             .redirectError(dir.resolve("stderr.txt").toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
@@ -78,8 +83,11 @@ class RagMainScrapeTest {
       }
       printed.add(line);
     }
-    assertThat(url).as("main printed no endpoint; stdout:%n%s%nstderr:%n%s",
-        String.join("\n", printed), Files.readString(dir.resolve("stderr.txt"))).isNotNull();
+    assertThat(url)
+        .as(
+            "main printed no endpoint; stdout:%n%s%nstderr:%n%s",
+            String.join("\n", printed), Files.readString(dir.resolve("stderr.txt")))
+        .isNotNull();
 
     HttpResponse<String> scrape =
         HttpClient.newHttpClient()
@@ -97,29 +105,60 @@ class RagMainScrapeTest {
         .isEqualTo(1);
     assertThat(select(samples, "rag_stage_errors_total", Map.of())).hasSize(1);
     // the query duration histogram: 5 answered, 1 failed with its error type
-    assertThat(value(samples, body, "oteltoolkit_operation_duration_seconds_count",
-        Map.of("oteltoolkit_operation_name", "rag_query", "error_type", "")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "oteltoolkit_operation_duration_seconds_count",
+                Map.of("oteltoolkit_operation_name", "rag_query", "error_type", "")))
         .isEqualTo(5);
-    assertThat(value(samples, body, "oteltoolkit_operation_duration_seconds_count",
-        Map.of("oteltoolkit_operation_name", "rag_query",
-            "error_type", "java.lang.IllegalArgumentException")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "oteltoolkit_operation_duration_seconds_count",
+                Map.of(
+                    "oteltoolkit_operation_name",
+                    "rag_query",
+                    "error_type",
+                    "java.lang.IllegalArgumentException")))
         .isEqualTo(1);
     // tokens by type and operation, the GenAI histogram's sums: the fakes count deterministic
     // tokens (4 embedding calls, 5 answers; the cache hits skip the embedding)
-    assertThat(value(samples, body, "gen_ai_client_token_usage_sum",
-        Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "embeddings")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "gen_ai_client_token_usage_sum",
+                Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "embeddings")))
         .isEqualTo(23);
-    assertThat(value(samples, body, "gen_ai_client_token_usage_count",
-        Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "embeddings")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "gen_ai_client_token_usage_count",
+                Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "embeddings")))
         .isEqualTo(4);
-    assertThat(value(samples, body, "gen_ai_client_token_usage_sum",
-        Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "chat")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "gen_ai_client_token_usage_sum",
+                Map.of("gen_ai_token_type", "input", "gen_ai_operation_name", "chat")))
         .isEqualTo(325);
-    assertThat(value(samples, body, "gen_ai_client_token_usage_sum",
-        Map.of("gen_ai_token_type", "output", "gen_ai_operation_name", "chat")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "gen_ai_client_token_usage_sum",
+                Map.of("gen_ai_token_type", "output", "gen_ai_operation_name", "chat")))
         .isEqualTo(216);
-    assertThat(value(samples, body, "gen_ai_client_token_usage_count",
-        Map.of("gen_ai_token_type", "output", "gen_ai_operation_name", "chat")))
+    assertThat(
+            value(
+                samples,
+                body,
+                "gen_ai_client_token_usage_count",
+                Map.of("gen_ai_token_type", "output", "gen_ai_operation_name", "chat")))
         .isEqualTo(5);
     double inputTokens =
         sum(samples, "gen_ai_client_token_usage_sum", Map.of("gen_ai_token_type", "input"));
@@ -132,14 +171,16 @@ class RagMainScrapeTest {
     for (List<String> tree : trees.values()) {
       String root = tree.get(0);
       assertThat(root).startsWith("rag_query  ");
-      List<String> stages = tree.subList(1, tree.size()).stream()
-          .filter(l -> l.startsWith("├─ ") || l.startsWith("└─ "))
-          .map(l -> l.substring(3).split("  ")[0])
-          .toList();
+      List<String> stages =
+          tree.subList(1, tree.size()).stream()
+              .filter(l -> l.startsWith("├─ ") || l.startsWith("└─ "))
+              .map(l -> l.substring(3).split("  ")[0])
+              .toList();
       if (root.contains("  ERROR")) {
         failed++;
-        assertThat(stages).containsExactly("cache_check", "embeddings text-embedding-3-small",
-            "retrieval help-center");
+        assertThat(stages)
+            .containsExactly(
+                "cache_check", "embeddings text-embedding-3-small", "retrieval help-center");
         assertThat(String.join("\n", tree))
             .contains("error.type=java.lang.IllegalArgumentException");
       } else {
@@ -174,8 +215,12 @@ class RagMainScrapeTest {
       if (header.matches()) {
         current = new ArrayList<>();
         trees.put(header.group(1), current);
-      } else if (current != null && (current.isEmpty() || line.startsWith("├─")
-          || line.startsWith("└─") || line.startsWith(" ") || line.startsWith("│"))) {
+      } else if (current != null
+          && (current.isEmpty()
+              || line.startsWith("├─")
+              || line.startsWith("└─")
+              || line.startsWith(" ")
+              || line.startsWith("│"))) {
         if (!line.isBlank()) {
           current.add(line);
         }
@@ -210,11 +255,14 @@ class RagMainScrapeTest {
   }
 
   /** The samples named {@code name} whose labels include {@code labels} ("" = label absent). */
-  private static List<Sample> select(List<Sample> samples, String name, Map<String, String> labels) {
+  private static List<Sample> select(
+      List<Sample> samples, String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name))
-        .filter(s -> labels.entrySet().stream().allMatch(
-            e -> e.getValue().equals(s.labels().getOrDefault(e.getKey(), ""))))
+        .filter(
+            s ->
+                labels.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(s.labels().getOrDefault(e.getKey(), ""))))
         .toList();
   }
 

@@ -40,9 +40,11 @@ class RagScenarioTest {
   private static final AttributeKey<String> OPERATION_NAME =
       AttributeKey.stringKey("oteltoolkit.operation.name");
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  private static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+  private static final AttributeKey<String> TOKEN_TYPE =
+      AttributeKey.stringKey("gen_ai.token.type");
   private static final AttributeKey<Long> INPUT = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  private static final AttributeKey<Long> OUTPUT = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  private static final AttributeKey<Long> OUTPUT =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
   private static final AttributeKey<Long> TOTAL_INPUT =
       AttributeKey.longKey("oteltoolkit.gen_ai.total.input_tokens");
   private static final String EMBED = "embeddings text-embedding-3-small";
@@ -55,19 +57,27 @@ class RagScenarioTest {
     PullMetricReader metrics = new PullMetricReader();
     List<RagAnswer> answers;
     Collection<MetricData> collected;
-    try (Telemetry telemetry = setup(Map.of()).addSpanExporter(spans).addMetricReader(metrics)
-        .build()) {
+    try (Telemetry telemetry =
+        setup(Map.of()).addSpanExporter(spans).addMetricReader(metrics).build()) {
       answers = RagService.run(telemetry, RagService.QUERIES, quiet());
       assertThat(telemetry.forceFlush()).isTrue();
       collected = metrics.collect();
     }
 
-    assertThat(answers).extracting(RagAnswer::source).containsExactly(
-        "reset-password", "refund-policy", "reset-password", "shipping-regions", null,
-        "refund-policy");
-    assertThat(answers).extracting(RagAnswer::cacheHit)
+    assertThat(answers)
+        .extracting(RagAnswer::source)
+        .containsExactly(
+            "reset-password",
+            "refund-policy",
+            "reset-password",
+            "shipping-regions",
+            null,
+            "refund-policy");
+    assertThat(answers)
+        .extracting(RagAnswer::cacheHit)
         .containsExactly(false, false, true, false, false, true);
-    assertThat(answers).extracting(RagAnswer::failedStage)
+    assertThat(answers)
+        .extracting(RagAnswer::failedStage)
         .containsExactly(null, null, null, null, "search", null);
 
     Map<String, List<SpanData>> traces = spans.byTrace();
@@ -88,17 +98,20 @@ class RagScenarioTest {
       assertThat(cacheCheck.getKind()).isEqualTo(SpanKind.INTERNAL);
       assertThat(cacheCheck.getAttributes().get(CACHE_HIT)).isEqualTo(answer.cacheHit());
       if (answer.failedStage() != null) {
-        assertThat(stages).extracting(SpanData::getName)
+        assertThat(stages)
+            .extracting(SpanData::getName)
             .containsExactly("cache_check", EMBED, SEARCH);
         assertThat(root.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(stages.get(2).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(stages.get(2).getAttributes().get(ERROR_TYPE))
             .isEqualTo(IllegalArgumentException.class.getName());
       } else if (answer.cacheHit()) {
-        assertThat(stages).extracting(SpanData::getName)
+        assertThat(stages)
+            .extracting(SpanData::getName)
             .containsExactly("cache_check", SEARCH, ANSWER);
       } else {
-        assertThat(stages).extracting(SpanData::getName)
+        assertThat(stages)
+            .extracting(SpanData::getName)
             .containsExactly("cache_check", EMBED, SEARCH, ANSWER);
       }
       if (answer.failedStage() == null) {
@@ -128,12 +141,11 @@ class RagScenarioTest {
     for (HistogramPointData point :
         metric(collected, "oteltoolkit.operation.duration").getHistogramData().getPoints()) {
       if ("rag_query".equals(point.getAttributes().get(OPERATION_NAME))) {
-        queries.merge(String.valueOf(point.getAttributes().get(ERROR_TYPE)), point.getCount(),
-            Long::sum);
+        queries.merge(
+            String.valueOf(point.getAttributes().get(ERROR_TYPE)), point.getCount(), Long::sum);
       }
     }
-    assertThat(queries).isEqualTo(
-        Map.of("null", 5L, IllegalArgumentException.class.getName(), 1L));
+    assertThat(queries).isEqualTo(Map.of("null", 5L, IllegalArgumentException.class.getName(), 1L));
     // tokens by type, the same as the spans say
     Map<String, Double> tokens = new HashMap<>();
     for (HistogramPointData point :

@@ -51,10 +51,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Scenario 4, realtime backend ({@link RealtimeBackend}), end to end: WebSocket sessions whose
  * handshake carries the client's trace context, each message handled in a span parented to it,
- * sampled at 10% with payments forced and failures kept, closed while messages are in flight.
- * Each service exports to its own collecting exporter and metric reader, which keep what they got
- * after the scenario closed the telemetry (as a backend would); the handler's log lines are
- * captured with their MDC.
+ * sampled at 10% with payments forced and failures kept, closed while messages are in flight. Each
+ * service exports to its own collecting exporter and metric reader, which keep what they got after
+ * the scenario closed the telemetry (as a backend would); the handler's log lines are captured with
+ * their MDC.
  */
 @Timeout(120)
 class RealtimeScenarioTest {
@@ -77,8 +77,7 @@ class RealtimeScenarioTest {
       Map.of("ping", 1, "chat", 2, "status", 2, "pay", 2);
 
   /** Messages each session sends: the script, and the outbox sent while the backend closes. */
-  private static final int MESSAGES =
-      RealtimeBackend.SCRIPT.size() + RealtimeBackend.OUTBOX.size();
+  private static final int MESSAGES = RealtimeBackend.SCRIPT.size() + RealtimeBackend.OUTBOX.size();
 
   private final Map<String, CollectingExporter> spans = new LinkedHashMap<>();
   private final Map<String, LastMetricsReader> metrics = new LinkedHashMap<>();
@@ -151,8 +150,9 @@ class RealtimeScenarioTest {
                 equalTo(GenAiIncubatingAttributes.GEN_AI_REQUEST_MAX_TOKENS, 200L),
                 equalTo(GenAiIncubatingAttributes.GEN_AI_CONVERSATION_ID, session.sessionId()),
                 equalTo(GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL, "gpt-4o-mini-2024-07-18"),
-                satisfies(GenAiIncubatingAttributes.GEN_AI_RESPONSE_ID, id -> id.startsWith(
-                    "chatcmpl-rt")),
+                satisfies(
+                    GenAiIncubatingAttributes.GEN_AI_RESPONSE_ID,
+                    id -> id.startsWith("chatcmpl-rt")),
                 equalTo(GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
                 equalTo(GenAiIncubatingAttributes.GEN_AI_USAGE_INPUT_TOKENS, chat.inputTokens()),
                 equalTo(GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, chat.outputTokens()),
@@ -235,8 +235,7 @@ class RealtimeScenarioTest {
   }
 
   @Test
-  void atTenPercentPaymentsAndFailuresAreAlwaysKeptAndNoSpanIsLostWhileClosing()
-      throws Exception {
+  void atTenPercentPaymentsAndFailuresAreAlwaysKeptAndNoSpanIsLostWhileClosing() throws Exception {
     int sessions = 60;
     RealtimeBackend.Result result;
     List<CapturedLogs.Line> logs;
@@ -434,7 +433,8 @@ class RealtimeScenarioTest {
             .filter(m -> m.getName().equals("gen_ai.client.token.usage"))
             .flatMap(m -> m.getHistogramData().getPoints().stream())
             .filter(
-                p -> type.equals(p.getAttributes().get(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE)))
+                p ->
+                    type.equals(p.getAttributes().get(GenAiIncubatingAttributes.GEN_AI_TOKEN_TYPE)))
             .mapToDouble(HistogramPointData::getSum)
             .sum();
   }

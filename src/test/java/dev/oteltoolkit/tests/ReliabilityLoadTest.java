@@ -4,8 +4,8 @@ import static dev.oteltoolkit.tests.TestTelemetry.WAIT;
 import static dev.oteltoolkit.tests.TestTelemetry.exportingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Signal;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
@@ -51,18 +51,21 @@ class ReliabilityLoadTest {
 
   static final int DEFAULT_CALLS = 20_000;
   static final int CALLS = Integer.getInteger("oteltoolkit.reliability.calls", DEFAULT_CALLS);
+
   /** The toolkit's default export batch size: the spans the exporter holds beside the queue. */
   private static final long DEFAULT_BATCH = Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE;
+
   static final int THREADS = 4;
   private static final String OPERATION = "load";
+
   /** Far above any call that does not wait for export, far below a blocking export (2 s+). */
   private static final Duration CALL_BOUND = Duration.ofSeconds(1);
 
   /**
-   * A liveness bound for {@code shutdown(2 s)} / {@code shutdown(3 s)} against a collector that
-   * is down or slow. Not the timeout: OpenTelemetry SDK 1.65's {@code
-   * PeriodicMetricReader.shutdown()} runs a last metric export on the calling thread and waits up
-   * to 5 s for it, beyond the toolkit's deadline (measured: 7.0 s for {@code shutdown(2 s)}).
+   * A liveness bound for {@code shutdown(2 s)} / {@code shutdown(3 s)} against a collector that is
+   * down or slow. Not the timeout: OpenTelemetry SDK 1.65's {@code PeriodicMetricReader.shutdown()}
+   * runs a last metric export on the calling thread and waits up to 5 s for it, beyond the
+   * toolkit's deadline (measured: 7.0 s for {@code shutdown(2 s)}).
    */
   private static final long SHUTDOWN_BOUND_MILLIS = Duration.ofSeconds(3 + 5 + 4).toMillis();
 
@@ -74,12 +77,13 @@ class ReliabilityLoadTest {
   static void measureBaseline() throws InterruptedException {
     // The same load exporting to memory: what the callers pay when export costs nothing.
     CountingExporter exporter = new CountingExporter();
-    try (Telemetry telemetry = Telemetry.setup()
-        .serviceName(TestTelemetry.SERVICE_NAME)
-        .otlp(false)
-        .addSpanExporter(exporter)
-        .configProperties(Map.of("OTEL_BSP_MAX_QUEUE_SIZE", String.valueOf(2 * CALLS)))
-        .build()) {
+    try (Telemetry telemetry =
+        Telemetry.setup()
+            .serviceName(TestTelemetry.SERVICE_NAME)
+            .otlp(false)
+            .addSpanExporter(exporter)
+            .configProperties(Map.of("OTEL_BSP_MAX_QUEUE_SIZE", String.valueOf(2 * CALLS)))
+            .build()) {
       run(telemetry.tracing(), Math.min(CALLS, 20_000), "warm-up");
       baseline = run(telemetry.tracing(), CALLS, "baseline");
     }
@@ -100,9 +104,8 @@ class ReliabilityLoadTest {
     String endpoint = "http://127.0.0.1:" + closedPort();
     PullMetricReader metrics = new PullMetricReader();
     Warnings warnings = Warnings.capture();
-    Telemetry telemetry = exportingTo(endpoint, transport, Map.of())
-        .addMetricReader(metrics)
-        .build();
+    Telemetry telemetry =
+        exportingTo(endpoint, transport, Map.of()).addMetricReader(metrics).build();
     LoadResult result;
     long dropped;
     long queued;
@@ -132,15 +135,22 @@ class ReliabilityLoadTest {
     // The queue holds DEFAULT_MAX_QUEUE_SIZE; the exporter works on one batch at a time,
     // retrying it for seconds: everything beyond that (with a batch of slack) is dropped, and
     // counted.
-    assertThat(dropped).as("dropped spans counted").isPositive()
+    assertThat(dropped)
+        .as("dropped spans counted")
+        .isPositive()
         .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 2L * DEFAULT_BATCH);
     assertThat(warnings.fromOpenTelemetryExporters()).as("SDK export-failure logging").isEmpty();
-    assertThat(warnings.fromToolkit()).as("toolkit warnings (1 per signal per minute + shutdown)")
+    assertThat(warnings.fromToolkit())
+        .as("toolkit warnings (1 per signal per minute + shutdown)")
         .hasSizeLessThanOrEqualTo(4);
-    report("collector down", transport, result, String.format(
-        "dropped=%d (counted by processedSpans{dropped=true}); queue at end=%d; heap retained"
-            + " after GC=%+.1f MB; shutdown(2 s) returned false after %d ms; warnings: %s",
-        dropped, queued, heapGrowth / 1e6, shutdownMillis, warnings.summary()));
+    report(
+        "collector down",
+        transport,
+        result,
+        String.format(
+            "dropped=%d (counted by processedSpans{dropped=true}); queue at end=%d; heap retained"
+                + " after GC=%+.1f MB; shutdown(2 s) returned false after %d ms; warnings: %s",
+            dropped, queued, heapGrowth / 1e6, shutdownMillis, warnings.summary()));
   }
 
   @ParameterizedTest
@@ -173,14 +183,19 @@ class ReliabilityLoadTest {
     assertThat(result.completed()).isEqualTo(CALLS);
     assertThat(result.maxCall()).as("slowest call").isLessThan(CALL_BOUND);
     assertThat(queued).as("queue bounded").isLessThanOrEqualTo(Telemetry.DEFAULT_MAX_QUEUE_SIZE);
-    assertThat(dropped).as("overflow is counted: accepted + dropped = produced")
+    assertThat(dropped)
+        .as("overflow is counted: accepted + dropped = produced")
         .isGreaterThanOrEqualTo(CALLS - Telemetry.DEFAULT_MAX_QUEUE_SIZE - 2L * DEFAULT_BATCH);
     assertThat(shutdownMillis).as("shutdown returns (liveness)").isLessThan(SHUTDOWN_BOUND_MILLIS);
     assertThat(warnings.fromOpenTelemetryExporters()).isEmpty();
-    report("collector slow (2 s per export)", transport, result, String.format(
-        "dropped=%d; queue at end=%d; received by the collector=%d; shutdown(3 s) returned %s"
-            + " after %d ms; warnings: %s",
-        dropped, queued, received, exported, shutdownMillis, warnings.summary()));
+    report(
+        "collector slow (2 s per export)",
+        transport,
+        result,
+        String.format(
+            "dropped=%d; queue at end=%d; received by the collector=%d; shutdown(3 s) returned %s"
+                + " after %d ms; warnings: %s",
+            dropped, queued, received, exported, shutdownMillis, warnings.summary()));
   }
 
   @ParameterizedTest
@@ -229,18 +244,30 @@ class ReliabilityLoadTest {
     }
     List<ReceivedSpan> spans = receiver.spans();
 
-    assertThat(List.of(before, during, after)).allSatisfy(r -> {
-      assertThat(r.errors()).isEmpty();
-      assertThat(r.maxCall()).isLessThan(CALL_BOUND);
-    });
+    assertThat(List.of(before, during, after))
+        .allSatisfy(
+            r -> {
+              assertThat(r.errors()).isEmpty();
+              assertThat(r.maxCall()).isLessThan(CALL_BOUND);
+            });
     assertThat(droppedAtEnd).as("no overflow").isZero();
     assertThat(closed).as("close() exported everything accepted").isTrue();
     assertThat(phase(spans, "after")).as("new spans arrive once it is back").isEqualTo(phase);
-    report("collector restarts mid-run", transport, during, String.format(
-        "%d calls before, %d during a %d ms outage, %d after; received %d / %d / %d;"
-            + " first span after restart arrived %d ms after it",
-        phase, phase, outageMillis, phase, phase(spans, "before"),
-        phase(spans, "during"), phase(spans, "after"), recoveryMillis));
+    report(
+        "collector restarts mid-run",
+        transport,
+        during,
+        String.format(
+            "%d calls before, %d during a %d ms outage, %d after; received %d / %d / %d;"
+                + " first span after restart arrived %d ms after it",
+            phase,
+            phase,
+            outageMillis,
+            phase,
+            phase(spans, "before"),
+            phase(spans, "during"),
+            phase(spans, "after"),
+            recoveryMillis));
   }
 
   @ParameterizedTest
@@ -264,14 +291,19 @@ class ReliabilityLoadTest {
     assertThat(dropped).as("queue sized for the test: no overflow").isZero();
     assertThat(closed).as("close() reported success").isTrue();
     assertThat(spans).as("0 lost").hasSize(CALLS);
-    Set<List<Object>> distinct = spans.stream()
-        .map(s -> List.of(s.attributes().get("thread"), s.attributes().get("seq")))
-        .collect(Collectors.toSet());
+    Set<List<Object>> distinct =
+        spans.stream()
+            .map(s -> List.of(s.attributes().get("thread"), s.attributes().get("seq")))
+            .collect(Collectors.toSet());
     assertThat(distinct).as("no duplicates").hasSize(CALLS);
-    report("shutdown under load", transport, result, String.format(
-        "%d spans queued when close() started; close() exported them in %d ms; received %d,"
-            + " lost 0, dropped (overflow) %d",
-        queued, closeMillis, spans.size(), dropped));
+    report(
+        "shutdown under load",
+        transport,
+        result,
+        String.format(
+            "%d spans queued when close() started; close() exported them in %d ms; received %d,"
+                + " lost 0, dropped (overflow) %d",
+            queued, closeMillis, spans.size(), dropped));
   }
 
   @Test
@@ -314,25 +346,29 @@ class ReliabilityLoadTest {
       int count = thread == THREADS - 1 ? calls - perThread * (THREADS - 1) : perThread;
       long[] mine = new long[count];
       durations[t] = mine;
-      Thread worker = new Thread(() -> {
-        try {
-          start.await();
-          for (int seq = 0; seq < count; seq++) {
-            long begin = System.nanoTime();
-            tracing.span(OPERATION)
-                .attribute("phase", phase)
-                .attribute("thread", (long) thread)
-                .attribute("seq", (long) seq)
-                .run(() -> {});
-            mine[seq] = System.nanoTime() - begin;
-            completed.incrementAndGet();
-          }
-        } catch (Throwable e) {
-          synchronized (errors) {
-            errors.add(e);
-          }
-        }
-      }, "load-" + phase + "-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  for (int seq = 0; seq < count; seq++) {
+                    long begin = System.nanoTime();
+                    tracing
+                        .span(OPERATION)
+                        .attribute("phase", phase)
+                        .attribute("thread", (long) thread)
+                        .attribute("seq", (long) seq)
+                        .run(() -> {});
+                    mine[seq] = System.nanoTime() - begin;
+                    completed.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  synchronized (errors) {
+                    errors.add(e);
+                  }
+                }
+              },
+              "load-" + phase + "-" + t);
       threads.add(worker);
       worker.start();
     }
@@ -344,22 +380,30 @@ class ReliabilityLoadTest {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - begin);
     long[] all = Arrays.stream(durations).flatMapToLong(Arrays::stream).sorted().toArray();
     synchronized (errors) {
-      return new LoadResult(completed.get(), elapsed,
+      return new LoadResult(
+          completed.get(),
+          elapsed,
           Duration.ofNanos(all[all.length - 1]),
           Duration.ofNanos(all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)]),
           List.copyOf(errors));
     }
   }
 
-  private static void report(String scenario, Transport transport, LoadResult result,
-      String details) {
+  private static void report(
+      String scenario, Transport transport, LoadResult result, String details) {
     System.out.printf(
         "RELIABILITY | %s | %s | %d calls on %d threads in %d ms | max call %.2f ms (%.1fx"
             + " baseline) | p99 %.1f us (%.1fx baseline) | %s%n",
-        scenario, transport == null ? "-" : transport, result.completed(), THREADS,
-        result.elapsed().toMillis(), result.maxCall().toNanos() / 1e6,
-        ratio(result.maxCall(), baseline.maxCall()), result.p99().toNanos() / 1e3,
-        ratio(result.p99(), baseline.p99()), details);
+        scenario,
+        transport == null ? "-" : transport,
+        result.completed(),
+        THREADS,
+        result.elapsed().toMillis(),
+        result.maxCall().toNanos() / 1e6,
+        ratio(result.maxCall(), baseline.maxCall()),
+        result.p99().toNanos() / 1e3,
+        ratio(result.p99(), baseline.p99()),
+        details);
   }
 
   private static double ratio(Duration a, Duration b) {
@@ -379,8 +423,8 @@ class ReliabilityLoadTest {
   }
 
   /** What a load run measured. */
-  private record LoadResult(long completed, Duration elapsed, Duration maxCall, Duration p99,
-      List<Throwable> errors) {}
+  private record LoadResult(
+      long completed, Duration elapsed, Duration maxCall, Duration p99, List<Throwable> errors) {}
 
   /** An exporter that keeps nothing but a count: the cheapest possible export. */
   private static final class CountingExporter implements SpanExporter {
@@ -432,8 +476,11 @@ class ReliabilityLoadTest {
 
     String summary() {
       synchronized (records) {
-        Map<String, Long> byLogger = records.stream().collect(
-            Collectors.groupingBy(r -> String.valueOf(r.getLoggerName()), Collectors.counting()));
+        Map<String, Long> byLogger =
+            records.stream()
+                .collect(
+                    Collectors.groupingBy(
+                        r -> String.valueOf(r.getLoggerName()), Collectors.counting()));
         return records.size() + " " + byLogger;
       }
     }
@@ -454,5 +501,4 @@ class ReliabilityLoadTest {
       Logger.getLogger("").removeHandler(this);
     }
   }
-
 }

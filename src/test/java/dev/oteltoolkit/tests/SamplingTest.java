@@ -4,8 +4,8 @@ import static dev.oteltoolkit.tests.TestTelemetry.exportingTo;
 import static dev.oteltoolkit.tests.TestTelemetry.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import java.util.List;
@@ -70,8 +70,8 @@ class SamplingTest {
     assertThat(childrenOf(browseChildren))
         .as("a sampled root's child is sampled, an unsampled root's is not")
         .isEqualTo(spanIds(browse));
-    assertThat(spans).hasSize(pay.size() + payChildren.size() + browse.size()
-        + browseChildren.size());
+    assertThat(spans)
+        .hasSize(pay.size() + payChildren.size() + browse.size() + browseChildren.size());
 
     assertThat(receiver.histogramCount(DURATION, OPERATION_NAME, "browse"))
         .isEqualTo(UNFORCED_ROOTS);

@@ -4,9 +4,9 @@ import dev.oteltoolkit.core.Telemetry;
 
 /**
  * A short program as a newcomer writes it, for {@link ExitWithoutCollectorTest}: builds the
- * toolkit, does a little traced work, closes it and returns from {@code main}. Arguments: the
- * OTLP endpoint (or {@code default}) and the protocol. Prints {@code work-done} when the work is
- * over, so the test can tell the cost of exiting from the cost of working.
+ * toolkit, does a little traced work, closes it and returns from {@code main}. Arguments: the OTLP
+ * endpoint (or {@code default}) and the protocol. Prints {@code work-done} when the work is over,
+ * so the test can tell the cost of exiting from the cost of working.
  */
 final class ShortRunApp {
 
@@ -20,11 +20,15 @@ final class ShortRunApp {
       setup.endpoint(args[0]);
     }
     try (Telemetry telemetry = setup.build()) {
-      telemetry.tracing().traced("request", () -> {
-        for (int i = 0; i < SPANS - 1; i++) {
-          telemetry.tracing().traced("step", () -> {});
-        }
-      });
+      telemetry
+          .tracing()
+          .traced(
+              "request",
+              () -> {
+                for (int i = 0; i < SPANS - 1; i++) {
+                  telemetry.tracing().traced("step", () -> {});
+                }
+              });
       System.out.println("work-done " + System.nanoTime());
       System.out.flush();
     }

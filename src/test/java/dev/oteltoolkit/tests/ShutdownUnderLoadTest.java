@@ -4,8 +4,8 @@ import static dev.oteltoolkit.tests.TestTelemetry.WAIT;
 import static dev.oteltoolkit.tests.TestTelemetry.exportingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.ReceivedSpan;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import java.time.Duration;
@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The "0 lost" guarantee: every span accepted before {@code close()} is exported before it
- * returns, with two threads producing and a collector slow enough to keep a backlog.
+ * The "0 lost" guarantee: every span accepted before {@code close()} is exported before it returns,
+ * with two threads producing and a collector slow enough to keep a backlog.
  */
 @Timeout(90)
 class ShutdownUnderLoadTest {
@@ -103,16 +103,23 @@ class ShutdownUnderLoadTest {
       for (long seq = 0; seq < beforeClose[p]; seq++) {
         if (!sequences.contains(seq)) {
           throw new AssertionError(
-              "producer " + p + " call " + seq + " ended before close() but never arrived; "
-                  + "received " + sequences.size() + " of " + beforeClose[p]);
+              "producer "
+                  + p
+                  + " call "
+                  + seq
+                  + " ended before close() but never arrived; "
+                  + "received "
+                  + sequences.size()
+                  + " of "
+                  + beforeClose[p]);
         }
       }
       int made = produced[p];
       assertThat(sequences).allMatch(seq -> seq < made);
     }
     long counted = receiver.histogramCount(DURATION, OPERATION_NAME, OPERATION);
-    assertThat(counted).isBetween((long) beforeClose[0] + beforeClose[1],
-        (long) produced[0] + produced[1]);
+    assertThat(counted)
+        .isBetween((long) beforeClose[0] + beforeClose[1], (long) produced[0] + produced[1]);
     System.out.printf(
         "%s: %d+%d calls before close(), %d+%d when it returned, %d spans received%n",
         transport, beforeClose[0], beforeClose[1], atCloseEnd[0], atCloseEnd[1], spans.size());

@@ -3,8 +3,8 @@ package dev.oteltoolkit.tests;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import dev.oteltoolkit.messaging.MessagingTelemetry;
 import java.math.BigDecimal;
@@ -33,18 +33,24 @@ import org.slf4j.LoggerFactory;
 final class SupportDesk {
 
   static final String MODEL = "gpt-e2e";
+
   /** What the fake provider answers with: a dated name, priced as {@link #MODEL}. */
   static final String RESPONSE_MODEL = "gpt-e2e-2025-06-01";
+
   static final String PROVIDER = "openai";
   static final String AGENT = "support-agent";
   static final String TOOL = "lookup_order";
+
   /** {@code messaging.system} of the in-memory queue. */
   static final String QUEUE_SYSTEM = "e2e_queue";
+
   static final String QUEUE = "refunds";
   static final long ORDER_ID = 42;
+
   /** The tool's query: prepared, with a literal written into its text. */
   static final String SELECT_ORDER =
       "SELECT status FROM orders WHERE id = ? AND region = 'eu-west'";
+
   /** The worker's update: a plain statement, literals and all. */
   static final String UPDATE_ORDER =
       "UPDATE orders SET status = 'refunding', note = 'customer 555-0199' WHERE id = 42";
@@ -58,14 +64,18 @@ final class SupportDesk {
 
   /** The planning call: 1200 input tokens of which 200 cached, 300 output. */
   static final long PLAN_INPUT = 1200;
+
   static final long PLAN_CACHED = 200;
   static final long PLAN_OUTPUT = 300;
+
   /** The answering call: 800 input tokens, 200 output. */
   static final long ANSWER_INPUT = 800;
+
   static final long ANSWER_OUTPUT = 200;
 
   /** (1000 * 2.50 + 200 * 1.25 + 300 * 10.00) / 1e6. */
   static final BigDecimal PLAN_COST = new BigDecimal("0.00575");
+
   /** (800 * 2.50 + 200 * 10.00) / 1e6. */
   static final BigDecimal ANSWER_COST = new BigDecimal("0.004");
 
@@ -106,8 +116,9 @@ final class SupportDesk {
   static void createSchema(DataSource database) throws SQLException {
     try (Connection connection = database.getConnection();
         Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
-          + " status VARCHAR(20), note VARCHAR(100))");
+      statement.execute(
+          "CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
+              + " status VARCHAR(20), note VARCHAR(100))");
       statement.execute("INSERT INTO orders VALUES (42, 'eu-west', 'delivered', NULL)");
     }
   }
@@ -169,8 +180,8 @@ final class SupportDesk {
   }
 
   /**
-   * Takes one message from the queue and processes it: the worker's loop body, run on the
-   * worker's own thread.
+   * Takes one message from the queue and processes it: the worker's loop body, run on the worker's
+   * own thread.
    *
    * @return the message body
    */

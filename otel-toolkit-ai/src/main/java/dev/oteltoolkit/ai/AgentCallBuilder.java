@@ -5,9 +5,9 @@ import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Describes the invocation ({@code invoke_agent {name}}) or creation ({@code create_agent {name}})
- * of an agent. An invoked agent runs in this process (INTERNAL) unless {@link #remote(String)}
- * says a provider hosts it (CLIENT). End with {@link #call} or {@link #start}; the model and tool
- * calls made inside become its children.
+ * of an agent. An invoked agent runs in this process (INTERNAL) unless {@link #remote(String)} says
+ * a provider hosts it (CLIENT). End with {@link #call} or {@link #start}; the model and tool calls
+ * made inside become its children.
  *
  * <pre>{@code
  * Answer answer = ai.invokeAgent("trip-planner").agentId("agent-7").call(span -> planner.run(q));
@@ -32,8 +32,8 @@ public final class AgentCallBuilder extends OperationBuilder<AgentCallBuilder> {
   }
 
   /**
-   * Marks the agent as hosted by {@code provider} (e.g. OpenAI Assistants, AWS Bedrock Agents):
-   * the span becomes CLIENT and gets {@code gen_ai.provider.name}. Default: in-process, INTERNAL.
+   * Marks the agent as hosted by {@code provider} (e.g. OpenAI Assistants, AWS Bedrock Agents): the
+   * span becomes CLIENT and gets {@code gen_ai.provider.name}. Default: in-process, INTERNAL.
    *
    * @param provider the provider, e.g. {@code aws.bedrock}
    * @return this builder
@@ -45,8 +45,8 @@ public final class AgentCallBuilder extends OperationBuilder<AgentCallBuilder> {
   }
 
   /**
-   * Sets {@code gen_ai.provider.name} without changing the span kind, e.g. for {@code
-   * create_agent} or an in-process agent built on one provider's models. Default: unset.
+   * Sets {@code gen_ai.provider.name} without changing the span kind, e.g. for {@code create_agent}
+   * or an in-process agent built on one provider's models. Default: unset.
    *
    * @param provider the provider
    * @return this builder

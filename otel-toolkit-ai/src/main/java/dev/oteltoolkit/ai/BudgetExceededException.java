@@ -5,9 +5,9 @@ import java.math.BigDecimal;
 /**
  * Thrown instead of starting a GenAI call when the request it belongs to has already spent more
  * than its budget and {@link GenAiTelemetryBuilder#stopOverBudget(boolean) stopOverBudget} is on.
- * The call's body does not run and no span is started for it; the request's local root span
- * already carries {@code oteltoolkit.gen_ai.budget.exceeded=true} and an event from the moment the
- * budget was crossed.
+ * The call's body does not run and no span is started for it; the request's local root span already
+ * carries {@code oteltoolkit.gen_ai.budget.exceeded=true} and an event from the moment the budget
+ * was crossed.
  */
 public final class BudgetExceededException extends RuntimeException {
 

@@ -16,17 +16,17 @@ import java.util.List;
  *
  * <p>GenAI keys are incubating: they are copied here from {@code
  * io.opentelemetry.semconv:opentelemetry-semconv-incubating} <b>1.44.0-alpha</b> ({@code
- * GenAiIncubatingAttributes}, {@code GenAiIncubatingMetrics}) instead of depending on that
- * artifact at run time. {@code SemconvCopiesTest} asserts each copy equals the artifact's constant,
- * so a rename in a new semconv release fails our build instead of drifting silently. (Since
- * 1.43.0-alpha every GenAI constant there is marked {@code @Deprecated}: the GenAI conventions moved
- * to their own repository, open-telemetry/semantic-conventions-genai, and keep changing there.)
+ * GenAiIncubatingAttributes}, {@code GenAiIncubatingMetrics}) instead of depending on that artifact
+ * at run time. {@code SemconvCopiesTest} asserts each copy equals the artifact's constant, so a
+ * rename in a new semconv release fails our build instead of drifting silently. (Since 1.43.0-alpha
+ * every GenAI constant there is marked {@code @Deprecated}: the GenAI conventions moved to their
+ * own repository, open-telemetry/semantic-conventions-genai, and keep changing there.)
  *
  * <p>The newest names of that repository, emitted only when {@code OTEL_SEMCONV_STABILITY_OPT_IN}
  * holds {@code gen_ai_latest_experimental} ({@link GenAiConventions}), are not in any Java artifact
  * yet: they are copied from its {@code model/gen-ai/registry.yaml} and {@code token-metrics.yaml}
- * (read 2026-12-07), and {@code SemconvCopiesTest} fails as soon as the incubating artifact defines one
- * of them with another value.
+ * (read 2026-12-07), and {@code SemconvCopiesTest} fails as soon as the incubating artifact defines
+ * one of them with another value.
  *
  * <p>The content attributes ({@code gen_ai.input.messages}, {@code gen_ai.output.messages}, {@code
  * gen_ai.system_instructions}, {@code gen_ai.tool.call.arguments}, {@code gen_ai.tool.call.result})
@@ -63,7 +63,8 @@ final class GenAiAttributes {
   static final AttributeKey<String> GEN_AI_CONVERSATION_ID = stringKey("gen_ai.conversation.id");
   static final AttributeKey<String> GEN_AI_AGENT_NAME = stringKey("gen_ai.agent.name");
   static final AttributeKey<String> GEN_AI_AGENT_ID = stringKey("gen_ai.agent.id");
-  static final AttributeKey<String> GEN_AI_AGENT_DESCRIPTION = stringKey("gen_ai.agent.description");
+  static final AttributeKey<String> GEN_AI_AGENT_DESCRIPTION =
+      stringKey("gen_ai.agent.description");
   static final AttributeKey<String> GEN_AI_AGENT_VERSION = stringKey("gen_ai.agent.version");
   static final AttributeKey<String> GEN_AI_TOOL_NAME = stringKey("gen_ai.tool.name");
   static final AttributeKey<String> GEN_AI_TOOL_CALL_ID = stringKey("gen_ai.tool.call.id");
@@ -109,16 +110,23 @@ final class GenAiAttributes {
   static final String CLIENT_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
   static final String CLIENT_TIME_TO_FIRST_CHUNK_UNIT = "s";
 
-  // --- newest names (gen_ai_latest_experimental), from open-telemetry/semantic-conventions-genai ---
-  /** Replaces {@code gen_ai.usage.cache_creation.input_tokens} (semantic-conventions-genai #440). */
+  // --- newest names (gen_ai_latest_experimental), from open-telemetry/semantic-conventions-genai
+  // ---
+  /**
+   * Replaces {@code gen_ai.usage.cache_creation.input_tokens} (semantic-conventions-genai #440).
+   */
   static final AttributeKey<Long> GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS =
       longKey("gen_ai.usage.cache_write.input_tokens");
+
   static final AttributeKey<String> GEN_AI_TOKEN_MODALITY = stringKey("gen_ai.token.modality");
+
   /** The modality value when the provider reports no breakdown by modality. */
   static final String TOKEN_MODALITY_UNKNOWN = "unknown";
+
   /** Counters replacing gen_ai.client.token.usage (semantic-conventions-genai #374). */
   static final String CLIENT_INFERENCE_USAGE_INPUT_TOKENS =
       "gen_ai.client.inference.usage.input_tokens";
+
   static final String CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS =
       "gen_ai.client.inference.usage.output_tokens";
   static final String CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS =
@@ -127,9 +135,11 @@ final class GenAiAttributes {
       "gen_ai.client.inference.usage.cache_write.input_tokens";
   static final String CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS =
       "gen_ai.client.inference.usage.reasoning.output_tokens";
+
   /** Per-call histograms replacing gen_ai.client.token.usage. */
   static final String CLIENT_INFERENCE_OPERATION_INPUT_TOKENS =
       "gen_ai.client.inference.operation.input_tokens";
+
   static final String CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS =
       "gen_ai.client.inference.operation.output_tokens";
   static final String TOKEN_UNIT = "{token}";

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One chat message (a role and its parts), recorded in the GenAI semantic conventions' JSON
- * message structure only when content capture is on.
+ * One chat message (a role and its parts), recorded in the GenAI semantic conventions' JSON message
+ * structure only when content capture is on.
  *
  * <pre>{@code
  * span.inputMessages(GenAiMessage.system("You are terse."), GenAiMessage.user("Weather in Paris?"));
@@ -183,6 +183,7 @@ public final class GenAiMessage {
     final String type;
     final String id;
     final String name;
+
     /** The text, the arguments or the response, by type. */
     final String content;
 

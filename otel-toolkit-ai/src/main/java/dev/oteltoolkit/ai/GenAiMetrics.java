@@ -11,10 +11,10 @@ import io.opentelemetry.semconv.ErrorAttributes;
 import java.math.BigDecimal;
 
 /**
- * The GenAI metrics of one {@link GenAiTelemetry}: {@code gen_ai.client.operation.duration},
- * {@code gen_ai.client.token.usage}, {@code gen_ai.client.operation.time_to_first_chunk} and
- * {@code oteltoolkit.gen_ai.cost}, recorded once per ended call. With the newest conventions
- * ({@link GenAiConventions#emitLatest()}) the token counts go to the {@code
+ * The GenAI metrics of one {@link GenAiTelemetry}: {@code gen_ai.client.operation.duration}, {@code
+ * gen_ai.client.token.usage}, {@code gen_ai.client.operation.time_to_first_chunk} and {@code
+ * oteltoolkit.gen_ai.cost}, recorded once per ended call. With the newest conventions ({@link
+ * GenAiConventions#emitLatest()}) the token counts go to the {@code
  * gen_ai.client.inference.usage.*} counters and {@code gen_ai.client.inference.operation.*}
  * histograms instead of (or, with {@code /dup}, beside) {@code gen_ai.client.token.usage}.
  */
@@ -26,8 +26,10 @@ final class GenAiMetrics {
   private final LongHistogram tokenUsage;
   private final DoubleHistogram timeToFirstChunk;
   private final DoubleCounter cost;
+
   /** The newest names' instruments; null unless {@link GenAiConventions#emitLatest()}. */
   private final LatestTokenMetrics latest;
+
   private final MetricAttributes.Cache attributeSets = new MetricAttributes.Cache();
 
   GenAiMetrics(Meter meter, GenAiConventions conventions) {
@@ -76,7 +78,11 @@ final class GenAiMetrics {
    * @param context the call's context (exemplars)
    */
   void record(
-      CallIdentity call, TokenUsage usage, BigDecimal callCost, long durationNanos, Context context) {
+      CallIdentity call,
+      TokenUsage usage,
+      BigDecimal callCost,
+      long durationNanos,
+      Context context) {
     MetricAttributes attributes =
         attributeSets.get(
             call.operation(),
@@ -116,9 +122,9 @@ final class GenAiMetrics {
   }
 
   /**
-   * The token instruments of the newest GenAI conventions (semantic-conventions-genai,
-   * {@code token-metrics.yaml}): counters of what was spent, by {@code gen_ai.token.modality}
-   * ({@code unknown}: callers report no breakdown by modality), and per-call histograms.
+   * The token instruments of the newest GenAI conventions (semantic-conventions-genai, {@code
+   * token-metrics.yaml}): counters of what was spent, by {@code gen_ai.token.modality} ({@code
+   * unknown}: callers report no breakdown by modality), and per-call histograms.
    */
   private static final class LatestTokenMetrics {
     private final LongCounter input;

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One GenAI call in progress: record what the response says on it (model, id, finish reasons,
- * token usage), and it puts the cost, metrics and request totals on record when it ends.
+ * One GenAI call in progress: record what the response says on it (model, id, finish reasons, token
+ * usage), and it puts the cost, metrics and request totals on record when it ends.
  *
  * <p>Given to the body of {@code call(span -> ...)}, which ends it, or returned by {@code start()}
  * for streaming and manual use: then end it with {@link #close()} (try-with-resources). Methods
@@ -68,16 +68,14 @@ public final class GenAiSpan implements AutoCloseable {
     this.span = span;
     this.context = context;
     this.call =
-        new GenAiMetrics.CallIdentity(
-            operation, provider, requestModel, serverAddress, serverPort);
+        new GenAiMetrics.CallIdentity(operation, provider, requestModel, serverAddress, serverPort);
     this.totals = totals;
     this.startNanos = startNanos;
   }
 
   /**
-   * Sets {@code gen_ai.response.model}, the model that actually answered (often a dated snapshot
-   * of the requested one). The cost is priced by this model when it is set, else by the requested
-   * one.
+   * Sets {@code gen_ai.response.model}, the model that actually answered (often a dated snapshot of
+   * the requested one). The cost is priced by this model when it is set, else by the requested one.
    *
    * @param responseModel the response model
    * @return this span
@@ -138,8 +136,8 @@ public final class GenAiSpan implements AutoCloseable {
    *
    * <p>As in the conventions, {@code input} includes cached and cache-creation tokens and {@code
    * output} includes reasoning tokens; set those with {@link #cacheReadInputTokens}, {@link
-   * #cacheCreationInputTokens} and {@link #reasoningOutputTokens}. Providers that report them
-   * apart (Anthropic's {@code input_tokens} excludes cache reads and writes) must be added up.
+   * #cacheCreationInputTokens} and {@link #reasoningOutputTokens}. Providers that report them apart
+   * (Anthropic's {@code input_tokens} excludes cache reads and writes) must be added up.
    *
    * @param input all input (prompt) tokens
    * @param output all output (completion) tokens
@@ -358,9 +356,9 @@ public final class GenAiSpan implements AutoCloseable {
   }
 
   /**
-   * Marks the call failed with an exception the body handled itself (a body that throws is
-   * recorded without this): {@code recordException}, status {@code ERROR}, {@code error.type} =
-   * the exception's class name ({@code cancelled} for a cancellation).
+   * Marks the call failed with an exception the body handled itself (a body that throws is recorded
+   * without this): {@code recordException}, status {@code ERROR}, {@code error.type} = the
+   * exception's class name ({@code cancelled} for a cancellation).
    *
    * @param error the exception
    * @return this span
@@ -428,8 +426,8 @@ public final class GenAiSpan implements AutoCloseable {
 
   /**
    * Returns the underlying OpenTelemetry span. To run code under this span use {@link
-   * #makeCurrent()}, which carries the request's totals; a context built around the bare span
-   * does not find the totals of a call that is its own local root.
+   * #makeCurrent()}, which carries the request's totals; a context built around the bare span does
+   * not find the totals of a call that is its own local root.
    *
    * @return the span
    */
@@ -552,7 +550,8 @@ public final class GenAiSpan implements AutoCloseable {
 
   private static void checkCount(long count, String name) {
     if (count < 0) {
-      throw new IllegalArgumentException(name + "=" + count + ": a token count must not be negative");
+      throw new IllegalArgumentException(
+          name + "=" + count + ": a token count must not be negative");
     }
   }
 

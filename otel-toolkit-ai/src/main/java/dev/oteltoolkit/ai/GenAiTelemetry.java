@@ -46,8 +46,8 @@ import java.util.logging.Logger;
  * <p>Each operation method returns a builder of request attributes (set at span start, where
  * samplers see them) that ends in {@code call(span -> ...)}, which starts the span, makes it
  * current, runs the body and ends the span, or {@code start()} for streaming and manual use. A body
- * that throws gets {@code recordException}, status {@code ERROR} and {@code error.type}, and the very
- * same exception is rethrown.
+ * that throws gets {@code recordException}, status {@code ERROR} and {@code error.type}, and the
+ * very same exception is rethrown.
  *
  * <p>Metrics ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}, {@code
  * gen_ai.client.operation.time_to_first_chunk}, {@code oteltoolkit.gen_ai.cost}) and per-request
@@ -69,9 +69,12 @@ public final class GenAiTelemetry {
 
   final Tracer tracer;
   final GenAiMetrics metrics;
+
   /** Which GenAI names are emitted ({@code OTEL_SEMCONV_STABILITY_OPT_IN}). */
   final GenAiConventions conventions;
+
   final PriceTable priceTable;
+
   /** Null when content capture is off: then no content is ever looked at. */
   final ContentCapture content;
 

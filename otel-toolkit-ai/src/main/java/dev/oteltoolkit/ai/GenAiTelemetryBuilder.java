@@ -91,8 +91,8 @@ public final class GenAiTelemetryBuilder {
   }
 
   /**
-   * Sets the length in characters beyond which each captured piece of text (after redaction) is
-   * cut and marked {@code ...[truncated]}. Default: 8192.
+   * Sets the length in characters beyond which each captured piece of text (after redaction) is cut
+   * and marked {@code ...[truncated]}. Default: 8192.
    *
    * @param maxContentLength the maximum length, at least 1
    * @return this builder

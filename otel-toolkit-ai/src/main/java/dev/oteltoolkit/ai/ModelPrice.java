@@ -21,10 +21,10 @@ import java.util.Objects;
  *     .date(LocalDate.of(2025, 8, 1));
  * }</pre>
  *
- * <p>Immutable: every {@code with}-style method returns a new instance. Arithmetic is exact
- * ({@link BigDecimal}); nothing is rounded. A price written with more than 30 decimal places
- * (trailing zeros: the value has at most 30) is kept without its trailing zeros, and a zero price
- * as {@link BigDecimal#ZERO}.
+ * <p>Immutable: every {@code with}-style method returns a new instance. Arithmetic is exact ({@link
+ * BigDecimal}); nothing is rounded. A price written with more than 30 decimal places (trailing
+ * zeros: the value has at most 30) is kept without its trailing zeros, and a zero price as {@link
+ * BigDecimal#ZERO}.
  */
 public final class ModelPrice {
 
@@ -140,8 +140,8 @@ public final class ModelPrice {
   /**
    * Returns what is wrong with a price per million tokens, or {@code null} when it is accepted.
    * Bounded work whatever the value: the digit count is checked first from the bit length (no
-   * division), ranges are compared before any scaling, and trailing zeros are never stripped one
-   * by one (quadratic on JDK 17: 27 s for a 100 KB literal).
+   * division), ranges are compared before any scaling, and trailing zeros are never stripped one by
+   * one (quadratic on JDK 17: 27 s for a 100 KB literal).
    */
   static String priceProblem(BigDecimal price) {
     if (price.signum() < 0) {
@@ -163,8 +163,7 @@ public final class ModelPrice {
   }
 
   private static boolean hasTooManyDigits(BigDecimal value) {
-    return value.unscaledValue().bitLength() > MAX_UNSCALED_BITS
-        || value.precision() > MAX_DIGITS;
+    return value.unscaledValue().bitLength() > MAX_UNSCALED_BITS || value.precision() > MAX_DIGITS;
   }
 
   private static boolean hasTooManyDecimalPlaces(BigDecimal price) {
@@ -201,8 +200,9 @@ public final class ModelPrice {
 
   /**
    * A number for a message, bounded: exact up to {@value #MAX_SHOWN_DIGITS} significant digits,
-   * else rounded to 12 with the count of digits, or only its size above {@value #MAX_DIGITS} ({@code toString()}, never {@code
-   * toPlainString()}: {@code 1e999999999} would print a billion digits).
+   * else rounded to 12 with the count of digits, or only its size above {@value #MAX_DIGITS}
+   * ({@code toString()}, never {@code toPlainString()}: {@code 1e999999999} would print a billion
+   * digits).
    */
   static String describe(BigDecimal value) {
     if (value.unscaledValue().bitLength() > MAX_UNSCALED_BITS) {
@@ -212,7 +212,9 @@ public final class ModelPrice {
     if (digits <= MAX_SHOWN_DIGITS) {
       return value.toString();
     }
-    return value.round(new MathContext(12, RoundingMode.HALF_EVEN)) + " (rounded, " + digits
+    return value.round(new MathContext(12, RoundingMode.HALF_EVEN))
+        + " (rounded, "
+        + digits
         + " digits)";
   }
 
@@ -239,14 +241,21 @@ public final class ModelPrice {
    */
   public ModelPrice cachedInput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, checkPrice(model, "cached_input", pricePerMillion),
-        cacheCreationInput, reasoningOutput, provider,
-        aliases, source, date);
+        model,
+        input,
+        output,
+        checkPrice(model, "cached_input", pricePerMillion),
+        cacheCreationInput,
+        reasoningOutput,
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
-   * Returns a copy with the price of input tokens written to the prompt cache. Default: unset,
-   * when they are charged at the input price.
+   * Returns a copy with the price of input tokens written to the prompt cache. Default: unset, when
+   * they are charged at the input price.
    *
    * @param pricePerMillion US dollars per million cache-creation input tokens; {@code null} to
    *     unset
@@ -256,9 +265,16 @@ public final class ModelPrice {
    */
   public ModelPrice cacheCreationInput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, cachedInput,
-        checkPrice(model, "cache_creation_input", pricePerMillion), reasoningOutput, provider,
-        aliases, source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        checkPrice(model, "cache_creation_input", pricePerMillion),
+        reasoningOutput,
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
@@ -272,21 +288,37 @@ public final class ModelPrice {
    */
   public ModelPrice reasoningOutput(BigDecimal pricePerMillion) {
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput,
-        checkPrice(model, "reasoning_output", pricePerMillion), provider, aliases, source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        cacheCreationInput,
+        checkPrice(model, "reasoning_output", pricePerMillion),
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
-   * Returns a copy with the provider that sells the model at this price (informational; lookups
-   * are by model name). Default: unset.
+   * Returns a copy with the provider that sells the model at this price (informational; lookups are
+   * by model name). Default: unset.
    *
    * @param provider the provider, e.g. {@code openai}
    * @return the new price
    */
   public ModelPrice provider(String provider) {
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
-        source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        cacheCreationInput,
+        reasoningOutput,
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
@@ -302,8 +334,16 @@ public final class ModelPrice {
       Objects.requireNonNull(alias, "alias");
     }
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider,
-        Collections.unmodifiableList(copy), source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        cacheCreationInput,
+        reasoningOutput,
+        provider,
+        Collections.unmodifiableList(copy),
+        source,
+        date);
   }
 
   /**
@@ -314,8 +354,16 @@ public final class ModelPrice {
    */
   public ModelPrice source(String source) {
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
-        source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        cacheCreationInput,
+        reasoningOutput,
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
@@ -326,16 +374,24 @@ public final class ModelPrice {
    */
   public ModelPrice date(LocalDate date) {
     return new ModelPrice(
-        model, input, output, cachedInput, cacheCreationInput, reasoningOutput, provider, aliases,
-        source, date);
+        model,
+        input,
+        output,
+        cachedInput,
+        cacheCreationInput,
+        reasoningOutput,
+        provider,
+        aliases,
+        source,
+        date);
   }
 
   /**
    * Returns the exact cost of one call in US dollars.
    *
    * <p>Token counts follow the GenAI semantic conventions: {@code inputTokens} includes the cached
-   * ({@code cacheReadInputTokens}) and cache-creation tokens, and {@code outputTokens} includes
-   * the reasoning tokens. Each token is charged once, at its own rate: cached tokens at the cached
+   * ({@code cacheReadInputTokens}) and cache-creation tokens, and {@code outputTokens} includes the
+   * reasoning tokens. Each token is charged once, at its own rate: cached tokens at the cached
    * price, cache writes at the cache-creation price, reasoning tokens at the reasoning price, each
    * falling back to the input or output price when the model has no separate one. Counts that
    * exceed their total (more cached than input tokens) are capped at it.

@@ -67,8 +67,8 @@ public final class RetrievalBuilder extends OperationBuilder<RetrievalBuilder> {
   }
 
   /**
-   * Gives the query text, recorded as {@code gen_ai.retrieval.query.text} only when content
-   * capture is on (after the redactor). Default: unset.
+   * Gives the query text, recorded as {@code gen_ai.retrieval.query.text} only when content capture
+   * is on (after the redactor). Default: unset.
    *
    * @param query the query
    * @return this builder

@@ -4,8 +4,8 @@ import io.opentelemetry.api.trace.Span;
 import java.math.BigDecimal;
 
 /**
- * What a call reported by the time it ended, read once under the span's lock: response model,
- * token counts ({@link #UNSET} when not reported), time to first chunk, error type.
+ * What a call reported by the time it ended, read once under the span's lock: response model, token
+ * counts ({@link #UNSET} when not reported), time to first chunk, error type.
  *
  * @param responseModel {@code gen_ai.response.model}, or null
  * @param input input tokens (cache reads and writes included, as in the semconv)

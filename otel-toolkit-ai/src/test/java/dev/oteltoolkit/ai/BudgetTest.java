@@ -206,8 +206,7 @@ class BudgetTest {
                 for (Future<?> future : futures) {
                   future.get(60, TimeUnit.SECONDS);
                 }
-                assertThat(
-                        RequestAccumulator.current().decimalTotal(GenAiAttributes.TOTAL_COST))
+                assertThat(RequestAccumulator.current().decimalTotal(GenAiAttributes.TOTAL_COST))
                     .isEqualByComparingTo("0.4");
                 return null;
               });

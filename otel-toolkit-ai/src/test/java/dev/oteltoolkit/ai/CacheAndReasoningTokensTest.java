@@ -41,8 +41,8 @@ class CacheAndReasoningTokensTest {
 
   /**
    * Prices per million tokens, each kind of token at a rate of its own so that a token priced at
-   * the wrong rate changes the result: a prompt-caching model (input 3.00, output 15.00, cache
-   * read 0.30, cache write 3.75) and a reasoning model (input 2.00, output 8.00, reasoning 12.00).
+   * the wrong rate changes the result: a prompt-caching model (input 3.00, output 15.00, cache read
+   * 0.30, cache write 3.75) and a reasoning model (input 2.00, output 8.00, reasoning 12.00).
    */
   private static final PriceTable PRICES =
       PriceTable.of(
@@ -85,27 +85,35 @@ class CacheAndReasoningTokensTest {
 
     otel.assertTrace("handle-ticket")
         // input includes the cache reads and writes, output the reasoning: each counted once
-        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
-            equalTo(TOTAL_INPUT, 11_000L),
-            equalTo(TOTAL_OUTPUT, 3_500L),
-            equalTo(TOTAL_COST, 0.0588)))
-        .hasChild("chat claude-sonnet-4", chat -> chat.hasAttributesSatisfyingExactly(
-            equalTo(OPERATION, "chat"),
-            equalTo(PROVIDER, "anthropic"),
-            equalTo(REQUEST_MODEL, "claude-sonnet-4"),
-            equalTo(INPUT, 10_000L),
-            equalTo(OUTPUT, 500L),
-            equalTo(CACHE_READ, 6_000L),
-            equalTo(CACHE_CREATION, 2_000L),
-            equalTo(COST, 0.0228)))
-        .hasChild("chat o3", chat -> chat.hasAttributesSatisfyingExactly(
-            equalTo(OPERATION, "chat"),
-            equalTo(PROVIDER, "openai"),
-            equalTo(REQUEST_MODEL, "o3"),
-            equalTo(INPUT, 1_000L),
-            equalTo(OUTPUT, 3_000L),
-            equalTo(REASONING, 2_500L),
-            equalTo(COST, 0.036)))
+        .hasRoot(
+            root ->
+                root.hasAttributesSatisfyingExactly(
+                    equalTo(TOTAL_INPUT, 11_000L),
+                    equalTo(TOTAL_OUTPUT, 3_500L),
+                    equalTo(TOTAL_COST, 0.0588)))
+        .hasChild(
+            "chat claude-sonnet-4",
+            chat ->
+                chat.hasAttributesSatisfyingExactly(
+                    equalTo(OPERATION, "chat"),
+                    equalTo(PROVIDER, "anthropic"),
+                    equalTo(REQUEST_MODEL, "claude-sonnet-4"),
+                    equalTo(INPUT, 10_000L),
+                    equalTo(OUTPUT, 500L),
+                    equalTo(CACHE_READ, 6_000L),
+                    equalTo(CACHE_CREATION, 2_000L),
+                    equalTo(COST, 0.0228)))
+        .hasChild(
+            "chat o3",
+            chat ->
+                chat.hasAttributesSatisfyingExactly(
+                    equalTo(OPERATION, "chat"),
+                    equalTo(PROVIDER, "openai"),
+                    equalTo(REQUEST_MODEL, "o3"),
+                    equalTo(INPUT, 1_000L),
+                    equalTo(OUTPUT, 3_000L),
+                    equalTo(REASONING, 2_500L),
+                    equalTo(COST, 0.036)))
         .hasNoOtherSpans();
   }
 

@@ -94,8 +94,7 @@ class ContentCaptureTest {
                         GenAiMessage.user("Weather in Paris?"),
                         GenAiMessage.toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"),
                         GenAiMessage.toolResponse("call_1", "{\"temp\":21}"))
-                    .outputMessages(
-                        GenAiMessage.assistant("Sunny, 21°C.").finishReason("stop")));
+                    .outputMessages(GenAiMessage.assistant("Sunny, 21°C.").finishReason("stop")));
     ai.executeTool("get_weather")
         .arguments("{\"city\": \"Paris\"}")
         .call(span -> span.toolResult("sunny, not JSON"));
@@ -106,7 +105,8 @@ class ContentCaptureTest {
         .isEqualTo("[{\"type\":\"text\",\"content\":\"Be \\\"brief\\\".\\n\"}]");
     assertThat(chat.get(GenAiAttributes.GEN_AI_INPUT_MESSAGES))
         .isEqualTo(
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Weather in Paris?\"}]},"
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Weather in"
+                + " Paris?\"}]},"
                 + "{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_1\","
                 + "\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}]},"
                 + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_1\","
@@ -128,7 +128,9 @@ class ContentCaptureTest {
         .isEqualTo("{\"city\": \"Paris\"}");
     assertThat(tool.get(GenAiAttributes.GEN_AI_TOOL_CALL_RESULT)).isEqualTo("\"sunny, not JSON\"");
     assertThat(
-            otel.span("retrieval kb").getAttributes().get(GenAiAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT))
+            otel.span("retrieval kb")
+                .getAttributes()
+                .get(GenAiAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT))
         .isEqualTo("weather Paris");
   }
 
@@ -148,11 +150,18 @@ class ContentCaptureTest {
       assertNoSecret(span.getAttributes());
     }
     Attributes chat = otel.span("chat gpt-4o").getAttributes();
-    assertThat(chat.get(GenAiAttributes.GEN_AI_INPUT_MESSAGES)).contains("My card is s3cr3t-card-<card>");
+    assertThat(chat.get(GenAiAttributes.GEN_AI_INPUT_MESSAGES))
+        .contains("My card is s3cr3t-card-<card>");
     assertThat(chat.get(GenAiAttributes.GEN_AI_SYSTEM_INSTRUCTIONS)).contains("<card>");
-    assertThat(otel.span("execute_tool charge").getAttributes().get(GenAiAttributes.GEN_AI_TOOL_CALL_ARGUMENTS))
+    assertThat(
+            otel.span("execute_tool charge")
+                .getAttributes()
+                .get(GenAiAttributes.GEN_AI_TOOL_CALL_ARGUMENTS))
         .isEqualTo("{\"card\":\"s3cr3t-card-<card>\"}");
-    assertThat(otel.span("retrieval kb").getAttributes().get(GenAiAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT))
+    assertThat(
+            otel.span("retrieval kb")
+                .getAttributes()
+                .get(GenAiAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT))
         .isEqualTo("find s3cr3t-card-<card>");
   }
 
@@ -230,7 +239,8 @@ class ContentCaptureTest {
             .build();
     assertThat(off.capturesContent()).isFalse();
 
-    Map<String, String> envOff = Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "false");
+    Map<String, String> envOff =
+        Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "false");
     assertThat(
             GenAiTelemetry.builder(otel.sdk)
                 .captureMessageContent(true)
@@ -239,10 +249,13 @@ class ContentCaptureTest {
                 .capturesContent())
         .isFalse();
 
-    Map<String, String> invalid = Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "yes");
-    assertThatThrownBy(() -> GenAiTelemetry.builder(otel.sdk).configSource(NOTHING, invalid::get).build())
+    Map<String, String> invalid =
+        Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "yes");
+    assertThatThrownBy(
+            () -> GenAiTelemetry.builder(otel.sdk).configSource(NOTHING, invalid::get).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=yes: must be true or false");
+        .hasMessage(
+            "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=yes: must be true or false");
   }
 
   @Test

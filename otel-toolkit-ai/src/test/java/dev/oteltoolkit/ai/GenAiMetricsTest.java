@@ -156,7 +156,11 @@ class GenAiMetricsTest {
     assertThat(tokenSums).containsExactly(30L, 300L);
     // the counter sums doubles; the exact sum is on the request's root (see RequestTotalsTest)
     double cost =
-        otel.metric("oteltoolkit.gen_ai.cost").getDoubleSumData().getPoints().iterator().next()
+        otel.metric("oteltoolkit.gen_ai.cost")
+            .getDoubleSumData()
+            .getPoints()
+            .iterator()
+            .next()
             .getValue();
     assertThat(cost).isCloseTo(0.00105, org.assertj.core.data.Offset.offset(1e-15));
   }

@@ -33,7 +33,8 @@ class GenAiSpansTest {
   @RegisterExtension
   final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
 
-  private final GenAiTelemetry ai = GenAiTelemetry.builder(otel.openTelemetry()).priceTable(PRICES).build();
+  private final GenAiTelemetry ai =
+      GenAiTelemetry.builder(otel.openTelemetry()).priceTable(PRICES).build();
   private final Tracing tracing = otel.tracing();
 
   @Test
@@ -42,7 +43,8 @@ class GenAiSpansTest {
         tracing.traced(
             "request",
             () ->
-                ai.chat("openai", "gpt-4o")
+                ai
+                    .chat("openai", "gpt-4o")
                     .temperature(0.2)
                     .topP(0.9)
                     .topK(40)
@@ -68,37 +70,45 @@ class GenAiSpansTest {
                         }));
 
     assertThat(answer).isEqualTo("Paris");
-    otel.assertTrace("request").hasChild("chat gpt-4o", chat -> chat
-        .hasKind(SpanKind.CLIENT)
-        .satisfies(span -> assertThat(span.getInstrumentationScopeInfo().getName())
-            .isEqualTo("dev.oteltoolkit.ai"))
-        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_TEMPERATURE, 0.2),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_P, 0.9),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 40.0),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MAX_TOKENS, 512L),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_SEED, 7L),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_STOP_SEQUENCES, Arrays.asList("END", "STOP")),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_CHOICE_COUNT, 1L),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_STREAM, false),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.1),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_PRESENCE_PENALTY, 0.3),
-            equalTo(GenAiAttributes.GEN_AI_OUTPUT_TYPE, "text"),
-            equalTo(GenAiAttributes.GEN_AI_CONVERSATION_ID, "conv-1"),
-            equalTo(ServerAttributes.SERVER_ADDRESS, "api.openai.com"),
-            equalTo(ServerAttributes.SERVER_PORT, 443L),
-            equalTo(GenAiAttributes.GEN_AI_RESPONSE_MODEL, "gpt-4o-2024-08-06"),
-            equalTo(GenAiAttributes.GEN_AI_RESPONSE_ID, "chatcmpl-1"),
-            equalTo(GenAiAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1200L),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 48L),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 200L),
-            // (1000 x 2.50 + 200 x 1.25 cached + 48 x 10.00) / 1e6: cached tokens counted once
-            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00323)))
+    otel.assertTrace("request")
+        .hasChild(
+            "chat gpt-4o",
+            chat ->
+                chat.hasKind(SpanKind.CLIENT)
+                    .satisfies(
+                        span ->
+                            assertThat(span.getInstrumentationScopeInfo().getName())
+                                .isEqualTo("dev.oteltoolkit.ai"))
+                    .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_TEMPERATURE, 0.2),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_P, 0.9),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 40.0),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MAX_TOKENS, 512L),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_SEED, 7L),
+                        equalTo(
+                            GenAiAttributes.GEN_AI_REQUEST_STOP_SEQUENCES,
+                            Arrays.asList("END", "STOP")),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_CHOICE_COUNT, 1L),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_STREAM, false),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.1),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_PRESENCE_PENALTY, 0.3),
+                        equalTo(GenAiAttributes.GEN_AI_OUTPUT_TYPE, "text"),
+                        equalTo(GenAiAttributes.GEN_AI_CONVERSATION_ID, "conv-1"),
+                        equalTo(ServerAttributes.SERVER_ADDRESS, "api.openai.com"),
+                        equalTo(ServerAttributes.SERVER_PORT, 443L),
+                        equalTo(GenAiAttributes.GEN_AI_RESPONSE_MODEL, "gpt-4o-2024-08-06"),
+                        equalTo(GenAiAttributes.GEN_AI_RESPONSE_ID, "chatcmpl-1"),
+                        equalTo(GenAiAttributes.GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1200L),
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 48L),
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 200L),
+                        // (1000 x 2.50 + 200 x 1.25 cached + 48 x 10.00) / 1e6: cached tokens
+                        // counted once
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00323)))
         .hasNoOtherSpans();
   }
 
@@ -160,28 +170,37 @@ class GenAiSpansTest {
               .call(s -> s.usage(1000));
         });
 
-    otel.assertTrace("request").hasChild("text_completion gpt-3.5-turbo-instruct", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "text_completion"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-3.5-turbo-instruct")));
-    otel.assertTrace("request").hasChild("generate_content gemini-2.5-flash", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "generate_content"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "gcp.gemini"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gemini-2.5-flash")));
-    otel.assertTrace("request").hasChild("embeddings text-embedding-3-small", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
-            equalTo(GenAiAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1000L),
-            equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00002)));
+    otel.assertTrace("request")
+        .hasChild(
+            "text_completion gpt-3.5-turbo-instruct",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "text_completion"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-3.5-turbo-instruct")));
+    otel.assertTrace("request")
+        .hasChild(
+            "generate_content gemini-2.5-flash",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "generate_content"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "gcp.gemini"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gemini-2.5-flash")));
+    otel.assertTrace("request")
+        .hasChild(
+            "embeddings text-embedding-3-small",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "embeddings"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
+                        equalTo(GenAiAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1000L),
+                        equalTo(GenAiAttributes.GEN_AI_USAGE_COST, 0.00002)));
   }
 
   @Test
@@ -212,46 +231,62 @@ class GenAiSpansTest {
               .call(s -> null);
         });
 
-    otel.assertTrace("request").hasChild("execute_tool get_weather", span -> span
-        .hasKind(SpanKind.INTERNAL)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "execute_tool"),
-            equalTo(GenAiAttributes.GEN_AI_TOOL_NAME, "get_weather"),
-            equalTo(GenAiAttributes.GEN_AI_TOOL_CALL_ID, "call_1"),
-            equalTo(GenAiAttributes.GEN_AI_TOOL_TYPE, "function"),
-            equalTo(GenAiAttributes.GEN_AI_TOOL_DESCRIPTION, "Current weather of a city")));
-    otel.assertTrace("request").hasChild("invoke_agent planner", span -> span
-        .hasKind(SpanKind.INTERNAL)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "planner"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "agent-7"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_DESCRIPTION, "Plans trips"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_VERSION, "3"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"),
-            equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-trips")));
-    otel.assertTrace("request").hasChild("invoke_agent support-bot", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "support-bot"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "aws.bedrock"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "AGENT42")));
-    otel.assertTrace("request").hasChild("create_agent math-tutor", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "create_agent"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "math-tutor"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
-    otel.assertTrace("request").hasChild("retrieval kb-products", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "retrieval"),
-            equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-products"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "pinecone"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 5.0)));
+    otel.assertTrace("request")
+        .hasChild(
+            "execute_tool get_weather",
+            span ->
+                span.hasKind(SpanKind.INTERNAL)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "execute_tool"),
+                        equalTo(GenAiAttributes.GEN_AI_TOOL_NAME, "get_weather"),
+                        equalTo(GenAiAttributes.GEN_AI_TOOL_CALL_ID, "call_1"),
+                        equalTo(GenAiAttributes.GEN_AI_TOOL_TYPE, "function"),
+                        equalTo(
+                            GenAiAttributes.GEN_AI_TOOL_DESCRIPTION, "Current weather of a city")));
+    otel.assertTrace("request")
+        .hasChild(
+            "invoke_agent planner",
+            span ->
+                span.hasKind(SpanKind.INTERNAL)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "planner"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "agent-7"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_DESCRIPTION, "Plans trips"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_VERSION, "3"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o"),
+                        equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-trips")));
+    otel.assertTrace("request")
+        .hasChild(
+            "invoke_agent support-bot",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "support-bot"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "aws.bedrock"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_ID, "AGENT42")));
+    otel.assertTrace("request")
+        .hasChild(
+            "create_agent math-tutor",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "create_agent"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "math-tutor"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
+    otel.assertTrace("request")
+        .hasChild(
+            "retrieval kb-products",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "retrieval"),
+                        equalTo(GenAiAttributes.GEN_AI_DATA_SOURCE_ID, "kb-products"),
+                        equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "pinecone"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
+                        equalTo(GenAiAttributes.GEN_AI_REQUEST_TOP_K, 5.0)));
   }
 
   @Test
@@ -280,12 +315,16 @@ class GenAiSpansTest {
         .hasChildTree("execute_tool get_weather", tool -> tool.hasChild("chat gpt-4o"))
         .hasNoOtherSpans()
         // 280 input x 2.50 + 65 output x 10.00 per million = 0.0007 + 0.00065
-        .hasRoot(agent -> agent.hasNoParent().hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
-            equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "trip-planner"),
-            equalTo(GenAiAttributes.TOTAL_INPUT_TOKENS, 280L),
-            equalTo(GenAiAttributes.TOTAL_OUTPUT_TOKENS, 65L),
-            equalTo(GenAiAttributes.TOTAL_COST, 0.00135)));
+        .hasRoot(
+            agent ->
+                agent
+                    .hasNoParent()
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "invoke_agent"),
+                        equalTo(GenAiAttributes.GEN_AI_AGENT_NAME, "trip-planner"),
+                        equalTo(GenAiAttributes.TOTAL_INPUT_TOKENS, 280L),
+                        equalTo(GenAiAttributes.TOTAL_OUTPUT_TOKENS, 65L),
+                        equalTo(GenAiAttributes.TOTAL_COST, 0.00135)));
   }
 
   @Test
@@ -322,7 +361,8 @@ class GenAiSpansTest {
 
     SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     assertThat(chat)
-        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.create(StatusCode.ERROR, "connection reset"))
+        .hasStatus(
+            io.opentelemetry.sdk.trace.data.StatusData.create(StatusCode.ERROR, "connection reset"))
         .hasAttributesSatisfyingExactly(
             equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
@@ -356,10 +396,13 @@ class GenAiSpansTest {
 
   @Test
   void aProviderErrorCodeWithoutAnExceptionSetsErrorType() {
-    Integer result = ai.chat("openai", "gpt-4o").call(span -> {
-      span.error("rate_limit_exceeded");
-      return 0;
-    });
+    Integer result =
+        ai.chat("openai", "gpt-4o")
+            .call(
+                span -> {
+                  span.error("rate_limit_exceeded");
+                  return 0;
+                });
     assertThat(result).isZero();
     SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     assertThat(chat.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
@@ -373,11 +416,13 @@ class GenAiSpansTest {
     GenAiSpan span = ai.chat("openai", "gpt-4o").start();
     span.close();
     span.usage(10, 10).responseModel("late").responseId("late").finishReasons("stop");
-    otel.assertTrace("chat gpt-4o").hasRoot(chat -> chat
-        .hasAttributesSatisfyingExactly(
-            equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
+    otel.assertTrace("chat gpt-4o")
+        .hasRoot(
+            chat ->
+                chat.hasAttributesSatisfyingExactly(
+                    equalTo(GenAiAttributes.GEN_AI_OPERATION_NAME, "chat"),
+                    equalTo(GenAiAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                    equalTo(GenAiAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o")));
     assertThat(span.cost()).isNull();
   }
 

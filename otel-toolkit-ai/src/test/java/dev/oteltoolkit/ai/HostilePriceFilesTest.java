@@ -63,7 +63,9 @@ class HostilePriceFilesTest {
               "{\"m\": {\"input_cost_per_token\": " + price + ", \"output_cost_per_token\": 1}}");
       refused(
           () -> PriceTable.loadLiteLlm(file),
-          file + ": not valid JSON: number " + price
+          file
+              + ": not valid JSON: number "
+              + price
               + " has an exponent beyond 1000 either way at line 1, column 32");
     }
   }
@@ -73,7 +75,8 @@ class HostilePriceFilesTest {
     Path own = write("own.json", "{\"models\": {\"m\": {\"input\": 1e1000, \"output\": 1e-1000}}}");
     refused(
         () -> PriceTable.load(own),
-        own + ": entry \"m\": \"input\"=1E+1000: must be at most 1000000 US dollars per million"
+        own
+            + ": entry \"m\": \"input\"=1E+1000: must be at most 1000000 US dollars per million"
             + " tokens at line 1, column 28");
     Path lite =
         write(
@@ -81,7 +84,8 @@ class HostilePriceFilesTest {
             "{\"m\": {\"input_cost_per_token\": 1e-1000, \"output_cost_per_token\": 1e1000},"
                 + " \"n\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 2e-06}}");
     // a third-party file: the entry is skipped (one warning), the others load
-    assertThat(PriceTable.loadLiteLlm(lite).prices()).extracting(ModelPrice::model)
+    assertThat(PriceTable.loadLiteLlm(lite).prices())
+        .extracting(ModelPrice::model)
         .containsExactly("n");
   }
 
@@ -90,19 +94,23 @@ class HostilePriceFilesTest {
     // was: 27 s on JDK 17 (trailing zeros stripped one division at a time, once per builder copy)
     String literal = "1." + "0".repeat(100_000);
     Path own =
-        write("own-100k.json", "{\"models\": {\"m\": {\"input\": " + literal + ", \"output\": 1}}}");
+        write(
+            "own-100k.json", "{\"models\": {\"m\": {\"input\": " + literal + ", \"output\": 1}}}");
     refused(
         () -> PriceTable.load(own),
-        own + ": not valid JSON: number literal of 100002 characters (at most 100 accepted)"
+        own
+            + ": not valid JSON: number literal of 100002 characters (at most 100 accepted)"
             + " at line 1, column 28");
     Path lite =
         write(
             "lite-100k.json",
-            "{\"m\": {\"input_cost_per_token\": 1" + "0".repeat(100_000)
+            "{\"m\": {\"input_cost_per_token\": 1"
+                + "0".repeat(100_000)
                 + "e-100006, \"output_cost_per_token\": 1}}");
     refused(
         () -> PriceTable.loadLiteLlm(lite),
-        lite + ": not valid JSON: number literal of 100009 characters (at most 100 accepted)"
+        lite
+            + ": not valid JSON: number literal of 100009 characters (at most 100 accepted)"
             + " at line 1, column 32");
   }
 
@@ -113,7 +121,8 @@ class HostilePriceFilesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("price of m: input=(too long to show): written with more than 100 digits");
     assertThatThrownBy(
-            () -> ModelPrice.perMillionTokens("m", BigDecimal.ONE, BigDecimal.ONE).cachedInput(huge))
+            () ->
+                ModelPrice.perMillionTokens("m", BigDecimal.ONE, BigDecimal.ONE).cachedInput(huge))
         .hasMessage(
             "price of m: cached_input=(too long to show): written with more than 100 digits");
     // 41 to 100 digits are shown rounded
@@ -140,12 +149,20 @@ class HostilePriceFilesTest {
     Path file =
         write(
             "long-name.json",
-            "{\"models\": {\"" + model + "\": {\"input\": 1, \"output\": \"" + "x".repeat(100_000)
+            "{\"models\": {\""
+                + model
+                + "\": {\"input\": 1, \"output\": \""
+                + "x".repeat(100_000)
                 + "\"}}}");
     refused(
         () -> PriceTable.load(file),
-        file + ": entry \"" + "m".repeat(64) + "...\": \"output\" must be a number, got \""
-            + "x".repeat(64) + "...\" at line 1, column " + (100_000 + 40));
+        file
+            + ": entry \""
+            + "m".repeat(64)
+            + "...\": \"output\" must be a number, got \""
+            + "x".repeat(64)
+            + "...\" at line 1, column "
+            + (100_000 + 40));
     assertThatThrownBy(() -> ModelPrice.perMillionTokens(model, "-1", "1"))
         .hasMessage("price of " + "m".repeat(64) + "...: input=-1: must not be negative");
   }
@@ -188,7 +205,8 @@ class HostilePriceFilesTest {
     assertThat(name.length()).isGreaterThan(160);
     refused(
         () -> PriceTable.load(file),
-        "..." + name.substring(name.length() - 157)
+        "..."
+            + name.substring(name.length() - 157)
             + ": the document must be a JSON object, got an array at line 1, column 1");
   }
 

@@ -30,7 +30,8 @@ class JsonTest {
             new BigDecimal("3e2"),
             new BigDecimal("0.0000025"),
             BigDecimal.ZERO);
-    assertThat(((BigDecimal) ((List<?>) map.get("a")).get(3)).compareTo(new BigDecimal("0.0000025")))
+    assertThat(
+            ((BigDecimal) ((List<?>) map.get("a")).get(3)).compareTo(new BigDecimal("0.0000025")))
         .isZero();
     assertThat(((Map<?, ?>) map.get("b")).get("c")).isEqualTo("x\"y\\z\né/");
     assertThat(map.get("t")).isEqualTo(true);
@@ -91,7 +92,8 @@ class JsonTest {
       delimiter = '|',
       value = {
         // eleven bytes; printing or scaling the value allocates a billion digits
-        "1e999999999| number 1e999999999 has an exponent beyond 1000 either way at line 1, column 1",
+        "1e999999999| number 1e999999999 has an exponent beyond 1000 either way at line 1, column"
+            + " 1",
         // thirteen bytes; toPlainString() overflows the array size
         "-1e2147483647| number -1e2147483647 has an exponent beyond 1000 either way",
         "[0, 1E-1001]| number 1E-1001 has an exponent beyond 1000 either way at line 1, column 5",
@@ -116,7 +118,8 @@ class JsonTest {
   void refusesNumberLiteralsLongerThanTheLimitWithoutReadingThemIntoANumber() {
     String literal = "1" + "0".repeat(100_000);
     assertThatThrownBy(() -> Json.parse("{\"a\":\n [" + literal + "]}"))
-        .hasMessage("number literal of 100001 characters (at most 100 accepted) at line 2, column 3");
+        .hasMessage(
+            "number literal of 100001 characters (at most 100 accepted) at line 2, column 3");
     assertThatThrownBy(() -> Json.parse("0." + "1".repeat(Json.MAX_NUMBER_LENGTH - 1)))
         .hasMessageContaining("number literal of 101 characters");
   }
@@ -124,11 +127,20 @@ class JsonTest {
   @Test
   void quotesInMessagesAreBoundedAndEscaped() {
     String key = "k\n" + "x".repeat(1_000_000);
-    assertThatThrownBy(() -> Json.parse("{\"" + key.replace("\n", "\\n") + "\": 1, \""
-            + key.replace("\n", "\\n") + "\": 2}"))
+    assertThatThrownBy(
+            () ->
+                Json.parse(
+                    "{\""
+                        + key.replace("\n", "\\n")
+                        + "\": 1, \""
+                        + key.replace("\n", "\\n")
+                        + "\": 2}"))
         .hasMessage(
-            "duplicate member \"k\\n" + "x".repeat(Json.MAX_QUOTED - 2) + "...\" at line 1,"
-                + " column " + (key.length() + 10));
+            "duplicate member \"k\\n"
+                + "x".repeat(Json.MAX_QUOTED - 2)
+                + "...\" at line 1,"
+                + " column "
+                + (key.length() + 10));
     // never cut between the two halves of a surrogate pair
     assertThat(Json.quote("a" + "\ud83d\ude00".repeat(40)))
         .hasSize(2 + Json.MAX_QUOTED - 1 + 3)

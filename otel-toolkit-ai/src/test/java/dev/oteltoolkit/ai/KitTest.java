@@ -25,28 +25,40 @@ class KitTest {
 
   @Test
   void tokensCostAndPerRequestTotalsOfARequest() {
-    tracing.traced("handle-question", () -> {
-      ai.embeddings("openai", "text-embedding-3-small").call(s -> s.usage(500));
-      ai.chat("openai", "gpt-4o").call(s -> s.usage(1000, 100).cacheReadInputTokens(400));
-    });
-    assertThatThrownBy(() -> tracing.traced("handle-question", () ->
-            ai.chat("openai", "gpt-4o").call(s -> {
-              throw new IllegalStateException("rate limited");
-            })))
+    tracing.traced(
+        "handle-question",
+        () -> {
+          ai.embeddings("openai", "text-embedding-3-small").call(s -> s.usage(500));
+          ai.chat("openai", "gpt-4o").call(s -> s.usage(1000, 100).cacheReadInputTokens(400));
+        });
+    assertThatThrownBy(
+            () ->
+                tracing.traced(
+                    "handle-question",
+                    () ->
+                        ai.chat("openai", "gpt-4o")
+                            .call(
+                                s -> {
+                                  throw new IllegalStateException("rate limited");
+                                })))
         .hasMessage("rate limited");
 
     // 500 x 0.02 + 600 x 2.50 + 400 x 1.25 + 100 x 10.00 per million = 0.00301
-    otel.assertTraces("handle-question", 2).get(0)
+    otel.assertTraces("handle-question", 2)
+        .get(0)
         .hasChild("embeddings text-embedding-3-small", span -> span.hasKind(SpanKind.CLIENT))
-        .hasChild("chat gpt-4o", span -> span.hasAttributesSatisfying(
-            equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1000L)))
+        .hasChild(
+            "chat gpt-4o",
+            span ->
+                span.hasAttributesSatisfying(
+                    equalTo(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS, 1000L)))
         .hasNoOtherSpans()
         .hasGenAiTotals(1500, 100)
         .hasGenAiTotalCost("0.00301");
-    otel.assertGenAi().hasCalls(3).hasInputTokens(1500).hasOutputTokens(100)
-        .hasCostUsd("0.00301");
+    otel.assertGenAi().hasCalls(3).hasInputTokens(1500).hasOutputTokens(100).hasCostUsd("0.00301");
     otel.assertGenAi("gpt-4o").hasCalls(2).hasInputTokens(1000).hasCostUsd("0.003");
-    otel.assertOperation("handle-question").hasCount(2)
+    otel.assertOperation("handle-question")
+        .hasCount(2)
         .hasErrors("java.lang.IllegalStateException", 1);
   }
 }

@@ -20,7 +20,8 @@ class MetricAttributesTest {
 
   @Test
   void eachCombinationOfModelsAndServerKeepsItsOwnPoints() {
-    GenAiTelemetry ai = GenAiTelemetry.builder(otel.openTelemetry()).priceTable(GenAiSpansTest.PRICES).build();
+    GenAiTelemetry ai =
+        GenAiTelemetry.builder(otel.openTelemetry()).priceTable(GenAiSpansTest.PRICES).build();
     for (int i = 0; i < 2; i++) {
       ai.chat("openai", "gpt-4o").call(s -> s.responseModel("gpt-4o-2024-08-06").usage(10, 1));
       ai.chat("openai", "gpt-4o").call(s -> s.responseModel("gpt-4o-2024-11-20").usage(20, 2));
@@ -69,8 +70,12 @@ class MetricAttributesTest {
     // equal strings from elsewhere (a parsed response) find the same sets
     MetricAttributes again =
         cache.get(
-            new String("chat"), new String("openai"), "gpt-4o", new String("gpt-4o-2024-08-06"),
-            null, -1);
+            new String("chat"),
+            new String("openai"),
+            "gpt-4o",
+            new String("gpt-4o-2024-08-06"),
+            null,
+            -1);
     assertThat(again).isSameAs(first);
     assertThat(cache.get("chat", "openai", "gpt-4o", null, null, -1)).isNotSameAs(first);
     assertThat(cache.get("chat", "openai", "gpt-4o", "gpt-4o-2024-08-06", "api.openai.com", -1))
@@ -109,7 +114,8 @@ class MetricAttributesTest {
       assertThat(set.base.get(GenAiAttributes.GEN_AI_REQUEST_MODEL)).isEqualTo("model-" + i);
     }
     assertThat(cache.cachedCount()).isEqualTo(MetricAttributes.Cache.MAX_CACHED);
-    MetricAttributes beyond = cache.get("chat", "openai", "model-" + (combinations - 1), null, null, -1);
+    MetricAttributes beyond =
+        cache.get("chat", "openai", "model-" + (combinations - 1), null, null, -1);
     assertThat(beyond.input)
         .isEqualTo(
             Attributes.builder()

@@ -106,7 +106,8 @@ class OpenAiCompatibleServerTest {
 
   private String ask(GenAiTelemetry ai, OpenTelemetry openTelemetry, String question)
       throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions");
+    URI uri =
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/chat/completions");
     return ai.chat("openai", "gpt-4o-mini")
         .temperature(0)
         .serverAddress(uri.getHost())
@@ -139,7 +140,8 @@ class OpenAiCompatibleServerTest {
   void aRealShapedResponseBecomesASemconvSpanWithCostAndTotals() throws Exception {
     GenAiTelemetry ai = GenAiTelemetry.create(otel.sdk); // the shipped price table
     String answer =
-        Tracing.create(otel.sdk).traced("GET /capital", () -> ask(ai, otel.sdk, "Capital of France?"));
+        Tracing.create(otel.sdk)
+            .traced("GET /capital", () -> ask(ai, otel.sdk, "Capital of France?"));
 
     assertThat(answer).isEqualTo("Paris.");
     SpanData chat = otel.span("chat gpt-4o-mini");
@@ -181,7 +183,8 @@ class OpenAiCompatibleServerTest {
     SpanData chat = otel.span("chat gpt-4o-mini");
     assertThat(chat.getStatus().getStatusCode())
         .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
-    assertThat(chat.getAttributes().get(ErrorAttributes.ERROR_TYPE)).isEqualTo("rate_limit_exceeded");
+    assertThat(chat.getAttributes().get(ErrorAttributes.ERROR_TYPE))
+        .isEqualTo("rate_limit_exceeded");
     assertThat(chat.getAttributes().get(GenAiAttributes.GEN_AI_USAGE_COST)).isNull();
   }
 

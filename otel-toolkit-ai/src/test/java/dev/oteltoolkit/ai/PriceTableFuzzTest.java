@@ -22,28 +22,29 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded fuzzing of the price-table loaders: mutations of valid files in both formats (the shipped
  * table and a LiteLLM file rendered from it), with byte flips, insertions of huge numbers and
- * exponents, deep nesting, long strings and keys, control characters, invalid UTF-8, values of
- * the wrong type, and truncations, fed to {@link PriceTable#load} and {@link
- * PriceTable#loadLiteLlm} (both loaders see both formats).
+ * exponents, deep nesting, long strings and keys, control characters, invalid UTF-8, values of the
+ * wrong type, and truncations, fed to {@link PriceTable#load} and {@link PriceTable#loadLiteLlm}
+ * (both loaders see both formats).
  *
  * <p>Checked for every input: the load succeeds or throws {@link IllegalArgumentException} (any
  * other throwable fails the test with the seed and input number); a refusal names the source and
  * where the problem is ({@code at line L, column C}) in at most {@value
  * HostilePriceFilesTest#MAX_MESSAGE} characters; a LiteLLM load logs at most one line; and no
  * single input takes longer than {@value #MAX_MILLIS_PER_INPUT} ms. That last bound is a liveness
- * check, not a speed claim: the slowest input seen was 0.3 s (the first inputs, before the JIT,
- * on the shared 2-core build machine at a load average of 11; warm, a load takes about 1 ms),
- * while before the fix single inputs took 15 to 58 s or exhausted the heap.
+ * check, not a speed claim: the slowest input seen was 0.3 s (the first inputs, before the JIT, on
+ * the shared 2-core build machine at a load average of 11; warm, a load takes about 1 ms), while
+ * before the fix single inputs took 15 to 58 s or exhausted the heap.
  *
- * <p>A build checks {@value #INPUTS} inputs, the same ones for a seed whatever the machine's
- * speed. Another seed: {@code -Doteltoolkit.fuzz.seed=N}; more: {@code
- * -Doteltoolkit.fuzz.inputs=N}.
+ * <p>A build checks {@value #INPUTS} inputs, the same ones for a seed whatever the machine's speed.
+ * Another seed: {@code -Doteltoolkit.fuzz.seed=N}; more: {@code -Doteltoolkit.fuzz.inputs=N}.
  */
 class PriceTableFuzzTest {
 
   private static final long DEFAULT_SEED = 20261207L;
+
   /** Inputs per build: a fixed number, so a seed always checks the same inputs. */
   private static final int INPUTS = 2_000;
+
   private static final long MAX_MILLIS_PER_INPUT = 2_000;
 
   /** Values that once broke a load, and their relatives. */
@@ -108,8 +109,8 @@ class PriceTableFuzzTest {
     }
     System.err.printf(
         "PriceTableFuzzTest: %d inputs (%d loaded, %d refused, %d LiteLLM loads with skipped"
-            + " entries), %.0f ms loading in all, max %.1f ms per input (input %d, %d bytes), longest message %d chars,"
-            + " seed %d%n",
+            + " entries), %.0f ms loading in all, max %.1f ms per input (input %d, %d bytes),"
+            + " longest message %d chars, seed %d%n",
         stats.inputs,
         stats.loaded,
         stats.refused,
@@ -140,7 +141,8 @@ class PriceTableFuzzTest {
     if (viaFile) {
       file = Files.write(dir.resolve("fuzz-" + number + ".json"), bytes);
     }
-    String name = viaFile ? file.toString() : liteLlm ? "LiteLLM price stream" : "price table stream";
+    String name =
+        viaFile ? file.toString() : liteLlm ? "LiteLLM price stream" : "price table stream";
     warnings.clear();
     long start = System.nanoTime();
     try {
@@ -163,14 +165,24 @@ class PriceTableFuzzTest {
           || !message.startsWith(name + ": ")
           || !message.contains(" at line ")) {
         throw new AssertionError(
-            "input " + number + ", seed " + seed + ": unbounded or unlocated message ("
-                + message.length() + " chars): "
+            "input "
+                + number
+                + ", seed "
+                + seed
+                + ": unbounded or unlocated message ("
+                + message.length()
+                + " chars): "
                 + message.substring(0, Math.min(600, message.length())),
             e);
       }
     } catch (Throwable t) {
       throw new AssertionError(
-          "input " + number + ", seed " + seed + ": " + t.getClass().getName()
+          "input "
+              + number
+              + ", seed "
+              + seed
+              + ": "
+              + t.getClass().getName()
               + " instead of IllegalArgumentException",
           t);
     } finally {
@@ -205,7 +217,8 @@ class PriceTableFuzzTest {
       switch (random.nextInt(9)) {
         case 0:
         case 1:
-          text = replaceNumber(random, text, HOSTILE_NUMBERS[random.nextInt(HOSTILE_NUMBERS.length)]);
+          text =
+              replaceNumber(random, text, HOSTILE_NUMBERS[random.nextInt(HOSTILE_NUMBERS.length)]);
           break;
         case 2:
           text = insert(random, text, HOSTILE_NUMBERS[random.nextInt(HOSTILE_NUMBERS.length)]);
@@ -301,16 +314,46 @@ class PriceTableFuzzTest {
 
   private static String otherType(Random random) {
     String[] values = {
-      "\"2.50\"", "true", "null", "[]", "{}", "[1, 2]", "{\"input\": 1}", "\"\"", "-1", "0",
-      "\"2026-02-30\"", "\"USD\"", "\"EUR\"", "[\"\"]", "[1]"
+      "\"2.50\"",
+      "true",
+      "null",
+      "[]",
+      "{}",
+      "[1, 2]",
+      "{\"input\": 1}",
+      "\"\"",
+      "-1",
+      "0",
+      "\"2026-02-30\"",
+      "\"USD\"",
+      "\"EUR\"",
+      "[\"\"]",
+      "[1]"
     };
     return values[random.nextInt(values.length)];
   }
 
   private static String garbage(Random random) {
     String[] pieces = {
-      ",", ":", "{", "}", "[", "]", "\"", "\\", "\u0000", "\t", "\r\n", "\ufeff", "\ud800",
-      "\u2028", "\"models\"", "\"sample_spec\": 1,", ", \"x\": 1", "/* */", "'a'"
+      ",",
+      ":",
+      "{",
+      "}",
+      "[",
+      "]",
+      "\"",
+      "\\",
+      "\u0000",
+      "\t",
+      "\r\n",
+      "\ufeff",
+      "\ud800",
+      "\u2028",
+      "\"models\"",
+      "\"sample_spec\": 1,",
+      ", \"x\": 1",
+      "/* */",
+      "'a'"
     };
     StringBuilder text = new StringBuilder();
     int count = 1 + random.nextInt(4);

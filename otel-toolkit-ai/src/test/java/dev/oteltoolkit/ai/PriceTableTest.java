@@ -131,7 +131,8 @@ class PriceTableTest {
     // 10000 input: 6000 read from cache, 3000 written to it, 1000 plain; 500 output
     assertThat(claude.cost(10_000, 500, 6000, 3000, 0))
         .isEqualByComparingTo(
-            new BigDecimal("1000").multiply(new BigDecimal("3"))
+            new BigDecimal("1000")
+                .multiply(new BigDecimal("3"))
                 .add(new BigDecimal("6000").multiply(new BigDecimal("0.30")))
                 .add(new BigDecimal("3000").multiply(new BigDecimal("3.75")))
                 .add(new BigDecimal("500").multiply(new BigDecimal("15")))
@@ -173,9 +174,20 @@ class PriceTableTest {
             });
     for (String model :
         new String[] {
-          "gpt-5", "gpt-4.1", "gpt-4o", "gpt-4o-mini", "o3", "o4-mini", "claude-opus-4-1",
-          "claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-2.5-flash",
-          "mistral-large-latest", "deepseek-chat", "text-embedding-3-small"
+          "gpt-5",
+          "gpt-4.1",
+          "gpt-4o",
+          "gpt-4o-mini",
+          "o3",
+          "o4-mini",
+          "claude-opus-4-1",
+          "claude-sonnet-4-5",
+          "claude-haiku-4-5",
+          "gemini-2.5-pro",
+          "gemini-2.5-flash",
+          "mistral-large-latest",
+          "deepseek-chat",
+          "text-embedding-3-small"
         }) {
       assertThat(defaults.find(model)).as(model).isNotNull();
     }
@@ -290,9 +302,17 @@ class PriceTableTest {
     Path file = dir.resolve("multi-line.json");
     Files.writeString(
         file,
-        "{\n  \"models\": {\n    \"m\": {\n      \"input\": 1,\n      \"output\": -2\n    }\n  }\n}\n");
+        "{\n"
+            + "  \"models\": {\n"
+            + "    \"m\": {\n"
+            + "      \"input\": 1,\n"
+            + "      \"output\": -2\n"
+            + "    }\n"
+            + "  }\n"
+            + "}\n");
     assertThatThrownBy(() -> PriceTable.load(file))
-        .hasMessage(file + ": entry \"m\": \"output\"=-2: must not be negative at line 5, column 17");
+        .hasMessage(
+            file + ": entry \"m\": \"output\"=-2: must not be negative at line 5, column 17");
   }
 
   @Test
@@ -300,8 +320,8 @@ class PriceTableTest {
     // a small excerpt in the shape of LiteLLM's model_prices_and_context_window.json
     String json =
         "{\n"
-            + "  \"sample_spec\": {\"max_tokens\": \"LEGACY parameter\", \"input_cost_per_token\": 0.0,"
-            + " \"output_cost_per_token\": 0.0, \"litellm_provider\": \"one of"
+            + "  \"sample_spec\": {\"max_tokens\": \"LEGACY parameter\", \"input_cost_per_token\":"
+            + " 0.0, \"output_cost_per_token\": 0.0, \"litellm_provider\": \"one of"
             + " https://docs.litellm.ai/docs/providers\"},\n"
             + "  \"gpt-4o\": {\"max_tokens\": 16384, \"input_cost_per_token\": 2.5e-06,"
             + " \"output_cost_per_token\": 1e-05, \"cache_read_input_token_cost\": 1.25e-06,"
@@ -314,8 +334,8 @@ class PriceTableTest {
             + "  \"dall-e-3\": {\"input_cost_per_image\": 0.04, \"litellm_provider\": \"openai\","
             + " \"mode\": \"image_generation\"},\n"
             + "  \"text-embedding-3-small\": {\"input_cost_per_token\": 2e-08,"
-            + " \"output_cost_per_token\": 0.0, \"litellm_provider\": \"openai\","
-            + " \"mode\": \"embedding\"}\n"
+            + " \"output_cost_per_token\": 0.0, \"litellm_provider\": \"openai\", \"mode\":"
+            + " \"embedding\"}\n"
             + "}";
     Path file = dir.resolve("model_prices_and_context_window.json");
     Files.writeString(file, json);
@@ -350,7 +370,8 @@ class PriceTableTest {
   void malformedLiteLlmFilesFailWithTheFileTheEntryAndWhereItIs() throws IOException {
     Path file = dir.resolve("litellm.json");
     Files.writeString(
-        file, "{\"gpt-4o\": {\"input_cost_per_token\": \"2.5e-06\", \"output_cost_per_token\": 1e-05}}");
+        file,
+        "{\"gpt-4o\": {\"input_cost_per_token\": \"2.5e-06\", \"output_cost_per_token\": 1e-05}}");
     assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -359,7 +380,8 @@ class PriceTableTest {
                 + " at line 1, column 37");
     Files.writeString(file, "[1, 2]");
     assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
-        .hasMessage(file + ": the document must be a JSON object, got an array at line 1, column 1");
+        .hasMessage(
+            file + ": the document must be a JSON object, got an array at line 1, column 1");
     Files.writeString(file, "{\"m\": true}");
     assertThatThrownBy(() -> PriceTable.loadLiteLlm(file))
         .hasMessage(file + ": entry \"m\" must be a JSON object, got true at line 1, column 7");
@@ -368,10 +390,12 @@ class PriceTableTest {
   @Test
   void aFileThatIsNotUtf8FailsWithTheFileAndThePosition() throws IOException {
     Path file = dir.resolve("latin1.json");
-    byte[] bytes = "{\"models\": {\"caf\u00e9\": {\"input\": 1, \"output\": 2}}}"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bytes =
+        "{\"models\": {\"caf\u00e9\": {\"input\": 1, \"output\": 2}}}"
+            .getBytes(StandardCharsets.ISO_8859_1);
     Files.write(file, bytes);
-    String problem = ": not UTF-8 text: invalid byte sequence (byte offset 16) at line 1, column 17";
+    String problem =
+        ": not UTF-8 text: invalid byte sequence (byte offset 16) at line 1, column 17";
     assertThatThrownBy(() -> PriceTable.load(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(file + problem);
@@ -388,8 +412,10 @@ class PriceTableTest {
     Files.writeString(
         file,
         "{\"dear\": {\"input_cost_per_token\": 5, \"output_cost_per_token\": 1e-05},\n"
-            + " \"gpt-4o\": {\"input_cost_per_token\": 2.5e-06, \"output_cost_per_token\": 1e-05},\n"
-            + " \"negative\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": -1e-06},\n"
+            + " \"gpt-4o\": {\"input_cost_per_token\": 2.5e-06, \"output_cost_per_token\":"
+            + " 1e-05},\n"
+            + " \"negative\": {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\":"
+            + " -1e-06},\n"
             + " \"tiny\": {\"input_cost_per_token\": 1e-37, \"output_cost_per_token\": 0},\n"
             + " \"edge\": {\"input_cost_per_token\": 1, \"output_cost_per_token\": 1e-36}}");
     List<LogRecord> records = new ArrayList<>();
@@ -476,8 +502,9 @@ class PriceTableTest {
     assertThatThrownBy(() -> ModelPrice.perMillionTokens("m", "1", "1000000.01"))
         .hasMessage(
             "price of m: output=1000000.01: must be at most 1000000 US dollars per million tokens");
-    assertThat(ModelPrice.perMillionTokens("m", "1000000", "0.000000000000000000000000000001")
-        .input()).isEqualByComparingTo("1000000");
+    assertThat(
+            ModelPrice.perMillionTokens("m", "1000000", "0.000000000000000000000000000001").input())
+        .isEqualByComparingTo("1000000");
     assertThatThrownBy(
             () ->
                 PriceTable.of(

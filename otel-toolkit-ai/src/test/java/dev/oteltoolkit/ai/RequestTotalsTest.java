@@ -44,7 +44,9 @@ class RequestTotalsTest {
           ai.embeddings("openai", "text-embedding-3-small").call(s -> s.usage(500));
           tracing.traced(
               "answer",
-              () -> ai.chat("openai", "gpt-4o").call(s -> s.usage(1000, 100).cacheReadInputTokens(400)));
+              () ->
+                  ai.chat("openai", "gpt-4o")
+                      .call(s -> s.usage(1000, 100).cacheReadInputTokens(400)));
         });
 
     // 500 x 0.02 + 600 x 2.50 + 400 x 1.25 + 100 x 10.00 per million = 0.00301
@@ -120,7 +122,8 @@ class RequestTotalsTest {
     assertThat(expectedOutput).isEqualTo(1428L * 21 + (0 + 1 + 2 + 3));
     assertThat(expectedCost)
         .isEqualByComparingTo(
-            new BigDecimal(expectedInput).multiply(new BigDecimal("0.15"))
+            new BigDecimal(expectedInput)
+                .multiply(new BigDecimal("0.15"))
                 .add(new BigDecimal(expectedOutput).multiply(new BigDecimal("0.60")))
                 .movePointLeft(6));
     assertThat(exactTotal[0]).isEqualByComparingTo(expectedCost);

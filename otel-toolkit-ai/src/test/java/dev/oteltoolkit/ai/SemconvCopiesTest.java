@@ -57,7 +57,8 @@ class SemconvCopiesTest {
         .isEqualTo(GenAiIncubatingAttributes.GEN_AI_CONVERSATION_ID);
     assertThat(GenAiAttributes.GEN_AI_AGENT_NAME)
         .isEqualTo(GenAiIncubatingAttributes.GEN_AI_AGENT_NAME);
-    assertThat(GenAiAttributes.GEN_AI_AGENT_ID).isEqualTo(GenAiIncubatingAttributes.GEN_AI_AGENT_ID);
+    assertThat(GenAiAttributes.GEN_AI_AGENT_ID)
+        .isEqualTo(GenAiIncubatingAttributes.GEN_AI_AGENT_ID);
     assertThat(GenAiAttributes.GEN_AI_AGENT_DESCRIPTION)
         .isEqualTo(GenAiIncubatingAttributes.GEN_AI_AGENT_DESCRIPTION);
     assertThat(GenAiAttributes.GEN_AI_AGENT_VERSION)
@@ -147,18 +148,34 @@ class SemconvCopiesTest {
         "GEN_AI_TOKEN_MODALITY",
         GenAiAttributes.GEN_AI_TOKEN_MODALITY);
     String[][] metrics = {
-      {"GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS", GenAiAttributes.CLIENT_INFERENCE_USAGE_INPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS", GenAiAttributes.CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS",
-        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS",
-        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS",
-        GenAiAttributes.CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS",
-        GenAiAttributes.CLIENT_INFERENCE_OPERATION_INPUT_TOKENS},
-      {"GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS",
-        GenAiAttributes.CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS},
+      {
+        "GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_INPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_CACHE_WRITE_INPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_OPERATION_INPUT_TOKENS
+      },
+      {
+        "GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS",
+        GenAiAttributes.CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS
+      },
     };
     for (String[] metric : metrics) {
       assertAgreesIfDefined(GenAiIncubatingMetrics.class, metric[0] + "_NAME", metric[1]);

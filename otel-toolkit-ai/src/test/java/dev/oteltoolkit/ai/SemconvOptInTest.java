@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code OTEL_SEMCONV_STABILITY_OPT_IN} for the GenAI names: what each setting puts on the span
- * and which token metrics it records, against a plain SDK.
+ * {@code OTEL_SEMCONV_STABILITY_OPT_IN} for the GenAI names: what each setting puts on the span and
+ * which token metrics it records, against a plain SDK.
  */
 class SemconvOptInTest {
 
@@ -63,8 +63,7 @@ class SemconvOptInTest {
 
   @Test
   void theSystemPropertyWinsOverTheEnvironmentVariable() {
-    Map<String, String> env =
-        Map.of(GenAiConventions.ENV, "gen_ai_latest_experimental/dup");
+    Map<String, String> env = Map.of(GenAiConventions.ENV, "gen_ai_latest_experimental/dup");
     assertThat(GenAiConventions.resolve(key -> null, env::get)).isEqualTo(GenAiConventions.BOTH);
     assertThat(
             GenAiConventions.resolve(
@@ -81,8 +80,7 @@ class SemconvOptInTest {
 
     assertThat(otel.span("chat claude-test"))
         .hasAttributesSatisfyingExactly(
-            withUsage(
-                equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 100L)));
+            withUsage(equalTo(GenAiAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 100L)));
     assertThat(metricNames())
         .contains("gen_ai.client.token.usage", "gen_ai.client.operation.duration")
         .noneMatch(name -> name.startsWith("gen_ai.client.inference."));
@@ -188,8 +186,7 @@ class SemconvOptInTest {
   private GenAiTelemetry ai(String optIn) {
     return GenAiTelemetry.builder(otel.sdk)
         .priceTable(PRICES)
-        .configSource(
-            key -> GenAiConventions.PROPERTY.equals(key) ? optIn : null, key -> null)
+        .configSource(key -> GenAiConventions.PROPERTY.equals(key) ? optIn : null, key -> null)
         .build();
   }
 

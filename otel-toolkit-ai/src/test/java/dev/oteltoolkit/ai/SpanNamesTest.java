@@ -28,9 +28,21 @@ class SpanNamesTest {
     assertThat(otel.spans())
         .extracting(SpanData::getName)
         .containsExactly(
-            "chat m", "text_completion m", "generate_content m", "embeddings m", "retrieval m",
-            "execute_tool m", "invoke_agent m", "create_agent m",
-            "chat m", "text_completion m", "generate_content m", "embeddings m", "retrieval m",
-            "execute_tool m", "invoke_agent m", "create_agent m");
+            "chat m",
+            "text_completion m",
+            "generate_content m",
+            "embeddings m",
+            "retrieval m",
+            "execute_tool m",
+            "invoke_agent m",
+            "create_agent m",
+            "chat m",
+            "text_completion m",
+            "generate_content m",
+            "embeddings m",
+            "retrieval m",
+            "execute_tool m",
+            "invoke_agent m",
+            "create_agent m");
   }
 }

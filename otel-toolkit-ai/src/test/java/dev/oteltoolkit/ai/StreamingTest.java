@@ -38,7 +38,8 @@ class StreamingTest {
         if (afterFirstChunk == 0) {
           afterFirstChunk = System.nanoTime();
           // the later chunks come well after the first: longer than start-to-first-chunk took
-          awaitNanoTime(afterFirstChunk + Math.max(50_000_000L, 2 * (afterFirstChunk - beforeStart)));
+          awaitNanoTime(
+              afterFirstChunk + Math.max(50_000_000L, 2 * (afterFirstChunk - beforeStart)));
         }
       }
       span.responseModel("gpt-4o-2024-08-06").finishReasons("stop").usage(20, 3);
@@ -109,7 +110,8 @@ class StreamingTest {
       callbacks.shutdownNow();
     }
     assertThat(otel.finished()).hasSize(1);
-    assertThat(otel.span("chat gpt-4o").getAttributes().get(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS))
+    assertThat(
+            otel.span("chat gpt-4o").getAttributes().get(GenAiAttributes.GEN_AI_USAGE_INPUT_TOKENS))
         .isEqualTo(5L);
   }
 

@@ -3,7 +3,6 @@ package dev.oteltoolkit.api;
 import dev.oteltoolkit.api.internal.SdkSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import java.lang.ref.WeakReference;
@@ -16,9 +15,9 @@ import java.util.WeakHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Per-request totals, bound to the local root span of a request and carried in its {@link
- * Context}: modules add to it (GenAI tokens and cost) from any span of the request, on any thread
- * the context reaches, and each total is written onto the local root span as it changes.
+ * Per-request totals, bound to the local root span of a request and carried in its {@link Context}:
+ * modules add to it (GenAI tokens and cost) from any span of the request, on any thread the context
+ * reaches, and each total is written onto the local root span as it changes.
  *
  * <pre>{@code
  * RequestAccumulator totals = RequestAccumulator.current();
@@ -26,18 +25,18 @@ import org.jspecify.annotations.Nullable;
  * totals.addLong(TOTAL_INPUT_TOKENS, 1200);
  * }</pre>
  *
- * <p>{@link Tracing} creates one whenever it starts a local root (a span without a parent in
- * this process). When a local root was started by other code (a hand-built span, a server
- * instrumentation) and it is a span of the OpenTelemetry SDK, {@link #current()} attaches one to
- * it lazily. Code that starts a local root itself and passes its context on (a module's own
- * spans) calls {@link #startRequest(Context)} instead, which carries the accumulator in the
- * context and costs one context entry rather than a lookup in a shared weak map. Otherwise (no span, or the Java agent's spans) {@link #current()} returns an inactive
- * accumulator that records nothing.
+ * <p>{@link Tracing} creates one whenever it starts a local root (a span without a parent in this
+ * process). When a local root was started by other code (a hand-built span, a server
+ * instrumentation) and it is a span of the OpenTelemetry SDK, {@link #current()} attaches one to it
+ * lazily. Code that starts a local root itself and passes its context on (a module's own spans)
+ * calls {@link #startRequest(Context)} instead, which carries the accumulator in the context and
+ * costs one context entry rather than a lookup in a shared weak map. Otherwise (no span, or the
+ * Java agent's spans) {@link #current()} returns an inactive accumulator that records nothing.
  *
  * <p>Sums are exact: decimals are {@link BigDecimal} sums (written onto the span as a double),
  * longs are exact long sums, both under one lock, so concurrent additions never lose an update.
- * Additions made after the local root ended are not counted: a call that outlives its request
- * does not change totals already exported.
+ * Additions made after the local root ended are not counted: a call that outlives its request does
+ * not change totals already exported.
  *
  * <p>Totals are kept whether or not the root span is sampled, so budgets work at any sampling
  * ratio; they are written onto the root only when it is recording.
@@ -104,11 +103,11 @@ public final class RequestAccumulator {
   }
 
   /**
-   * Starts the totals of a request at the span of {@code context}, a local root the caller has
-   * just started and will end, and returns {@code context} carrying them: {@link
-   * #fromContext(Context)} on it and on every context derived from it finds them. Use it when
-   * code of yours starts request roots (a module's own spans); {@link #current()} under a root
-   * started elsewhere attaches lazily instead, through a shared weak map.
+   * Starts the totals of a request at the span of {@code context}, a local root the caller has just
+   * started and will end, and returns {@code context} carrying them: {@link #fromContext(Context)}
+   * on it and on every context derived from it finds them. Use it when code of yours starts request
+   * roots (a module's own spans); {@link #current()} under a root started elsewhere attaches lazily
+   * instead, through a shared weak map.
    *
    * <p>When the span of {@code context} is not a local root of the OpenTelemetry SDK, or already
    * belongs to a request, {@code context} is returned unchanged. Only contexts derived from the
@@ -172,8 +171,8 @@ public final class RequestAccumulator {
   }
 
   /**
-   * Adds {@code amount} to the long total under {@code key} and writes the new total onto the
-   * local root span.
+   * Adds {@code amount} to the long total under {@code key} and writes the new total onto the local
+   * root span.
    *
    * @param key the attribute the total is written to, e.g. {@code
    *     oteltoolkit.gen_ai.total.input_tokens}
@@ -226,8 +225,7 @@ public final class RequestAccumulator {
 
   /**
    * Returns the local root span the totals are written to; an invalid span for an inactive
-   * accumulator. Modules use it to mark the request, e.g. with an event when a budget is
-   * exceeded.
+   * accumulator. Modules use it to mark the request, e.g. with an event when a budget is exceeded.
    *
    * @return the local root span
    */

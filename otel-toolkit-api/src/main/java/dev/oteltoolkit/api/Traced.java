@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The methods of {@link Tracing} as static functions over {@link GlobalOpenTelemetry}, for
- * {@code import static dev.oteltoolkit.api.Traced.traced;}:
+ * The methods of {@link Tracing} as static functions over {@link GlobalOpenTelemetry}, for {@code
+ * import static dev.oteltoolkit.api.Traced.traced;}:
  *
  * <pre>{@code
  * Telemetry.setup().serviceName("checkout").install();   // once, in main
@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>They record through whatever is installed as the global OpenTelemetry: the SDK of
  * otel-toolkit-core's {@code Telemetry.setup()...install()}, the OpenTelemetry Java agent's, or the
- * no-op default (then bodies just run). Inside a body the span is {@link io.opentelemetry.api.trace.Span#current()}.
+ * no-op default (then bodies just run). Inside a body the span is {@link
+ * io.opentelemetry.api.trace.Span#current()}.
  */
 public final class Traced {
 
@@ -38,8 +39,8 @@ public final class Traced {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public static <T extends @Nullable Object, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body)
-      throws E {
+  public static <T extends @Nullable Object, E extends Throwable> T traced(
+      String name, ThrowingSupplier<T, E> body) throws E {
     return tracing().traced(name, body);
   }
 
@@ -51,8 +52,7 @@ public final class Traced {
    * @param <E> the type of checked exception the body may throw
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public static <E extends Throwable> void traced(String name, ThrowingRunnable<E> body)
-      throws E {
+  public static <E extends Throwable> void traced(String name, ThrowingRunnable<E> body) throws E {
     tracing().traced(name, body);
   }
 

@@ -116,9 +116,9 @@ public final class TracedSpanBuilder {
   }
 
   /**
-   * Sets the parent context. Default: {@link Context#current()} at the time the span starts.
-   * A context whose span is remote (extracted from a message or request) makes this span the
-   * local root of that trace in this process.
+   * Sets the parent context. Default: {@link Context#current()} at the time the span starts. A
+   * context whose span is remote (extracted from a message or request) makes this span the local
+   * root of that trace in this process.
    *
    * @param parent the parent context
    * @return this builder
@@ -129,8 +129,8 @@ public final class TracedSpanBuilder {
   }
 
   /**
-   * Adds a link to another span, for example the producer of a message handled in a batch.
-   * Invalid span contexts are ignored.
+   * Adds a link to another span, for example the producer of a message handled in a batch. Invalid
+   * span contexts are ignored.
    *
    * @param linked the linked span's context
    * @return this builder
@@ -158,8 +158,8 @@ public final class TracedSpanBuilder {
    * operations you must always see (payments, rare failures). Default: off.
    *
    * <p>It works through the sampler otel-toolkit-core's {@code Telemetry} installs, which sees the
-   * marker attribute {@code oteltoolkit.sampling.forced} at span start. With an SDK built by hand or the
-   * OpenTelemetry Java agent, it only sets that attribute (the agent's sampler decides).
+   * marker attribute {@code oteltoolkit.sampling.forced} at span start. With an SDK built by hand
+   * or the OpenTelemetry Java agent, it only sets that attribute (the agent's sampler decides).
    *
    * @return this builder
    */
@@ -177,7 +177,8 @@ public final class TracedSpanBuilder {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public <T extends @Nullable Object, E extends Throwable> T call(ThrowingSupplier<T, E> body) throws E {
+  public <T extends @Nullable Object, E extends Throwable> T call(ThrowingSupplier<T, E> body)
+      throws E {
     Objects.requireNonNull(body, "body");
     if (tracing.isDisabled()) {
       return body.get();

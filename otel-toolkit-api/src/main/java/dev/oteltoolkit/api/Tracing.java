@@ -1,7 +1,7 @@
 package dev.oteltoolkit.api;
 
-import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
 import dev.oteltoolkit.api.instrumentation.FailureRecorder;
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
 import dev.oteltoolkit.api.instrumentation.Operations;
 import dev.oteltoolkit.api.internal.StableKeys;
 import io.opentelemetry.api.OpenTelemetry;
@@ -27,21 +27,21 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps code in spans: {@code tracing.traced("charge-card", () -> gateway.charge(order))}.
  *
- * <p>Each traced call starts a span (a child of the current one), makes it current while the
- * body runs, and ends it. A body that throws gets {@code recordException}, status {@code ERROR}
- * and {@code error.type} (the exception's class name), and the very same exception instance is
- * rethrown with its own (checked) type. Every traced call also records the RED histogram
- * {@value #OPERATION_DURATION} (seconds, with {@code oteltoolkit.operation.name} and, on failure,
- * {@code error.type}), whether or not the span is sampled, so latency percentiles and error
- * rates stay exact at any sampling ratio.
+ * <p>Each traced call starts a span (a child of the current one), makes it current while the body
+ * runs, and ends it. A body that throws gets {@code recordException}, status {@code ERROR} and
+ * {@code error.type} (the exception's class name), and the very same exception instance is rethrown
+ * with its own (checked) type. Every traced call also records the RED histogram {@value
+ * #OPERATION_DURATION} (seconds, with {@code oteltoolkit.operation.name} and, on failure, {@code
+ * error.type}), whether or not the span is sampled, so latency percentiles and error rates stay
+ * exact at any sampling ratio.
  *
  * <p>A span started by this class with no local parent (a new trace, or a parent extracted from
  * another process) is a <em>local root</em>: it carries a {@link RequestAccumulator} in its
  * context, which modules use for per-request totals.
  *
  * <p>To carry the current context into an executor, wrap the executor once with {@link
- * Context#taskWrapping(java.util.concurrent.ExecutorService)}; tasks submitted through it run
- * with the submitter's context, so their traced calls become children of the submitting span.
+ * Context#taskWrapping(java.util.concurrent.ExecutorService)}; tasks submitted through it run with
+ * the submitter's context, so their traced calls become children of the submitting span.
  *
  * <p>Instances are thread-safe; create one per {@link OpenTelemetry} and share it.
  */
@@ -70,9 +70,10 @@ public final class Tracing {
   private final DoubleHistogram duration;
   private final boolean disabled;
   private final Operations.Ending<Operation> ending = this::end;
+
   /**
-   * The metric attributes of recently used names, one slot per name hash; entries are immutable,
-   * so threads that race on a slot only replace each other's entry.
+   * The metric attributes of recently used names, one slot per name hash; entries are immutable, so
+   * threads that race on a slot only replace each other's entry.
    */
   private final NamedAttributes[] recentNames = new NamedAttributes[64];
 
@@ -116,7 +117,8 @@ public final class Tracing {
    * @return what {@code body} returned
    * @throws E the very exception {@code body} threw, after it was recorded on the span
    */
-  public <T extends @Nullable Object, E extends Throwable> T traced(String name, ThrowingSupplier<T, E> body) throws E {
+  public <T extends @Nullable Object, E extends Throwable> T traced(
+      String name, ThrowingSupplier<T, E> body) throws E {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(body, "body");
     if (disabled) {
@@ -149,10 +151,10 @@ public final class Tracing {
    *
    * <p>If {@code body} throws, the error is recorded and the same exception is thrown here,
    * synchronously. If the stage completes exceptionally, the cause (unwrapped from {@link
-   * java.util.concurrent.CompletionException} and {@link
-   * java.util.concurrent.ExecutionException}) is recorded; a cancelled stage is an
-   * error with {@code error.type} {@code cancelled}. Cancelling the returned future cancels the
-   * stage {@code body} returned, when that stage supports it.
+   * java.util.concurrent.CompletionException} and {@link java.util.concurrent.ExecutionException})
+   * is recorded; a cancelled stage is an error with {@code error.type} {@code cancelled}.
+   * Cancelling the returned future cancels the stage {@code body} returned, when that stage
+   * supports it.
    *
    * @param name the span name
    * @param body starts the asynchronous work; the span is current while it runs
@@ -225,7 +227,8 @@ public final class Tracing {
     return operation;
   }
 
-  <T extends @Nullable Object, E extends Throwable> T call(Operation operation, ThrowingSupplier<T, E> body) throws E {
+  <T extends @Nullable Object, E extends Throwable> T call(
+      Operation operation, ThrowingSupplier<T, E> body) throws E {
     return Operations.call(operation.context, operation, ending, body);
   }
 

@@ -159,10 +159,13 @@ class RequestAccumulatorTest {
     totals.addLong(TOKENS, 4);
     try (Scope ignored = context.makeCurrent()) {
       // a traced child and a context derived from it find the same totals
-      Tracing.create(sdk).traced("tool", () -> {
-        assertThat(RequestAccumulator.current()).isSameAs(totals);
-        RequestAccumulator.current().addLong(TOKENS, 1);
-      });
+      Tracing.create(sdk)
+          .traced(
+              "tool",
+              () -> {
+                assertThat(RequestAccumulator.current()).isSameAs(totals);
+                RequestAccumulator.current().addLong(TOKENS, 1);
+              });
     } finally {
       root.end();
     }
@@ -209,12 +212,15 @@ class RequestAccumulatorTest {
     Span child =
         sdk.getTracer("other")
             .spanBuilder("child-of-remote-less-parent")
-            .setParent(Context.root().with(Span.wrap(
-                io.opentelemetry.api.trace.SpanContext.create(
-                    "0af7651916cd43dd8448eb211c80319c",
-                    "b7ad6b7169203331",
-                    io.opentelemetry.api.trace.TraceFlags.getSampled(),
-                    io.opentelemetry.api.trace.TraceState.getDefault()))))
+            .setParent(
+                Context.root()
+                    .with(
+                        Span.wrap(
+                            io.opentelemetry.api.trace.SpanContext.create(
+                                "0af7651916cd43dd8448eb211c80319c",
+                                "b7ad6b7169203331",
+                                io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                                io.opentelemetry.api.trace.TraceState.getDefault()))))
             .startSpan();
     try (Scope ignored = child.makeCurrent()) {
       // a span with a local (non-remote) parent we cannot see is not a local root

@@ -170,7 +170,8 @@ class TracingTest {
 
     assertThat(fromLambda + fromBlock + staticValue).isEqualTo(7);
     assertThat(fromMethodRef).isEqualTo(staticRef).isEqualTo("name");
-    assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+    assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
         .containsExactly("a", "b", "c", "d", "e", "f");
   }
 
@@ -233,8 +234,7 @@ class TracingTest {
   void asyncExceptionalCompletionIsUnwrapped() {
     IOException cause = new IOException("timeout");
     CompletableFuture<String> source = new CompletableFuture<>();
-    CompletableFuture<String> future =
-        tracing.tracedAsync("async", () -> source.thenApply(s -> s));
+    CompletableFuture<String> future = tracing.tracedAsync("async", () -> source.thenApply(s -> s));
     source.completeExceptionally(new CompletionException(cause));
 
     assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class).hasCause(cause);
@@ -309,7 +309,8 @@ class TracingTest {
     CompletableFuture<Integer> async =
         tracing.span("async-form").callAsync(() -> CompletableFuture.completedFuture(5));
     assertThat(async.get()).isEqualTo(5);
-    assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+    assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
         .containsExactly("consume", "run-form", "async-form");
   }
 

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
 /**
- * {@code traced} / {@code tracedAsync} and per-request totals on virtual threads: 100,000
- * requests, one virtual thread each (and one more for each request's async part), every tenth
- * failing. Checked span by span as they end, so nothing is stored per request.
+ * {@code traced} / {@code tracedAsync} and per-request totals on virtual threads: 100,000 requests,
+ * one virtual thread each (and one more for each request's async part), every tenth failing.
+ * Checked span by span as they end, so nothing is stored per request.
  */
 class VirtualThreadsTest {
 
@@ -67,8 +67,7 @@ class VirtualThreadsTest {
               String request = Span.current().getSpanContext().getSpanId();
               assertThat(plain.submit(() -> Span.current().getSpanContext().isValid()).get())
                   .isFalse();
-              assertThat(
-                      carrying.submit(() -> Span.current().getSpanContext().getSpanId()).get())
+              assertThat(carrying.submit(() -> Span.current().getSpanContext().getSpanId()).get())
                   .isEqualTo(request);
               return null;
             });
@@ -83,8 +82,7 @@ class VirtualThreadsTest {
 
   @Test
   @EnabledForJreRange(min = JRE.JAVA_21, disabledReason = "virtual threads need JDK 21+")
-  void hundredThousandRequestsOnVirtualThreadsKeepTheirOwnContextAndExactTotals()
-      throws Exception {
+  void hundredThousandRequestsOnVirtualThreadsKeepTheirOwnContextAndExactTotals() throws Exception {
     Checks checks = new Checks();
     try (SdkTracerProvider tracerProvider =
         SdkTracerProvider.builder().addSpanProcessor(checks).build()) {

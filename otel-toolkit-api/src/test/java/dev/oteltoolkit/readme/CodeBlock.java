@@ -80,8 +80,8 @@ public record CodeBlock(String language, int fenceLine, List<String> lines) {
   }
 
   /**
-   * Reads the fenced code blocks of a Markdown text (backtick and tilde fences, indented ones
-   * too, as in list items).
+   * Reads the fenced code blocks of a Markdown text (backtick and tilde fences, indented ones too,
+   * as in list items).
    *
    * @param markdown the text
    * @return the blocks in order

@@ -13,13 +13,13 @@ import javax.tools.SimpleJavaFileObject;
  *
  * <p>A block whose code (after its imports) is only type declarations is compiled as it is. Any
  * other block is a fragment: its leading imports stay imports; paragraphs (split at blank lines
- * outside brackets) that start with a modifier or an annotation ({@code private static final
- * Logger log = ...}, {@code public static void main(..)}) or declare a type become members of a
- * wrapper class; the other paragraphs are the body of one method of it. The README's free
- * variables are the preamble: fields and methods of the wrapper, written with fully qualified
- * type names so they import nothing the snippet could then use without its own import. Every
- * unit gets a package of its own ({@code readme.l<line>}), so a snippet sees none of the
- * toolkit's package-private types and two snippets may declare the same class.
+ * outside brackets) that start with a modifier or an annotation ({@code private static final Logger
+ * log = ...}, {@code public static void main(..)}) or declare a type become members of a wrapper
+ * class; the other paragraphs are the body of one method of it. The README's free variables are the
+ * preamble: fields and methods of the wrapper, written with fully qualified type names so they
+ * import nothing the snippet could then use without its own import. Every unit gets a package of
+ * its own ({@code readme.l<line>}), so a snippet sees none of the toolkit's package-private types
+ * and two snippets may declare the same class.
  */
 final class JavaSnippet extends SimpleJavaFileObject {
 
@@ -40,6 +40,7 @@ final class JavaSnippet extends SimpleJavaFileObject {
 
   private final CodeBlock block;
   private final String source;
+
   /** For each line of {@link #source} (0-based), the README line it came from, or -1. */
   private final int[] readmeLines;
 

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.DynamicTest;
  * Compiles every {@code java} block of a README against the test class path of the module the
  * README documents, so that what users copy compiles as printed, imports included.
  *
- * <p>Each module with a README has a test like this one, and a block added later is covered
- * without touching it:
+ * <p>Each module with a README has a test like this one, and a block added later is covered without
+ * touching it:
  *
  * <pre>{@code
  * @TestFactory
@@ -45,11 +45,11 @@ import org.junit.jupiter.api.DynamicTest;
  * }</pre>
  *
  * <p>How a block becomes a compilation unit is {@link JavaSnippet}'s comment. {@code given(..)}
- * declares what the README's prose defines elsewhere (the {@code openTelemetry} or {@code client}
- * a fragment uses), as fields and methods of the wrapper, with fully qualified type names: a
- * snippet still needs an import for every type it names itself. A block that fails fails its
- * test with the README file, the README line and the compiler's message. Pseudo-code goes in a
- * {@code text} fence; a fence without a language fails too, so nothing escapes by accident.
+ * declares what the README's prose defines elsewhere (the {@code openTelemetry} or {@code client} a
+ * fragment uses), as fields and methods of the wrapper, with fully qualified type names: a snippet
+ * still needs an import for every type it names itself. A block that fails fails its test with the
+ * README file, the README line and the compiler's message. Pseudo-code goes in a {@code text}
+ * fence; a fence without a language fails too, so nothing escapes by accident.
  */
 public final class ReadmeSnippets {
 
@@ -96,8 +96,8 @@ public final class ReadmeSnippets {
   }
 
   /**
-   * Declares what the README's snippets use without declaring it: fields, methods or nested
-   * types of the class that wraps fragments, with fully qualified type names ({@code
+   * Declares what the README's snippets use without declaring it: fields, methods or nested types
+   * of the class that wraps fragments, with fully qualified type names ({@code
    * "com.rabbitmq.client.Channel channel;"}, {@code "void handle(Object message) {}"}).
    *
    * @param declarations Java member declarations
@@ -108,7 +108,8 @@ public final class ReadmeSnippets {
       if (CodeBlock.isImport(declaration)) {
         throw new IllegalArgumentException(
             "given(..) takes declarations with qualified names, not imports (an import there"
-                + " would hide a missing import in the README): " + declaration);
+                + " would hide a missing import in the README): "
+                + declaration);
       }
       given.add(declaration);
     }
@@ -220,11 +221,14 @@ public final class ReadmeSnippets {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     List<String> options =
         List.of(
-            "--release", RELEASE,
+            "--release",
+            RELEASE,
             "-proc:none",
             "-Xlint:none",
-            "-encoding", "UTF-8",
-            "-classpath", classPath());
+            "-encoding",
+            "UTF-8",
+            "-classpath",
+            classPath());
     try (StandardJavaFileManager standard =
             compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
         JavaFileManager discarding = new DiscardingFileManager(standard)) {
@@ -239,7 +243,8 @@ public final class ReadmeSnippets {
       JavaFileObject source = diagnostic.getSource();
       if (!(source instanceof JavaSnippet)) {
         throw new IllegalStateException(
-            displayName + ": the compiler failed outside the snippets: "
+            displayName
+                + ": the compiler failed outside the snippets: "
                 + diagnostic.getMessage(Locale.ROOT));
       }
       JavaSnippet snippet = (JavaSnippet) source;

@@ -31,7 +31,8 @@ class ReadmeSnippetsTest {
             "```");
 
     List<String> failures =
-        ReadmeSnippets.of(readme).given("io.opentelemetry.api.OpenTelemetry openTelemetry;")
+        ReadmeSnippets.of(readme)
+            .given("io.opentelemetry.api.OpenTelemetry openTelemetry;")
             .failures();
 
     // every type it names and does not import, each on its own README line

@@ -17,23 +17,23 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.Collection;
 
 /**
- * The SDK both sides of a pair record through: real span and metric pipelines whose exporters
- * drop what they get, so a benchmark measures recording, not I/O.
+ * The SDK both sides of a pair record through: real span and metric pipelines whose exporters drop
+ * what they get, so a benchmark measures recording, not I/O.
  *
  * <p>Spans go through a {@link SimpleSpanProcessor}: each sampled span is converted to {@link
- * SpanData} and handed to the exporter on the benchmark thread. A {@code BatchSpanProcessor}
- * would add a worker thread competing for the two cores of our benchmark machines, and its
- * bounded queue would drop most spans at benchmark rates, which measures dropping.
+ * SpanData} and handed to the exporter on the benchmark thread. A {@code BatchSpanProcessor} would
+ * add a worker thread competing for the two cores of our benchmark machines, and its bounded queue
+ * would drop most spans at benchmark rates, which measures dropping.
  *
  * <p>Metrics go to a reader that never collects: the histogram aggregates in memory as it would
  * between two exports, and collection (off the hot path) is not measured.
  *
- * <p>The MDC bridge of {@code otel-toolkit-logging} is on this module's class path, so its
- * context storage provider would wrap every fork's context storage and add its MDC updates to
- * every {@code makeCurrent()}. Benchmarks that do not measure it turn it off with {@link
- * #NO_MDC_BRIDGE} in their {@code @Fork(jvmArgsPrepend = ...)} ({@code bench/run} sets only
- * {@code -jvmArgsAppend}, which does not replace it); {@link #create} fails the fork when the
- * bridge's state is not the one the benchmark asked for.
+ * <p>The MDC bridge of {@code otel-toolkit-logging} is on this module's class path, so its context
+ * storage provider would wrap every fork's context storage and add its MDC updates to every {@code
+ * makeCurrent()}. Benchmarks that do not measure it turn it off with {@link #NO_MDC_BRIDGE} in
+ * their {@code @Fork(jvmArgsPrepend = ...)} ({@code bench/run} sets only {@code -jvmArgsAppend},
+ * which does not replace it); {@link #create} fails the fork when the bridge's state is not the one
+ * the benchmark asked for.
  */
 final class BenchmarkSdk {
 
@@ -54,17 +54,22 @@ final class BenchmarkSdk {
     boolean active = storage instanceof MdcContextStorage;
     if (active != expected) {
       throw new IllegalStateException(
-          "MDC bridge expected " + (expected ? "active" : "off") + " but the context storage is "
-              + storage.getClass().getName() + (expected ? "" : "; add @Fork(jvmArgsPrepend = "
-              + "BenchmarkSdk.NO_MDC_BRIDGE) to the benchmark class"));
+          "MDC bridge expected "
+              + (expected ? "active" : "off")
+              + " but the context storage is "
+              + storage.getClass().getName()
+              + (expected
+                  ? ""
+                  : "; add @Fork(jvmArgsPrepend = "
+                      + "BenchmarkSdk.NO_MDC_BRIDGE) to the benchmark class"));
     }
   }
 
   /**
-   * Builds an SDK with the given sampler, a span exporter that drops everything and a metric
-   * reader that never collects.
+   * Builds an SDK with the given sampler, a span exporter that drops everything and a metric reader
+   * that never collects.
    *
-   * Checks that the MDC bridge is off (see the class comment).
+   * <p>Checks that the MDC bridge is off (see the class comment).
    *
    * @param sampler the sampler: always-on for the sampled pairs, always-off for the unsampled
    * @return the SDK; close it at teardown
@@ -75,8 +80,8 @@ final class BenchmarkSdk {
   }
 
   /**
-   * Builds an SDK with the given sampler, a span exporter that drops everything and a metric
-   * reader that never collects, after checking the MDC bridge's state.
+   * Builds an SDK with the given sampler, a span exporter that drops everything and a metric reader
+   * that never collects, after checking the MDC bridge's state.
    *
    * @param sampler the sampler
    * @param mdcBridge whether the MDC bridge should be active in this fork

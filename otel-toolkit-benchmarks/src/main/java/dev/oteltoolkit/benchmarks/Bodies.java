@@ -4,10 +4,10 @@ import dev.oteltoolkit.api.ThrowingSupplier;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The traced bodies: as small as a body can be, so each ratio is the worst case (a real body
- * only dilutes the instrumentation's share). Each consumes through the {@link Blackhole} so the
- * JIT cannot remove it, and allocates nothing, so {@code gc.alloc.rate.norm} is the
- * instrumentation's alone. One instance per benchmark, shared by both sides of a pair.
+ * The traced bodies: as small as a body can be, so each ratio is the worst case (a real body only
+ * dilutes the instrumentation's share). Each consumes through the {@link Blackhole} so the JIT
+ * cannot remove it, and allocates nothing, so {@code gc.alloc.rate.norm} is the instrumentation's
+ * alone. One instance per benchmark, shared by both sides of a pair.
  */
 final class Bodies {
 

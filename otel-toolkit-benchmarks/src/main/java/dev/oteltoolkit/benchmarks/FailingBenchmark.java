@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * A failing body on a sampled span: both sides record the exception event, status {@code ERROR}
- * and {@code error.type} on the span, and the histogram with {@code error.type}, then rethrow.
- * The body throws one preallocated exception without a stack trace, so the pair compares the
- * error handling, not {@code Throwable} construction.
+ * A failing body on a sampled span: both sides record the exception event, status {@code ERROR} and
+ * {@code error.type} on the span, and the histogram with {@code error.type}, then rethrow. The body
+ * throws one preallocated exception without a stack trace, so the pair compares the error handling,
+ * not {@code Throwable} construction.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -53,39 +53,39 @@ import org.openjdk.jmh.infra.Blackhole;
  * oteltoolkit.gen_ai.cost}, same attributes, units and buckets): {@link #setUp} runs both once on a
  * {@link RecordingSdk} and fails the fork on any difference.
  *
- * <p>Per-request totals: the toolkit also adds each call's tokens and cost to its request's
- * local root span ({@code oteltoolkit.gen_ai.total.*}) through core's {@code RequestAccumulator}:
- * exact {@code BigDecimal} sums under a lock, written onto the root as they change. A user of the
- * raw API has no such accumulator and cannot reasonably write one per call site, so the raw side
- * does not do it, and the toolkit is measured both with and without it:
+ * <p>Per-request totals: the toolkit also adds each call's tokens and cost to its request's local
+ * root span ({@code oteltoolkit.gen_ai.total.*}) through core's {@code RequestAccumulator}: exact
+ * {@code BigDecimal} sums under a lock, written onto the root as they change. A user of the raw API
+ * has no such accumulator and cannot reasonably write one per call site, so the raw side does not
+ * do it, and the toolkit is measured both with and without it:
  *
  * <ul>
  *   <li>{@code raw} / {@code genAi}: the call inside a request whose root span {@code Tracing}
  *       started and that stays open, the usual place of a model call. Ours pays for the totals
  *       (three attributes rewritten on the root per call); the raw side does less work. This is
  *       what a user of the toolkit pays, so it carries the goal.
- *   <li>{@code genAiWithoutTotals}: ours inside a request whose root has already ended, where
- *       the accumulator is inactive and no totals are written (a documented case: calls that end
- *       after their request are not counted): exactly the raw side's work. Compare with {@code
- *       raw} (the SDK does the same work for a child of an open or an ended parent). The
- *       difference between {@code genAi} and {@code genAiWithoutTotals} is the totals' price.
- *   <li>{@code rawNewTrace} / {@code genAiNewTrace}: the call with nothing current (a batch job,
- *       a script). The chat span is then its own local root: core attaches an accumulator to it
+ *   <li>{@code genAiWithoutTotals}: ours inside a request whose root has already ended, where the
+ *       accumulator is inactive and no totals are written (a documented case: calls that end after
+ *       their request are not counted): exactly the raw side's work. Compare with {@code raw} (the
+ *       SDK does the same work for a child of an open or an ended parent). The difference between
+ *       {@code genAi} and {@code genAiWithoutTotals} is the totals' price.
+ *   <li>{@code rawNewTrace} / {@code genAiNewTrace}: the call with nothing current (a batch job, a
+ *       script). The chat span is then its own local root: core attaches an accumulator to it
  *       lazily and ours writes the totals on the chat span itself. Informational, and expect a
- *       large ratio: core keeps lazily attached accumulators in a synchronized {@code
- *       WeakHashMap} keyed by the root span, so each call here adds an entry that lives until a
- *       collection has seen its span die, and at benchmark rates (one request per call) every
- *       young collection copies the entries of all calls since the previous one ({@code -prof
- *       gc}: about half the wall time in GC). That cost is core's lazy attach, per request root;
- *       a server whose requests make model calls pays it once per request.
+ *       large ratio: core keeps lazily attached accumulators in a synchronized {@code WeakHashMap}
+ *       keyed by the root span, so each call here adds an entry that lives until a collection has
+ *       seen its span die, and at benchmark rates (one request per call) every young collection
+ *       copies the entries of all calls since the previous one ({@code -prof gc}: about half the
+ *       wall time in GC). That cost is core's lazy attach, per request root; a server whose
+ *       requests make model calls pays it once per request.
  * </ul>
  *
  * <p>Price lookup and cost, which the chat path does once per call:
  *
  * <ul>
  *   <li>{@code priceLookup}: {@code PriceTable.defaults().find("gpt-4o-2024-08-06")}, a dated
- *       snapshot resolved to {@code gpt-4o} by removing the date stamp. Resolutions are cached,
- *       so after warm-up every name takes the same path and {@code gc.alloc.rate.norm} must be 0.
+ *       snapshot resolved to {@code gpt-4o} by removing the date stamp. Resolutions are cached, so
+ *       after warm-up every name takes the same path and {@code gc.alloc.rate.norm} must be 0.
  *   <li>{@code priceLookupAndCost}: the lookup and {@code ModelPrice.cost(1200, 300, 0, 0, 0)},
  *       exact {@code BigDecimal} arithmetic, which allocates its intermediate decimals.
  *   <li>{@code rawCost}: the same cost written by hand with the same prices, no lookup (what the
@@ -324,7 +324,11 @@ public class GenAiBenchmark {
 
   /** A model response: what a client library hands back. */
   record ChatResponse(
-      String model, String id, List<String> finishReasons, long inputTokens, long outputTokens,
+      String model,
+      String id,
+      List<String> finishReasons,
+      long inputTokens,
+      long outputTokens,
       String text) {}
 
   /** Both sides, the model client and the request contexts, on one SDK. */
@@ -380,7 +384,8 @@ public class GenAiBenchmark {
 
       // a request root that has ended: the toolkit's accumulator is inactive below it
       endedRoot =
-          openTelemetry.getTracer("dev.oteltoolkit.benchmarks.server")
+          openTelemetry
+              .getTracer("dev.oteltoolkit.benchmarks.server")
               .spanBuilder("GET /chat")
               .setNoParent()
               .startSpan();

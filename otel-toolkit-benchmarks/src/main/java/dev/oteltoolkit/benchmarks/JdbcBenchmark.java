@@ -47,30 +47,30 @@ import org.openjdk.jmh.infra.Blackhole;
  * JDBC against an in-memory H2 database, three ways in one run: the driver's connection as is
  * ({@code raw}), wrapped by the toolkit ({@code ours}, {@link JdbcTelemetry}) and wrapped by the
  * official library instrumentation ({@code official}, {@code
- * io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry} 2.31.1-alpha). Both wrappers
- * take the same H2 {@code DataSource}, with their default options (one CLIENT span and one {@code
+ * io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry} 2.31.1-alpha). Both wrappers take
+ * the same H2 {@code DataSource}, with their default options (one CLIENT span and one {@code
  * db.client.operation.duration} measurement per execution, sanitized {@code db.query.text}), and
  * record through the same SDK (always-on sampler, spans converted and handed to an exporter that
- * drops them, a metric reader that never collects). The official library emits the stable
- * database conventions only with {@code -Dotel.semconv-stability.opt-in=database}, read once per
- * JVM: this class's forks set it, so both wrappers record the same stable attributes. Each side
- * holds one connection opened at setup, as a pool would hand out; nothing runs inside a parent
- * span, so each execution is a trace of its own on both sides.
+ * drops them, a metric reader that never collects). The official library emits the stable database
+ * conventions only with {@code -Dotel.semconv-stability.opt-in=database}, read once per JVM: this
+ * class's forks set it, so both wrappers record the same stable attributes. Each side holds one
+ * connection opened at setup, as a pool would hand out; nothing runs inside a parent span, so each
+ * execution is a trace of its own on both sides.
  *
  * <ul>
  *   <li>{@code preparedRaw} / {@code preparedOurs} / {@code preparedOfficial}: the per-request
  *       pattern of a primary-key lookup: {@code prepareStatement("SELECT id, name, email, balance
- *       FROM accounts WHERE id = ?")}, {@code setLong}, {@code executeQuery}, read the four
- *       columns of the row, close the result set and the statement. The prepare is inside the
- *       measured operation on all three sides, since that is what code without a statement cache
- *       does on every request (H2 finds the parsed statement in its per-session query cache), and
- *       both wrappers do work there (ours analyzes the text when it is prepared, the official when
- *       it executes). The id cycles through the table's {@value #ROWS} rows.
+ *       FROM accounts WHERE id = ?")}, {@code setLong}, {@code executeQuery}, read the four columns
+ *       of the row, close the result set and the statement. The prepare is inside the measured
+ *       operation on all three sides, since that is what code without a statement cache does on
+ *       every request (H2 finds the parsed statement in its per-session query cache), and both
+ *       wrappers do work there (ours analyzes the text when it is prepared, the official when it
+ *       executes). The id cycles through the table's {@value #ROWS} rows.
  *   <li>{@code preparedRawApiSpan} (informational): the raw prepared lookup plus the span and the
- *       duration measurement our wrapper records (same name, kind and five attributes, checked
- *       at setup), written by hand on the OpenTelemetry API with precomputed attributes: the
- *       floor any instrumentation pays on this SDK, so {@code preparedOurs − preparedRawApiSpan}
- *       is what the wrapper itself adds.
+ *       duration measurement our wrapper records (same name, kind and five attributes, checked at
+ *       setup), written by hand on the OpenTelemetry API with precomputed attributes: the floor any
+ *       instrumentation pays on this SDK, so {@code preparedOurs − preparedRawApiSpan} is what the
+ *       wrapper itself adds.
  *   <li>{@code statementRaw} / {@code statementOurs} / {@code statementOfficial}: a {@code
  *       Statement} executing SQL built with literals, {@code SELECT id, name, email, balance FROM
  *       accounts WHERE id = 1234 AND status = 'active'}, read as above. The texts (built at setup)
@@ -82,12 +82,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@link #setUp} wraps the same H2 database with both libraries once more on a check SDK that
  * keeps its spans, runs both workloads through them and fails unless each produced exactly one
  * CLIENT span named {@code SELECT accounts} with the expected sanitized {@code db.query.text} and
- * {@code db.system.name} (and, for the official one, without the old {@code db.statement}). It
- * then runs every measured path once on the measured connections.
+ * {@code db.system.name} (and, for the official one, without the old {@code db.statement}). It then
+ * runs every measured path once on the measured connections.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsPrepend = {BenchmarkSdk.NO_MDC_BRIDGE, JdbcBenchmark.STABLE_DB_SEMCONV})
+@Fork(
+    value = 2,
+    jvmArgsPrepend = {BenchmarkSdk.NO_MDC_BRIDGE, JdbcBenchmark.STABLE_DB_SEMCONV})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
@@ -135,8 +137,10 @@ public class JdbcBenchmark {
   @Setup
   public void setUp(Blackhole blackhole) throws SQLException {
     if (!"database".equals(System.getProperty("otel.semconv-stability.opt-in"))) {
-      throw new IllegalStateException("the fork lacks " + STABLE_DB_SEMCONV
-          + ": the official library would record the old conventions");
+      throw new IllegalStateException(
+          "the fork lacks "
+              + STABLE_DB_SEMCONV
+              + ": the official library would record the old conventions");
     }
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL(URL);
@@ -145,8 +149,12 @@ public class JdbcBenchmark {
       createTable(connection);
     }
     for (int i = 0; i < ROWS; i++) {
-      statements[i] = "SELECT id, name, email, balance FROM accounts WHERE id = " + id(i)
-          + " AND status = '" + STATUSES[i % STATUSES.length] + "'";
+      statements[i] =
+          "SELECT id, name, email, balance FROM accounts WHERE id = "
+              + id(i)
+              + " AND status = '"
+              + STATUSES[i % STATUSES.length]
+              + "'";
     }
 
     checkSpans(h2, blackhole);
@@ -213,8 +221,8 @@ public class JdbcBenchmark {
   }
 
   /**
-   * The raw prepared lookup plus the same span and measurement written by hand on the
-   * OpenTelemetry API (informational: the floor of any instrumentation).
+   * The raw prepared lookup plus the same span and measurement written by hand on the OpenTelemetry
+   * API (informational: the floor of any instrumentation).
    *
    * @param blackhole consumes the row
    * @throws SQLException when H2 fails
@@ -307,8 +315,9 @@ public class JdbcBenchmark {
   private static void createTable(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS accounts");
-      statement.execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, name VARCHAR(64),"
-          + " email VARCHAR(128), status VARCHAR(16), balance DECIMAL(12, 2))");
+      statement.execute(
+          "CREATE TABLE accounts (id BIGINT PRIMARY KEY, name VARCHAR(64),"
+              + " email VARCHAR(128), status VARCHAR(16), balance DECIMAL(12, 2))");
     }
     try (PreparedStatement insert =
         connection.prepareStatement("INSERT INTO accounts VALUES (?, ?, ?, ?, ?)")) {
@@ -325,8 +334,8 @@ public class JdbcBenchmark {
   }
 
   /**
-   * Runs both workloads through both wrappers on a check SDK that keeps its spans and fails
-   * unless each execution recorded the CLIENT span it claims.
+   * Runs both workloads through both wrappers on a check SDK that keeps its spans and fails unless
+   * each execution recorded the CLIENT span it claims.
    */
   private void checkSpans(DataSource h2, Blackhole blackhole) throws SQLException {
     CapturingSpanExporter spans = new CapturingSpanExporter();
@@ -366,8 +375,11 @@ public class JdbcBenchmark {
       List<SpanData> handWritten = spans.reset();
       requireClientSpan("raw API span", handWritten, SELECT_BY_ID);
       if (!handWritten.get(0).getAttributes().equals(oursPrepared.get(0).getAttributes())) {
-        throw new IllegalStateException("the raw API span records "
-            + handWritten.get(0).getAttributes() + ", ours " + oursPrepared.get(0).getAttributes());
+        throw new IllegalStateException(
+            "the raw API span records "
+                + handWritten.get(0).getAttributes()
+                + ", ours "
+                + oursPrepared.get(0).getAttributes());
       }
     }
   }
@@ -387,16 +399,24 @@ public class JdbcBenchmark {
         || !queryText.equals(span.getAttributes().get(DB_QUERY_TEXT))
         || !"h2database".equals(span.getAttributes().get(DB_SYSTEM_NAME))
         || span.getAttributes().get(DB_STATEMENT) != null) {
-      throw new IllegalStateException(side + ": expected a span '" + SPAN_NAME
-          + "' with db.query.text '" + queryText + "', db.system.name 'h2database' and no "
-          + "db.statement, got " + span.getName() + " " + span.getAttributes());
+      throw new IllegalStateException(
+          side
+              + ": expected a span '"
+              + SPAN_NAME
+              + "' with db.query.text '"
+              + queryText
+              + "', db.system.name 'h2database' and no "
+              + "db.statement, got "
+              + span.getName()
+              + " "
+              + span.getAttributes());
     }
   }
 
   /**
-   * The span and duration measurement our wrapper records for the prepared lookup, written by
-   * hand on the OpenTelemetry API the way a careful user would: attributes precomputed, start,
-   * {@code makeCurrent()} around the execution, record a failure, end, record the duration.
+   * The span and duration measurement our wrapper records for the prepared lookup, written by hand
+   * on the OpenTelemetry API the way a careful user would: attributes precomputed, start, {@code
+   * makeCurrent()} around the execution, record a failure, end, record the duration.
    */
   private static final class RawApiSpan {
     private static final List<Double> DURATION_BUCKETS =
@@ -409,17 +429,20 @@ public class JdbcBenchmark {
 
     RawApiSpan(OpenTelemetry openTelemetry) {
       tracer = openTelemetry.getTracer("dev.oteltoolkit.benchmarks.jdbc");
-      duration = openTelemetry.getMeter("dev.oteltoolkit.benchmarks.jdbc")
-          .histogramBuilder("db.client.operation.duration")
-          .setUnit("s")
-          .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-          .build();
-      metricAttributes = Attributes.builder()
-          .put(DB_SYSTEM_NAME, "h2database")
-          .put(DB_NAMESPACE, "jdbc_benchmark")
-          .put(DB_OPERATION_NAME, "SELECT")
-          .put(DB_COLLECTION_NAME, "accounts")
-          .build();
+      duration =
+          openTelemetry
+              .getMeter("dev.oteltoolkit.benchmarks.jdbc")
+              .histogramBuilder("db.client.operation.duration")
+              .setUnit("s")
+              .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+              .build();
+      metricAttributes =
+          Attributes.builder()
+              .put(DB_SYSTEM_NAME, "h2database")
+              .put(DB_NAMESPACE, "jdbc_benchmark")
+              .put(DB_OPERATION_NAME, "SELECT")
+              .put(DB_COLLECTION_NAME, "accounts")
+              .build();
       spanAttributes = metricAttributes.toBuilder().put(DB_QUERY_TEXT, SELECT_BY_ID).build();
     }
 
@@ -427,10 +450,12 @@ public class JdbcBenchmark {
       try (PreparedStatement statement = connection.prepareStatement(SELECT_BY_ID)) {
         statement.setLong(1, id);
         long start = System.nanoTime();
-        Span span = tracer.spanBuilder(SPAN_NAME)
-            .setSpanKind(SpanKind.CLIENT)
-            .setAllAttributes(spanAttributes)
-            .startSpan();
+        Span span =
+            tracer
+                .spanBuilder(SPAN_NAME)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAllAttributes(spanAttributes)
+                .startSpan();
         ResultSet row;
         try (Scope ignored = span.makeCurrent()) {
           row = statement.executeQuery();

@@ -26,21 +26,23 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * JDBC against a real round trip: the prepared primary-key lookup of {@link JdbcBenchmark} on
- * the machine's PostgreSQL over loopback ({@code jdbc:postgresql://127.0.0.1:5432/test}, user
- * {@code postgres}), on the driver's connection ({@code preparedRaw}), through the toolkit's
- * wrapper ({@code preparedOurs}) and through the official library instrumentation ({@code
+ * JDBC against a real round trip: the prepared primary-key lookup of {@link JdbcBenchmark} on the
+ * machine's PostgreSQL over loopback ({@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code
+ * postgres}), on the driver's connection ({@code preparedRaw}), through the toolkit's wrapper
+ * ({@code preparedOurs}) and through the official library instrumentation ({@code
  * preparedOfficial}), recording through the same SDK as {@link JdbcBenchmark} (always-on, spans
  * dropped after conversion, metrics never collected). Goal: ours ÷ raw ≤ 1.02.
  *
  * <p>Each fork creates its own table ({@code perf_jdbc_accounts_<pid>}, so runs from other
- * checkouts cannot collide) with {@value JdbcBenchmark#ROWS} rows, and drops it at the end.
- * Without a reachable PostgreSQL the setup fails with a message saying so, and the report shows
- * the rows as not run.
+ * checkouts cannot collide) with {@value JdbcBenchmark#ROWS} rows, and drops it at the end. Without
+ * a reachable PostgreSQL the setup fails with a message saying so, and the report shows the rows as
+ * not run.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsPrepend = {BenchmarkSdk.NO_MDC_BRIDGE, JdbcBenchmark.STABLE_DB_SEMCONV})
+@Fork(
+    value = 2,
+    jvmArgsPrepend = {BenchmarkSdk.NO_MDC_BRIDGE, JdbcBenchmark.STABLE_DB_SEMCONV})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
@@ -73,8 +75,13 @@ public class JdbcPostgresBenchmark {
     try (Connection connection = postgres.getConnection()) {
       createTable(connection);
     } catch (SQLException e) {
-      throw new IllegalStateException("PostgreSQL at " + URL + " (user postgres) is not"
-          + " reachable or refused the table: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "PostgreSQL at "
+              + URL
+              + " (user postgres) is not"
+              + " reachable or refused the table: "
+              + e.getMessage(),
+          e);
     }
     sdk = BenchmarkSdk.create(Sampler.alwaysOn());
     DataSource wrapped = JdbcTelemetry.create(sdk).wrap(postgres);
@@ -144,8 +151,7 @@ public class JdbcPostgresBenchmark {
     return i + 1;
   }
 
-  private void prepared(Connection connection, long id, Blackhole blackhole)
-      throws SQLException {
+  private void prepared(Connection connection, long id, Blackhole blackhole) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(select)) {
       statement.setLong(1, id);
       try (ResultSet row = statement.executeQuery()) {
@@ -164,8 +170,11 @@ public class JdbcPostgresBenchmark {
   private void createTable(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS " + table);
-      statement.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, name VARCHAR(64),"
-          + " email VARCHAR(128), status VARCHAR(16), balance DECIMAL(12, 2))");
+      statement.execute(
+          "CREATE TABLE "
+              + table
+              + " (id BIGINT PRIMARY KEY, name VARCHAR(64),"
+              + " email VARCHAR(128), status VARCHAR(16), balance DECIMAL(12, 2))");
     }
     try (PreparedStatement insert =
         connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?)")) {

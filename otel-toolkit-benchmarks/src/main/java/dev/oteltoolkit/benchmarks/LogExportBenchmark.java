@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 /**
- * One log line exported as an OpenTelemetry log record, inside a sampled span, with one MDC
- * entry of the application's: through the appender {@code otel-toolkit-logging} attaches (what
- * {@code Telemetry.setup()...build()} does, here through {@link LogExport#attach}) vs
- * OpenTelemetry's Logback appender installed by hand on the same SDK.
+ * One log line exported as an OpenTelemetry log record, inside a sampled span, with one MDC entry
+ * of the application's: through the appender {@code otel-toolkit-logging} attaches (what {@code
+ * Telemetry.setup()...build()} does, here through {@link LogExport#attach}) vs OpenTelemetry's
+ * Logback appender installed by hand on the same SDK.
  *
  * <ul>
  *   <li>{@code toolkit}: the toolkit's appender on the root logger, its defaults (thread name,
@@ -46,10 +46,10 @@ import org.slf4j.MDC;
  *       (experimental attributes, markers, every MDC entry but the three ids, key-value pairs).
  * </ul>
  *
- * <p>Same SDK for all: one logger provider whose processor turns each record into its exported
- * form ({@code toLogRecordData()}) and hands it to the blackhole, so the cost measured is the
- * appender's mapping and the SDK's record, not a network. The setup checks that each op emits
- * exactly one record with the span's trace id.
+ * <p>Same SDK for all: one logger provider whose processor turns each record into its exported form
+ * ({@code toLogRecordData()}) and hands it to the blackhole, so the cost measured is the appender's
+ * mapping and the SDK's record, not a network. The setup checks that each op emits exactly one
+ * record with the span's trace id.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -35,16 +35,15 @@ import org.slf4j.MDC;
  *       of {@code Context.current()} added: the peer of {@code MdcBridgeBenchmark.bridgeLog}.
  *   <li>{@code baselineLog}: the same op, the logger wired straight to the sink: no ids reach the
  *       event. {@code bridgeLog} minus this is what the bridge costs per log call.
- *   <li>{@code baselineScopeOnly}: the scope switch alone, no log call, the plain context
- *       storage. {@code MdcBridgeBenchmark.bridgeScopeOnly} minus this is what the bridge adds to
- *       code that does not log (the official appender adds nothing there: it works only in the
- *       log call).
+ *   <li>{@code baselineScopeOnly}: the scope switch alone, no log call, the plain context storage.
+ *       {@code MdcBridgeBenchmark.bridgeScopeOnly} minus this is what the bridge adds to code that
+ *       does not log (the official appender adds nothing there: it works only in the log call).
  * </ul>
  *
- * <p>Fair by construction: the same span context (started once, always-on sampler), the same
- * {@link MdcSinkAppender} at the end of each pipeline reading the event's MDC map the same way,
- * and the same message. The setup checks that the sink sees the span's ids through the official
- * appender and none without it.
+ * <p>Fair by construction: the same span context (started once, always-on sampler), the same {@link
+ * MdcSinkAppender} at the end of each pipeline reading the event's MDC map the same way, and the
+ * same message. The setup checks that the sink sees the span's ids through the official appender
+ * and none without it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -64,8 +63,8 @@ public class MdcBaselineBenchmark {
   private Logger officialLogger;
 
   /**
-   * Builds the SDK (checking the bridge is off), the span and both Logback pipelines, and runs
-   * each op once to check what it produces.
+   * Builds the SDK (checking the bridge is off), the span and both Logback pipelines, and runs each
+   * op once to check what it produces.
    *
    * @param blackhole consumes what the sink reads from each event
    */

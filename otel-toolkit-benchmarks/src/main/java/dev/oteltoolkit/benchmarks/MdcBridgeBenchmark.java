@@ -30,21 +30,21 @@ import org.slf4j.MDC;
  * scope switch writes nothing, and {@code trace_id}, {@code span_id} and {@code trace_flags} are
  * answered from the current context when the MDC is read ({@code MDC.get}, or the event's MDC map
  * Logback builds for each log call). {@link MdcEagerBridgeBenchmark} runs the same ops with the
- * eager bridge (the ids written into the MDC on every scope switch and restored on close), which
- * is what other backends such as Log4j 2 get.
+ * eager bridge (the ids written into the MDC on every scope switch and restored on close), which is
+ * what other backends such as Log4j 2 get.
  *
  * <ul>
  *   <li>{@code bridgeLog}: a scope switch into a sampled span and one {@code logger.info} call
- *       inside it; compared with {@code MdcBaselineBenchmark.officialLog} (the official
- *       appender, same op) and {@code MdcBaselineBenchmark.baselineLog} (no correlation).
- *   <li>{@code bridgeScopeOnly}: the scope switch alone, no log call: what the bridge adds to
- *       code that does not log; compared with {@code MdcBaselineBenchmark.baselineScopeOnly}.
+ *       inside it; compared with {@code MdcBaselineBenchmark.officialLog} (the official appender,
+ *       same op) and {@code MdcBaselineBenchmark.baselineLog} (no correlation).
+ *   <li>{@code bridgeScopeOnly}: the scope switch alone, no log call: what the bridge adds to code
+ *       that does not log; compared with {@code MdcBaselineBenchmark.baselineScopeOnly}.
  * </ul>
  *
  * <p>Fair by construction: the same span context (started once, always-on sampler), the same
- * Logback pipeline of {@link MdcSinkAppender}, which reads the ids from the event's MDC map
- * exactly as it does behind the official appender, and the same message. The setup checks that
- * the sink sees the span's ids and that the MDC is empty again after each op.
+ * Logback pipeline of {@link MdcSinkAppender}, which reads the ids from the event's MDC map exactly
+ * as it does behind the official appender, and the same message. The setup checks that the sink
+ * sees the span's ids and that the MDC is empty again after each op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,8 +56,8 @@ import org.slf4j.MDC;
 public class MdcBridgeBenchmark {
 
   /**
-   * The bridge's default, spelled out: it overrides an {@code OTELTOOLKIT_MDC_ENABLED} variable
-   * of the machine, and {@link BenchmarkSdk#create} fails the fork if the bridge is not active.
+   * The bridge's default, spelled out: it overrides an {@code OTELTOOLKIT_MDC_ENABLED} variable of
+   * the machine, and {@link BenchmarkSdk#create} fails the fork if the bridge is not active.
    */
   static final String MDC_BRIDGE = "-Doteltoolkit.mdc.enabled=true";
 
@@ -119,7 +119,9 @@ public class MdcBridgeBenchmark {
       if (!ids.getTraceId().equals(MDC.get(MdcSinkAppender.TRACE_ID))) {
         throw new IllegalStateException(
             "bridgeScopeOnly: the MDC inside the scope has trace_id="
-                + MDC.get(MdcSinkAppender.TRACE_ID) + ", expected " + ids.getTraceId());
+                + MDC.get(MdcSinkAppender.TRACE_ID)
+                + ", expected "
+                + ids.getTraceId());
       }
     }
     before = sink.events();
@@ -153,9 +155,9 @@ public class MdcBridgeBenchmark {
   }
 
   /**
-   * The bridge: scope switch into the sampled span and three log calls inside it. The bridge
-   * writes the MDC once per scope; the official appender copies it once per event, so this
-   * shows where the two cross.
+   * The bridge: scope switch into the sampled span and three log calls inside it. The bridge writes
+   * the MDC once per scope; the official appender copies it once per event, so this shows where the
+   * two cross.
    */
   @Benchmark
   public void bridgeThreeLogs() {

@@ -12,15 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of every log pipeline of the MDC benchmarks: a Logback appender that reads each event
- * the way a pattern encoder with {@code %X{trace_id} %X{span_id} %msg} does (the event's MDC map,
- * the two keys, the formatted message) and hands what it read to the {@link Blackhole} instead of
- * writing bytes. So the correlation work is consumed, never optimized away, and no I/O is
- * measured. It also keeps what the last event carried, for the setup checks.
+ * The end of every log pipeline of the MDC benchmarks: a Logback appender that reads each event the
+ * way a pattern encoder with {@code %X{trace_id} %X{span_id} %msg} does (the event's MDC map, the
+ * two keys, the formatted message) and hands what it read to the {@link Blackhole} instead of
+ * writing bytes. So the correlation work is consumed, never optimized away, and no I/O is measured.
+ * It also keeps what the last event carried, for the setup checks.
  *
  * <p>Logback is configured here, in code, so no {@code logback.xml} sits on the class path of the
- * other benchmarks: {@link #resetLogback()} empties the context Logback configured by default,
- * and {@link #logger} wires one logger straight to the appender it is given.
+ * other benchmarks: {@link #resetLogback()} empties the context Logback configured by default, and
+ * {@link #logger} wires one logger straight to the appender it is given.
  */
 final class MdcSinkAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -99,8 +99,8 @@ final class MdcSinkAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   }
 
   /**
-   * Fails unless the last event reached this sink after {@code eventsBefore} events, with the
-   * given ids in its MDC map.
+   * Fails unless the last event reached this sink after {@code eventsBefore} events, with the given
+   * ids in its MDC map.
    *
    * @param path the measured path, for the message
    * @param eventsBefore {@link #events()} before the path ran
@@ -115,8 +115,15 @@ final class MdcSinkAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     }
     if (!same(traceId, lastTraceId) || !same(spanId, lastSpanId)) {
       throw new IllegalStateException(
-          path + ": expected trace_id=" + traceId + " span_id=" + spanId
-              + " in the event's MDC, got trace_id=" + lastTraceId + " span_id=" + lastSpanId);
+          path
+              + ": expected trace_id="
+              + traceId
+              + " span_id="
+              + spanId
+              + " in the event's MDC, got trace_id="
+              + lastTraceId
+              + " span_id="
+              + lastSpanId);
     }
   }
 

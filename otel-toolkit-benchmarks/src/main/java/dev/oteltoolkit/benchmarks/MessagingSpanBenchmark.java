@@ -40,10 +40,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *       inside the span, the span ended.
  *   <li>{@code rawProcess} / {@code process}: {@code messaging.process("rabbitmq", "orders",
  *       headers, handler)}: the parent extracted from headers holding a valid {@code traceparent}
- *       (from another process), a CONSUMER span {@code process orders} under it, the user's
- *       handler run inside, the span ended. Ours also applies its defences against untrusted
- *       headers (size limits, a printable-ASCII {@code traceparent}, a parent that must be
- *       valid), which the raw side does not: they are part of what the toolkit costs.
+ *       (from another process), a CONSUMER span {@code process orders} under it, the user's handler
+ *       run inside, the span ended. Ours also applies its defences against untrusted headers (size
+ *       limits, a printable-ASCII {@code traceparent}, a parent that must be valid), which the raw
+ *       side does not: they are part of what the toolkit costs.
  * </ul>
  *
  * <p>Propagators: {@link BenchmarkSdk#create} builds its SDK without propagators, and an SDK
@@ -52,13 +52,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * calls {@code W3CTraceContextPropagator.getInstance()}, the toolkit gets the very same propagator
  * from the SDK seen through {@link RecordingSdk#withW3cTraceContext}. Baggage is left out on
  * purpose: the same baggage propagator on both sides would add the same work to each and only
- * dilute the ratio (with no baggage in the context it writes nothing and reads one absent
- * header).
+ * dilute the ratio (with no baggage in the context it writes nothing and reads one absent header).
  *
- * <p>Both sides reuse one header map per direction (an outgoing one overwritten by each publish,
- * an incoming one read by each process), so no map allocation dilutes the ratio either. {@link
- * #setUp} runs each path once on a {@link RecordingSdk} and fails the fork unless both record the
- * same spans (name, kind, attributes, parent) and write the same headers.
+ * <p>Both sides reuse one header map per direction (an outgoing one overwritten by each publish, an
+ * incoming one read by each process), so no map allocation dilutes the ratio either. {@link #setUp}
+ * runs each path once on a {@link RecordingSdk} and fails the fork unless both record the same
+ * spans (name, kind, attributes, parent) and write the same headers.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -165,9 +164,11 @@ public class MessagingSpanBenchmark {
               && traceparent(rawSend.getSpanContext()).equals(rawHeaders.get("traceparent")),
           "the headers do not carry the producer spans: " + oursHeaders + ", " + rawHeaders);
 
-      check(check.messaging.process(SYSTEM, DESTINATION, check.incoming, check.handler) != null,
+      check(
+          check.messaging.process(SYSTEM, DESTINATION, check.incoming, check.handler) != null,
           "process returned nothing");
-      check(check.raw.process(check.incoming, check.handler) != null, "raw process returned nothing");
+      check(
+          check.raw.process(check.incoming, check.handler) != null, "raw process returned nothing");
       SpanData oursProcess = recording.span(MESSAGING_SCOPE, "process " + DESTINATION);
       SpanData rawProcess = recording.span(RawMessaging.SCOPE, "process " + DESTINATION);
       RecordingSdk.requireSameSpan(oursProcess, rawProcess, true);
@@ -199,15 +200,17 @@ public class MessagingSpanBenchmark {
       handler = new Bodies.Consuming(blackhole);
       // a message from another process: a sampled remote producer span
       Span remote =
-          openTelemetry.getTracer("dev.oteltoolkit.benchmarks.producer")
+          openTelemetry
+              .getTracer("dev.oteltoolkit.benchmarks.producer")
               .spanBuilder("send " + DESTINATION)
               .setNoParent()
               .startSpan();
-      producer = SpanContext.createFromRemoteParent(
-          remote.getSpanContext().getTraceId(),
-          remote.getSpanContext().getSpanId(),
-          remote.getSpanContext().getTraceFlags(),
-          remote.getSpanContext().getTraceState());
+      producer =
+          SpanContext.createFromRemoteParent(
+              remote.getSpanContext().getTraceId(),
+              remote.getSpanContext().getSpanId(),
+              remote.getSpanContext().getTraceFlags(),
+              remote.getSpanContext().getTraceState());
       remote.end();
       incoming.put("traceparent", traceparent(producer));
       // other headers a RabbitMQ message carries

@@ -47,8 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code http*}: the unmodified SDK client (OkHttp) against an in-process server on the
- *       loopback interface answering a fixed chat completion (1200 input tokens, 200 of them cached,
- *       300 output): what a call costs end to end. Goal: {@code httpOurs / httpUnwrapped <= 1.02}.
+ *       loopback interface answering a fixed chat completion (1200 input tokens, 200 of them
+ *       cached, 300 output): what a call costs end to end. Goal: {@code httpOurs / httpUnwrapped <=
+ *       1.02}.
  *   <li>{@code stub*}: the same wrappers over an SDK client without I/O whose completions service
  *       returns a preparsed response, so the instrumentation's own cost is all that differs. Goal:
  *       {@code (stubOurs - stubUnwrapped) <= (stubOfficial - stubUnwrapped)}, while ours records
@@ -179,7 +180,8 @@ public class OpenAiBenchmark {
 
   private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
     return type.cast(
-        Proxy.newProxyInstance(OpenAiBenchmark.class.getClassLoader(), new Class<?>[] {type}, handler));
+        Proxy.newProxyInstance(
+            OpenAiBenchmark.class.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
   /** Ends the request, closes clients, server and SDK. */

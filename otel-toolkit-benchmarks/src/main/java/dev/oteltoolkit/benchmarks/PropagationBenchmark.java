@@ -29,16 +29,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Context propagation through header maps: the toolkit's carriers ({@code
  * MessageCarriers.mapSetter()} / {@code mapGetter()}, what {@code MessagingTelemetry} hands the
- * propagator for maps) against a getter and setter written by hand for the map type. Each
- * operation injects the context of one sampled span into a header map and extracts it back from
- * that map (the producer's and the consumer's half of one hop).
+ * propagator for maps) against a getter and setter written by hand for the map type. Each operation
+ * injects the context of one sampled span into a header map and extracts it back from that map (the
+ * producer's and the consumer's half of one hop).
  *
  * <ul>
- *   <li>{@code rawStringMap} / {@code carriersStringMap}: {@code Map<String, String>} headers;
- *       the hand-written getter returns the value as it is.
- *   <li>{@code rawObjectMap} / {@code carriersObjectMap}: AMQP's {@code Map<String, Object>}
- *       header table; the hand-written getter decodes a value through {@code toString()} (what an
- *       AMQP {@code LongString} needs), ours also checks for {@code String} and {@code byte[]}.
+ *   <li>{@code rawStringMap} / {@code carriersStringMap}: {@code Map<String, String>} headers; the
+ *       hand-written getter returns the value as it is.
+ *   <li>{@code rawObjectMap} / {@code carriersObjectMap}: AMQP's {@code Map<String, Object>} header
+ *       table; the hand-written getter decodes a value through {@code toString()} (what an AMQP
+ *       {@code LongString} needs), ours also checks for {@code String} and {@code byte[]}.
  * </ul>
  *
  * <p>Both sides call the same propagator, {@code W3CTraceContextPropagator.getInstance()}: W3C
@@ -89,8 +89,14 @@ public class PropagationBenchmark {
             && rawObjects.equals(oursObjects)
             && rawStrings.equals(new HashMap<String, Object>(rawObjects))
             && rawStrings.containsKey("traceparent"),
-        "the paths wrote different headers: " + rawStrings + ", " + oursStrings + ", " + rawObjects
-            + ", " + oursObjects);
+        "the paths wrote different headers: "
+            + rawStrings
+            + ", "
+            + oursStrings
+            + ", "
+            + rawObjects
+            + ", "
+            + oursObjects);
   }
 
   /** Ends the span and shuts the SDK down. */

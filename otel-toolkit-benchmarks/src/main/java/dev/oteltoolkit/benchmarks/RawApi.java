@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The baseline of every pair: what {@code tracing.traced(name, body)} does, written by hand on
- * the raw OpenTelemetry API the way a careful user would (start, {@code makeCurrent()} in
+ * The baseline of every pair: what {@code tracing.traced(name, body)} does, written by hand on the
+ * raw OpenTelemetry API the way a careful user would (start, {@code makeCurrent()} in
  * try-with-resources, record the error, end, then record the duration histogram with cached
  * attributes).
  */
@@ -51,8 +51,7 @@ final class RawApi {
   }
 
   /**
-   * A span around {@code body} plus the RED duration histogram: the same work as {@code
-   * traced}.
+   * A span around {@code body} plus the RED duration histogram: the same work as {@code traced}.
    */
   <T> T spanAndHistogram(String name, ThrowingSupplier<T, RuntimeException> body) {
     long startNanos = System.nanoTime();

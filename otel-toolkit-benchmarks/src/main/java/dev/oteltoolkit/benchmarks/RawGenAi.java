@@ -29,15 +29,15 @@ import java.util.function.Supplier;
  * OpenTelemetry API the way a careful user would.
  *
  * <ul>
- *   <li>The same CLIENT span: the name {@code "chat {model}"} (a constant: the user knows the
- *       model they call), {@code gen_ai.operation.name}, {@code gen_ai.provider.name} and {@code
+ *   <li>The same CLIENT span: the name {@code "chat {model}"} (a constant: the user knows the model
+ *       they call), {@code gen_ai.operation.name}, {@code gen_ai.provider.name} and {@code
  *       gen_ai.request.model} at start; {@code gen_ai.response.model}, {@code gen_ai.response.id},
  *       {@code gen_ai.response.finish_reasons}, {@code gen_ai.usage.input_tokens}, {@code
- *       gen_ai.usage.output_tokens} and {@code gen_ai.usage.cost} from the response; on failure
- *       the exception event, status {@code ERROR} and {@code error.type}.
- *   <li>The cost as exact {@link BigDecimal} arithmetic on the same per-million prices (taken
- *       once from the price table entry of the model: the user hard-codes the prices of the
- *       model they call, so no lookup), written as a double.
+ *       gen_ai.usage.output_tokens} and {@code gen_ai.usage.cost} from the response; on failure the
+ *       exception event, status {@code ERROR} and {@code error.type}.
+ *   <li>The cost as exact {@link BigDecimal} arithmetic on the same per-million prices (taken once
+ *       from the price table entry of the model: the user hard-codes the prices of the model they
+ *       call, so no lookup), written as a double.
  *   <li>The same metrics: {@code gen_ai.client.operation.duration} and {@code
  *       gen_ai.client.token.usage} (by {@code gen_ai.token.type}) with the semconv bucket advice,
  *       and the counter {@code oteltoolkit.gen_ai.cost}, with the same attributes, recorded with
@@ -47,8 +47,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>What it does not do: per-request totals on the local root span. That needs an exact,
- * thread-safe accumulator bound to the request's root, which core's {@code RequestAccumulator}
- * is; a user writing raw telemetry has no such thing (see {@code GenAiBenchmark}).
+ * thread-safe accumulator bound to the request's root, which core's {@code RequestAccumulator} is;
+ * a user writing raw telemetry has no such thing (see {@code GenAiBenchmark}).
  */
 final class RawGenAi {
 
@@ -190,7 +190,8 @@ final class RawGenAi {
           context);
       cost.add(
           usd,
-          Attributes.of(PROVIDER_NAME, provider, REQUEST_MODEL, model, RESPONSE_MODEL, responseModel),
+          Attributes.of(
+              PROVIDER_NAME, provider, REQUEST_MODEL, model, RESPONSE_MODEL, responseModel),
           context);
       duration.record(
           (System.nanoTime() - startNanos) / NANOS_PER_SECOND,
@@ -209,7 +210,13 @@ final class RawGenAi {
       duration.record(
           (System.nanoTime() - startNanos) / NANOS_PER_SECOND,
           Attributes.of(
-              OPERATION_NAME, CHAT, PROVIDER_NAME, provider, REQUEST_MODEL, model, ERROR_TYPE,
+              OPERATION_NAME,
+              CHAT,
+              PROVIDER_NAME,
+              provider,
+              REQUEST_MODEL,
+              model,
+              ERROR_TYPE,
               errorType),
           context);
       throw e;

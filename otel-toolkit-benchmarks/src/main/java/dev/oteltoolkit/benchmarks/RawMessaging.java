@@ -19,18 +19,18 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.Map;
 
 /**
- * The baseline of the messaging pairs: what {@code MessagingTelemetry.publish} and {@code
- * process} record, written by hand on the raw OpenTelemetry API the way a careful user would:
- * the same PRODUCER / CONSUMER spans (constant names {@code "send {destination}"} and {@code
- * "process {destination}"}, the same four messaging attributes set before start), the context
- * injected into and extracted from the message headers by {@code
- * W3CTraceContextPropagator.getInstance()} with hand-written getters and setters, the span made
- * current around the user's code, and the error recorded if that code throws.
+ * The baseline of the messaging pairs: what {@code MessagingTelemetry.publish} and {@code process}
+ * record, written by hand on the raw OpenTelemetry API the way a careful user would: the same
+ * PRODUCER / CONSUMER spans (constant names {@code "send {destination}"} and {@code "process
+ * {destination}"}, the same four messaging attributes set before start), the context injected into
+ * and extracted from the message headers by {@code W3CTraceContextPropagator.getInstance()} with
+ * hand-written getters and setters, the span made current around the user's code, and the error
+ * recorded if that code throws.
  *
  * <p>What it does not do: the toolkit's defences against untrusted headers (size limits, a
  * printable-ASCII {@code traceparent}, a valid percent-encoding of {@code baggage}, getters and
- * propagators that throw, an invalid extracted parent replaced by the current one). A careful
- * user could write them; most do not. They are part of what {@code process} is measured with.
+ * propagators that throw, an invalid extracted parent replaced by the current one). A careful user
+ * could write them; most do not. They are part of what {@code process} is measured with.
  */
 final class RawMessaging {
 

@@ -39,11 +39,11 @@ import java.util.stream.Collectors;
  *
  * <p>The measured SDK ({@link BenchmarkSdk}) drops every span and never collects metrics, so a
  * benchmark cannot look at what its own measured paths produced. Instead, each such benchmark
- * builds both of its sides a second time on this SDK (the very same classes, only the SDK
- * differs), runs each path once, and compares what reached the exporter and the metric reader:
- * span names, kinds, parents, attributes, metric names, units, point attributes, counts and sums.
- * A difference fails the fork with {@link IllegalStateException}, so no pair can silently compare
- * different work.
+ * builds both of its sides a second time on this SDK (the very same classes, only the SDK differs),
+ * runs each path once, and compares what reached the exporter and the metric reader: span names,
+ * kinds, parents, attributes, metric names, units, point attributes, counts and sums. A difference
+ * fails the fork with {@link IllegalStateException}, so no pair can silently compare different
+ * work.
  *
  * <p>Propagators are W3C trace context only, as on the measured side (see {@link
  * #withW3cTraceContext}).
@@ -135,7 +135,9 @@ final class RecordingSdk implements AutoCloseable {
     }
   }
 
-  /** The one exported span of {@code scope} named {@code name}; fails unless there is exactly one. */
+  /**
+   * The one exported span of {@code scope} named {@code name}; fails unless there is exactly one.
+   */
   SpanData span(String scope, String name) {
     List<SpanData> matching =
         spans().stream()
@@ -174,16 +176,16 @@ final class RecordingSdk implements AutoCloseable {
   }
 
   /**
-   * Fails unless the two spans have the same name, kind, status, attributes, links and events
-   * (by name), and, when {@code sameParent}, the same parent span.
+   * Fails unless the two spans have the same name, kind, status, attributes, links and events (by
+   * name), and, when {@code sameParent}, the same parent span.
    */
   static void requireSameSpan(SpanData ours, SpanData raw, boolean sameParent) {
     requireSameSpan(ours, raw, sameParent, Collections.emptySet());
   }
 
   /**
-   * As {@link #requireSameSpan(SpanData, SpanData, boolean)}, where {@code ours} must also have
-   * the attributes {@code oursOnly} (work only the toolkit does), which the raw span lacks.
+   * As {@link #requireSameSpan(SpanData, SpanData, boolean)}, where {@code ours} must also have the
+   * attributes {@code oursOnly} (work only the toolkit does), which the raw span lacks.
    */
   static void requireSameSpan(
       SpanData ours, SpanData raw, boolean sameParent, Collection<AttributeKey<?>> oursOnly) {
@@ -196,11 +198,12 @@ final class RecordingSdk implements AutoCloseable {
     }
     Attributes shared =
         ours.getAttributes().toBuilder().removeIf(key -> oursOnly.contains(key)).build();
-    check(
-        shared.equals(raw.getAttributes().toBuilder().build()), "span attributes differ" + pair);
+    check(shared.equals(raw.getAttributes().toBuilder().build()), "span attributes differ" + pair);
     check(ours.getTotalRecordedLinks() == raw.getTotalRecordedLinks(), "links differ" + pair);
     check(
-        ours.getEvents().stream().map(e -> e.getName()).collect(Collectors.toList())
+        ours.getEvents().stream()
+            .map(e -> e.getName())
+            .collect(Collectors.toList())
             .equals(raw.getEvents().stream().map(e -> e.getName()).collect(Collectors.toList())),
         "events differ" + pair);
     if (sameParent) {
@@ -211,9 +214,9 @@ final class RecordingSdk implements AutoCloseable {
   }
 
   /**
-   * Fails unless the two scopes recorded the same metrics: names, types, units, and per metric
-   * the same points (by attributes) with the same counts, and the same sums unless the metric is
-   * in {@code timed} (durations differ from run to run).
+   * Fails unless the two scopes recorded the same metrics: names, types, units, and per metric the
+   * same points (by attributes) with the same counts, and the same sums unless the metric is in
+   * {@code timed} (durations differ from run to run).
    */
   static void requireSameMetrics(
       Map<String, MetricData> ours, Map<String, MetricData> raw, Collection<String> timed) {
@@ -240,8 +243,10 @@ final class RecordingSdk implements AutoCloseable {
       if (point instanceof HistogramPointData) {
         HistogramPointData histogram = (HistogramPointData) point;
         value =
-            "count=" + histogram.getCount()
-                + " boundaries=" + histogram.getBoundaries()
+            "count="
+                + histogram.getCount()
+                + " boundaries="
+                + histogram.getBoundaries()
                 + (timed ? "" : " sum=" + histogram.getSum());
       } else if (point instanceof DoublePointData) {
         value = "value=" + ((DoublePointData) point).getValue();

@@ -28,13 +28,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>Three positions of the span in its trace, because the toolkit does different work in each:
  *
  * <ul>
- *   <li>{@code raw} / {@code traced}: a new trace. The traced span is a local root, so the
- *       toolkit also creates the request accumulator and puts it in the context.
+ *   <li>{@code raw} / {@code traced}: a new trace. The traced span is a local root, so the toolkit
+ *       also creates the request accumulator and puts it in the context.
  *   <li>{@code rawChildOfForeignRoot} / {@code tracedChildOfForeignRoot}: inside a request whose
- *       root span other code started (a server instrumentation, a hand-built span), so the
- *       toolkit looks up the accumulator attached lazily to that root.
- *   <li>{@code rawChildOfTracedRoot} / {@code tracedChildOfTracedRoot}: inside a request whose
- *       root the toolkit started: the accumulator is already in the context.
+ *       root span other code started (a server instrumentation, a hand-built span), so the toolkit
+ *       looks up the accumulator attached lazily to that root.
+ *   <li>{@code rawChildOfTracedRoot} / {@code tracedChildOfTracedRoot}: inside a request whose root
+ *       the toolkit started: the accumulator is already in the context.
  * </ul>
  *
  * <p>{@code rawSpanOnly} is the span without the histogram, to show what the histogram costs.
@@ -69,16 +69,20 @@ public class SampledBenchmark {
     raw = new RawApi(sdk, Bodies.OPERATION);
     body = new Bodies.Consuming(blackhole);
 
-    foreignRoot = sdk.getTracer("dev.oteltoolkit.benchmarks.server").spanBuilder("GET /checkout")
-        .startSpan();
+    foreignRoot =
+        sdk.getTracer("dev.oteltoolkit.benchmarks.server").spanBuilder("GET /checkout").startSpan();
     foreignRootContext = Context.root().with(foreignRoot);
 
     // a root the toolkit started and that stays open while the benchmark runs
     tracedRootPending = new CompletableFuture<>();
-    tracing.span("GET /checkout").parent(Context.root()).callAsync(() -> {
-      tracedRootContext = Context.current();
-      return tracedRootPending;
-    });
+    tracing
+        .span("GET /checkout")
+        .parent(Context.root())
+        .callAsync(
+            () -> {
+              tracedRootContext = Context.current();
+              return tracedRootPending;
+            });
   }
 
   /** Ends the open roots and shuts the SDK down. */

@@ -28,16 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Both sides do the same work: one pass that replaces the literals and finds the operation and
  * the collection (ours keeps them in its cache entry, the official returns them in its {@link
  * SqlQuery}); {@link #setUp} checks that both give the same text for every statement of both
- * corpora. Both keep results in a static, bounded, per-JVM cache keyed by the statement text:
- * ours two generations of {@code SqlSanitizer.CACHE_GENERATION_SIZE} (512) entries per dialect
- * for texts up to 4096 characters, the official an LRU of 1000 entries for texts up to 10240.
+ * corpora. Both keep results in a static, bounded, per-JVM cache keyed by the statement text: ours
+ * two generations of {@code SqlSanitizer.CACHE_GENERATION_SIZE} (512) entries per dialect for texts
+ * up to 4096 characters, the official an LRU of 1000 entries for texts up to 10240.
  *
  * <ul>
  *   <li>{@code oursCold} / {@code officialCold}: each call is a cache miss on both sides: they
  *       cycle through {@value #COLD_SIZE} distinct statements, four times either cache, so a
- *       statement comes back only after both caches have dropped it ({@link #setUp} checks that
- *       the first one is gone after a pass). Each call pays the lexer, the miss and the insertion
- *       with its eviction: what an application that builds its SQL with literals pays.
+ *       statement comes back only after both caches have dropped it ({@link #setUp} checks that the
+ *       first one is gone after a pass). Each call pays the lexer, the miss and the insertion with
+ *       its eviction: what an application that builds its SQL with literals pays.
  *   <li>{@code oursWarm} / {@code officialWarm}: {@value #WARM_SIZE} distinct statements in a
  *       cycle, which both caches hold after the first pass: the cost of a hit, what prepared
  *       statements and constant SQL texts pay.
@@ -78,8 +78,8 @@ public class SqlSanitizerBenchmark {
   private int warmIndex;
 
   /**
-   * Builds the corpora, checks that both sanitizers agree on every statement, that the cold
-   * corpus is larger than both caches and that its statements really fall out of them.
+   * Builds the corpora, checks that both sanitizers agree on every statement, that the cold corpus
+   * is larger than both caches and that its statements really fall out of them.
    *
    * @throws ReflectiveOperationException when a cache probe cannot be reached (a new version of
    *     either side: update the probes)
@@ -97,9 +97,16 @@ public class SqlSanitizerBenchmark {
             || !ours.equals(theirsWithSummary.getQueryText())
             || ours.contains("'")
             || theirsWithSummary.getQuerySummary() == null) {
-          throw new IllegalStateException("the sanitizers do not do the same work on " + sql
-              + "\n  ours:     " + ours + "\n  official: " + theirs.getQueryText()
-              + " (summary " + theirsWithSummary.getQuerySummary() + ")");
+          throw new IllegalStateException(
+              "the sanitizers do not do the same work on "
+                  + sql
+                  + "\n  ours:     "
+                  + ours
+                  + "\n  official: "
+                  + theirs.getQueryText()
+                  + " (summary "
+                  + theirsWithSummary.getQuerySummary()
+                  + ")");
         }
       }
     }
@@ -108,24 +115,32 @@ public class SqlSanitizerBenchmark {
     generation.setAccessible(true);
     int ourCacheSize = 2 * generation.getInt(null);
     if (COLD_SIZE < 4 * Math.max(ourCacheSize, OFFICIAL_CACHE_SIZE)) {
-      throw new IllegalStateException("the cold corpus (" + COLD_SIZE + ") must be four times "
-          + "the larger cache (ours " + ourCacheSize + ", official " + OFFICIAL_CACHE_SIZE + ")");
+      throw new IllegalStateException(
+          "the cold corpus ("
+              + COLD_SIZE
+              + ") must be four times "
+              + "the larger cache (ours "
+              + ourCacheSize
+              + ", official "
+              + OFFICIAL_CACHE_SIZE
+              + ")");
     }
     Method cachedEntries =
         SqlSanitizer.class.getDeclaredMethod("cachedEntries", SqlSanitizer.Dialect.class);
     cachedEntries.setAccessible(true);
     int ourEntries = (Integer) cachedEntries.invoke(null, SqlSanitizer.Dialect.GENERIC);
     if (ourEntries > ourCacheSize) {
-      throw new IllegalStateException("our cache holds " + ourEntries + " entries, more than "
-          + ourCacheSize);
+      throw new IllegalStateException(
+          "our cache holds " + ourEntries + " entries, more than " + ourCacheSize);
     }
     // the pass above ended with the warm corpus: the first cold statement must be long gone
     Method isCached =
         SqlQueryAnalyzer.class.getDeclaredMethod("isCached", String.class, SqlDialect.class);
     isCached.setAccessible(true);
     if ((Boolean) isCached.invoke(null, cold[0], OFFICIAL_DIALECT)) {
-      throw new IllegalStateException("the official cache still holds the first cold statement "
-          + "after a pass: the cold corpus does not defeat it");
+      throw new IllegalStateException(
+          "the official cache still holds the first cold statement "
+              + "after a pass: the cold corpus does not defeat it");
     }
     if (!(Boolean) isCached.invoke(null, warm[0], OFFICIAL_DIALECT)) {
       throw new IllegalStateException("the official cache does not hold a warm statement");
@@ -157,8 +172,8 @@ public class SqlSanitizerBenchmark {
   }
 
   /**
-   * The official analysis with {@code db.query.summary}, every call a cache miss
-   * (informational: what the official JDBC wrapper runs under the stable conventions).
+   * The official analysis with {@code db.query.summary}, every call a cache miss (informational:
+   * what the official JDBC wrapper runs under the stable conventions).
    *
    * @return the sanitized text
    */

@@ -1,9 +1,9 @@
 package dev.oteltoolkit.benchmarks;
 
-import dev.oteltoolkit.core.Telemetry;
-import dev.oteltoolkit.core.TelemetryBuilder;
 import dev.oteltoolkit.api.ThrowingSupplier;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
+import dev.oteltoolkit.core.TelemetryBuilder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -39,31 +39,30 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Per-request cost of in-process tail sampling: one request of 5 spans (a root and 4 children,
- * all {@code traced()}, the smallest bodies) through {@code Telemetry.setup()}.
+ * Per-request cost of in-process tail sampling: one request of 5 spans (a root and 4 children, all
+ * {@code traced()}, the smallest bodies) through {@code Telemetry.setup()}.
  *
  * <ul>
  *   <li>{@code tailAt10Percent}: {@code keepErrors(true)} and {@code keepSlowerThan(10 s)} at 10%
  *       head sampling. Every span is recorded; the 90% of requests that head sampling drops are
- *       held until their root ends, then discarded (no body fails or is slow, the steady state of
- *       a healthy service); the 10% head-sampled go out as usual.
- *   <li>{@code headAt100Percent}: plain head sampling at 100%, the other way to record every
- *       span. Goal: {@code tailAt10Percent} ≤ 1.0× this.
- *   <li>{@code headAt10Percent}: plain head sampling at 10%, what tail sampling is added to (90%
- *       of spans unrecorded). The ratio to it is reported, no goal.
+ *       held until their root ends, then discarded (no body fails or is slow, the steady state of a
+ *       healthy service); the 10% head-sampled go out as usual.
+ *   <li>{@code headAt100Percent}: plain head sampling at 100%, the other way to record every span.
+ *       Goal: {@code tailAt10Percent} ≤ 1.0× this.
+ *   <li>{@code headAt10Percent}: plain head sampling at 10%, what tail sampling is added to (90% of
+ *       spans unrecorded). The ratio to it is reported, no goal.
  * </ul>
  *
  * <p>Fairness: each side is its own {@code Telemetry} built the same way (no OTLP, the RED
  * histogram aggregating into a reader that collects only between iterations, one added span
- * exporter that drops what it gets), so the three measure the same work except sampling. Spans
- * go through {@code Telemetry}'s batch span processor as in production (a {@code
- * SimpleSpanProcessor}, as in {@link BenchmarkSdk}, cannot be put behind {@code Telemetry}); its
- * worker thread converts and exports off the measured thread, for every side alike. Drops would
- * make a side look cheaper, so the batch queue is raised to 65536 spans on every side (and tail
- * sampling's event queue, sized by {@code OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS}, to its largest,
- * 262144 events: a saturating single-thread loop of 2.5 million spans a second outruns a worker
- * thread for a moment whenever the scheduler of two cores takes the worker's, and the queues
- * absorb that) and, after each
+ * exporter that drops what it gets), so the three measure the same work except sampling. Spans go
+ * through {@code Telemetry}'s batch span processor as in production (a {@code SimpleSpanProcessor},
+ * as in {@link BenchmarkSdk}, cannot be put behind {@code Telemetry}); its worker thread converts
+ * and exports off the measured thread, for every side alike. Drops would make a side look cheaper,
+ * so the batch queue is raised to 65536 spans on every side (and tail sampling's event queue, sized
+ * by {@code OTELTOOLKIT_SAMPLING_MAX_HELD_SPANS}, to its largest, 262144 events: a saturating
+ * single-thread loop of 2.5 million spans a second outruns a worker thread for a moment whenever
+ * the scheduler of two cores takes the worker's, and the queues absorb that) and, after each
  * iteration, every side checks that its batch processor dropped nothing ({@code processedSpans}
  * with {@code dropped=true}) and tail sampling evicted nothing; otherwise the fork fails.
  *
@@ -82,7 +81,8 @@ public class TailSamplingBenchmark {
 
   static final String ROOT = "GET /checkout";
   static final String[] CHILDREN = {"load-cart", "price", "charge", "notify"};
-  static final AttributeKey<String> KEPT_BY = AttributeKey.stringKey("oteltoolkit.sampling.kept_by");
+  static final AttributeKey<String> KEPT_BY =
+      AttributeKey.stringKey("oteltoolkit.sampling.kept_by");
 
   /**
    * Tail sampling on (errors and requests slower than 10 s) at 10% head sampling.
@@ -329,8 +329,11 @@ public class TailSamplingBenchmark {
       }
       if (dropped > 0 || evicted > 0) {
         throw new IllegalStateException(
-            "the measurement is distorted: the batch processor dropped " + dropped
-                + " spans and tail sampling evicted " + evicted + " trees");
+            "the measurement is distorted: the batch processor dropped "
+                + dropped
+                + " spans and tail sampling evicted "
+                + evicted
+                + " trees");
       }
     }
 
@@ -366,7 +369,8 @@ public class TailSamplingBenchmark {
         for (SpanData span : tree) {
           if (!span.getSpanContext().isSampled()
               || (span != root
-                  && !span.getParentSpanContext().getSpanId()
+                  && !span.getParentSpanContext()
+                      .getSpanId()
                       .equals(root.getSpanContext().getSpanId()))) {
             throw new IllegalStateException("a span is unsampled or misparented: " + span);
           }

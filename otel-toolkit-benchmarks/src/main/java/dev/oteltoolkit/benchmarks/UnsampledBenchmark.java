@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Unsampled spans (always-off sampler): {@code traced} against a raw-API span that is started,
- * made current and ended, plus the RED histogram record with cached attributes, as the toolkit
- * records it for every call whether sampled or not. A new trace each call.
+ * Unsampled spans (always-off sampler): {@code traced} against a raw-API span that is started, made
+ * current and ended, plus the RED histogram record with cached attributes, as the toolkit records
+ * it for every call whether sampled or not. A new trace each call.
  *
  * <p>{@code rawSpanOnly} is the unsampled span without the histogram, to show what the histogram
  * costs.

@@ -48,7 +48,9 @@ final class Attachments {
       } catch (RuntimeException | LinkageError e) {
         logger.log(
             Level.WARNING,
-            "otel-toolkit: " + attachment.getClass().getName() + " failed to attach; the"
+            "otel-toolkit: "
+                + attachment.getClass().getName()
+                + " failed to attach; the"
                 + " telemetry works without it",
             e);
       }

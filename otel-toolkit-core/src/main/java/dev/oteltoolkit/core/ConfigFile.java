@@ -60,9 +60,12 @@ final class ConfigFile {
     } catch (ClassNotFoundException | LinkageError e) {
       throw invalid(
           setting,
-          "reading a configuration file needs " + ARTIFACT
+          "reading a configuration file needs "
+              + ARTIFACT
               + " on the class path (an optional dependency of otel-toolkit-core; add it,"
-              + " version 1.65.0-alpha, or unset " + setting.name() + ")");
+              + " version 1.65.0-alpha, or unset "
+              + setting.name()
+              + ")");
     }
   }
 
@@ -84,8 +87,9 @@ final class ConfigFile {
       }
       return bytes;
     } catch (IOException e) {
-      throw invalid(setting, "cannot be read (" + e.getClass().getSimpleName() + ": "
-          + bounded(e.getMessage()) + ")");
+      throw invalid(
+          setting,
+          "cannot be read (" + e.getClass().getSimpleName() + ": " + bounded(e.getMessage()) + ")");
     }
   }
 
@@ -131,8 +135,13 @@ final class ConfigFile {
     }
     if (!ignored.isEmpty()) {
       logger.warning(
-          "otel-toolkit: " + setting.name() + "=" + bounded(setting.value()) + " lists the"
-              + " exporters; these builder calls do not apply: " + String.join(", ", ignored));
+          "otel-toolkit: "
+              + setting.name()
+              + "="
+              + bounded(setting.value())
+              + " lists the"
+              + " exporters; these builder calls do not apply: "
+              + String.join(", ", ignored));
     }
   }
 }

@@ -88,8 +88,10 @@ final class ConfigFileSdk {
 
   private final List<SpanProcessor> built = new ArrayList<>();
   private @Nullable TailSamplingSpanProcessor tailProcessor;
+
   /** The console tree view, shared by the span and log sides; null when console() is off. */
   private @Nullable ConsoleSpanExporter console;
+
   private @Nullable RuntimeException toolkitFailure;
 
   private ConfigFileSdk(ConfigValue setting, TelemetryOptions options, ResolvedConfig config) {

@@ -12,13 +12,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Resolves a {@link TelemetryBuilder}'s options against system properties and environment variables:
- * validates what the toolkit adds or maps (so errors name the setting as the user wrote it) and
- * computes the {@code otel.*} properties handed to autoconfigure.
+ * Resolves a {@link TelemetryBuilder}'s options against system properties and environment
+ * variables: validates what the toolkit adds or maps (so errors name the setting as the user wrote
+ * it) and computes the {@code otel.*} properties handed to autoconfigure.
  */
 final class ConfigResolver {
-
-
 
   static final String KEEP_ERRORS = "oteltoolkit.sampling.keep_errors";
   static final String KEEP_SLOWER_THAN = "oteltoolkit.sampling.keep_slower_than";
@@ -54,8 +52,7 @@ final class ConfigResolver {
     ConfigValue serviceName = settings.get("otel.service.name");
     if (serviceName != null) {
       properties.put(
-          "otel.service.name",
-          ConfigValidation.notBlank(serviceName.name(), serviceName.value()));
+          "otel.service.name", ConfigValidation.notBlank(serviceName.name(), serviceName.value()));
     } else if (options.serviceName() != null) {
       properties.put("otel.service.name", options.serviceName());
     }
@@ -77,14 +74,16 @@ final class ConfigResolver {
     ConfigValue endpoint = settings.get("otel.exporter.otlp.endpoint");
     if (endpoint != null) {
       properties.put(
-          "otel.exporter.otlp.endpoint", ConfigValidation.endpoint(endpoint.name(), endpoint.value()));
+          "otel.exporter.otlp.endpoint",
+          ConfigValidation.endpoint(endpoint.name(), endpoint.value()));
     } else if (options.endpoint() != null) {
       properties.put("otel.exporter.otlp.endpoint", options.endpoint().trim());
     }
     ConfigValue protocol = settings.get("otel.exporter.otlp.protocol");
     if (protocol != null) {
       properties.put(
-          "otel.exporter.otlp.protocol", ConfigValidation.protocol(protocol.name(), protocol.value()));
+          "otel.exporter.otlp.protocol",
+          ConfigValidation.protocol(protocol.name(), protocol.value()));
     } else if (options.protocol() != null) {
       properties.put("otel.exporter.otlp.protocol", options.protocol().trim());
     }
@@ -115,8 +114,7 @@ final class ConfigResolver {
           ConfigValidation.compression(compression.name(), compression.value()));
     } else if (options.compression() != null) {
       properties.put(
-          "otel.exporter.otlp.compression",
-          options.compression().trim().toLowerCase(Locale.ROOT));
+          "otel.exporter.otlp.compression", options.compression().trim().toLowerCase(Locale.ROOT));
     }
 
     // sampling
@@ -150,7 +148,9 @@ final class ConfigResolver {
     // exporters: OTEL_*_EXPORTER replaces the named set; added instances always stay. console()
     // with no endpoint anywhere (and OTLP not asked for in code) prints only: no collector needed
     boolean consoleOnly =
-        options.otlp() == null && options.console() != null && !endpointConfigured(options, settings);
+        options.otlp() == null
+            && options.console() != null
+            && !endpointConfigured(options, settings);
     boolean otlp = options.otlp() != null ? options.otlp() : !consoleOnly;
     PrintStream console = null;
     if (settings.get("otel.traces.exporter") == null) {
@@ -223,7 +223,8 @@ final class ConfigResolver {
    * Tail sampling's settings ({@code oteltoolkit.sampling.*}, toolkit settings like {@code
    * oteltoolkit.mdc.*}), all validated even while it is off; null when it is off.
    */
-  private static ResolvedConfig.@Nullable Tail tailSampling(TelemetryOptions options, ConfigSource settings) {
+  private static ResolvedConfig.@Nullable Tail tailSampling(
+      TelemetryOptions options, ConfigSource settings) {
     boolean keepErrors = options.keepErrors();
     ConfigValue keepErrorsSetting = settings.get(KEEP_ERRORS);
     if (keepErrorsSetting != null) {
@@ -243,8 +244,7 @@ final class ConfigResolver {
       }
     }
     int maxHeldSpans =
-        positiveInt(
-            settings.get(MAX_HELD_SPANS), TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS);
+        positiveInt(settings.get(MAX_HELD_SPANS), TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS);
     int maxHeldSpansPerTrace =
         positiveInt(
             settings.get(MAX_HELD_SPANS_PER_TRACE),
@@ -324,7 +324,8 @@ final class ConfigResolver {
     }
     for (String key : options.resourceAttributes().keySet()) {
       if (key.trim().isEmpty()) {
-        throw ConfigValidation.invalid("resourceAttribute", "'" + key + "'", "the key must not be blank");
+        throw ConfigValidation.invalid(
+            "resourceAttribute", "'" + key + "'", "the key must not be blank");
       }
     }
     Duration timeout = options.timeout();
@@ -336,7 +337,8 @@ final class ConfigResolver {
       throw ConfigValidation.invalid("keepSlowerThan", keepSlowerThan, "must be positive");
     }
     if (keepSlowerThan != null && keepSlowerThan.compareTo(ConfigValidation.MAX_DURATION) > 0) {
-      throw ConfigValidation.invalid("keepSlowerThan", keepSlowerThan, "must be at most 100000 days");
+      throw ConfigValidation.invalid(
+          "keepSlowerThan", keepSlowerThan, "must be at most 100000 days");
     }
     for (int status : options.keepHttpStatuses()) {
       if (status < 100 || status > 599) {
@@ -384,7 +386,8 @@ final class ConfigResolver {
       Class.forName(PROMETHEUS_CLASS, false, ConfigResolver.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       throw new IllegalArgumentException(
-          setting + ": needs io.opentelemetry:opentelemetry-exporter-prometheus on the classpath"
+          setting
+              + ": needs io.opentelemetry:opentelemetry-exporter-prometheus on the classpath"
               + " (an optional dependency of otel-toolkit-core)");
     }
   }

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Validates the values the toolkit adds or maps itself, from code or settings alike, so errors
- * name the setting the user wrote and its value ({@code OTEL_SAMPLING_RATE=1.7: must be between 0
- * and 1}); secrets (header values) are never echoed.
+ * Validates the values the toolkit adds or maps itself, from code or settings alike, so errors name
+ * the setting the user wrote and its value ({@code OTEL_SAMPLING_RATE=1.7: must be between 0 and
+ * 1}); secrets (header values) are never echoed.
  */
 final class ConfigValidation {
 
@@ -92,8 +92,10 @@ final class ConfigValidation {
       if (v.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}(/.*)?")) {
         example = "http://" + v; // host:port without a scheme, the common slip
       }
-      throw invalid(name, value, "must be an absolute http:// or https:// URL with a host,"
-          + " like " + example);
+      throw invalid(
+          name,
+          value,
+          "must be an absolute http:// or https:// URL with a host," + " like " + example);
     }
     return v;
   }
@@ -156,12 +158,17 @@ final class ConfigValidation {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean token =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
               || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!token) {
         throw new IllegalArgumentException(
-            "header(\"" + name + "\", ...): the name has a character not allowed in an HTTP"
-                + " header name at index " + i);
+            "header(\""
+                + name
+                + "\", ...): the name has a character not allowed in an HTTP"
+                + " header name at index "
+                + i);
       }
     }
     for (int i = 0; i < value.length(); i++) {

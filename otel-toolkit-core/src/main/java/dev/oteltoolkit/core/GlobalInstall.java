@@ -58,7 +58,9 @@ final class GlobalInstall {
       what = "other code (" + existing.getClass().getName() + ")";
     }
     return new IllegalStateException(
-        "A global OpenTelemetry is already installed by " + what + ". Call install() once;"
+        "A global OpenTelemetry is already installed by "
+            + what
+            + ". Call install() once;"
             + " to run beside the Java agent or another global SDK, use"
             + " Telemetry.setup()...build() and pass telemetry.openTelemetry() to the code"
             + " that records, or use the agent's configuration instead of Telemetry.");

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The outcome of resolving a builder's options against the process's settings.
  *
  * @param enabled false when telemetry is switched off ({@code OTEL_ENABLED=false}, ...)
- * @param properties {@code otel.*} properties handed to autoconfigure; they override what it
- *     reads itself
+ * @param properties {@code otel.*} properties handed to autoconfigure; they override what it reads
+ *     itself
  * @param sampler a sampler instance from the builder, or null when configuration decides
  * @param console where the console tree view prints, or null when it is off
  * @param maxQueueSize the span queue of each batch processor

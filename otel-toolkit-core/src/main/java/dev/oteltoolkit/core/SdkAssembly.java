@@ -39,10 +39,10 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assembles the OpenTelemetry SDK of a {@link Telemetry} through autoconfigure, with the
- * toolkit's customizers: its sampler (forced sampling, tail keeping), its span processors
- * (console tree, added exporters, tail keeping in front of the exporting processors), metric
- * readers, log processors, and export-outcome counting on every exporter.
+ * Assembles the OpenTelemetry SDK of a {@link Telemetry} through autoconfigure, with the toolkit's
+ * customizers: its sampler (forced sampling, tail keeping), its span processors (console tree,
+ * added exporters, tail keeping in front of the exporting processors), metric readers, log
+ * processors, and export-outcome counting on every exporter.
  */
 final class SdkAssembly {
 
@@ -52,15 +52,21 @@ final class SdkAssembly {
   private final TelemetryOptions options;
   private final ResolvedConfig config;
   private final ExportOutcomes outcomes = new ExportOutcomes();
+
   /** The SDK's meter provider once built, for the batch processors' own metrics. */
   private volatile MeterProvider meterProvider = MeterProvider.noop();
+
   /** With tail keeping: the exporting processors (autoconfigure's and ours) behind it. */
   private final List<SpanProcessor> exporting = new ArrayList<>();
+
   private @Nullable TailSamplingSpanProcessor tailProcessor;
+
   /** The console tree view, shared by the span and log sides; null when console() is off. */
   private @Nullable ConsoleSpanExporter console;
+
   /** The tree view autoconfigure built for OTEL_TRACES_EXPORTER=console, fed the log records. */
   private @Nullable ConsoleSpanExporter namedConsole;
+
   /** How many log record processors export somewhere: none means log lines go nowhere. */
   private int logDestinations;
 
@@ -141,7 +147,8 @@ final class SdkAssembly {
       sdk = autoconfigure.build().getOpenTelemetrySdk();
     } catch (ConfigurationException e) {
       throw new IllegalArgumentException(
-          "Invalid OpenTelemetry configuration: " + e.getMessage()
+          "Invalid OpenTelemetry configuration: "
+              + e.getMessage()
               + " (otel.x.y keys are set by OTEL_X_Y environment variables)",
           e);
     }
@@ -153,7 +160,8 @@ final class SdkAssembly {
   }
 
   /** The collector of an OTLP exporter (so shutdown can tell when nothing is there), else null. */
-  private static @Nullable URI otlpTarget(Object exporter, ConfigProperties properties, String signal) {
+  private static @Nullable URI otlpTarget(
+      Object exporter, ConfigProperties properties, String signal) {
     return OtlpTarget.isOtlp(exporter) ? OtlpTarget.of(properties, signal) : null;
   }
 

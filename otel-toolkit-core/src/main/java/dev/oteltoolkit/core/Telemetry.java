@@ -35,13 +35,12 @@ import org.jspecify.annotations.Nullable;
  * <p>It builds an OpenTelemetry SDK with OpenTelemetry's autoconfiguration, so every standard
  * {@code OTEL_*} environment variable and {@code otel.*} system property works and overrides what
  * the code set (precedence: system properties, environment variables, builder calls, defaults).
- * Spans, metrics and logs go over OTLP ({@code grpc} to {@code localhost:4317} unless
- * configured), batched and asynchronous: a collector that is down or slow never blocks or fails
- * the application.
+ * Spans, metrics and logs go over OTLP ({@code grpc} to {@code localhost:4317} unless configured),
+ * batched and asynchronous: a collector that is down or slow never blocks or fails the application.
  *
- * <p>{@link #close()} (or the shutdown hook of {@link TelemetryBuilder#install()}) flushes every pending
- * span, metric and log before returning, bounded by its timeout. Afterwards {@link #tracing()}
- * still works, as a no-op.
+ * <p>{@link #close()} (or the shutdown hook of {@link TelemetryBuilder#install()}) flushes every
+ * pending span, metric and log before returning, bounded by its timeout. Afterwards {@link
+ * #tracing()} still works, as a no-op.
  */
 public final class Telemetry implements AutoCloseable {
 
@@ -49,20 +48,20 @@ public final class Telemetry implements AutoCloseable {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * Default capacity of the span queue of each batch processor: 8192 spans, four export batches
-   * of 2048. It absorbs a stalled export of about 160 ms at 50,000 spans a second without a drop.
-   * Full (a collector that is down or stalled), it and the batch being exported hold about 10 MiB
-   * of heap for server spans with a dozen attributes (about 1 KB each while queued; the measured
-   * figures are in docs/CONFIGURATION.md). Spans beyond it are dropped (never blocking) and
-   * counted in the SDK's processor metrics. Set {@code OTEL_BSP_MAX_QUEUE_SIZE} to change it.
+   * Default capacity of the span queue of each batch processor: 8192 spans, four export batches of
+   * 2048. It absorbs a stalled export of about 160 ms at 50,000 spans a second without a drop. Full
+   * (a collector that is down or stalled), it and the batch being exported hold about 10 MiB of
+   * heap for server spans with a dozen attributes (about 1 KB each while queued; the measured
+   * figures are in docs/CONFIGURATION.md). Spans beyond it are dropped (never blocking) and counted
+   * in the SDK's processor metrics. Set {@code OTEL_BSP_MAX_QUEUE_SIZE} to change it.
    */
   public static final int DEFAULT_MAX_QUEUE_SIZE = 8192;
 
   /**
    * Default span export batch size: 2048 spans per request (the SDK's is 512). One export is in
-   * flight at a time, so the export rate is about the batch size over an export's round trip;
-   * 2048 spans of about 300 B serialized make a request well under the 4 MiB a collector's gRPC
-   * receiver accepts by default. Set {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} to change it.
+   * flight at a time, so the export rate is about the batch size over an export's round trip; 2048
+   * spans of about 300 B serialized make a request well under the 4 MiB a collector's gRPC receiver
+   * accepts by default. Set {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE} to change it.
    */
   public static final int DEFAULT_MAX_EXPORT_BATCH_SIZE = 2048;
 
@@ -94,7 +93,8 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Starts the setup of a service's telemetry.
    *
-   * @return a builder; finish with {@link TelemetryBuilder#build()} or {@link TelemetryBuilder#install()}
+   * @return a builder; finish with {@link TelemetryBuilder#build()} or {@link
+   *     TelemetryBuilder#install()}
    */
   public static TelemetryBuilder setup() {
     return new TelemetryBuilder();
@@ -124,8 +124,8 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Returns the {@link Tracing} over this telemetry; after {@link #shutdown(Duration)} a no-op
-   * one, which runs bodies and records nothing.
+   * Returns the {@link Tracing} over this telemetry; after {@link #shutdown(Duration)} a no-op one,
+   * which runs bodies and records nothing.
    *
    * @return the tracing instance
    */
@@ -135,7 +135,8 @@ public final class Telemetry implements AutoCloseable {
 
   /**
    * Returns whether telemetry is recorded: false when disabled by {@code OTEL_ENABLED=false},
-   * {@code OTEL_SDK_DISABLED=true} or {@link TelemetryBuilder#enabled(boolean)}, and after shutdown.
+   * {@code OTEL_SDK_DISABLED=true} or {@link TelemetryBuilder#enabled(boolean)}, and after
+   * shutdown.
    *
    * @return whether telemetry is on
    */
@@ -157,10 +158,10 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Exports everything pending now, waiting at most {@code timeout}.
    *
-   * <p>False when the time ran out, and also when an export failed while the flush ran (a
-   * collector that is down or refuses the data, after the exporter's own retries): the SDK's
-   * processors drop a batch whose export failed and still complete the flush, so the result is
-   * taken from the exporters themselves.
+   * <p>False when the time ran out, and also when an export failed while the flush ran (a collector
+   * that is down or refuses the data, after the exporter's own retries): the SDK's processors drop
+   * a batch whose export failed and still complete the flush, so the result is taken from the
+   * exporters themselves.
    *
    * @param timeout how long to wait
    * @return true when every pending span, metric and log was exported in time
@@ -188,10 +189,10 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Flushes the span and log processors twice: a batch processor answers a flush request made
-   * while an earlier one is still pending (say, one that timed out during a collector outage)
-   * with that earlier request, which completes without the spans queued since. The second
-   * request, made after the first completed, covers everything queued before this call.
+   * Flushes the span and log processors twice: a batch processor answers a flush request made while
+   * an earlier one is still pending (say, one that timed out during a collector outage) with that
+   * earlier request, which completes without the spans queued since. The second request, made after
+   * the first completed, covers everything queued before this call.
    */
   private static boolean flushSpansAndLogs(OpenTelemetrySdk sdk, long deadline) {
     boolean success = true;
@@ -213,8 +214,8 @@ public final class Telemetry implements AutoCloseable {
   /**
    * Flushes every pending span, metric and log and shuts the SDK down, waiting at most {@code
    * timeout}. Idempotent: later calls return the first call's result at once. As for {@link
-   * #forceFlush(Duration)}, an export that failed while the pending telemetry was flushed makes
-   * the result false.
+   * #forceFlush(Duration)}, an export that failed while the pending telemetry was flushed makes the
+   * result false.
    *
    * @param timeout how long to wait for the flush and shutdown
    * @return true when everything pending was exported and the SDK shut down in time
@@ -269,8 +270,7 @@ public final class Telemetry implements AutoCloseable {
       stopper.start();
       boolean stopped = shutdown.join(remaining(deadline), TimeUnit.NANOSECONDS).isSuccess();
       shutdownSucceeded =
-          flushed && flushExported && stopped
-              && outcomes.metricFailures() == metricFailuresBefore;
+          flushed && flushExported && stopped && outcomes.metricFailures() == metricFailuresBefore;
       if (!absent.isEmpty()) {
         logger.warning(notDelivered(absent));
       } else if (!shutdownSucceeded) {
@@ -300,7 +300,10 @@ public final class Telemetry implements AutoCloseable {
   private String notDelivered(List<URI> absent) {
     StringBuilder where = new StringBuilder();
     for (URI target : absent) {
-      where.append(where.length() == 0 ? "" : ", ").append(target.getHost()).append(':')
+      where
+          .append(where.length() == 0 ? "" : ", ")
+          .append(target.getHost())
+          .append(':')
           .append(target.getPort());
     }
     return "otel-toolkit: nothing is listening at "
@@ -345,8 +348,7 @@ public final class Telemetry implements AutoCloseable {
 
   void registerShutdownHook() {
     synchronized (lock) {
-      Thread hook =
-          new Thread(() -> shutdown(DEFAULT_TIMEOUT), "otel-toolkit-shutdown");
+      Thread hook = new Thread(() -> shutdown(DEFAULT_TIMEOUT), "otel-toolkit-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       shutdownHook = hook;
     }

@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Configures a {@link Telemetry}. Every setting can also be given by its standard {@code
- * OTEL_*} environment variable or {@code otel.*} system property, which win over the code (see
+ * Configures a {@link Telemetry}. Every setting can also be given by its standard {@code OTEL_*}
+ * environment variable or {@code otel.*} system property, which win over the code (see
  * docs/CONFIGURATION.md). Invalid values fail at {@link #build()} with an {@link
  * IllegalArgumentException} naming the setting and its value.
  */
@@ -54,8 +54,8 @@ public final class TelemetryBuilder {
   TelemetryBuilder() {}
 
   /**
-   * Sets {@code service.name}, the name backends group by. Default: {@code OTEL_SERVICE_NAME},
-   * else {@code unknown_service:java}.
+   * Sets {@code service.name}, the name backends group by. Default: {@code OTEL_SERVICE_NAME}, else
+   * {@code unknown_service:java}.
    *
    * @param serviceName the service name, not blank
    * @return this builder
@@ -95,15 +95,15 @@ public final class TelemetryBuilder {
    * @return this builder
    */
   public TelemetryBuilder resourceAttribute(String key, String value) {
-    resourceAttributes.put(Objects.requireNonNull(key, "key"),
-        Objects.requireNonNull(value, "value"));
+    resourceAttributes.put(
+        Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
     return this;
   }
 
   /**
-   * Sets the OTLP base URL, like {@code OTEL_EXPORTER_OTLP_ENDPOINT}: for {@code http/protobuf}
-   * the signal paths ({@code /v1/traces}, ...) are appended. Default: {@code
-   * http://localhost:4317} for grpc, {@code http://localhost:4318} for http/protobuf.
+   * Sets the OTLP base URL, like {@code OTEL_EXPORTER_OTLP_ENDPOINT}: for {@code http/protobuf} the
+   * signal paths ({@code /v1/traces}, ...) are appended. Default: {@code http://localhost:4317} for
+   * grpc, {@code http://localhost:4318} for http/protobuf.
    *
    * @param endpoint an absolute http:// or https:// URL
    * @return this builder
@@ -125,8 +125,8 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Adds a header sent with every OTLP export, e.g. an API key. {@code
-   * OTEL_EXPORTER_OTLP_HEADERS} wins per key. Header values never appear in error messages.
+   * Adds a header sent with every OTLP export, e.g. an API key. {@code OTEL_EXPORTER_OTLP_HEADERS}
+   * wins per key. Header values never appear in error messages.
    *
    * @param name the header name
    * @param value the header value
@@ -138,9 +138,9 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Sets the fraction of new traces recorded (parent-based: a trace continued from another
-   * service keeps that service's decision). Default: 1.0. {@code OTEL_SAMPLING_RATE} and
-   * {@code OTEL_TRACES_SAMPLER} win.
+   * Sets the fraction of new traces recorded (parent-based: a trace continued from another service
+   * keeps that service's decision). Default: 1.0. {@code OTEL_SAMPLING_RATE} and {@code
+   * OTEL_TRACES_SAMPLER} win.
    *
    * @param ratio between 0 and 1
    * @return this builder
@@ -152,8 +152,8 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Uses {@code sampler} instead of the parent-based ratio sampler. {@code
-   * OTEL_TRACES_SAMPLER} and {@code OTEL_SAMPLING_RATE} win. Forced sampling ({@link
+   * Uses {@code sampler} instead of the parent-based ratio sampler. {@code OTEL_TRACES_SAMPLER} and
+   * {@code OTEL_SAMPLING_RATE} win. Forced sampling ({@link
    * dev.oteltoolkit.api.TracedSpanBuilder#forceSample()}) still applies on top of it.
    *
    * @param sampler the sampler
@@ -170,15 +170,15 @@ public final class TelemetryBuilder {
    * sampling decided: in-process tail sampling. Default: off. {@code
    * OTELTOOLKIT_SAMPLING_KEEP_ERRORS} wins.
    *
-   * <p>With this or {@link #keepSlowerThan(Duration)} on, spans that head sampling drops are
-   * still recorded and held in memory until their local root (a span without a parent, or
-   * with a remote one) ends; then the whole local tree is exported if a span in it failed,
-   * the root was slower than the threshold, or a span in it was force-sampled, and discarded
-   * otherwise. The local root of a kept tree carries {@code oteltoolkit.sampling.kept_by}
-   * ({@code error}, {@code latency} or {@code forced}). The sampled flag sent downstream does
-   * not change, so a kept tree's downstream part may be missing in the backend. Every span is
-   * recorded, so the cost per request is about that of sampling everything; memory is bounded
-   * (see docs/CONFIGURATION.md for the caps and the timeout).
+   * <p>With this or {@link #keepSlowerThan(Duration)} on, spans that head sampling drops are still
+   * recorded and held in memory until their local root (a span without a parent, or with a remote
+   * one) ends; then the whole local tree is exported if a span in it failed, the root was slower
+   * than the threshold, or a span in it was force-sampled, and discarded otherwise. The local root
+   * of a kept tree carries {@code oteltoolkit.sampling.kept_by} ({@code error}, {@code latency} or
+   * {@code forced}). The sampled flag sent downstream does not change, so a kept tree's downstream
+   * part may be missing in the backend. Every span is recorded, so the cost per request is about
+   * that of sampling everything; memory is bounded (see docs/CONFIGURATION.md for the caps and the
+   * timeout).
    *
    * @param keepErrors whether to keep the trees of failed requests
    * @return this builder
@@ -189,10 +189,9 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Keeps every local trace tree whose local root took longer than {@code threshold},
-   * whatever head sampling decided: in-process tail sampling, see {@link
-   * #keepErrors(boolean)}. Default: off. {@code OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN} wins
-   * ({@code off} turns it off).
+   * Keeps every local trace tree whose local root took longer than {@code threshold}, whatever head
+   * sampling decided: in-process tail sampling, see {@link #keepErrors(boolean)}. Default: off.
+   * {@code OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN} wins ({@code off} turns it off).
    *
    * @param threshold a positive duration
    * @return this builder
@@ -232,8 +231,8 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Adds a metric reader (e.g. a periodic reader around an exporter). Added readers always
-   * stay, whatever {@code OTEL_METRICS_EXPORTER} says.
+   * Adds a metric reader (e.g. a periodic reader around an exporter). Added readers always stay,
+   * whatever {@code OTEL_METRICS_EXPORTER} says.
    *
    * @param reader the reader
    * @return this builder
@@ -259,9 +258,9 @@ public final class TelemetryBuilder {
    * Turns the export of the application's log lines on or off. Default: on. With {@code
    * otel-toolkit-logging} and Logback or Log4j 2 on the class path, {@link #build()} and {@link
    * #install()} attach OpenTelemetry's appender to the root logger, bound to the built telemetry,
-   * so every line is exported as a log record with the trace and span ids of the span current
-   * when it was logged (see that module's README); {@link Telemetry#close()} detaches it. Off
-   * attaches nothing. {@code OTEL_LOGS_EXPORTER=none} (with no {@link
+   * so every line is exported as a log record with the trace and span ids of the span current when
+   * it was logged (see that module's README); {@link Telemetry#close()} detaches it. Off attaches
+   * nothing. {@code OTEL_LOGS_EXPORTER=none} (with no {@link
    * #addLogRecordExporter(LogRecordExporter) added exporter}) turns it off as well, whatever the
    * code says.
    *
@@ -274,10 +273,10 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Prints each local trace tree to {@code System.out} when its root span ends. Default: off.
-   * It is a named exporter ({@code console}): {@code OTEL_TRACES_EXPORTER} replaces it. With no
-   * OTLP endpoint configured anywhere and {@link #otlp(boolean)} not called, the console is the
-   * only destination (local development needs no collector and no flag).
+   * Prints each local trace tree to {@code System.out} when its root span ends. Default: off. It is
+   * a named exporter ({@code console}): {@code OTEL_TRACES_EXPORTER} replaces it. With no OTLP
+   * endpoint configured anywhere and {@link #otlp(boolean)} not called, the console is the only
+   * destination (local development needs no collector and no flag).
    *
    * @return this builder
    */
@@ -297,8 +296,8 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Turns OTLP export from code on or off. Default: on, except with {@link #console()} and no
-   * OTLP endpoint configured anywhere (neither {@link #endpoint(String)} nor an {@code
+   * Turns OTLP export from code on or off. Default: on, except with {@link #console()} and no OTLP
+   * endpoint configured anywhere (neither {@link #endpoint(String)} nor an {@code
    * OTEL_EXPORTER_OTLP_*ENDPOINT} setting): then the console is the destination, which the toolkit
    * says once. Off leaves only the console and the added exporters, which suits local runs and
    * demos; {@code OTEL_TRACES_EXPORTER}, {@code OTEL_METRICS_EXPORTER} and {@code
@@ -326,9 +325,9 @@ public final class TelemetryBuilder {
   }
 
   /**
-   * Turns all telemetry on or off. Default: on. Off gives a no-op that exports nothing and
-   * costs next to nothing; {@code OTEL_ENABLED=false} or {@code OTEL_SDK_DISABLED=true} do the
-   * same whatever the code says.
+   * Turns all telemetry on or off. Default: on. Off gives a no-op that exports nothing and costs
+   * next to nothing; {@code OTEL_ENABLED=false} or {@code OTEL_SDK_DISABLED=true} do the same
+   * whatever the code says.
    *
    * @param enabled whether telemetry is recorded
    * @return this builder
@@ -363,9 +362,9 @@ public final class TelemetryBuilder {
 
   /**
    * Reads settings from {@code properties} instead of the process's environment variables and
-   * system properties: keys written like variables ({@code OTEL_SERVICE_NAME}) act as
-   * environment variables, keys like {@code otel.service.name} as system properties. For
-   * tests and embedding; the process environment is never changed.
+   * system properties: keys written like variables ({@code OTEL_SERVICE_NAME}) act as environment
+   * variables, keys like {@code otel.service.name} as system properties. For tests and embedding;
+   * the process environment is never changed.
    *
    * @param properties the settings
    * @return this builder
@@ -379,8 +378,8 @@ public final class TelemetryBuilder {
    * Builds the telemetry, not registered as global. Close it when the application stops.
    *
    * @return the telemetry
-   * @throws IllegalArgumentException when a setting is invalid; the message names the setting
-   *     and its value
+   * @throws IllegalArgumentException when a setting is invalid; the message names the setting and
+   *     its value
    */
   public Telemetry build() {
     Telemetry telemetry = SdkAssembly.create(options(), false);
@@ -395,8 +394,8 @@ public final class TelemetryBuilder {
    *
    * @return the telemetry
    * @throws IllegalArgumentException when a setting is invalid
-   * @throws IllegalStateException when a global OpenTelemetry is already installed, for
-   *     example by the OpenTelemetry Java agent
+   * @throws IllegalStateException when a global OpenTelemetry is already installed, for example by
+   *     the OpenTelemetry Java agent
    */
   public Telemetry install() {
     return GlobalInstall.install(options());

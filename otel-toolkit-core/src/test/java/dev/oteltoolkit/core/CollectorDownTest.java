@@ -2,7 +2,6 @@ package dev.oteltoolkit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oteltoolkit.core.internal.ExportFailureLog;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -78,24 +77,32 @@ class CollectorDownTest {
     assertThat(records)
         .as("no SDK export-failure record reaches the handlers")
         .noneMatch(
-            r -> r.getLoggerName() != null
-                && r.getLoggerName().startsWith("io.opentelemetry")
-                && r.getLevel().intValue() >= Level.WARNING.intValue()
-                && !r.getMessage().contains("because the queue is full"));
+            r ->
+                r.getLoggerName() != null
+                    && r.getLoggerName().startsWith("io.opentelemetry")
+                    && r.getLevel().intValue() >= Level.WARNING.intValue()
+                    && !r.getMessage().contains("because the queue is full"));
     // one line from shutdown saying what was not delivered and where it should go; besides it
     // at most the throttled failure warnings (none in a JVM's first seconds, see
     // ExportFailureLogTest; earlier tests in this JVM may have started the clock)
     List<LogRecord> toolkit =
         records.stream()
-            .filter(r -> r.getLoggerName() != null && r.getLoggerName().startsWith("dev.oteltoolkit"))
+            .filter(
+                r -> r.getLoggerName() != null && r.getLoggerName().startsWith("dev.oteltoolkit"))
             .filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
             .toList();
     List<LogRecord> summaries =
-        toolkit.stream().filter(r -> r.getMessage().startsWith("otel-toolkit: nothing is")).toList();
+        toolkit.stream()
+            .filter(r -> r.getMessage().startsWith("otel-toolkit: nothing is"))
+            .toList();
     assertThat(summaries).hasSize(1);
     assertThat(summaries.get(0).getMessage())
-        .startsWith("otel-toolkit: nothing is listening at 127.0.0.1:" + closedPort + " (OTLP), so "
-            + calls + " spans, ")
+        .startsWith(
+            "otel-toolkit: nothing is listening at 127.0.0.1:"
+                + closedPort
+                + " (OTLP), so "
+                + calls
+                + " spans, ")
         .contains("metric points and 0 log records of this run were not exported")
         .contains("OTEL_EXPORTER_OTLP_ENDPOINT");
     assertThat(toolkit)

@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.core.ConfigSource.ConfigValue;
 import dev.oteltoolkit.core.internal.ForceSampleSampler;
@@ -13,7 +14,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -159,9 +159,7 @@ class ConfigFileTest {
                   + collector.getAddress().getPort()
                   + "/v1/traces\n");
       try (Telemetry telemetry =
-          Telemetry.setup()
-              .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
-              .build()) {
+          Telemetry.setup().configProperties(Map.of("OTEL_CONFIG_FILE", file.toString())).build()) {
         telemetry.tracing().traced("lost", () -> {});
         assertThat(telemetry.forceFlush()).isFalse();
       }
@@ -184,9 +182,7 @@ class ConfigFileTest {
     PrintStream stdout = System.out;
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try (Telemetry telemetry =
-        Telemetry.setup()
-            .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
-            .build()) {
+        Telemetry.setup().configProperties(Map.of("OTEL_CONFIG_FILE", file.toString())).build()) {
       telemetry.tracing().traced("checkout", () -> telemetry.tracing().traced("charge", () -> {}));
       assertThat(telemetry.forceFlush()).isTrue();
     } finally {
@@ -257,7 +253,9 @@ class ConfigFileTest {
     assertThatThrownBy(() -> build(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "OTEL_CONFIG_FILE=" + file + ": invalid configuration: no SpanExporter named"
+            "OTEL_CONFIG_FILE="
+                + file
+                + ": invalid configuration: no SpanExporter named"
                 + " \"otlp_htp\" (misspelt, or its artifact is not on the class path)");
   }
 
@@ -274,7 +272,8 @@ class ConfigFileTest {
   @Test
   void withoutTheArtifactTheErrorSaysWhatToAdd() {
     ConfigValue setting = new ConfigValue("OTEL_CONFIG_FILE", "/etc/otel.yaml");
-    assertThatThrownBy(() -> ConfigFile.requireArtifact("no.such.DeclarativeConfiguration", setting))
+    assertThatThrownBy(
+            () -> ConfigFile.requireArtifact("no.such.DeclarativeConfiguration", setting))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "OTEL_CONFIG_FILE=/etc/otel.yaml: reading a configuration file needs"
@@ -291,17 +290,17 @@ class ConfigFileTest {
         Telemetry.setup()
             .configProperties(
                 Map.of(
-                    "OTEL_CONFIG_FILE", dir.resolve("nowhere.yaml").toString(),
-                    "OTEL_SDK_DISABLED", "true"))
+                    "OTEL_CONFIG_FILE",
+                    dir.resolve("nowhere.yaml").toString(),
+                    "OTEL_SDK_DISABLED",
+                    "true"))
             .build()) {
       assertThat(telemetry.isEnabled()).isFalse();
     }
   }
 
   private Telemetry build(Path file) {
-    return Telemetry.setup()
-        .configProperties(Map.of("OTEL_CONFIG_FILE", file.toString()))
-        .build();
+    return Telemetry.setup().configProperties(Map.of("OTEL_CONFIG_FILE", file.toString())).build();
   }
 
   private Path write(String yaml) throws IOException {

@@ -82,8 +82,7 @@ class ConsoleLogsTest {
       throws IOException {
     Path file = dir.resolve("otel.yaml");
     Files.writeString(file, "file_format: \"1.0\"\n", StandardCharsets.UTF_8);
-    try (Telemetry telemetry =
-        consoleTelemetry(Map.of("otel.config.file", file.toString()))) {
+    try (Telemetry telemetry = consoleTelemetry(Map.of("otel.config.file", file.toString()))) {
       Logger logger = telemetry.openTelemetry().getLogsBridge().get("orders");
       telemetry.tracing().traced("POST /orders", () -> info(logger, "order received"));
       assertThat(telemetry.forceFlush()).isTrue();
@@ -189,7 +188,11 @@ class ConsoleLogsTest {
   }
 
   private static void info(Logger logger, String message) {
-    logger.logRecordBuilder().setSeverity(Severity.INFO).setSeverityText("INFO").setBody(message)
+    logger
+        .logRecordBuilder()
+        .setSeverity(Severity.INFO)
+        .setSeverityText("INFO")
+        .setBody(message)
         .emit();
   }
 

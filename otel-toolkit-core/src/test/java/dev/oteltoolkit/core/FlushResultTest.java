@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class FlushResultTest {
 
   /**
-   * Spans leave the batch queue only when flushed: an export the schedule starts on its own
-   * between the span's end and the flush would fail before the flush and not during it.
+   * Spans leave the batch queue only when flushed: an export the schedule starts on its own between
+   * the span's end and the flush would fail before the flush and not during it.
    */
   private static final Map<String, String> NO_SCHEDULED_EXPORT =
       Map.of("OTEL_BSP_SCHEDULE_DELAY", "600000");

@@ -31,10 +31,7 @@ class ForceSampleTest {
       for (int i = 0; i < 50; i++) {
         tracing.traced("ordinary", () -> tracing.traced("ordinary-child", () -> {}));
       }
-      tracing
-          .span("payment")
-          .forceSample()
-          .run(() -> tracing.traced("payment-child", () -> {}));
+      tracing.span("payment").forceSample().run(() -> tracing.traced("payment-child", () -> {}));
       assertThat(telemetry.forceFlush()).isTrue();
 
       assertThat(spans.names()).containsExactly("payment-child", "payment");

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What core gives modules for log export: the {@code TelemetryAttachment} services called for
- * each built telemetry and detached on close, whether logs go anywhere, and log records whose
- * exception messages are redacted as spans' are.
+ * What core gives modules for log export: the {@code TelemetryAttachment} services called for each
+ * built telemetry and detached on close, whether logs go anywhere, and log records whose exception
+ * messages are redacted as spans' are.
  */
 class LogExportHooksTest {
 
@@ -48,8 +48,7 @@ class LogExportHooksTest {
             .addLogRecordExporter(logs)
             .build();
     assertThat(RecordingAttachment.attached)
-        .containsExactly(
-            new RecordingAttachment.Attached(telemetry.openTelemetry(), true, "42"));
+        .containsExactly(new RecordingAttachment.Attached(telemetry.openTelemetry(), true, "42"));
     assertThat(RecordingAttachment.detached).isEmpty();
 
     telemetry.close();
@@ -60,7 +59,8 @@ class LogExportHooksTest {
   @Test
   void logsGoNowhereWithLogsExporterNoneAndNoAddedExporter() {
     try (Telemetry telemetry = Telemetry.setup().configProperties(NOTHING_NAMED).build()) {
-      assertThat(RecordingAttachment.attached).singleElement()
+      assertThat(RecordingAttachment.attached)
+          .singleElement()
           .satisfies(attached -> assertThat(attached.exportsLogs()).isFalse());
     }
   }
@@ -73,7 +73,8 @@ class LogExportHooksTest {
             .addLogRecordExporter(InMemoryLogRecordExporter.create())
             .exportLogs(false)
             .build()) {
-      assertThat(RecordingAttachment.attached).singleElement()
+      assertThat(RecordingAttachment.attached)
+          .singleElement()
           .satisfies(attached -> assertThat(attached.exportsLogs()).isFalse());
     }
   }
@@ -86,7 +87,8 @@ class LogExportHooksTest {
             .configProperties(
                 Map.of("OTEL_TRACES_EXPORTER", "none", "OTEL_METRICS_EXPORTER", "none"))
             .build()) {
-      assertThat(RecordingAttachment.attached).singleElement()
+      assertThat(RecordingAttachment.attached)
+          .singleElement()
           .satisfies(attached -> assertThat(attached.exportsLogs()).isTrue());
       telemetry.shutdown(java.time.Duration.ofSeconds(2));
     }
@@ -123,10 +125,21 @@ class LogExportHooksTest {
           new RuntimeException(
               "lookup failed for hunter2",
               new QuotingException("WHERE password = 'hunter2'", null));
-      telemetry.openTelemetry().getLogsBridge().get("app").logRecordBuilder()
-          .setBody("failed").setException(failure).emit();
-      telemetry.openTelemetry().getLogsBridge().get("app").logRecordBuilder()
-          .setBody("plain").setException(new IllegalStateException("hunter2 is fine here"))
+      telemetry
+          .openTelemetry()
+          .getLogsBridge()
+          .get("app")
+          .logRecordBuilder()
+          .setBody("failed")
+          .setException(failure)
+          .emit();
+      telemetry
+          .openTelemetry()
+          .getLogsBridge()
+          .get("app")
+          .logRecordBuilder()
+          .setBody("plain")
+          .setException(new IllegalStateException("hunter2 is fine here"))
           .emit();
       assertThat(telemetry.forceFlush()).isTrue();
 

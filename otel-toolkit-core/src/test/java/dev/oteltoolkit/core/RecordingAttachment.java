@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link TelemetryAttachment} service of the core tests (registered in their {@code
- * META-INF/services}): records what core hands every attachment, and each detach. Inert unless
- * a test turns it on, so the other tests build as before.
+ * META-INF/services}): records what core hands every attachment, and each detach. Inert unless a
+ * test turns it on, so the other tests build as before.
  */
 public final class RecordingAttachment implements TelemetryAttachment {
 

@@ -14,8 +14,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Run in a child JVM by {@link ShutdownHookTest}: installs telemetry, records spans that are
- * still queued (the batch delay is an hour) and returns from main without closing anything.
+ * Run in a child JVM by {@link ShutdownHookTest}: installs telemetry, records spans that are still
+ * queued (the batch delay is an hour) and returns from main without closing anything.
  */
 final class ShutdownHookMain {
 

@@ -69,8 +69,8 @@ class TailSamplingTest {
     }
   }
 
-  private Tracing start(double ratio, Map<String, String> properties,
-      Consumer<TelemetryBuilder> configure) {
+  private Tracing start(
+      double ratio, Map<String, String> properties, Consumer<TelemetryBuilder> configure) {
     TelemetryBuilder builder =
         Telemetry.setup()
             .otlp(false)
@@ -205,16 +205,19 @@ class TailSamplingTest {
     Map<String, List<SpanData>> byTrace = byTrace(spans.get());
     assertThat(byTrace).hasSize(3);
     for (List<SpanData> tree : byTrace.values()) {
-      assertThat(tree).extracting(SpanData::getName)
+      assertThat(tree)
+          .extracting(SpanData::getName)
           .containsExactlyInAnyOrder("GET /report", "query", "render");
       SpanData root = root(tree);
       assertThat(root).hasAttributesSatisfyingExactly(equalTo(KEPT_BY, "latency"));
-      assertThat(tree).allSatisfy(span -> {
-        assertThat(span.getSpanContext().isSampled()).isTrue();
-        if (span != root) {
-          assertThat(span).hasParent(root).hasTotalAttributeCount(0);
-        }
-      });
+      assertThat(tree)
+          .allSatisfy(
+              span -> {
+                assertThat(span.getSpanContext().isSampled()).isTrue();
+                if (span != root) {
+                  assertThat(span).hasParent(root).hasTotalAttributeCount(0);
+                }
+              });
     }
     assertThat(counter(TailSamplingSpanProcessor.KEPT_METRIC, KEPT_BY, "latency")).isEqualTo(3);
   }
@@ -225,10 +228,12 @@ class TailSamplingTest {
     for (int i = 0; i < 20; i++) {
       tracing.traced("GET /health", () -> tracing.traced("ping", () -> {}));
     }
-    tracing.traced("GET /broken", () -> {
-      tracing.traced("ping", () -> {});
-      Span.current().setStatus(StatusCode.ERROR, "set by hand"); // no exception, no error.type
-    });
+    tracing.traced(
+        "GET /broken",
+        () -> {
+          tracing.traced("ping", () -> {});
+          Span.current().setStatus(StatusCode.ERROR, "set by hand"); // no exception, no error.type
+        });
     assertThat(telemetry.forceFlush()).isTrue();
 
     assertThat(spans.names()).containsExactly("ping", "GET /broken");
@@ -243,52 +248,67 @@ class TailSamplingTest {
     Tracing tracing = start(0.0, Map.of(), b -> b.keepErrors(true).keepHttpStatuses(404, 429));
     AttributeKey<Long> status = AttributeKey.longKey("http.response.status_code");
     for (long code : new long[] {200, 404, 500, 429, 400}) {
-      tracing.span("GET /orders/{id}").kind(SpanKind.SERVER).run(() -> {
-        tracing.traced("load", () -> {});
-        Span.current().setAttribute(status, code);
-        if (code >= 500) {
-          Span.current().setStatus(StatusCode.ERROR); // a server span fails on 5xx only
-        }
-      });
+      tracing
+          .span("GET /orders/{id}")
+          .kind(SpanKind.SERVER)
+          .run(
+              () -> {
+                tracing.traced("load", () -> {});
+                Span.current().setAttribute(status, code);
+                if (code >= 500) {
+                  Span.current().setStatus(StatusCode.ERROR); // a server span fails on 5xx only
+                }
+              });
     }
     assertThat(telemetry.forceFlush()).isTrue();
 
     assertThat(spans.get())
         .filteredOn(span -> span.getKind() == SpanKind.SERVER)
-        .extracting(span -> span.getAttributes().get(status), span -> span.getAttributes()
-            .get(KEPT_BY))
+        .extracting(
+            span -> span.getAttributes().get(status), span -> span.getAttributes().get(KEPT_BY))
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(404L, "http_status"),
             org.assertj.core.groups.Tuple.tuple(500L, "error"),
             org.assertj.core.groups.Tuple.tuple(429L, "http_status"));
-    assertThat(counter(TailSamplingSpanProcessor.KEPT_METRIC, KEPT_BY, "http_status"))
-        .isEqualTo(2);
+    assertThat(counter(TailSamplingSpanProcessor.KEPT_METRIC, KEPT_BY, "http_status")).isEqualTo(2);
   }
 
   @Test
   void theHttpStatusSettingWinsAndIsValidated() {
     Tracing tracing =
-        start(0.0, Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "401"),
+        start(
+            0.0,
+            Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "401"),
             b -> b.keepHttpStatuses(404));
     AttributeKey<Long> status = AttributeKey.longKey("http.response.status_code");
     for (long code : new long[] {404, 401}) {
-      tracing.span("GET /me").kind(SpanKind.SERVER)
+      tracing
+          .span("GET /me")
+          .kind(SpanKind.SERVER)
           .run(() -> Span.current().setAttribute(status, code));
     }
     assertThat(telemetry.forceFlush()).isTrue();
-    assertThat(spans.get()).singleElement()
+    assertThat(spans.get())
+        .singleElement()
         .satisfies(span -> assertThat(span.getAttributes().get(status)).isEqualTo(401L));
 
     assertThatThrownBy(
-            () -> Telemetry.setup().otlp(false)
-                .configProperties(Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "404,abc"))
-                .build())
+            () ->
+                Telemetry.setup()
+                    .otlp(false)
+                    .configProperties(Map.of("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS", "404,abc"))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS=404,abc: must be HTTP status codes"
-            + " from 100 to 599, comma separated, or off");
+        .hasMessage(
+            "OTELTOOLKIT_SAMPLING_KEEP_HTTP_STATUS=404,abc: must be HTTP status codes"
+                + " from 100 to 599, comma separated, or off");
     assertThatThrownBy(
-            () -> Telemetry.setup().otlp(false).keepHttpStatuses(42)
-                .configProperties(Map.of()).build())
+            () ->
+                Telemetry.setup()
+                    .otlp(false)
+                    .keepHttpStatuses(42)
+                    .configProperties(Map.of())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keepHttpStatuses=42: must be an HTTP status code from 100 to 599");
   }
@@ -300,22 +320,24 @@ class TailSamplingTest {
         "POST /orders",
         () -> {
           tracing.traced("validate", () -> {});
-          tracing.span("payment").forceSample()
-              .run(() -> tracing.traced("card-network", () -> {}));
+          tracing.span("payment").forceSample().run(() -> tracing.traced("card-network", () -> {}));
           tracing.traced("confirm", () -> {});
         });
     tracing.traced("GET /health", () -> {});
     assertThat(telemetry.forceFlush()).isTrue();
 
     List<SpanData> exported = spans.get();
-    assertThat(exported).extracting(SpanData::getName)
-        .containsExactlyInAnyOrder("POST /orders", "validate", "payment", "card-network", "confirm");
+    assertThat(exported)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "POST /orders", "validate", "payment", "card-network", "confirm");
     assertThat(exported.stream().map(s -> s.getSpanContext().getSpanId()).distinct().count())
         .isEqualTo(5);
     SpanData root = root(exported);
     assertThat(root).hasAttributesSatisfyingExactly(equalTo(KEPT_BY, "forced"));
     SpanData payment = named(exported, "payment");
-    assertThat(payment).hasParent(root)
+    assertThat(payment)
+        .hasParent(root)
         .hasAttributesSatisfyingExactly(equalTo(ForceSampleSampler.FORCED, true));
     assertThat(named(exported, "card-network")).hasParent(payment);
     assertThat(named(exported, "validate")).hasParent(root);
@@ -358,16 +380,17 @@ class TailSamplingTest {
       pool.shutdownNow();
     }
     List<SpanData> exported = spans.get();
-    assertThat(exported).extracting(SpanData::getName)
+    assertThat(exported)
+        .extracting(SpanData::getName)
         .containsExactlyInAnyOrder("POST /import", "parse", "fetch", "download", "store");
     SpanData root = root(exported);
     assertThat(root.getAttributes().get(KEPT_BY)).isEqualTo("error");
     assertThat(named(exported, "parse")).hasParent(root);
     assertThat(named(exported, "fetch")).hasParent(root);
     assertThat(named(exported, "download")).hasParent(named(exported, "fetch"));
-    assertThat(named(exported, "store")).hasParent(root)
-        .hasAttributesSatisfyingExactly(
-            equalTo(ERROR_TYPE, IllegalStateException.class.getName()));
+    assertThat(named(exported, "store"))
+        .hasParent(root)
+        .hasAttributesSatisfyingExactly(equalTo(ERROR_TYPE, IllegalStateException.class.getName()));
   }
 
   @Test
@@ -415,10 +438,12 @@ class TailSamplingTest {
       pool.shutdownNow();
     }
     List<SpanData> exported = spans.get();
-    assertThat(exported).extracting(SpanData::getName)
+    assertThat(exported)
+        .extracting(SpanData::getName)
         .containsExactly("POST /failing", "audit-write", "audit-failing");
-    assertThat(exported.get(0)).hasAttributesSatisfyingExactly(
-        equalTo(ERROR_TYPE, IllegalStateException.class.getName()), equalTo(KEPT_BY, "error"));
+    assertThat(exported.get(0))
+        .hasAttributesSatisfyingExactly(
+            equalTo(ERROR_TYPE, IllegalStateException.class.getName()), equalTo(KEPT_BY, "error"));
     assertThat(exported.get(2)).hasParent(exported.get(0)).hasTotalAttributeCount(0);
     assertThat(exported.get(1)).hasParent(exported.get(2));
     assertThat(held()).isZero();
@@ -432,29 +457,33 @@ class TailSamplingTest {
     tracing.traced(
         "A: GET /checkout",
         () -> {
-          tracing.traced("A: call B", () -> {
-            SpanContext outgoing = Span.current().getSpanContext();
-            SpanContext incoming =
-                SpanContext.createFromRemoteParent(
-                    outgoing.getTraceId(), outgoing.getSpanId(), outgoing.getTraceFlags(),
-                    outgoing.getTraceState());
-            Span serverB =
-                tracer.spanBuilder("B: POST /pay")
-                    .setParent(Context.root().with(Span.wrap(incoming)))
-                    .startSpan();
-            try (Scope ignored = serverB.makeCurrent()) {
-              tracing.traced("B: charge", () -> {});
-              serverB.setStatus(StatusCode.ERROR, "declined");
-            } finally {
-              serverB.end();
-            }
-          });
+          tracing.traced(
+              "A: call B",
+              () -> {
+                SpanContext outgoing = Span.current().getSpanContext();
+                SpanContext incoming =
+                    SpanContext.createFromRemoteParent(
+                        outgoing.getTraceId(),
+                        outgoing.getSpanId(),
+                        outgoing.getTraceFlags(),
+                        outgoing.getTraceState());
+                Span serverB =
+                    tracer
+                        .spanBuilder("B: POST /pay")
+                        .setParent(Context.root().with(Span.wrap(incoming)))
+                        .startSpan();
+                try (Scope ignored = serverB.makeCurrent()) {
+                  tracing.traced("B: charge", () -> {});
+                  serverB.setStatus(StatusCode.ERROR, "declined");
+                } finally {
+                  serverB.end();
+                }
+              });
         });
     assertThat(telemetry.forceFlush()).isTrue();
 
     List<SpanData> exported = spans.get();
-    assertThat(exported).extracting(SpanData::getName)
-        .containsExactly("B: charge", "B: POST /pay");
+    assertThat(exported).extracting(SpanData::getName).containsExactly("B: charge", "B: POST /pay");
     assertThat(exported.get(1)).hasAttributesSatisfyingExactly(equalTo(KEPT_BY, "error"));
     assertThat(exported.get(1).getParentSpanContext().isRemote()).isTrue();
     assertThat(exported.get(0)).hasParent(exported.get(1));
@@ -475,18 +504,21 @@ class TailSamplingTest {
     try {
       List<Future<List<Span>>> flooding = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        flooding.add(pool.submit(() -> {
-          List<Span> roots = new ArrayList<>();
-          for (int i = 0; i < 500; i++) {
-            Span root = tracer.spanBuilder("GET /stream").setParent(Context.root()).startSpan();
-            try (Scope ignored = root.makeCurrent()) {
-              tracing.traced("chunk", () -> {});
-              tracing.traced("chunk", () -> {});
-            }
-            roots.add(root);
-          }
-          return roots;
-        }));
+        flooding.add(
+            pool.submit(
+                () -> {
+                  List<Span> roots = new ArrayList<>();
+                  for (int i = 0; i < 500; i++) {
+                    Span root =
+                        tracer.spanBuilder("GET /stream").setParent(Context.root()).startSpan();
+                    try (Scope ignored = root.makeCurrent()) {
+                      tracing.traced("chunk", () -> {});
+                      tracing.traced("chunk", () -> {});
+                    }
+                    roots.add(root);
+                  }
+                  return roots;
+                }));
       }
       for (Future<List<Span>> f : flooding) {
         neverEnded.addAll(f.get(30, TimeUnit.SECONDS));
@@ -496,8 +528,9 @@ class TailSamplingTest {
     }
     assertThat(telemetry.forceFlush()).isTrue();
     assertThat(held()).isBetween(1L, 200L);
-    long evicted = counter(TailSamplingSpanProcessor.EVICTED_METRIC,
-        TailSamplingSpanProcessor.EVICTED_BY, "cap");
+    long evicted =
+        counter(
+            TailSamplingSpanProcessor.EVICTED_METRIC, TailSamplingSpanProcessor.EVICTED_BY, "cap");
     assertThat(evicted).isGreaterThanOrEqualTo(2000 - 200 / 3);
 
     // an evicted tree is never exported, even when its root fails later
@@ -517,14 +550,23 @@ class TailSamplingTest {
                     }))
         .hasMessage("batch failed");
     // tail sampling still works
-    assertThatThrownBy(() -> tracing.traced("GET /after", () -> {
-      throw new IllegalStateException("late failure");
-    })).hasMessage("late failure");
+    assertThatThrownBy(
+            () ->
+                tracing.traced(
+                    "GET /after",
+                    () -> {
+                      throw new IllegalStateException("late failure");
+                    }))
+        .hasMessage("late failure");
     assertThat(telemetry.forceFlush()).isTrue();
 
     assertThat(spans.names()).containsExactly("GET /after");
-    assertThat(counter(TailSamplingSpanProcessor.EVICTED_METRIC,
-        TailSamplingSpanProcessor.EVICTED_BY, "cap")).isGreaterThan(evicted);
+    assertThat(
+            counter(
+                TailSamplingSpanProcessor.EVICTED_METRIC,
+                TailSamplingSpanProcessor.EVICTED_BY,
+                "cap"))
+        .isGreaterThan(evicted);
     assertThat(held()).isLessThanOrEqualTo(200);
   }
 
@@ -551,8 +593,12 @@ class TailSamplingTest {
     now.addAndGet(Duration.ofSeconds(2).toNanos());
     assertThat(telemetry.forceFlush()).isTrue();
     assertThat(held()).isZero();
-    assertThat(counter(TailSamplingSpanProcessor.EVICTED_METRIC,
-        TailSamplingSpanProcessor.EVICTED_BY, "timeout")).isEqualTo(1);
+    assertThat(
+            counter(
+                TailSamplingSpanProcessor.EVICTED_METRIC,
+                TailSamplingSpanProcessor.EVICTED_BY,
+                "timeout"))
+        .isEqualTo(1);
 
     leaked.setStatus(StatusCode.ERROR);
     leaked.end();
@@ -566,13 +612,23 @@ class TailSamplingTest {
     Tracer tracer = telemetry.openTelemetry().getTracer("test");
     Span open = tracer.spanBuilder("GET /open").setParent(Context.root()).startSpan();
     try (Scope ignored = open.makeCurrent()) {
-      assertThatThrownBy(() -> tracing.traced("failing-step", () -> {
-        throw new IllegalStateException("boom");
-      })).hasMessage("boom");
+      assertThatThrownBy(
+              () ->
+                  tracing.traced(
+                      "failing-step",
+                      () -> {
+                        throw new IllegalStateException("boom");
+                      }))
+          .hasMessage("boom");
     }
-    assertThatThrownBy(() -> tracing.traced("GET /closed", () -> {
-      throw new IllegalStateException("boom");
-    })).hasMessage("boom");
+    assertThatThrownBy(
+            () ->
+                tracing.traced(
+                    "GET /closed",
+                    () -> {
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessage("boom");
 
     assertThat(telemetry.shutdown(Duration.ofSeconds(10))).isTrue();
     open.end();
@@ -583,26 +639,41 @@ class TailSamplingTest {
   void theConsoleTreeShowsKeptTrees() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Tracing tracing =
-        start(0.0, Map.of(),
+        start(
+            0.0,
+            Map.of(),
             b -> b.keepErrors(true).console(new PrintStream(out, true, StandardCharsets.UTF_8)));
     tracing.traced("GET /fine", () -> tracing.traced("lookup", () -> {}));
-    assertThatThrownBy(() -> tracing.traced("GET /broken", () -> {
-      tracing.traced("lookup", () -> {});
-      throw new IllegalStateException("broken");
-    })).hasMessage("broken");
+    assertThatThrownBy(
+            () ->
+                tracing.traced(
+                    "GET /broken",
+                    () -> {
+                      tracing.traced("lookup", () -> {});
+                      throw new IllegalStateException("broken");
+                    }))
+        .hasMessage("broken");
     assertThat(telemetry.forceFlush()).isTrue();
 
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("GET /broken").contains("\u2514\u2500 lookup")
-        .contains("ERROR \"broken\"").doesNotContain("GET /fine");
+    assertThat(printed)
+        .contains("GET /broken")
+        .contains("\u2514\u2500 lookup")
+        .contains("ERROR \"broken\"")
+        .doesNotContain("GET /fine");
   }
 
   @Test
   void offByDefaultNothingIsInstalled() {
     Tracing tracing = start(0.0, Map.of(), b -> {});
-    assertThatThrownBy(() -> tracing.traced("GET /x", () -> {
-      throw new IllegalStateException("boom");
-    })).hasMessage("boom");
+    assertThatThrownBy(
+            () ->
+                tracing.traced(
+                    "GET /x",
+                    () -> {
+                      throw new IllegalStateException("boom");
+                    }))
+        .hasMessage("boom");
     assertThat(telemetry.forceFlush()).isTrue();
     assertThat(spans.get()).isEmpty();
     String provider = tracerProvider();
@@ -614,8 +685,15 @@ class TailSamplingTest {
   @Test
   void onWithEitherSettingTheExportersGoBehindIt() {
     // the OTLP processor autoconfigure builds is handed to tail sampling, not the provider
-    start(0.5, Map.of("OTELTOOLKIT_SAMPLING_KEEP_ERRORS", "true",
-            "OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none"),
+    start(
+        0.5,
+        Map.of(
+            "OTELTOOLKIT_SAMPLING_KEEP_ERRORS",
+            "true",
+            "OTEL_METRICS_EXPORTER",
+            "none",
+            "OTEL_LOGS_EXPORTER",
+            "none"),
         b -> b.otlp(true).endpoint("http://127.0.0.1:9"));
     String provider = tracerProvider();
     assertThat(provider).contains("sampler=TailSampler{ForceSampleSampler{ParentBased");
@@ -627,19 +705,33 @@ class TailSamplingTest {
     telemetry.close();
 
     start(1.0, Map.of(), b -> b.keepSlowerThan(Duration.ofSeconds(2)));
-    assertThat(tracerProvider()).contains("TailSamplingSpanProcessor{keepErrors=false,"
-        + " keepSlowerThan=PT2S, keepHttpStatuses={}, maxHeldSpans=8192,"
-        + " maxHeldSpansPerTrace=1024, holdTimeout=PT1M,");
+    assertThat(tracerProvider())
+        .contains(
+            "TailSamplingSpanProcessor{keepErrors=false,"
+                + " keepSlowerThan=PT2S, keepHttpStatuses={}, maxHeldSpans=8192,"
+                + " maxHeldSpansPerTrace=1024, holdTimeout=PT1M,");
     telemetry.close();
 
     // settings win over code, both ways
-    start(1.0, Map.of("otel.sampling.rate", "1", "oteltoolkit.sampling.keep_slower_than", "off",
-            "OTELTOOLKIT_SAMPLING_KEEP_ERRORS", "false"),
+    start(
+        1.0,
+        Map.of(
+            "otel.sampling.rate",
+            "1",
+            "oteltoolkit.sampling.keep_slower_than",
+            "off",
+            "OTELTOOLKIT_SAMPLING_KEEP_ERRORS",
+            "false"),
         b -> b.keepErrors(true).keepSlowerThan(Duration.ofSeconds(2)));
     assertThat(tracerProvider()).doesNotContain("TailSampl");
     telemetry.close();
-    start(1.0, Map.of("oteltoolkit.sampling.keep_slower_than", "250ms",
-            "OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN", "off"),
+    start(
+        1.0,
+        Map.of(
+            "oteltoolkit.sampling.keep_slower_than",
+            "250ms",
+            "OTELTOOLKIT_SAMPLING_KEEP_SLOWER_THAN",
+            "off"),
         b -> {});
     assertThat(tracerProvider()).contains("keepErrors=false, keepSlowerThan=PT0.25S");
   }
@@ -681,18 +773,30 @@ class TailSamplingTest {
   @Test
   void invalidThresholdInCodeFailsAtBuild() {
     assertThatThrownBy(
-            () -> Telemetry.setup().otlp(false).keepSlowerThan(Duration.ZERO)
-                .configProperties(Map.of()).build())
+            () ->
+                Telemetry.setup()
+                    .otlp(false)
+                    .keepSlowerThan(Duration.ZERO)
+                    .configProperties(Map.of())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keepSlowerThan=PT0S: must be positive");
     assertThatThrownBy(
-            () -> Telemetry.setup().otlp(false).keepSlowerThan(Duration.ofMillis(-5))
-                .configProperties(Map.of()).build())
+            () ->
+                Telemetry.setup()
+                    .otlp(false)
+                    .keepSlowerThan(Duration.ofMillis(-5))
+                    .configProperties(Map.of())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keepSlowerThan=PT-0.005S: must be positive");
     assertThatThrownBy(
-            () -> Telemetry.setup().otlp(false).keepSlowerThan(Duration.ofDays(1_000_000))
-                .configProperties(Map.of()).build())
+            () ->
+                Telemetry.setup()
+                    .otlp(false)
+                    .keepSlowerThan(Duration.ofDays(1_000_000))
+                    .configProperties(Map.of())
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keepSlowerThan=PT24000000H: must be at most 100000 days");
   }
@@ -715,8 +819,9 @@ class TailSamplingTest {
 
   private static SpanData root(List<SpanData> tree) {
     List<SpanData> roots =
-        tree.stream().filter(s -> !s.getParentSpanContext().isValid()
-            || s.getParentSpanContext().isRemote()).collect(Collectors.toList());
+        tree.stream()
+            .filter(s -> !s.getParentSpanContext().isValid() || s.getParentSpanContext().isRemote())
+            .collect(Collectors.toList());
     assertThat(roots).hasSize(1);
     return roots.get(0);
   }
@@ -730,7 +835,8 @@ class TailSamplingTest {
   }
 
   private List<String> metricNames() {
-    return metrics.collectAllMetrics().stream().map(MetricData::getName)
+    return metrics.collectAllMetrics().stream()
+        .map(MetricData::getName)
         .collect(Collectors.toList());
   }
 

@@ -68,18 +68,19 @@ class TelemetryConfigTest {
   @Test
   void lookalikeSettingsAreAnsweredWithTheSettingToUseOncePerJvm() {
     List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger logger = Logger.getLogger(Telemetry.class.getName());
     logger.addHandler(capture);
     Map<String, String> settings =
@@ -108,11 +109,14 @@ class TelemetryConfigTest {
   @Test
   void anEndpointWithoutSchemeFailsSuggestingTheUrl() {
     assertThatThrownBy(
-            () -> base().configProperties(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "jaeger:4317"))
-                .build())
+            () ->
+                base()
+                    .configProperties(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "jaeger:4317"))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("OTEL_EXPORTER_OTLP_ENDPOINT=jaeger:4317: must be an absolute http:// or"
-            + " https:// URL with a host, like http://jaeger:4317");
+        .hasMessage(
+            "OTEL_EXPORTER_OTLP_ENDPOINT=jaeger:4317: must be an absolute http:// or"
+                + " https:// URL with a host, like http://jaeger:4317");
   }
 
   @Test
@@ -140,8 +144,7 @@ class TelemetryConfigTest {
     assertThatThrownBy(
             () ->
                 base()
-                    .configProperties(
-                        Map.of("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret,broken"))
+                    .configProperties(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cret,broken"))
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("OTEL_EXPORTER_OTLP_HEADERS: entry 'broken' must be key=value")
@@ -192,7 +195,8 @@ class TelemetryConfigTest {
     ResolvedConfig resolved =
         ConfigResolver.resolve(
             builder.options(),
-            ConfigSource.fromMap(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20env")));
+            ConfigSource.fromMap(
+                Map.of("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20env")));
     assertThat(resolved.properties().get("otel.exporter.otlp.headers"))
         .isEqualTo("authorization=Bearer%20env,x-team=a+b");
   }
@@ -256,7 +260,8 @@ class TelemetryConfigTest {
             .build()) {
       telemetry.tracing().traced("kept", () -> {});
       assertThat(telemetry.forceFlush()).isTrue();
-      assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+      assertThat(exporter.getFinishedSpanItems())
+          .extracting(SpanData::getName)
           .containsExactly("kept");
     }
     assertThat(console.toString(StandardCharsets.UTF_8)).isEmpty();

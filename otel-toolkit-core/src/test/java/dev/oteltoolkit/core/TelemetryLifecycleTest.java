@@ -3,8 +3,8 @@ package dev.oteltoolkit.core;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.api.Traced;
+import dev.oteltoolkit.api.Tracing;
 import dev.oteltoolkit.api.internal.InstalledTracing;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -150,18 +150,19 @@ class TelemetryLifecycleTest {
   void staticTracedOverABuiltButNotInstalledTelemetryWarnsOnceNamingTheFix() {
     InstalledTracing.resetForTest();
     List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Logger logger = Logger.getLogger("dev.oteltoolkit.api.Traced");
     logger.addHandler(capture);
     try (Telemetry telemetry = base().build()) {
@@ -182,8 +183,8 @@ class TelemetryLifecycleTest {
 
   @Test
   void installNextToAForeignGlobalSaysWhatIsInstalled() {
-    GlobalOpenTelemetry.set(OpenTelemetry.propagating(
-        io.opentelemetry.context.propagation.ContextPropagators.noop()));
+    GlobalOpenTelemetry.set(
+        OpenTelemetry.propagating(io.opentelemetry.context.propagation.ContextPropagators.noop()));
     assertThatThrownBy(() -> base().install())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("A global OpenTelemetry is already installed by other code");
@@ -211,8 +212,9 @@ class TelemetryLifecycleTest {
       if (metric.getName().equals("processedSpans")) {
         for (PointData point : metric.getData().getPoints()) {
           if (Boolean.TRUE.equals(
-              point.getAttributes().get(io.opentelemetry.api.common.AttributeKey.booleanKey(
-                  "dropped")))) {
+              point
+                  .getAttributes()
+                  .get(io.opentelemetry.api.common.AttributeKey.booleanKey("dropped")))) {
             dropped += ((io.opentelemetry.sdk.metrics.data.LongPointData) point).getValue();
           }
         }

@@ -31,10 +31,9 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
 /**
- * Tail keeping and RED metrics with 100,000 requests on virtual threads (one each, at most 2,000
- * in flight, as a server's connection limit would have it), head sampling at 0 and every tenth
- * request failing: exactly the failed trees are exported, each whole, and the held spans go back
- * to zero.
+ * Tail keeping and RED metrics with 100,000 requests on virtual threads (one each, at most 2,000 in
+ * flight, as a server's connection limit would have it), head sampling at 0 and every tenth request
+ * failing: exactly the failed trees are exported, each whole, and the held spans go back to zero.
  */
 class VirtualThreadTailKeepingTest {
 

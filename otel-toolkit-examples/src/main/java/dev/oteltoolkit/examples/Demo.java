@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * request's token and cost totals, and at the end a summary of the metrics.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java}. It
- * prints to the console only; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp})
- * it also exports over OTLP to that collector.
+ * prints to the console only; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it
+ * also exports over OTLP to that collector.
  */
 public final class Demo {
 
@@ -42,8 +42,7 @@ public final class Demo {
   /**
    * Runs the demo.
    *
-   * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @param args {@code --otlp} to export over OTLP even without {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * @throws Exception if the demo itself fails (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
@@ -58,8 +57,8 @@ public final class Demo {
    * the console trees, the exporter and reader it prints totals and metrics from, and OTLP when
    * asked. Prints to {@code System.out}.
    *
-   * @param setup a telemetry builder, e.g. {@code Telemetry.setup()}, perhaps with exporters of
-   *     its own
+   * @param setup a telemetry builder, e.g. {@code Telemetry.setup()}, perhaps with exporters of its
+   *     own
    * @param otlp whether to export over OTLP as well
    * @throws Exception if the demo itself fails (telemetry never does)
    */
@@ -78,9 +77,11 @@ public final class Demo {
                 .addMetricReader(metrics)
                 .install();
         SupportDesk desk = SupportDesk.start(telemetry)) {
-      out.println("otel-toolkit demo: a support desk in one JVM, asked " + QUESTIONS.size()
-          + " questions. For each request: its log lines, its trace trees (the customer's, the"
-          + " gateway's, the worker's), the answer and the request's token and cost totals.");
+      out.println(
+          "otel-toolkit demo: a support desk in one JVM, asked "
+              + QUESTIONS.size()
+              + " questions. For each request: its log lines, its trace trees (the customer's, the"
+              + " gateway's, the worker's), the answer and the request's token and cost totals.");
       log.info("support desk up: gateway {}, LLM {}", desk.askUri(), desk.llmUri());
       Customer customer = new Customer(telemetry, desk.askUri());
       for (int i = 0; i < QUESTIONS.size(); i++) {

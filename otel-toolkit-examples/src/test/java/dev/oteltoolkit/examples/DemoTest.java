@@ -108,6 +108,7 @@ class DemoTest {
 
   private static String out;
   private static List<SpanData> spans;
+
   /** The spans of each request, in the order the questions were asked. */
   private static List<List<SpanData>> requests;
 
@@ -173,7 +174,8 @@ class DemoTest {
               equalTo(DbAttributes.DB_QUERY_TEXT, "SELECT status, eta FROM orders WHERE id = ?"),
               equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"),
               equalTo(DbAttributes.DB_COLLECTION_NAME, "orders"));
-      Assertions.assertThat(out).contains("answer: Here is what I found: order " + orderId + " is ");
+      Assertions.assertThat(out)
+          .contains("answer: Here is what I found: order " + orderId + " is ");
       assertTranscriptPublishedAndStored(trace, gateway);
     }
 
@@ -293,7 +295,9 @@ class DemoTest {
       List<String[]> lines = logLines(section);
       Assertions.assertThat(lines).as("log lines of request %d", i + 1).hasSizeGreaterThan(1);
       for (String[] line : lines) {
-        Assertions.assertThat(line[0]).as(String.join(" ", line)).isEqualTo(trace.get(0).getTraceId());
+        Assertions.assertThat(line[0])
+            .as(String.join(" ", line))
+            .isEqualTo(trace.get(0).getTraceId());
       }
       Assertions.assertThat(lines)
           .anySatisfy(line -> assertLogged(line, "question received", only(trace, "POST /ask")));
@@ -301,7 +305,8 @@ class DemoTest {
         Assertions.assertThat(lines)
             .anySatisfy(
                 line ->
-                    assertLogged(line, "transcript stored", only(trace, "process support-transcripts")));
+                    assertLogged(
+                        line, "transcript stored", only(trace, "process support-transcripts")));
       } else {
         Assertions.assertThat(lines)
             .anySatisfy(

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/grafana/otel-toolkit.json queries only what the toolkit really emits: a small workload
  * (traced operations, GenAI calls, JDBC statements, each also failing) runs with {@code
- * Telemetry.setup().prometheus(port)}, {@code /metrics} is scraped, and every metric and label
- * name in every query of the dashboard must be in the scrape.
+ * Telemetry.setup().prometheus(port)}, {@code /metrics} is scraped, and every metric and label name
+ * in every query of the dashboard must be in the scrape.
  */
 class GrafanaDashboardTest {
 
@@ -54,6 +54,7 @@ class GrafanaDashboardTest {
           "db_client_operation_duration_seconds");
 
   private static Map<String, Object> dashboard;
+
   /** Label names of each series name in the scrape ({@code x_bucket}, {@code x_count}, ...). */
   private static Map<String, Set<String>> scraped;
 
@@ -261,7 +262,9 @@ class GrafanaDashboardTest {
     for (Map<String, Object> variable : (List<Map<String, Object>>) templating.get("list")) {
       Object query = variable.get("query");
       queries.add(
-          query instanceof Map ? (String) ((Map<String, Object>) query).get("query") : (String) query);
+          query instanceof Map
+              ? (String) ((Map<String, Object>) query).get("query")
+              : (String) query);
     }
     return queries;
   }
@@ -297,8 +300,17 @@ class GrafanaDashboardTest {
         Pattern.compile("(?<![\\w.$])[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Set<String> KEYWORDS =
         Set.of(
-            "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or",
-            "unless", "offset");
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "bool",
+            "and",
+            "or",
+            "unless",
+            "offset");
 
     final Set<String> metrics = new TreeSet<>();
     final Set<String> labels = new TreeSet<>();

@@ -14,8 +14,7 @@ class ReadmeTest {
 
   @Test
   void readmeQuickstartIsTheTestedCode() throws IOException {
-    String source =
-        read(Paths.get("src/main/java/dev/oteltoolkit/examples/Quickstart.java"));
+    String source = read(Paths.get("src/main/java/dev/oteltoolkit/examples/Quickstart.java"));
     int begin = source.indexOf("// README:quickstart:begin\n");
     int end = source.indexOf("// README:quickstart:end");
     assertThat(begin).isNotNegative();
@@ -32,7 +31,8 @@ class ReadmeTest {
     String ci = read(Paths.get("..", ".ci", "run"));
     assertThat(readme).contains("mvn -B -ntp clean verify");
     assertThat(ci).contains("TEST_COMMAND=(mvn -B -ntp clean verify)");
-    assertThat(readme).contains("mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java");
+    assertThat(readme)
+        .contains("mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java");
   }
 
   private static String read(Path path) throws IOException {

@@ -26,10 +26,13 @@ class TestedVersionsTest {
   private static final Map<String, String[]> PINNED = new LinkedHashMap<>();
 
   static {
-    PINNED.put("io.opentelemetry:opentelemetry-bom", new String[] {"pom.xml", "opentelemetry.version"});
-    PINNED.put("com.zaxxer:HikariCP", new String[] {"otel-toolkit-jdbc/pom.xml", "hikaricp.version"});
     PINNED.put(
-        "org.postgresql:postgresql", new String[] {"otel-toolkit-jdbc/pom.xml", "postgresql.version"});
+        "io.opentelemetry:opentelemetry-bom", new String[] {"pom.xml", "opentelemetry.version"});
+    PINNED.put(
+        "com.zaxxer:HikariCP", new String[] {"otel-toolkit-jdbc/pom.xml", "hikaricp.version"});
+    PINNED.put(
+        "org.postgresql:postgresql",
+        new String[] {"otel-toolkit-jdbc/pom.xml", "postgresql.version"});
     PINNED.put(
         "org.mariadb.jdbc:mariadb-java-client",
         new String[] {"otel-toolkit-jdbc/pom.xml", "mariadb-java-client.version"});
@@ -64,7 +67,10 @@ class TestedVersionsTest {
     // the examples pin the driver by hand: keep it the version the table names
     String examplesPom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
     assertThat(examplesPom)
-        .contains("<version>" + property("otel-toolkit-jdbc/pom.xml", "postgresql.version") + "</version>");
+        .contains(
+            "<version>"
+                + property("otel-toolkit-jdbc/pom.xml", "postgresql.version")
+                + "</version>");
   }
 
   /** Coordinates to version, from the rows {@code | name | `g:a` | version |} of the section. */

@@ -3,10 +3,10 @@ package dev.oteltoolkit.jdbc;
 import io.opentelemetry.api.common.Attributes;
 
 /**
- * One SQL text after sanitization: the text with every literal replaced by {@code ?}, its
- * operation and its first collection. Immutable apart from a one-entry memo of what the wrappers
- * derive from it for one database (span name, metric attributes), so that repeated executions of
- * the same statement against the same database allocate nothing for them.
+ * One SQL text after sanitization: the text with every literal replaced by {@code ?}, its operation
+ * and its first collection. Immutable apart from a one-entry memo of what the wrappers derive from
+ * it for one database (span name, metric attributes), so that repeated executions of the same
+ * statement against the same database allocate nothing for them.
  */
 final class AnalyzedSql {
 
@@ -42,8 +42,15 @@ final class AnalyzedSql {
 
   @Override
   public String toString() {
-    return "AnalyzedSql{operation=" + operation + ", collection=" + collection
-        + ", procedure=" + procedure + ", text=" + text + "}";
+    return "AnalyzedSql{operation="
+        + operation
+        + ", collection="
+        + collection
+        + ", procedure="
+        + procedure
+        + ", text="
+        + text
+        + "}";
   }
 
   /** What the wrappers derive from a statement for one database. */

@@ -4,10 +4,10 @@ import io.opentelemetry.api.common.AttributeKey;
 import java.util.Map;
 
 /**
- * The database names that dashboards built before the stable conventions query, recorded beside
- * the stable ones when {@code OTEL_SEMCONV_STABILITY_OPT_IN} holds {@code database/dup}: the
- * names OpenTelemetry's own instrumentations (2.31.1) emit as their "old" database conventions.
- * Copied from the deprecated constants of {@code DbIncubatingAttributes} in
+ * The database names that dashboards built before the stable conventions query, recorded beside the
+ * stable ones when {@code OTEL_SEMCONV_STABILITY_OPT_IN} holds {@code database/dup}: the names
+ * OpenTelemetry's own instrumentations (2.31.1) emit as their "old" database conventions. Copied
+ * from the deprecated constants of {@code DbIncubatingAttributes} in
  * opentelemetry-semconv-incubating <b>1.44.0-alpha</b>; {@code DbOldNamesTest} asserts each copy
  * equals the artifact's constant.
  */

@@ -14,12 +14,13 @@ import javax.sql.DataSource;
 final class InstrumentedDataSource implements DataSource {
 
   /** Marks a data source whose connections are already instrumented underneath (a pool of ours). */
-  private static final DbInfo PASS_THROUGH = new DbInfo("", null, null, -1,
-      SqlSanitizer.Dialect.GENERIC);
+  private static final DbInfo PASS_THROUGH =
+      new DbInfo("", null, null, -1, SqlSanitizer.Dialect.GENERIC);
 
   private final DataSource delegate;
   private final JdbcTelemetry telemetry;
   private final JdbcInstrumenter instrumenter;
+
   /** Learnt from the first connection, then fixed: parsed once per data source. */
   private volatile DbInfo dbInfo;
 
@@ -101,9 +102,10 @@ final class InstrumentedDataSource implements DataSource {
     DbInfo info = dbInfo;
     if (info == null) {
       // first connection: learn the database, or that a pool of ours is underneath
-      info = telemetry.isInstrumentedUnderneath(connection)
-          ? PASS_THROUGH
-          : telemetry.dbInfo(connection);
+      info =
+          telemetry.isInstrumentedUnderneath(connection)
+              ? PASS_THROUGH
+              : telemetry.dbInfo(connection);
       dbInfo = info;
     }
     if (info == PASS_THROUGH) {

@@ -3,11 +3,9 @@ package dev.oteltoolkit.jdbc;
 import java.io.InputStream;
 import java.io.Reader;
 import java.math.BigDecimal;
-import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
-import java.sql.Date;
 import java.sql.NClob;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
@@ -18,15 +16,13 @@ import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
 import java.sql.SQLXML;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
 
 /**
- * A prepared statement: its text is sanitized once, when it is prepared, and every execution
- * reuses the result.
+ * A prepared statement: its text is sanitized once, when it is prepared, and every execution reuses
+ * the result.
  *
  * @param <S> the driver's statement type
  */
@@ -35,6 +31,7 @@ class InstrumentedPreparedStatement<S extends PreparedStatement> extends Instrum
 
   private final String sql;
   private final AnalyzedSql analyzed;
+
   /** Parameter sets added by {@link #addBatch()} since the last execution. */
   private long parameterSets;
 

@@ -19,8 +19,10 @@ class InstrumentedStatement<S extends Statement> implements Statement {
 
   final S delegate;
   final InstrumentedConnection connection;
+
   /** Statements of {@link #addBatch(String)} since the last execution, sanitized on arrival. */
   private List<AnalyzedSql> batch;
+
   /** Their raw texts, kept only when raw text capture was asked for. */
   private List<String> rawBatch;
 
@@ -188,8 +190,8 @@ class InstrumentedStatement<S extends Statement> implements Statement {
   }
 
   /**
-   * The pending batch as one statement, by the semantic conventions: the distinct texts joined
-   * with {@code "; "}; the operation, collection and procedure when all operations share them.
+   * The pending batch as one statement, by the semantic conventions: the distinct texts joined with
+   * {@code "; "}; the operation, collection and procedure when all operations share them.
    */
   AnalyzedSql batchStatement() {
     if (batch == null || batch.isEmpty()) {

@@ -17,14 +17,14 @@ import javax.sql.DataSource;
  * conventions, with the SQL text sanitized (every literal replaced by {@code ?}).
  *
  * <p>Wrap the pool ({@code HikariDataSource}, ...) or the driver's {@code DataSource} under it;
- * both work. Statements from a wrapped connection, prepared and callable statements and batches
- * are instrumented; {@code unwrap} and {@code isWrapperFor} reach the driver's objects, and
- * {@code Statement.getConnection()} returns the wrapped connection. Wrapping an object this
- * library already wrapped returns it unchanged.
+ * both work. Statements from a wrapped connection, prepared and callable statements and batches are
+ * instrumented; {@code unwrap} and {@code isWrapperFor} reach the driver's objects, and {@code
+ * Statement.getConnection()} returns the wrapped connection. Wrapping an object this library
+ * already wrapped returns it unchanged.
  *
  * <p>Works with any {@link OpenTelemetry}: the toolkit's {@code Telemetry}, an SDK built by hand,
- * or the Java agent's {@code GlobalOpenTelemetry}. Instances are thread-safe; create one and
- * share it.
+ * or the Java agent's {@code GlobalOpenTelemetry}. Instances are thread-safe; create one and share
+ * it.
  */
 public final class JdbcTelemetry {
 
@@ -70,8 +70,8 @@ public final class JdbcTelemetry {
 
   /**
    * Returns a {@code DataSource} whose connections are instrumented. The database (system,
-   * namespace, server address and port) is read from the first connection's metadata and cached
-   * for the life of the returned {@code DataSource}.
+   * namespace, server address and port) is read from the first connection's metadata and cached for
+   * the life of the returned {@code DataSource}.
    *
    * @param dataSource the data source to instrument: a pool or a driver's
    * @return the instrumented data source; {@code dataSource} itself when it is already one
@@ -89,8 +89,8 @@ public final class JdbcTelemetry {
    * parsed once per distinct URL).
    *
    * @param connection the connection to instrument
-   * @return the instrumented connection; {@code connection} itself when it is already one, or
-   *     when it wraps one (a pool over an instrumented {@code DataSource})
+   * @return the instrumented connection; {@code connection} itself when it is already one, or when
+   *     it wraps one (a pool over an instrumented {@code DataSource})
    */
   public Connection wrap(Connection connection) {
     Objects.requireNonNull(connection, "connection");

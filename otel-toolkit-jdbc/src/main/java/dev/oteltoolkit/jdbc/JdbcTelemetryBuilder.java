@@ -34,8 +34,8 @@ public final class JdbcTelemetryBuilder {
   }
 
   /**
-   * Whether spans carry the statement as {@code db.query.text}. Default {@code true}. The
-   * operation and collection are recorded either way.
+   * Whether spans carry the statement as {@code db.query.text}. Default {@code true}. The operation
+   * and collection are recorded either way.
    *
    * @param captureQueryText {@code false} to leave {@code db.query.text} out
    * @return this builder
@@ -46,13 +46,13 @@ public final class JdbcTelemetryBuilder {
   }
 
   /**
-   * Whether {@code db.query.text} is sanitized by {@link SqlSanitizer}: every literal replaced
-   * by {@code ?}, credentials masked. Default {@code true}, prepared statements included.
+   * Whether {@code db.query.text} is sanitized by {@link SqlSanitizer}: every literal replaced by
+   * {@code ?}, credentials masked. Default {@code true}, prepared statements included.
    *
    * <p>WARNING: with {@code false}, the text is recorded as the application wrote it, with every
-   * literal it holds (names, e-mail addresses, card numbers, passwords of {@code CREATE USER}),
-   * and sent to your telemetry backend; statement texts also become unbounded in number and
-   * size. Exception messages recorded on spans stay sanitized either way.
+   * literal it holds (names, e-mail addresses, card numbers, passwords of {@code CREATE USER}), and
+   * sent to your telemetry backend; statement texts also become unbounded in number and size.
+   * Exception messages recorded on spans stay sanitized either way.
    *
    * @param sanitizeQueryText {@code false} to record raw statement texts
    * @return this builder
@@ -76,8 +76,7 @@ public final class JdbcTelemetryBuilder {
 
   /**
    * Whether {@code DataSource.getConnection()} gets an INTERNAL span ({@code
-   * DataSource.getConnection}): time spent waiting for a pooled connection. Default {@code
-   * false}.
+   * DataSource.getConnection}): time spent waiting for a pooled connection. Default {@code false}.
    *
    * @param connectionSpans {@code true} to record connection acquisition
    * @return this builder
@@ -89,8 +88,8 @@ public final class JdbcTelemetryBuilder {
 
   /**
    * Whether a statement executed with no current span starts a trace of its own. Default {@code
-   * true}. With {@code false}, only statements inside a traced operation get spans (background
-   * jobs and pool housekeeping stay quiet); the duration metric is recorded either way.
+   * true}. With {@code false}, only statements inside a traced operation get spans (background jobs
+   * and pool housekeeping stay quiet); the duration metric is recorded either way.
    *
    * @param rootSpans {@code false} to record spans only under an existing span
    * @return this builder
@@ -102,13 +101,13 @@ public final class JdbcTelemetryBuilder {
 
   /**
    * A hook that adds attributes to every span before it starts (so samplers see them), e.g. a
-   * tenant id from the current context. It receives the attributes to add to and the recorded
-   * query text (the operation name when the text is not recorded). Default: none. The attributes
-   * go on spans only, not on the duration metric, whose cardinality stays bounded. An exception
-   * thrown by the hook is logged and ignored.
+   * tenant id from the current context. It receives the attributes to add to and the recorded query
+   * text (the operation name when the text is not recorded). Default: none. The attributes go on
+   * spans only, not on the duration metric, whose cardinality stays bounded. An exception thrown by
+   * the hook is logged and ignored.
    *
-   * <p>WARNING: whatever the hook adds is recorded as is; do not copy statement parameters or
-   * other personal data into attributes.
+   * <p>WARNING: whatever the hook adds is recorded as is; do not copy statement parameters or other
+   * personal data into attributes.
    *
    * @param spanAttributes called on the application's thread for every span
    * @return this builder

@@ -17,27 +17,27 @@ import java.util.logging.Logger;
  *       without a prefix ({@code N'..'}, {@code E'..'}, {@code X'..'}, {@code B'..'}, {@code
  *       U&'..'}, MySQL's {@code _utf8mb4'..'}, Oracle's {@code q'[..]'}), dollar-quoted strings
  *       ({@code $$..$$}, {@code $tag$..$tag$}), SQL Server money ({@code $12.50}), numbers
- *       (integer, decimal, exponent, hex, negative where a sign starts an operand) and the
- *       booleans {@code TRUE} / {@code FALSE} become {@code ?}.
+ *       (integer, decimal, exponent, hex, negative where a sign starts an operand) and the booleans
+ *       {@code TRUE} / {@code FALSE} become {@code ?}.
  *   <li>Double-quoted text is a literal and becomes {@code ?}, except in the dialects where it
  *       quotes identifiers, where it is kept, as are backtick (MySQL) and bracket (SQL Server)
  *       identifiers.
  *   <li>Parameter markers stay: {@code ?}, {@code :name}, {@code :1}, PostgreSQL's {@code $1}.
  *   <li>{@code IN (?, ?, ?)} collapses to {@code IN (?)}, so that statements differing only by the
  *       length of a list are one statement.
- *   <li>Comments keep their delimiters and words (optimizer hints, query tags); quoted text,
- *       dollar quotes and numbers inside them become {@code ?}, and a quote that does not close
- *       inside a comment hides the rest of the comment.
+ *   <li>Comments keep their delimiters and words (optimizer hints, query tags); quoted text, dollar
+ *       quotes and numbers inside them become {@code ?}, and a quote that does not close inside a
+ *       comment hides the rest of the comment.
  *   <li>Credentials: everything after {@code IDENTIFIED BY} (also {@code IDENTIFIED WITH plugin
- *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}, {@code CONNECT .. USING}) is replaced
- *       by a single {@code ?}, quoted or not, comments between included; so is everything after a
- *       word {@code PASSWORD} in any statement but those about data ({@code SELECT}, {@code
- *       INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE}, DDL of tables, indexes, views,
- *       routines...), where it names a column.
- *   <li>Where the dialect's plausible readings disagree on where a literal ends (a backslash
- *       before a quote with no dialect, a nested comment where nesting depends on the database,
- *       a dollar quote or bracket whose body opens a quote), and after an unterminated quote or
- *       comment, the rest of the text becomes one {@code ?}: the sanitizer never guesses.
+ *       BY/AS}, MariaDB's {@code IDENTIFIED VIA .. USING}, {@code CONNECT .. USING}) is replaced by
+ *       a single {@code ?}, quoted or not, comments between included; so is everything after a word
+ *       {@code PASSWORD} in any statement but those about data ({@code SELECT}, {@code INSERT},
+ *       {@code UPDATE}, {@code DELETE}, {@code MERGE}, DDL of tables, indexes, views, routines...),
+ *       where it names a column.
+ *   <li>Where the dialect's plausible readings disagree on where a literal ends (a backslash before
+ *       a quote with no dialect, a nested comment where nesting depends on the database, a dollar
+ *       quote or bracket whose body opens a quote), and after an unterminated quote or comment, the
+ *       rest of the text becomes one {@code ?}: the sanitizer never guesses.
  *   <li>Runs of whitespace become one space; leading and trailing whitespace is dropped.
  *   <li>Statements longer than {@value #MAX_LENGTH} characters are cut there, sanitized, and end
  *       with {@code ...}. The cost is linear in the length of the text.
@@ -122,9 +122,9 @@ public final class SqlSanitizer {
   /**
    * Sanitizes a text that is not a statement but may quote one, such as a driver's exception
    * message. Drivers quote statements without escaping them ({@code near 'WHERE a = 'x'' at line
-   * 1}), which flips the parity of the quotes inside, so everything from the first single quote
-   * to the last one becomes one {@code ?} before the statement rules apply, and double-quoted
-   * text is always a literal (drivers quote values with it). Not cached.
+   * 1}), which flips the parity of the quotes inside, so everything from the first single quote to
+   * the last one becomes one {@code ?} before the statement rules apply, and double-quoted text is
+   * always a literal (drivers quote values with it). Not cached.
    */
   static String sanitizeMessage(String message, Dialect dialect) {
     if (message == null) {
@@ -134,9 +134,10 @@ public final class SqlSanitizer {
     int first = text.indexOf('\'');
     if (first >= 0) {
       int last = text.lastIndexOf('\'');
-      text = last == first
-          ? text.substring(0, first) + "?"
-          : text.substring(0, first) + "?" + text.substring(last + 1);
+      text =
+          last == first
+              ? text.substring(0, first) + "?"
+              : text.substring(0, first) + "?" + text.substring(last + 1);
     }
     return analyzeUncached(text, dialect, true).text;
   }
@@ -147,16 +148,18 @@ public final class SqlSanitizer {
     return cache.current.size() + cache.previous.size();
   }
 
-  static AnalyzedSql analyzeUncached(
-      String sql, Dialect dialect, boolean literalDoubleQuotes) {
+  static AnalyzedSql analyzeUncached(String sql, Dialect dialect, boolean literalDoubleQuotes) {
     try {
       return new SqlLexer(sql, MAX_LENGTH, dialect, literalDoubleQuotes).run();
     } catch (RuntimeException | StackOverflowError e) {
       // a bug in the lexer must not reach the application, nor let a literal through
       if (!failureLogged) {
         failureLogged = true;
-        logger.log(Level.WARNING, "otel-toolkit-jdbc: could not sanitize a SQL statement; "
-            + "recording '?' instead (further failures are logged at FINE)", e);
+        logger.log(
+            Level.WARNING,
+            "otel-toolkit-jdbc: could not sanitize a SQL statement; "
+                + "recording '?' instead (further failures are logged at FINE)",
+            e);
       } else {
         logger.log(Level.FINE, "otel-toolkit-jdbc: could not sanitize a SQL statement", e);
       }
@@ -166,40 +169,40 @@ public final class SqlSanitizer {
 
   /**
    * The lexical rules of a family of databases: how literals are quoted and escaped, what quotes
-   * identifiers, how comments are written. Where a family's members, or the settings of one
-   * server, read a construct in more than one way, the sanitizer checks that the readings agree
-   * on where every literal ends; where they do not, it replaces the rest of the text by one
-   * {@code ?} rather than pick one reading.
+   * identifiers, how comments are written. Where a family's members, or the settings of one server,
+   * read a construct in more than one way, the sanitizer checks that the readings agree on where
+   * every literal ends; where they do not, it replaces the rest of the text by one {@code ?} rather
+   * than pick one reading.
    */
   public enum Dialect {
     /**
      * The database is unknown: the union of the other dialects. Everything any of them reads as a
      * literal is replaced: double-quoted text, text that a backslash escape would extend (MySQL),
-     * dollar quotes, {@code $} followed by digits (a SQL Server money literal; a PostgreSQL
-     * {@code $1} marker elsewhere), numbers inside SQL Server brackets.
+     * dollar quotes, {@code $} followed by digits (a SQL Server money literal; a PostgreSQL {@code
+     * $1} marker elsewhere), numbers inside SQL Server brackets.
      */
     GENERIC,
     /**
      * Standard SQL as H2, HSQLDB, Derby, DB2, SAP HANA, Trino read it: double quotes quote
-     * identifiers, which are kept; backslash is an ordinary character; H2's {@code $$..$$}
-     * strings are literals.
+     * identifiers, which are kept; backslash is an ordinary character; H2's {@code $$..$$} strings
+     * are literals.
      */
     ANSI,
     /**
-     * PostgreSQL: double-quoted identifiers, {@code E'..'} strings with backslash escapes,
-     * dollar quotes ({@code $$..$$}, {@code $tag$..$tag$}, tags of any non-ASCII characters),
-     * {@code $1} markers, nested block comments.
+     * PostgreSQL: double-quoted identifiers, {@code E'..'} strings with backslash escapes, dollar
+     * quotes ({@code $$..$$}, {@code $tag$..$tag$}, tags of any non-ASCII characters), {@code $1}
+     * markers, nested block comments.
      */
     POSTGRESQL,
     /**
-     * MySQL and MariaDB with their default settings: double-quoted text is a literal, a
-     * backslash escapes the next character inside literals, backticks quote identifiers, {@code
-     * #} and {@code -- } (with a space) start comments.
+     * MySQL and MariaDB with their default settings: double-quoted text is a literal, a backslash
+     * escapes the next character inside literals, backticks quote identifiers, {@code #} and {@code
+     * -- } (with a space) start comments.
      */
     MYSQL,
     /**
-     * Microsoft SQL Server: double quotes and brackets ({@code [it's]}) quote identifiers,
-     * {@code $12.50} is a money literal, block comments nest.
+     * Microsoft SQL Server: double quotes and brackets ({@code [it's]}) quote identifiers, {@code
+     * $12.50} is a money literal, block comments nest.
      */
     SQLSERVER,
     /** Oracle: double-quoted identifiers and alternative quoting ({@code q'[it's]'}). */
@@ -272,8 +275,7 @@ public final class SqlSanitizer {
     }
 
     /**
-     * Every non-ASCII character may be part of an identifier (PostgreSQL, MySQL), not only
-     * letters.
+     * Every non-ASCII character may be part of an identifier (PostgreSQL, MySQL), not only letters.
      */
     boolean nonAsciiIdentifiers() {
       return this == POSTGRESQL || this == MYSQL || this == GENERIC;

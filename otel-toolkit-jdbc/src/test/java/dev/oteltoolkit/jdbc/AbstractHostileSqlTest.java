@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile statements through {@link JdbcTelemetry#wrap(DataSource)} against a real database, one
- * subclass per database: each statement carries unique secrets where that database reads a
- * literal (proved, where the statement returns a row, by the value the database returns), and no
- * secret may appear in any span, span event, metric or log record the SDK would export, nor in
- * what the module logs through java.util.logging. Tables are named {@code otk_sql_<random>}.
+ * subclass per database: each statement carries unique secrets where that database reads a literal
+ * (proved, where the statement returns a row, by the value the database returns), and no secret may
+ * appear in any span, span event, metric or log record the SDK would export, nor in what the module
+ * logs through java.util.logging. Tables are named {@code otk_sql_<random>}.
  */
 abstract class AbstractHostileSqlTest {
 
@@ -47,26 +47,28 @@ abstract class AbstractHostileSqlTest {
   private final String runId = randomLetters(6);
   private final List<String> julRecords = new ArrayList<>();
   private final Logger toolkitLogger = Logger.getLogger("dev.oteltoolkit");
-  private final Handler julCapture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      StringWriter text = new StringWriter();
-      text.append(record.getMessage()).append(' ')
-          .append(String.valueOf(Arrays.toString(record.getParameters())));
-      if (record.getThrown() != null) {
-        record.getThrown().printStackTrace(new PrintWriter(text));
-      }
-      synchronized (julRecords) {
-        julRecords.add(text.toString());
-      }
-    }
+  private final Handler julCapture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          StringWriter text = new StringWriter();
+          text.append(record.getMessage())
+              .append(' ')
+              .append(String.valueOf(Arrays.toString(record.getParameters())));
+          if (record.getThrown() != null) {
+            record.getThrown().printStackTrace(new PrintWriter(text));
+          }
+          synchronized (julRecords) {
+            julRecords.add(text.toString());
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   InMemorySpanExporter spans;
   InMemoryMetricReader metrics;
@@ -106,13 +108,18 @@ abstract class AbstractHostileSqlTest {
     spans = InMemorySpanExporter.create();
     metrics = InMemoryMetricReader.create();
     logs = InMemoryLogRecordExporter.create();
-    sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-        .setLoggerProvider(SdkLoggerProvider.builder()
-            .addLogRecordProcessor(SimpleLogRecordProcessor.create(logs)).build())
-        .build();
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setLoggerProvider(
+                SdkLoggerProvider.builder()
+                    .addLogRecordProcessor(SimpleLogRecordProcessor.create(logs))
+                    .build())
+            .build();
     toolkitLogger.addHandler(julCapture);
     table = "otk_sql_" + runId;
     try (Connection connection = raw.getConnection();
@@ -142,18 +149,23 @@ abstract class AbstractHostileSqlTest {
         returns("SELECT 'it''s " + secret(1) + "' AS v", "it's " + secret(1), secret(1)),
         returns("SELECT N'" + secret(2) + "' AS v", secret(2), secret(2)),
         returns("SELECT 123456789012 AS v", "123456789012", "123456789012"),
-        returns("INSERT INTO " + t + " (id, name) VALUES (1, '" + secret(3) + " -- /* ')", null,
+        returns(
+            "INSERT INTO " + t + " (id, name) VALUES (1, '" + secret(3) + " -- /* ')",
+            null,
             secret(3)),
-        returns("UPDATE " + t + " SET name = '" + secret(4) + "'' */ ;' WHERE id = 1", null,
-            secret(4)),
-        returns("SELECT name FROM " + t + " WHERE name <> '" + secret(5) + "' AND id IN (1, 2, 3)",
-            secret(4) + "' */ ;", secret(5)),
+        returns(
+            "UPDATE " + t + " SET name = '" + secret(4) + "'' */ ;' WHERE id = 1", null, secret(4)),
+        returns(
+            "SELECT name FROM " + t + " WHERE name <> '" + secret(5) + "' AND id IN (1, 2, 3)",
+            secret(4) + "' */ ;",
+            secret(5)),
         returns("SELECT 1 /* '" + secret(6) + "' */ AS v", "1", secret(6)),
         returns("SELECT 7 AS v -- '" + secret(7) + "'\n", "7", secret(7)),
         // failures: the drivers quote the statement, literals included, in their messages
         fails("SELECT '" + secret(8), secret(8)),
         fails("SELECT * FROM " + t + " WHERE name = '" + secret(9) + "' AND", secret(9)),
-        fails("SELECT * FROM otk_sql_missing_" + runId + " WHERE name = '" + secret(10) + "'",
+        fails(
+            "SELECT * FROM otk_sql_missing_" + runId + " WHERE name = '" + secret(10) + "'",
             secret(10)));
   }
 
@@ -197,8 +209,9 @@ abstract class AbstractHostileSqlTest {
     secrets.add(parameter);
     secrets.add(preparedLiteral);
     try (Connection connection = wrapped.getConnection();
-        PreparedStatement statement = connection.prepareStatement(
-            "SELECT CAST(? AS VARCHAR(40)) AS a, '" + preparedLiteral + "' AS b")) {
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT CAST(? AS VARCHAR(40)) AS a, '" + preparedLiteral + "' AS b")) {
       statement.setString(1, parameter);
       try (ResultSet rs = statement.executeQuery()) {
         assertThat(rs.next()).isTrue();
@@ -223,13 +236,20 @@ abstract class AbstractHostileSqlTest {
     assertThat(problems).as("statements the database did not read as expected").isEmpty();
     List<SpanData> finished = spans.getFinishedSpanItems();
     assertThat(finished).as("one span per execution").hasSize(executions);
-    assertThat(finished).allSatisfy(span ->
-        assertThat(span.getAttributes().get(DbAttributes.DB_QUERY_TEXT)).isNotNull());
+    assertThat(finished)
+        .allSatisfy(
+            span -> assertThat(span.getAttributes().get(DbAttributes.DB_QUERY_TEXT)).isNotNull());
     assertThat(finished.stream().filter(span -> !span.getEvents().isEmpty()).count())
         .as("failures recorded with an exception event")
         .isEqualTo(statements.stream().filter(Hostile::fails).count());
-    String exported = finished + "\n" + metrics.collectAllMetrics() + "\n"
-        + logs.getFinishedLogRecordItems() + "\n" + julRecords;
+    String exported =
+        finished
+            + "\n"
+            + metrics.collectAllMetrics()
+            + "\n"
+            + logs.getFinishedLogRecordItems()
+            + "\n"
+            + julRecords;
     assertThat(exported).as("telemetry").contains("db.query.text");
     for (String secret : secrets) {
       assertThat(exported).as("telemetry holding " + secret).doesNotContain(secret);
@@ -243,8 +263,12 @@ abstract class AbstractHostileSqlTest {
         Statement statement = connection.createStatement()) {
       statement.execute(probe[0]);
     }
-    assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span ->
-        assertThat(span.getAttributes().get(DbAttributes.DB_QUERY_TEXT)).isEqualTo(probe[1]));
+    assertThat(spans.getFinishedSpanItems())
+        .singleElement()
+        .satisfies(
+            span ->
+                assertThat(span.getAttributes().get(DbAttributes.DB_QUERY_TEXT))
+                    .isEqualTo(probe[1]));
     assertThat(SqlSanitizer.sanitize(probe[0])).as("with no dialect").isNotEqualTo(probe[1]);
   }
 

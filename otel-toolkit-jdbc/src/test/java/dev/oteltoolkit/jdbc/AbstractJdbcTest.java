@@ -43,9 +43,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JDBC instrumentation against one real database; one subclass per database. Every test
- * creates what it needs in a table of its own (random name) and drops it afterwards, so runs on
- * shared servers do not collide.
+ * The JDBC instrumentation against one real database; one subclass per database. Every test creates
+ * what it needs in a table of its own (random name) and drops it afterwards, so runs on shared
+ * servers do not collide.
  */
 abstract class AbstractJdbcTest {
 
@@ -172,7 +172,8 @@ abstract class AbstractJdbcTest {
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
         .hasAttributesSatisfyingExactly(
             dbAttributes(
-                equalTo(DbAttributes.DB_QUERY_TEXT,
+                equalTo(
+                    DbAttributes.DB_QUERY_TEXT,
                     "SELECT name FROM " + table + " WHERE id = ? AND name = ?"),
                 equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"),
                 equalTo(DbAttributes.DB_COLLECTION_NAME, table)));
@@ -201,7 +202,8 @@ abstract class AbstractJdbcTest {
           .hasKind(SpanKind.CLIENT)
           .hasAttributesSatisfyingExactly(
               dbAttributes(
-                  equalTo(DbAttributes.DB_QUERY_TEXT,
+                  equalTo(
+                      DbAttributes.DB_QUERY_TEXT,
                       "UPDATE " + table + " SET name = ? WHERE id = ? AND name <> ?"),
                   equalTo(DbAttributes.DB_OPERATION_NAME, "UPDATE"),
                   equalTo(DbAttributes.DB_COLLECTION_NAME, table)));
@@ -264,8 +266,12 @@ abstract class AbstractJdbcTest {
         .hasName("BATCH " + table)
         .hasAttributesSatisfyingExactly(
             dbAttributes(
-                equalTo(DbAttributes.DB_QUERY_TEXT,
-                    "INSERT INTO " + table + " VALUES (?, ?); UPDATE " + table
+                equalTo(
+                    DbAttributes.DB_QUERY_TEXT,
+                    "INSERT INTO "
+                        + table
+                        + " VALUES (?, ?); UPDATE "
+                        + table
                         + " SET name = ? WHERE id = ?"),
                 equalTo(DbAttributes.DB_OPERATION_NAME, "BATCH"),
                 equalTo(DbAttributes.DB_COLLECTION_NAME, table),
@@ -278,8 +284,9 @@ abstract class AbstractJdbcTest {
     SQLException thrown;
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
-      thrown = Assertions.catchThrowableOfType(
-          SQLException.class, () -> statement.execute(failingStatement()));
+      thrown =
+          Assertions.catchThrowableOfType(
+              SQLException.class, () -> statement.execute(failingStatement()));
     }
 
     // the application gets the driver's exception, message untouched
@@ -291,8 +298,7 @@ abstract class AbstractJdbcTest {
 
     Assertions.assertThat(finishedSpans()).hasSize(1);
     List<AttributeAssertion> attributes = new ArrayList<>(failingStatementAttributes());
-    attributes.add(equalTo(DbAttributes.DB_QUERY_TEXT,
-        expectedFailingQueryText()));
+    attributes.add(equalTo(DbAttributes.DB_QUERY_TEXT, expectedFailingQueryText()));
     attributes.add(equalTo(DbAttributes.DB_RESPONSE_STATUS_CODE, statusCode));
     attributes.add(equalTo(ErrorAttributes.ERROR_TYPE, statusCode));
     assertThat(finishedSpans().get(0))
@@ -304,12 +310,16 @@ abstract class AbstractJdbcTest {
                     .hasName("exception")
                     .hasAttributesSatisfyingExactly(
                         equalTo(ExceptionAttributes.EXCEPTION_TYPE, thrown.getClass().getName()),
-                        satisfies(ExceptionAttributes.EXCEPTION_MESSAGE,
+                        satisfies(
+                            ExceptionAttributes.EXCEPTION_MESSAGE,
                             message -> message.doesNotContain("hunter2").isNotEmpty()),
-                        satisfies(ExceptionAttributes.EXCEPTION_STACKTRACE,
-                            trace -> trace.doesNotContain("hunter2")
-                                .startsWith(thrown.getClass().getName())
-                                .contains("\tat "))));
+                        satisfies(
+                            ExceptionAttributes.EXCEPTION_STACKTRACE,
+                            trace ->
+                                trace
+                                    .doesNotContain("hunter2")
+                                    .startsWith(thrown.getClass().getName())
+                                    .contains("\tat "))));
     // status ERROR, described by the same sanitized message as the exception event
     SpanData failed = finishedSpans().get(0);
     Assertions.assertThat(failed.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
@@ -327,7 +337,8 @@ abstract class AbstractJdbcTest {
                         point
                             .hasCount(1)
                             .hasAttributesSatisfyingExactly(
-                                metricAttributes(failingStatementAttributes(),
+                                metricAttributes(
+                                    failingStatementAttributes(),
                                     equalTo(DbAttributes.DB_RESPONSE_STATUS_CODE, statusCode),
                                     equalTo(ErrorAttributes.ERROR_TYPE, statusCode)))));
   }
@@ -362,24 +373,30 @@ abstract class AbstractJdbcTest {
     Assertions.assertThat(thrown.getCause()).isInstanceOf(SQLException.class);
 
     List<SpanData> finished = finishedSpans();
-    Assertions.assertThat(finished).extracting(SpanData::getName)
+    Assertions.assertThat(finished)
+        .extracting(SpanData::getName)
         .containsExactly(failingSpanName(), "refund-order", "handle-request");
     for (SpanData span : finished) {
       Assertions.assertThat(span.getStatus().getStatusCode())
-          .as(span.getName()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
-      Assertions.assertThat(span.getStatus().getDescription()).as(span.getName())
+          .as(span.getName())
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      Assertions.assertThat(span.getStatus().getDescription())
+          .as(span.getName())
           .doesNotContain("hunter2");
       Assertions.assertThat(span.getEvents()).as(span.getName()).hasSize(1);
       io.opentelemetry.api.common.Attributes event = span.getEvents().get(0).getAttributes();
-      Assertions.assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).as(span.getName())
-          .isNotEmpty().doesNotContain("hunter2");
+      Assertions.assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE))
+          .as(span.getName())
+          .isNotEmpty()
+          .doesNotContain("hunter2");
       Assertions.assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
           .as(span.getName())
           .doesNotContain("hunter2")
           .contains("\tat ");
     }
     // the traced spans' events keep the application's exception type and its cause in the trace
-    io.opentelemetry.api.common.Attributes outer = finished.get(2).getEvents().get(0).getAttributes();
+    io.opentelemetry.api.common.Attributes outer =
+        finished.get(2).getEvents().get(0).getAttributes();
     Assertions.assertThat(outer.get(ExceptionAttributes.EXCEPTION_TYPE))
         .isEqualTo(IllegalStateException.class.getName());
     Assertions.assertThat(outer.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
@@ -491,14 +508,14 @@ abstract class AbstractJdbcTest {
         s.executeQuery("SELECT COUNT(*) FROM " + table).close();
       }
     }
-    Assertions.assertThat(finishedSpans()).extracting(SpanData::getName)
+    Assertions.assertThat(finishedSpans())
+        .extracting(SpanData::getName)
         .containsExactly("SELECT " + table);
   }
 
   @Test
   void transactionSpansWhenAsked() throws SQLException {
-    DataSource dataSource =
-        JdbcTelemetry.builder(sdk).transactionSpans(true).build().wrap(raw);
+    DataSource dataSource = JdbcTelemetry.builder(sdk).transactionSpans(true).build().wrap(raw);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (Statement statement = connection.createStatement()) {
@@ -511,7 +528,8 @@ abstract class AbstractJdbcTest {
       }
     }
 
-    Assertions.assertThat(finishedSpans()).extracting(SpanData::getName)
+    Assertions.assertThat(finishedSpans())
+        .extracting(SpanData::getName)
         .containsExactly("DELETE " + table, "ROLLBACK", "DELETE " + table, "COMMIT");
     assertThat(finishedSpans().get(1))
         .hasKind(SpanKind.CLIENT)
@@ -548,7 +566,8 @@ abstract class AbstractJdbcTest {
         statement.executeQuery("SELECT name FROM " + table + " WHERE id = 2").close();
       }
     }
-    Assertions.assertThat(finishedSpans()).extracting(SpanData::getName)
+    Assertions.assertThat(finishedSpans())
+        .extracting(SpanData::getName)
         .containsExactly("SELECT " + table, "SELECT " + table);
   }
 
@@ -572,8 +591,8 @@ abstract class AbstractJdbcTest {
           .hasName("SELECT " + table)
           .hasAttributesSatisfyingExactly(
               dbAttributes(
-                  equalTo(DbAttributes.DB_QUERY_TEXT,
-                      "SELECT name FROM " + table + " WHERE id = ?"),
+                  equalTo(
+                      DbAttributes.DB_QUERY_TEXT, "SELECT name FROM " + table + " WHERE id = ?"),
                   equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"),
                   equalTo(DbAttributes.DB_COLLECTION_NAME, table)));
     }
@@ -593,13 +612,16 @@ abstract class AbstractJdbcTest {
         .hasName("DataSource.getConnection")
         .hasKind(SpanKind.INTERNAL)
         .hasAttributesSatisfyingExactly(
-            equalTo(AttributeKey.stringKey("code.function.name"),
+            equalTo(
+                AttributeKey.stringKey("code.function.name"),
                 raw.getClass().getName() + ".getConnection"));
     assertThat(finishedSpans().get(1))
         .hasName("DataSource.getConnection")
         .hasAttributesSatisfyingExactly(
-            dbAttributes(equalTo(AttributeKey.stringKey("code.function.name"),
-                raw.getClass().getName() + ".getConnection")));
+            dbAttributes(
+                equalTo(
+                    AttributeKey.stringKey("code.function.name"),
+                    raw.getClass().getName() + ".getConnection")));
   }
 
   private HikariDataSource pool(DataSource dataSource) {

@@ -15,38 +15,63 @@ class DbInfoTest {
   /** (url, system, namespace, address, port or -1). */
   static Stream<Arguments> urls() {
     return Stream.of(
-        Arguments.of("jdbc:postgresql://127.0.0.1:5432/test", "postgresql", "test", "127.0.0.1",
-            5432L),
+        Arguments.of(
+            "jdbc:postgresql://127.0.0.1:5432/test", "postgresql", "test", "127.0.0.1", 5432L),
         // default port; user and password in the URL are never kept
-        Arguments.of("jdbc:postgresql://db.example.com/shop?user=app&password=s3cret",
-            "postgresql", "shop", "db.example.com", 5432L),
+        Arguments.of(
+            "jdbc:postgresql://db.example.com/shop?user=app&password=s3cret",
+            "postgresql",
+            "shop",
+            "db.example.com",
+            5432L),
         // the schema joins the namespace as {database}|{schema} when the URL names it
-        Arguments.of("jdbc:postgresql://h1:5433,h2:5434/shop?currentSchema=sales", "postgresql",
-            "shop|sales", "h1", 5433L),
+        Arguments.of(
+            "jdbc:postgresql://h1:5433,h2:5434/shop?currentSchema=sales",
+            "postgresql",
+            "shop|sales",
+            "h1",
+            5433L),
         Arguments.of("jdbc:postgresql://[::1]:5432/test", "postgresql", "test", "::1", 5432L),
         Arguments.of("jdbc:postgresql:test", "postgresql", "test", "localhost", 5432L),
         // the OpenTelemetry driver's prefix
         Arguments.of("jdbc:otel:postgresql://pg:5432/test", "postgresql", "test", "pg", 5432L),
-        Arguments.of("jdbc:mariadb://127.0.0.1/test?user=root", "mariadb", "test", "127.0.0.1",
-            3306L),
-        Arguments.of("jdbc:mysql://user:pw@mysql.local:3307/app", "mysql", "app", "mysql.local",
-            3307L),
+        Arguments.of(
+            "jdbc:mariadb://127.0.0.1/test?user=root", "mariadb", "test", "127.0.0.1", 3306L),
+        Arguments.of(
+            "jdbc:mysql://user:pw@mysql.local:3307/app", "mysql", "app", "mysql.local", 3307L),
         Arguments.of("jdbc:mysql:loadbalance://a:3306,b:3306/app", "mysql", "app", "a", 3306L),
-        Arguments.of("jdbc:mysql://address=(protocol=tcp)(host=m1)(port=3310)/app", "mysql", "app",
-            "m1", 3310L),
+        Arguments.of(
+            "jdbc:mysql://address=(protocol=tcp)(host=m1)(port=3310)/app",
+            "mysql",
+            "app",
+            "m1",
+            3310L),
         Arguments.of("jdbc:h2:mem:otk;DB_CLOSE_DELAY=-1", "h2database", "otk", null, -1L),
         Arguments.of("jdbc:h2:~/data/app", "h2database", "~/data/app", null, -1L),
         Arguments.of("jdbc:h2:tcp://h2host/~/app", "h2database", "~/app", "h2host", 9092L),
-        Arguments.of("jdbc:sqlserver://sql.local\\prod:1444;databaseName=orders;encrypt=true",
-            "microsoft.sql_server", "prod|orders", "sql.local", 1444L),
-        Arguments.of("jdbc:sqlserver://sql.local;database=orders", "microsoft.sql_server",
-            "orders", "sql.local", 1433L),
-        Arguments.of("jdbc:oracle:thin:@ora.local:1522:ORCL", "oracle.db", "ORCL", "ora.local",
-            1522L),
-        Arguments.of("jdbc:oracle:thin:@//ora.local/service", "oracle.db", "service", "ora.local",
-            1521L),
-        Arguments.of("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=o1)(PORT=1600))"
-            + "(CONNECT_DATA=(SERVICE_NAME=svc)))", "oracle.db", "svc", "o1", 1600L),
+        Arguments.of(
+            "jdbc:sqlserver://sql.local\\prod:1444;databaseName=orders;encrypt=true",
+            "microsoft.sql_server",
+            "prod|orders",
+            "sql.local",
+            1444L),
+        Arguments.of(
+            "jdbc:sqlserver://sql.local;database=orders",
+            "microsoft.sql_server",
+            "orders",
+            "sql.local",
+            1433L),
+        Arguments.of(
+            "jdbc:oracle:thin:@ora.local:1522:ORCL", "oracle.db", "ORCL", "ora.local", 1522L),
+        Arguments.of(
+            "jdbc:oracle:thin:@//ora.local/service", "oracle.db", "service", "ora.local", 1521L),
+        Arguments.of(
+            "jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=o1)(PORT=1600))"
+                + "(CONNECT_DATA=(SERVICE_NAME=svc)))",
+            "oracle.db",
+            "svc",
+            "o1",
+            1600L),
         Arguments.of("jdbc:hsqldb:mem:testdb", "hsqldb", "testdb", null, -1L),
         Arguments.of("jdbc:derby://dhost:1528/db;create=true", "derby", "db", "dhost", 1528L),
         Arguments.of("jdbc:db2://d2:50001/sample", "ibm.db2", "sample", "d2", 50001L),
@@ -111,13 +136,17 @@ class DbInfoTest {
     assertThat(DbInfo.parse("jdbc:mysql://h/d", null).statusCode(e)).isEqualTo("1146");
     assertThat(DbInfo.parse("jdbc:postgresql://h/d", null).statusCode(e)).isEqualTo("42S02");
     assertThat(DbInfo.parse("jdbc:h2:mem:x", null).statusCode(e)).isEqualTo("42S02");
-    assertThat(DbInfo.parse("jdbc:oracle:thin:@h:1521:x", null)
-        .statusCode(new SQLException("ORA-00942", "42000", 942))).isEqualTo("ORA-00942");
+    assertThat(
+            DbInfo.parse("jdbc:oracle:thin:@h:1521:x", null)
+                .statusCode(new SQLException("ORA-00942", "42000", 942)))
+        .isEqualTo("ORA-00942");
     // whichever code the driver gave
-    assertThat(DbInfo.parse("jdbc:postgresql://h/d", null)
-        .statusCode(new SQLException("x", null, 7))).isEqualTo("7");
-    assertThat(DbInfo.parse("jdbc:mariadb://h/d", null)
-        .statusCode(new SQLException("x", "HY000", 0))).isEqualTo("HY000");
+    assertThat(
+            DbInfo.parse("jdbc:postgresql://h/d", null).statusCode(new SQLException("x", null, 7)))
+        .isEqualTo("7");
+    assertThat(
+            DbInfo.parse("jdbc:mariadb://h/d", null).statusCode(new SQLException("x", "HY000", 0)))
+        .isEqualTo("HY000");
     assertThat(DbInfo.parse("jdbc:h2:mem:x", null).statusCode(new SQLException("x"))).isNull();
   }
 }

@@ -39,11 +39,11 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code OTEL_SEMCONV_STABILITY_OPT_IN} for the database names, over H2 and a plain SDK: the
- * stable names by default and with {@code database}; the old names beside them with {@code
- * database/dup}, on spans only, as OpenTelemetry's own instrumentations do. The switch is read when
- * the instrumentation is built: each test sets the system property around {@code build()} and
- * restores it.
+ * {@code OTEL_SEMCONV_STABILITY_OPT_IN} for the database names, over H2 and a plain SDK: the stable
+ * names by default and with {@code database}; the old names beside them with {@code database/dup},
+ * on spans only, as OpenTelemetry's own instrumentations do. The switch is read when the
+ * instrumentation is built: each test sets the system property around {@code build()} and restores
+ * it.
  */
 class JdbcSemconvOptInTest {
 
@@ -107,9 +107,7 @@ class JdbcSemconvOptInTest {
         equalTo(DbIncubatingAttributes.DB_STATEMENT, "SELECT email FROM orders WHERE id = ?"));
     expected.add(equalTo(DbIncubatingAttributes.DB_OPERATION, "SELECT"));
     expected.add(equalTo(DbIncubatingAttributes.DB_SQL_TABLE, "orders"));
-    assertThat(onlySpan())
-        .hasName("SELECT orders")
-        .hasAttributesSatisfyingExactly(expected);
+    assertThat(onlySpan()).hasName("SELECT orders").hasAttributesSatisfyingExactly(expected);
     // the metric keeps the stable names: the official db.client.operation.duration has no old
     // counterpart and its attribute advice lists stable keys only
     assertStableMetricAttributesOnly("SELECT");
@@ -139,8 +137,9 @@ class JdbcSemconvOptInTest {
     assertThat(connection)
         .hasName("DataSource.getConnection")
         .hasAttributesSatisfyingExactly(
-            equalTo(CodeAttributes.CODE_FUNCTION_NAME, JdbcDataSource.class.getName()
-                + ".getConnection"),
+            equalTo(
+                CodeAttributes.CODE_FUNCTION_NAME,
+                JdbcDataSource.class.getName() + ".getConnection"),
             equalTo(DbAttributes.DB_SYSTEM_NAME, "h2database"),
             equalTo(DbAttributes.DB_NAMESPACE, "otk_optin"),
             equalTo(DbIncubatingAttributes.DB_SYSTEM, "h2"),
@@ -182,8 +181,17 @@ class JdbcSemconvOptInTest {
   @Test
   void randomOptInStringsAgainstTheExpectedNames() throws SQLException {
     String[] entries = {
-      "database", "database/dup", "http", "http/dup", "gen_ai_latest_experimental/dup",
-      "messaging/dup", "Database/dup", "database/dup2", "", " ", "\t"
+      "database",
+      "database/dup",
+      "http",
+      "http/dup",
+      "gen_ai_latest_experimental/dup",
+      "messaging/dup",
+      "Database/dup",
+      "database/dup2",
+      "",
+      " ",
+      "\t"
     };
     long seed = 0xDB_0FF_1CEL;
     Random random = new Random(seed);
@@ -200,12 +208,17 @@ class JdbcSemconvOptInTest {
       spans.reset();
       select(build(optIn, builder -> {}));
 
-      Set<String> expected = new TreeSet<>(Set.of(
-          "db.system.name", "db.namespace", "db.query.text", "db.operation.name",
-          "db.collection.name"));
+      Set<String> expected =
+          new TreeSet<>(
+              Set.of(
+                  "db.system.name",
+                  "db.namespace",
+                  "db.query.text",
+                  "db.operation.name",
+                  "db.collection.name"));
       if (dup) {
-        expected.addAll(Set.of(
-            "db.system", "db.name", "db.statement", "db.operation", "db.sql.table"));
+        expected.addAll(
+            Set.of("db.system", "db.name", "db.statement", "db.operation", "db.sql.table"));
       }
       assertThat(keysOf(onlySpan().getAttributes()))
           .as("seed %s run %s: '%s'", seed, run, optIn)
@@ -213,7 +226,8 @@ class JdbcSemconvOptInTest {
     }
   }
 
-  private DataSource build(String optIn, java.util.function.Consumer<JdbcTelemetryBuilder> options) {
+  private DataSource build(
+      String optIn, java.util.function.Consumer<JdbcTelemetryBuilder> options) {
     String before = System.getProperty(SemconvOptIn.PROPERTY);
     try {
       if (optIn == null) {

@@ -74,23 +74,25 @@ class JdbcTelemetryTest {
   void theDriversExceptionReachesTheApplicationAsTheSameInstance() throws SQLException {
     SQLException driverFailure = new SQLException("duplicate key 'bob@example.com'", "23505");
     RuntimeException driverBug = new IllegalStateException("driver bug");
-    DataSource fake = fakeDataSource("jdbc:postgresql://db.internal:6543/shop", (method, args) -> {
-      if (method.equals("executeUpdate")) {
-        throw driverFailure;
-      }
-      if (method.equals("executeQuery")) {
-        throw driverBug;
-      }
-      return null;
-    });
+    DataSource fake =
+        fakeDataSource(
+            "jdbc:postgresql://db.internal:6543/shop",
+            (method, args) -> {
+              if (method.equals("executeUpdate")) {
+                throw driverFailure;
+              }
+              if (method.equals("executeQuery")) {
+                throw driverBug;
+              }
+              return null;
+            });
     DataSource dataSource = JdbcTelemetry.create(sdk).wrap(fake);
 
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO users VALUES ('bob')"))
           .isSameAs(driverFailure);
-      assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM users"))
-          .isSameAs(driverBug);
+      assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM users")).isSameAs(driverBug);
     }
 
     Assertions.assertThat(spans.getFinishedSpanItems()).hasSize(2);
@@ -109,16 +111,20 @@ class JdbcTelemetryTest {
     // not an SQLException: no status code, error.type is the class
     assertThat(spans.getFinishedSpanItems().get(1))
         .hasAttribute(AttributeKey.stringKey("error.type"), "java.lang.IllegalStateException");
-    Assertions.assertThat(spans.getFinishedSpanItems().get(1).getAttributes()
-        .get(DbAttributes.DB_RESPONSE_STATUS_CODE)).isNull();
+    Assertions.assertThat(
+            spans
+                .getFinishedSpanItems()
+                .get(1)
+                .getAttributes()
+                .get(DbAttributes.DB_RESPONSE_STATUS_CODE))
+        .isNull();
   }
 
   @Test
   void aBrokenOpenTelemetryNeverReachesTheApplication() throws SQLException {
     OpenTelemetry broken = new BrokenOpenTelemetry();
     DataSource dataSource =
-        JdbcTelemetry.builder(broken).transactionSpans(true).connectionSpans(true).build()
-            .wrap(h2);
+        JdbcTelemetry.builder(broken).transactionSpans(true).connectionSpans(true).build().wrap(h2);
 
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement();
@@ -133,9 +139,10 @@ class JdbcTelemetryTest {
   void aFailingHookIsIgnoredAndAWorkingOneAddsSpanAttributesOnly() throws SQLException {
     DataSource failing =
         JdbcTelemetry.builder(sdk)
-            .spanAttributes((attributes, text) -> {
-              throw new IllegalStateException("hook bug");
-            })
+            .spanAttributes(
+                (attributes, text) -> {
+                  throw new IllegalStateException("hook bug");
+                })
             .build()
             .wrap(h2);
     DataSource tenant =
@@ -162,11 +169,15 @@ class JdbcTelemetryTest {
             equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"),
             equalTo(TENANT, "acme:SELECT ?"));
     assertThat(duration())
-        .hasHistogramSatisfying(h -> h.hasPointsSatisfying(
-            p -> p.hasCount(2).hasAttributesSatisfyingExactly(
-                equalTo(DbAttributes.DB_SYSTEM_NAME, "h2database"),
-                equalTo(DbAttributes.DB_NAMESPACE, "otk_options"),
-                equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"))));
+        .hasHistogramSatisfying(
+            h ->
+                h.hasPointsSatisfying(
+                    p ->
+                        p.hasCount(2)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(DbAttributes.DB_SYSTEM_NAME, "h2database"),
+                                equalTo(DbAttributes.DB_NAMESPACE, "otk_options"),
+                                equalTo(DbAttributes.DB_OPERATION_NAME, "SELECT"))));
   }
 
   @Test
@@ -181,17 +192,22 @@ class JdbcTelemetryTest {
 
   @Test
   void queryTextCanBeLeftOutOrRecordedRaw() throws SQLException {
-    run(JdbcTelemetry.builder(sdk).captureQueryText(false).build().wrap(h2),
+    run(
+        JdbcTelemetry.builder(sdk).captureQueryText(false).build().wrap(h2),
         "SELECT 'secret' FROM DUAL");
-    run(JdbcTelemetry.builder(sdk).sanitizeQueryText(false).build().wrap(h2),
+    run(
+        JdbcTelemetry.builder(sdk).sanitizeQueryText(false).build().wrap(h2),
         "SELECT 'not so secret' FROM DUAL");
 
-    Assertions.assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName)
+    Assertions.assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
         .containsExactly("SELECT DUAL", "SELECT DUAL");
-    Assertions.assertThat(spans.getFinishedSpanItems().get(0).getAttributes()
-        .get(DbAttributes.DB_QUERY_TEXT)).isNull();
-    Assertions.assertThat(spans.getFinishedSpanItems().get(1).getAttributes()
-        .get(DbAttributes.DB_QUERY_TEXT)).isEqualTo("SELECT 'not so secret' FROM DUAL");
+    Assertions.assertThat(
+            spans.getFinishedSpanItems().get(0).getAttributes().get(DbAttributes.DB_QUERY_TEXT))
+        .isNull();
+    Assertions.assertThat(
+            spans.getFinishedSpanItems().get(1).getAttributes().get(DbAttributes.DB_QUERY_TEXT))
+        .isEqualTo("SELECT 'not so secret' FROM DUAL");
   }
 
   @Test
@@ -208,7 +224,8 @@ class JdbcTelemetryTest {
     }
     assertThat(spans.getFinishedSpanItems().get(0))
         .hasName("BATCH INSERT raw_batch")
-        .hasAttribute(DbAttributes.DB_QUERY_TEXT,
+        .hasAttribute(
+            DbAttributes.DB_QUERY_TEXT,
             "INSERT INTO raw_batch VALUES (1); INSERT INTO raw_batch VALUES (2)")
         .hasAttribute(DbAttributes.DB_OPERATION_BATCH_SIZE, 2L);
   }
@@ -233,17 +250,20 @@ class JdbcTelemetryTest {
   @Test
   void theUrlIsReadOncePerDataSource() throws SQLException {
     AtomicInteger metadataReads = new AtomicInteger();
-    DataSource fake = fakeDataSource("jdbc:mariadb://maria:3307/app", (m, a) -> null,
-        metadataReads);
+    DataSource fake =
+        fakeDataSource("jdbc:mariadb://maria:3307/app", (m, a) -> null, metadataReads);
     DataSource dataSource = JdbcTelemetry.create(sdk).wrap(fake);
     for (int i = 0; i < 5; i++) {
       run(dataSource, "SELECT * FROM t WHERE id = " + i);
     }
     Assertions.assertThat(metadataReads).hasValue(1);
-    Assertions.assertThat(spans.getFinishedSpanItems()).hasSize(5).allSatisfy(span ->
-        assertThat(span)
-            .hasAttribute(AttributeKey.stringKey("server.address"), "maria")
-            .hasAttribute(AttributeKey.longKey("server.port"), 3307L));
+    Assertions.assertThat(spans.getFinishedSpanItems())
+        .hasSize(5)
+        .allSatisfy(
+            span ->
+                assertThat(span)
+                    .hasAttribute(AttributeKey.stringKey("server.address"), "maria")
+                    .hasAttribute(AttributeKey.longKey("server.port"), 3307L));
   }
 
   @Test
@@ -264,10 +284,11 @@ class JdbcTelemetryTest {
         Assertions.assertThat(rows.getString(1)).isEqualTo("ab");
       }
     }
-    SQLException unwrapped = catchThrowableOfType(SQLException.class,
-        () -> run(h2, "SELECT * FROM no_such_table_noop"));
-    SQLException throughTheWrapper = catchThrowableOfType(SQLException.class,
-        () -> run(wrapped, "SELECT * FROM no_such_table_noop"));
+    SQLException unwrapped =
+        catchThrowableOfType(SQLException.class, () -> run(h2, "SELECT * FROM no_such_table_noop"));
+    SQLException throughTheWrapper =
+        catchThrowableOfType(
+            SQLException.class, () -> run(wrapped, "SELECT * FROM no_such_table_noop"));
     Assertions.assertThat((Object) throughTheWrapper).isNotNull();
     Assertions.assertThat(throughTheWrapper.getSQLState()).isEqualTo(unwrapped.getSQLState());
     Assertions.assertThat(throughTheWrapper.getErrorCode()).isEqualTo(unwrapped.getErrorCode());
@@ -280,11 +301,14 @@ class JdbcTelemetryTest {
   void nullArgumentsAreRejectedAtTheEntry() {
     JdbcTelemetry telemetry = JdbcTelemetry.create(sdk);
     assertThatThrownBy(() -> telemetry.wrap((DataSource) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("dataSource");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("dataSource");
     assertThatThrownBy(() -> telemetry.wrap((Connection) null))
-        .isInstanceOf(NullPointerException.class).hasMessage("connection");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("connection");
     assertThatThrownBy(() -> JdbcTelemetry.create(null))
-        .isInstanceOf(NullPointerException.class).hasMessage("openTelemetry");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("openTelemetry");
   }
 
   private static void run(DataSource dataSource, String sql) throws SQLException {
@@ -307,8 +331,8 @@ class JdbcTelemetryTest {
   }
 
   /**
-   * A DataSource made of proxies: its metadata reports {@code url} (or throws when it is null),
-   * its statements do what {@code behaviour} says.
+   * A DataSource made of proxies: its metadata reports {@code url} (or throws when it is null), its
+   * statements do what {@code behaviour} says.
    */
   static DataSource fakeDataSource(String url, StatementBehaviour behaviour) {
     return fakeDataSource(url, behaviour, new AtomicInteger());
@@ -317,42 +341,49 @@ class JdbcTelemetryTest {
   static DataSource fakeDataSource(
       String url, StatementBehaviour behaviour, AtomicInteger metadataReads) {
     ClassLoader loader = JdbcTelemetryTest.class.getClassLoader();
-    InvocationHandler metaData = (proxy, method, args) -> {
-      metadataReads.incrementAndGet();
-      if (url == null) {
-        throw new SQLException("metadata not supported");
-      }
-      return method.getName().equals("getURL") ? url : null;
-    };
-    InvocationHandler statement = (proxy, method, args) -> {
-      Object result = behaviour.invoke(method.getName(), args);
-      return result != null ? result : defaultValue(method.getReturnType());
-    };
-    InvocationHandler connection = (proxy, method, args) -> {
-      switch (method.getName()) {
-        case "getMetaData":
-          return Proxy.newProxyInstance(loader, new Class<?>[] {DatabaseMetaData.class},
-              metaData);
-        case "createStatement":
-          return Proxy.newProxyInstance(loader, new Class<?>[] {Statement.class}, statement);
-        default:
-          return defaultValue(method.getReturnType());
-      }
-    };
-    InvocationHandler dataSource = (proxy, method, args) -> {
-      if (method.getName().equals("getConnection")) {
-        return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, connection);
-      }
-      return defaultValue(method.getReturnType());
-    };
-    return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class},
+    InvocationHandler metaData =
         (proxy, method, args) -> {
-          try {
-            return dataSource.invoke(proxy, method, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
+          metadataReads.incrementAndGet();
+          if (url == null) {
+            throw new SQLException("metadata not supported");
           }
-        });
+          return method.getName().equals("getURL") ? url : null;
+        };
+    InvocationHandler statement =
+        (proxy, method, args) -> {
+          Object result = behaviour.invoke(method.getName(), args);
+          return result != null ? result : defaultValue(method.getReturnType());
+        };
+    InvocationHandler connection =
+        (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "getMetaData":
+              return Proxy.newProxyInstance(
+                  loader, new Class<?>[] {DatabaseMetaData.class}, metaData);
+            case "createStatement":
+              return Proxy.newProxyInstance(loader, new Class<?>[] {Statement.class}, statement);
+            default:
+              return defaultValue(method.getReturnType());
+          }
+        };
+    InvocationHandler dataSource =
+        (proxy, method, args) -> {
+          if (method.getName().equals("getConnection")) {
+            return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, connection);
+          }
+          return defaultValue(method.getReturnType());
+        };
+    return (DataSource)
+        Proxy.newProxyInstance(
+            loader,
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              try {
+                return dataSource.invoke(proxy, method, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   private static Object defaultValue(Class<?> type) {

@@ -21,7 +21,9 @@ class MariaDbHostileSqlTest extends AbstractHostileSqlTest {
     String account = "'" + table + "_nobody'@'%'";
     return List.of(
         // backslash escapes in single- and double-quoted literals, after a charset introducer
-        returns("SELECT 'it\\'s " + secret(20) + " \\\\ x' AS v", "it's " + secret(20) + " \\ x",
+        returns(
+            "SELECT 'it\\'s " + secret(20) + " \\\\ x' AS v",
+            "it's " + secret(20) + " \\ x",
             secret(20)),
         returns("SELECT \"dq \\\" " + secret(21) + "\" AS v", "dq \" " + secret(21), secret(21)),
         returns("SELECT _utf8mb4'" + secret(22) + "\\'x' AS v", secret(22) + "'x", secret(22)),

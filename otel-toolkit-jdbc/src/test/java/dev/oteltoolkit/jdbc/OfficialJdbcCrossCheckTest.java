@@ -30,10 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same statements through the official library instrumentation (opentelemetry-jdbc
- * 2.31.1-alpha, stable database conventions by {@code otel.semconv-stability.opt-in=database})
- * and through ours: the span names and the values of the attributes both record must be equal,
- * except where listed below with the reason. Runs in its own surefire execution (the official
- * library reads the opt-in once per JVM).
+ * 2.31.1-alpha, stable database conventions by {@code otel.semconv-stability.opt-in=database}) and
+ * through ours: the span names and the values of the attributes both record must be equal, except
+ * where listed below with the reason. Runs in its own surefire execution (the official library
+ * reads the opt-in once per JVM).
  */
 class OfficialJdbcCrossCheckTest {
 
@@ -42,16 +42,19 @@ class OfficialJdbcCrossCheckTest {
 
   static {
     for (String db : new String[] {"H2", "PostgreSQL", "MariaDB"}) {
-      justify(db + "|prepared with literal|db.query.text",
+      justify(
+          db + "|prepared with literal|db.query.text",
           "the issue asks literals inside prepared texts to be sanitized too; the official"
               + " library records parameterized texts raw (semconv allows either)");
-      justify(db + "|join|name",
+      justify(
+          db + "|join|name",
           "official names the span by its db.query.summary ('SELECT t t'); we name it"
               + " '{db.operation.name} {db.collection.name}' with the first collection, as the"
               + " issue specifies (no db.query.summary)");
     }
     // H2 (SQLSTATE 42001 = vendor code 42001) and MariaDB (vendor code 1064 both) agree
-    justify("PostgreSQL|failure|error.type",
+    justify(
+        "PostgreSQL|failure|error.type",
         "official: the exception class (pgjdbc's vendor code is 0); ours: the SQLSTATE (42601),"
             + " equal to db.response.status_code as the semconv asks (error.type SHOULD match it)");
   }
@@ -95,8 +98,10 @@ class OfficialJdbcCrossCheckTest {
   @ParameterizedTest
   @ValueSource(strings = {"H2", "PostgreSQL", "MariaDB"})
   void sameNamesAndSharedAttributesAsTheOfficialLibrary(String database) throws SQLException {
-    TestDatabase db = database.equals("H2") ? H2JdbcTest.H2
-        : database.equals("PostgreSQL") ? PostgresJdbcTest.POSTGRESQL : MariaDbJdbcTest.MARIADB;
+    TestDatabase db =
+        database.equals("H2")
+            ? H2JdbcTest.H2
+            : database.equals("PostgreSQL") ? PostgresJdbcTest.POSTGRESQL : MariaDbJdbcTest.MARIADB;
     raw = db.require();
     try (Connection connection = raw.getConnection();
         Statement statement = connection.createStatement()) {
@@ -143,11 +148,22 @@ class OfficialJdbcCrossCheckTest {
       }
     }
 
-    differences.forEach((key, values) -> System.out.println(
-        "[cross-check] " + key + ": official <> ours: " + values + "\n    because: "
-            + JUSTIFIED.get(key)));
-    System.out.println("[cross-check] " + database + " attributes only the official records: "
-        + officialOnly + "; only ours: " + oursOnly);
+    differences.forEach(
+        (key, values) ->
+            System.out.println(
+                "[cross-check] "
+                    + key
+                    + ": official <> ours: "
+                    + values
+                    + "\n    because: "
+                    + JUSTIFIED.get(key)));
+    System.out.println(
+        "[cross-check] "
+            + database
+            + " attributes only the official records: "
+            + officialOnly
+            + "; only ours: "
+            + oursOnly);
     List<String> expected = new ArrayList<>();
     for (String key : JUSTIFIED.keySet()) {
       if (key.startsWith(database + "|")) {
@@ -192,53 +208,65 @@ class OfficialJdbcCrossCheckTest {
 
   private Map<String, Work> workload() {
     Map<String, Work> work = new LinkedHashMap<>();
-    work.put("select with literals", c -> query(c,
-        "SELECT name FROM " + table + " WHERE id = 1 AND name = 'alice'"));
+    work.put(
+        "select with literals",
+        c -> query(c, "SELECT name FROM " + table + " WHERE id = 1 AND name = 'alice'"));
     work.put("select count", c -> query(c, "SELECT COUNT(*) FROM " + table));
-    work.put("prepared select", c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT name FROM " + table + " WHERE id = ?")) {
-        ps.setInt(1, 2);
-        ps.executeQuery().close();
-      }
-    });
-    work.put("prepared with literal", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE " + table + " SET name = ? WHERE id = ? AND name <> 'nobody'")) {
-        ps.setString(1, "bob");
-        ps.setInt(2, 2);
-        ps.executeUpdate();
-      }
-    });
-    work.put("insert", c -> {
-      update(c, "INSERT INTO " + table + " (id, name) VALUES (7, 'g')");
-      update(c, "DELETE FROM " + table + " WHERE id = 7");
-    });
+    work.put(
+        "prepared select",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT name FROM " + table + " WHERE id = ?")) {
+            ps.setInt(1, 2);
+            ps.executeQuery().close();
+          }
+        });
+    work.put(
+        "prepared with literal",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET name = ? WHERE id = ? AND name <> 'nobody'")) {
+            ps.setString(1, "bob");
+            ps.setInt(2, 2);
+            ps.executeUpdate();
+          }
+        });
+    work.put(
+        "insert",
+        c -> {
+          update(c, "INSERT INTO " + table + " (id, name) VALUES (7, 'g')");
+          update(c, "DELETE FROM " + table + " WHERE id = 7");
+        });
     work.put("update", c -> update(c, "UPDATE " + table + " SET name = 'h' WHERE id = 1"));
     work.put("delete", c -> update(c, "DELETE FROM " + table + " WHERE id = 99"));
-    work.put("in list", c -> query(c,
-        "SELECT name FROM " + table + " WHERE id IN (1, 2, 3)"));
-    work.put("join", c -> query(c, "SELECT a.name FROM " + table + " a JOIN " + table
-        + " b ON a.id = b.id"));
-    work.put("prepared batch", c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO " + table + " (id, name) VALUES (?, ?)")) {
-        for (int id = 100; id < 103; id++) {
-          ps.setInt(1, id);
-          ps.setString(2, "b" + id);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      update(c, "DELETE FROM " + table + " WHERE id >= 100");
-    });
-    work.put("failure", c -> {
-      try {
-        query(c, "SELECT CAST('hunter2' AS INT) FROM " + table + " WHERE WHERE");
-      } catch (SQLException expected) {
-        // compared through the span
-      }
-    });
+    work.put("in list", c -> query(c, "SELECT name FROM " + table + " WHERE id IN (1, 2, 3)"));
+    work.put(
+        "join",
+        c -> query(c, "SELECT a.name FROM " + table + " a JOIN " + table + " b ON a.id = b.id"));
+    work.put(
+        "prepared batch",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("INSERT INTO " + table + " (id, name) VALUES (?, ?)")) {
+            for (int id = 100; id < 103; id++) {
+              ps.setInt(1, id);
+              ps.setString(2, "b" + id);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          update(c, "DELETE FROM " + table + " WHERE id >= 100");
+        });
+    work.put(
+        "failure",
+        c -> {
+          try {
+            query(c, "SELECT CAST('hunter2' AS INT) FROM " + table + " WHERE WHERE");
+          } catch (SQLException expected) {
+            // compared through the span
+          }
+        });
     return work;
   }
 

@@ -18,10 +18,9 @@ class OfficialJdbcOldNamesCheckTest extends OfficialJdbcCrossCheckTest {
   }
 
   /**
-   * The official library's old names we leave out: {@code db.connection_string} and {@code
-   * db.user} have no stable counterpart (the conventions dropped them) and a user name is
-   * personal data; the official library records {@code db.user} only where the driver tells it
-   * (MariaDB here).
+   * The official library's old names we leave out: {@code db.connection_string} and {@code db.user}
+   * have no stable counterpart (the conventions dropped them) and a user name is personal data; the
+   * official library records {@code db.user} only where the driver tells it (MariaDB here).
    */
   @Override
   Set<String> officialOnly(String database) {

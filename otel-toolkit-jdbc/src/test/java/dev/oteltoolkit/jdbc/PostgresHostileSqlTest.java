@@ -21,12 +21,18 @@ class PostgresHostileSqlTest extends AbstractHostileSqlTest {
     String role = table + "_nobody";
     return List.of(
         // E'..': a backslash escapes the quote
-        returns("SELECT E'it\\'s " + secret(20) + " \\\\ x' AS v", "it's " + secret(20) + " \\ x",
+        returns(
+            "SELECT E'it\\'s " + secret(20) + " \\\\ x' AS v",
+            "it's " + secret(20) + " \\ x",
             secret(20)),
         // dollar quotes: plain, tagged, tags of non-ASCII characters
-        returns("SELECT $$it's " + secret(21) + " $ x$$ AS v", "it's " + secret(21) + " $ x",
+        returns(
+            "SELECT $$it's " + secret(21) + " $ x$$ AS v",
+            "it's " + secret(21) + " $ x",
             secret(21)),
-        returns("SELECT $tag$ " + secret(22) + " $$ ' $tag$ AS v", " " + secret(22) + " $$ ' ",
+        returns(
+            "SELECT $tag$ " + secret(22) + " $$ ' $tag$ AS v",
+            " " + secret(22) + " $$ ' ",
             secret(22)),
         returns("SELECT $€$" + secret(23) + "$€$ AS v", secret(23), secret(23)),
         returns("SELECT $a€b$" + secret(24) + "$a€b$ AS v", secret(24), secret(24)),
@@ -36,7 +42,9 @@ class PostgresHostileSqlTest extends AbstractHostileSqlTest {
         // standard strings: a backslash is an ordinary character
         returns("SELECT 'C:\\' AS a, '" + secret(27) + "' AS b", "C:\\", secret(27)),
         returns("SELECT '" + secret(28) + "'::text AS v", secret(28), secret(28)),
-        returns("SELECT \"it's\" FROM (SELECT '" + secret(29) + "' AS \"it's\") q", secret(29),
+        returns(
+            "SELECT \"it's\" FROM (SELECT '" + secret(29) + "' AS \"it's\") q",
+            secret(29),
             secret(29)),
         returns("SELECT (ARRAY['" + secret(30) + "'])[1] AS v", secret(30), secret(30)),
         // two statements in one text (simple query protocol): the first result is read

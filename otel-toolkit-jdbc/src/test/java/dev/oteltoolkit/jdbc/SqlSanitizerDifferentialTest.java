@@ -25,20 +25,22 @@ import org.junit.jupiter.api.Test;
  * analyzeWithSummary}, its path under the stable ones). A statement leaks when one of its secrets
  * is in the output. A table of leaks by shape is printed.
  *
- * <p>Ours must leak nothing, except in the shape "comment words": bare words inside comments
- * are kept by design (see the module README), and counted there for the record.
+ * <p>Ours must leak nothing, except in the shape "comment words": bare words inside comments are
+ * kept by design (see the module README), and counted there for the record.
  *
  * <p>Reproducible: the seed is printed; {@code -Doteltoolkit.sql.fuzz.seed=N} replays a run and
- * {@code -Doteltoolkit.sql.fuzz.statements=N} changes its size (the {@code sql-fuzz} Maven
- * profile runs two million).
+ * {@code -Doteltoolkit.sql.fuzz.statements=N} changes its size (the {@code sql-fuzz} Maven profile
+ * runs two million).
  */
 class SqlSanitizerDifferentialTest {
 
   private static final long SEED = Long.getLong("oteltoolkit.sql.fuzz.seed", 0x5EED_0023L);
-  private static final int STATEMENTS = Integer.getInteger("oteltoolkit.sql.fuzz.statements",
-      100_000);
+  private static final int STATEMENTS =
+      Integer.getInteger("oteltoolkit.sql.fuzz.statements", 100_000);
+
   /** Also through the analyzer that builds the query summary (identical leaks so far). */
   private static final boolean WITH_SUMMARY = Boolean.getBoolean("oteltoolkit.sql.fuzz.summary");
+
   private static final String KEPT_BY_DESIGN = "comment words";
 
   private final Random random = new Random(SEED);
@@ -68,9 +70,13 @@ class SqlSanitizerDifferentialTest {
   SqlSanitizerDifferentialTest() {
     Dialect[] all = Dialect.values();
     shape("plain literals", all, this::plainLiterals);
-    shape("backslash escapes (MySQL, E'..')", dialects(Dialect.MYSQL, Dialect.POSTGRESQL),
+    shape(
+        "backslash escapes (MySQL, E'..')",
+        dialects(Dialect.MYSQL, Dialect.POSTGRESQL),
         this::backslashEscapes);
-    shape("double-quoted literals (MySQL)", dialects(Dialect.MYSQL, Dialect.GENERIC),
+    shape(
+        "double-quoted literals (MySQL)",
+        dialects(Dialect.MYSQL, Dialect.GENERIC),
         this::doubleQuotedLiterals);
     shape("charset introducers (MySQL)", dialects(Dialect.MYSQL), this::charsetIntroducers);
     shape("dollar quotes", dialects(Dialect.POSTGRESQL, Dialect.ANSI), this::dollarQuotes);
@@ -78,10 +84,11 @@ class SqlSanitizerDifferentialTest {
     shape("SQL Server money", dialects(Dialect.SQLSERVER), this::money);
     shape("Oracle q-quotes", dialects(Dialect.ORACLE), this::alternativeQuotes);
     shape("literals in comments", all, this::literalsInComments);
-    shape("comment holding \\''", dialects(Dialect.POSTGRESQL, Dialect.ANSI, Dialect.SQLSERVER,
-        Dialect.ORACLE), this::commentWithBackslashQuote);
-    shape("nested comments", dialects(Dialect.POSTGRESQL, Dialect.SQLSERVER),
-        this::nestedComments);
+    shape(
+        "comment holding \\''",
+        dialects(Dialect.POSTGRESQL, Dialect.ANSI, Dialect.SQLSERVER, Dialect.ORACLE),
+        this::commentWithBackslashQuote);
+    shape("nested comments", dialects(Dialect.POSTGRESQL, Dialect.SQLSERVER), this::nestedComments);
     shape("MySQL -- and #", dialects(Dialect.MYSQL), this::mysqlComments);
     shape("password clauses", all, this::passwordClauses);
     shape("unterminated", all, this::unterminated);
@@ -93,8 +100,12 @@ class SqlSanitizerDifferentialTest {
 
   @Test
   void noSecretLeavesOursWhereverTheOfficialAnalyzerHidesIt() {
-    System.out.printf(Locale.ROOT, "[sql-fuzz] seed %d (-Doteltoolkit.sql.fuzz.seed=%d), %d"
-        + " statements%n", SEED, SEED, STATEMENTS);
+    System.out.printf(
+        Locale.ROOT,
+        "[sql-fuzz] seed %d (-Doteltoolkit.sql.fuzz.seed=%d), %d" + " statements%n",
+        SEED,
+        SEED,
+        STATEMENTS);
     SqlQueryAnalyzer official = SqlQueryAnalyzer.create(true);
     Map<String, Tally> tallies = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(shapes.keySet());
@@ -107,9 +118,10 @@ class SqlSanitizerDifferentialTest {
       dialect = spec.dialects[random.nextInt(spec.dialects.length)];
       secrets.clear();
       String sql = spec.shape.generate();
-      SqlDialect theirs = dialect.doubleQuotedIdentifiers()
-          ? SqlDialect.DOUBLE_QUOTES_ARE_IDENTIFIERS
-          : SqlDialect.DOUBLE_QUOTES_ARE_STRING_LITERALS;
+      SqlDialect theirs =
+          dialect.doubleQuotedIdentifiers()
+              ? SqlDialect.DOUBLE_QUOTES_ARE_IDENTIFIERS
+              : SqlDialect.DOUBLE_QUOTES_ARE_STRING_LITERALS;
       String ours = SqlSanitizer.sanitize(sql, dialect);
       String oursNoDialect = SqlSanitizer.sanitize(sql);
       String official1 = official.analyze(sql, theirs).getQueryText();
@@ -142,11 +154,12 @@ class SqlSanitizerDifferentialTest {
 
     System.out.print(table(tallies));
     Map<String, String> oursLeaking = new LinkedHashMap<>();
-    tallies.forEach((name, tally) -> {
-      if (!name.equals(KEPT_BY_DESIGN) && (tally.ours > 0 || tally.oursNoDialect > 0)) {
-        oursLeaking.put(name, tally.oursExample);
-      }
-    });
+    tallies.forEach(
+        (name, tally) -> {
+          if (!name.equals(KEPT_BY_DESIGN) && (tally.ours > 0 || tally.oursNoDialect > 0)) {
+            oursLeaking.put(name, tally.oursExample);
+          }
+        });
     assertThat(oursLeaking).as("shapes where our sanitizer leaks (seed %d)", SEED).isEmpty();
     assertThat(tallies.values()).allSatisfy(t -> assertThat(t.statements).isPositive());
   }
@@ -164,35 +177,74 @@ class SqlSanitizerDifferentialTest {
   }
 
   private String example(int n, String sql, String output) {
-    return "#" + n + " " + dialect + "\n      in:  " + sql.replace("\n", "\\n")
-        + "\n      out: " + output.replace("\n", "\\n");
+    return "#"
+        + n
+        + " "
+        + dialect
+        + "\n      in:  "
+        + sql.replace("\n", "\\n")
+        + "\n      out: "
+        + output.replace("\n", "\\n");
   }
 
   private static String table(Map<String, Tally> tallies) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-        "%-36s %9s %9s %11s %9s %9s%n", "shape", "stmts", "ours", "ours(none)", "official",
-        WITH_SUMMARY ? "off+summ" : ""));
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-36s %9s %9s %11s %9s %9s%n",
+                "shape",
+                "stmts",
+                "ours",
+                "ours(none)",
+                "official",
+                WITH_SUMMARY ? "off+summ" : ""));
     long[] total = new long[5];
-    tallies.forEach((name, t) -> {
-      sb.append(String.format(Locale.ROOT, "%-36s %9d %9d %11d %9d %9s%n", name, t.statements,
-          t.ours, t.oursNoDialect, t.official, WITH_SUMMARY ? t.officialSummary : ""));
-      total[0] += t.statements;
-      total[1] += t.ours;
-      total[2] += t.oursNoDialect;
-      total[3] += t.official;
-      total[4] += t.officialSummary;
-    });
-    sb.append(String.format(Locale.ROOT, "%-36s %9d %9d %11d %9d %9s%n", "total", total[0],
-        total[1], total[2], total[3], WITH_SUMMARY ? total[4] : ""));
-    tallies.forEach((name, t) -> {
-      if (t.oursExample != null) {
-        sb.append("  ours leaks, ").append(name).append(": ").append(t.oursExample).append('\n');
-      }
-      if (t.officialExample != null) {
-        sb.append("  official leaks, ").append(name).append(": ").append(t.officialExample)
-            .append('\n');
-      }
-    });
+    tallies.forEach(
+        (name, t) -> {
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "%-36s %9d %9d %11d %9d %9s%n",
+                  name,
+                  t.statements,
+                  t.ours,
+                  t.oursNoDialect,
+                  t.official,
+                  WITH_SUMMARY ? t.officialSummary : ""));
+          total[0] += t.statements;
+          total[1] += t.ours;
+          total[2] += t.oursNoDialect;
+          total[3] += t.official;
+          total[4] += t.officialSummary;
+        });
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-36s %9d %9d %11d %9d %9s%n",
+            "total",
+            total[0],
+            total[1],
+            total[2],
+            total[3],
+            WITH_SUMMARY ? total[4] : ""));
+    tallies.forEach(
+        (name, t) -> {
+          if (t.oursExample != null) {
+            sb.append("  ours leaks, ")
+                .append(name)
+                .append(": ")
+                .append(t.oursExample)
+                .append('\n');
+          }
+          if (t.officialExample != null) {
+            sb.append("  official leaks, ")
+                .append(name)
+                .append(": ")
+                .append(t.officialExample)
+                .append('\n');
+          }
+        });
     return sb.toString();
   }
 
@@ -209,22 +261,101 @@ class SqlSanitizerDifferentialTest {
   private String plainLiterals() {
     switch (random.nextInt(5)) {
       case 0:
-        return kw("SELECT") + " a, b" + ws() + kw("FROM") + " t" + ws() + kw("WHERE") + " c ="
-            + lit() + ws() + kw("AND") + " d " + kw("IN") + " (" + lit() + "," + lit() + ","
-            + lit() + ")" + ws() + kw("OR") + " e " + kw("LIKE") + " " + string();
+        return kw("SELECT")
+            + " a, b"
+            + ws()
+            + kw("FROM")
+            + " t"
+            + ws()
+            + kw("WHERE")
+            + " c ="
+            + lit()
+            + ws()
+            + kw("AND")
+            + " d "
+            + kw("IN")
+            + " ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + ")"
+            + ws()
+            + kw("OR")
+            + " e "
+            + kw("LIKE")
+            + " "
+            + string();
       case 1:
-        return kw("INSERT INTO") + " t (a, b, c)" + ws() + kw("VALUES") + " (" + lit() + ","
-            + lit() + "," + lit() + "), (" + lit() + "," + lit() + "," + lit() + ")";
+        return kw("INSERT INTO")
+            + " t (a, b, c)"
+            + ws()
+            + kw("VALUES")
+            + " ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + "), ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + ")";
       case 2:
-        return kw("UPDATE") + " t " + kw("SET") + " a =" + lit() + ", b=" + lit() + ws()
-            + kw("WHERE") + " id =" + lit();
+        return kw("UPDATE")
+            + " t "
+            + kw("SET")
+            + " a ="
+            + lit()
+            + ", b="
+            + lit()
+            + ws()
+            + kw("WHERE")
+            + " id ="
+            + lit();
       case 3:
-        return kw("DELETE FROM") + " t " + kw("WHERE") + " a " + kw("BETWEEN") + " " + lit()
-            + ws() + kw("AND") + " " + lit() + " " + kw("OR") + " b <> " + lit();
+        return kw("DELETE FROM")
+            + " t "
+            + kw("WHERE")
+            + " a "
+            + kw("BETWEEN")
+            + " "
+            + lit()
+            + ws()
+            + kw("AND")
+            + " "
+            + lit()
+            + " "
+            + kw("OR")
+            + " b <> "
+            + lit();
       default:
-        return kw("SELECT") + " CASE " + kw("WHEN") + " a >" + lit() + " " + kw("THEN") + " "
-            + lit() + " " + kw("ELSE") + " " + lit() + " END, f(" + lit() + ")" + ws() + kw("FROM")
-            + " t " + kw("WHERE") + " x = -" + digits();
+        return kw("SELECT")
+            + " CASE "
+            + kw("WHEN")
+            + " a >"
+            + lit()
+            + " "
+            + kw("THEN")
+            + " "
+            + lit()
+            + " "
+            + kw("ELSE")
+            + " "
+            + lit()
+            + " END, f("
+            + lit()
+            + ")"
+            + ws()
+            + kw("FROM")
+            + " t "
+            + kw("WHERE")
+            + " x = -"
+            + digits();
     }
   }
 
@@ -233,11 +364,22 @@ class SqlSanitizerDifferentialTest {
       String e = random.nextBoolean() ? "E" : "e";
       switch (random.nextInt(3)) {
         case 0:
-          return "SELECT " + e + "'it\\'s " + secret() + " \\\\ x' , 'b' FROM t WHERE c = "
+          return "SELECT "
+              + e
+              + "'it\\'s "
+              + secret()
+              + " \\\\ x' , 'b' FROM t WHERE c = "
               + string();
         case 1:
-          return "SELECT * FROM t WHERE a = " + e + "'\\\\' AND b = '" + secret() + "' AND c = "
-              + e + "'" + secret() + "\\'' || '\\'";
+          return "SELECT * FROM t WHERE a = "
+              + e
+              + "'\\\\' AND b = '"
+              + secret()
+              + "' AND c = "
+              + e
+              + "'"
+              + secret()
+              + "\\'' || '\\'";
         default:
           return "UPDATE t SET a = " + e + "'\\x41\\n" + secret() + "\\'\\'' WHERE b = " + lit();
       }
@@ -248,7 +390,10 @@ class SqlSanitizerDifferentialTest {
       case 1:
         return "SELECT * FROM t WHERE a = 'C:\\\\' AND b = '" + secret() + "\\'' AND c = 'x\\\\'";
       case 2:
-        return "INSERT INTO t VALUES ('a\\'b', '" + secret() + "', \"q\\\"" + secret()
+        return "INSERT INTO t VALUES ('a\\'b', '"
+            + secret()
+            + "', \"q\\\""
+            + secret()
             + "\\\"\", 'z\\\\')";
       default:
         return "SELECT 1 FROM t WHERE a LIKE '%\\_" + secret() + "\\%' ESCAPE '\\\\' OR b = '\\''";
@@ -267,29 +412,52 @@ class SqlSanitizerDifferentialTest {
     String[] charsets = {"_utf8mb4", "_latin1", "_binary", "_utf8"};
     String charset = charsets[random.nextInt(charsets.length)];
     String space = random.nextBoolean() ? "" : " ";
-    return "SELECT " + charset + space + "'it\\'s " + secret() + "' AS a, " + charset + "'"
-        + secret() + "' COLLATE utf8mb4_bin FROM t WHERE b = " + lit();
+    return "SELECT "
+        + charset
+        + space
+        + "'it\\'s "
+        + secret()
+        + "' AS a, "
+        + charset
+        + "'"
+        + secret()
+        + "' COLLATE utf8mb4_bin FROM t WHERE b = "
+        + lit();
   }
 
   private String dollarQuotes() {
     if (dialect == Dialect.ANSI) {
       // H2 reads $$..$$ as a string; its body may hold quotes, $ and comment markers
-      return "SELECT $$it's " + secret() + " $ -- /* " + secret() + "$$ AS a FROM t WHERE b = "
+      return "SELECT $$it's "
+          + secret()
+          + " $ -- /* "
+          + secret()
+          + "$$ AS a FROM t WHERE b = "
           + lit();
     }
     String[] tags = {"", "fn", "body_1", "€", "a€b", "é1", "_", "ℵ", "数据", "\u00a0x"};
     String tag = "$" + tags[random.nextInt(tags.length)] + "$";
     String body;
     do {
-      body = string().replace("'", random.nextBoolean() ? "'" : "''") + " $ " + secret()
-          + (random.nextBoolean() ? "\n-- x ' /* \"" : " $1 ") + secret();
+      body =
+          string().replace("'", random.nextBoolean() ? "'" : "''")
+              + " $ "
+              + secret()
+              + (random.nextBoolean() ? "\n-- x ' /* \"" : " $1 ")
+              + secret();
     } while (body.contains(tag));
     switch (random.nextInt(3)) {
       case 0:
         return "SELECT " + tag + body + tag + " AS a, " + lit() + " FROM t";
       case 1:
-        return "CREATE FUNCTION f() RETURNS text AS " + tag + " SELECT '" + secret() + "'; "
-            + body + tag + " LANGUAGE sql";
+        return "CREATE FUNCTION f() RETURNS text AS "
+            + tag
+            + " SELECT '"
+            + secret()
+            + "'; "
+            + body
+            + tag
+            + " LANGUAGE sql";
       default:
         return "DO " + tag + " BEGIN RAISE NOTICE '" + secret() + "'; END " + tag;
     }
@@ -316,17 +484,33 @@ class SqlSanitizerDifferentialTest {
 
   private String money() {
     String amount = "$" + digits() + (random.nextBoolean() ? "." + digits() : "");
-    return "SELECT " + amount + " AS price, " + lit() + " FROM t WHERE total > $" + digits()
-        + " OR fee = -$" + digits();
+    return "SELECT "
+        + amount
+        + " AS price, "
+        + lit()
+        + " FROM t WHERE total > $"
+        + digits()
+        + " OR fee = -$"
+        + digits();
   }
 
   private String alternativeQuotes() {
-    String[][] delimiters = {{"[", "]"}, {"{", "}"}, {"<", ">"}, {"(", ")"}, {"!", "!"},
-        {"#", "#"}};
+    String[][] delimiters = {
+      {"[", "]"}, {"{", "}"}, {"<", ">"}, {"(", ")"}, {"!", "!"}, {"#", "#"}
+    };
     String[] d = delimiters[random.nextInt(delimiters.length)];
     String prefix = new String[] {"q", "Q", "nq", "NQ"}[random.nextInt(4)];
-    return "SELECT " + prefix + "'" + d[0] + "it's " + secret() + " '' " + secret() + d[1]
-        + "' FROM dual WHERE a = " + lit();
+    return "SELECT "
+        + prefix
+        + "'"
+        + d[0]
+        + "it's "
+        + secret()
+        + " '' "
+        + secret()
+        + d[1]
+        + "' FROM dual WHERE a = "
+        + lit();
   }
 
   private String literalsInComments() {
@@ -336,14 +520,22 @@ class SqlSanitizerDifferentialTest {
         return "SELECT a /* " + inComment + " */ FROM t WHERE b = " + lit();
       case 1:
         // MySQL runs the body of /*! .. */ as SQL; hints /*+ .. */ are read by the optimizer
-        return "SELECT a " + (random.nextBoolean() ? "/*!50000 " : "/*+ ") + inComment
-            + " */ FROM t WHERE b = " + lit();
+        return "SELECT a "
+            + (random.nextBoolean() ? "/*!50000 " : "/*+ ")
+            + inComment
+            + " */ FROM t WHERE b = "
+            + lit();
       case 2:
         return "SELECT a FROM t " + lineComment() + inComment + "\nWHERE b = " + lit();
       default:
         // sqlcommenter: the values are quoted
-        return "SELECT a FROM t WHERE b = " + lit() + " /*controller='" + secret()
-            + "',traceparent='00-" + secret() + "-01'*/";
+        return "SELECT a FROM t WHERE b = "
+            + lit()
+            + " /*controller='"
+            + secret()
+            + "',traceparent='00-"
+            + secret()
+            + "-01'*/";
     }
   }
 
@@ -405,14 +597,16 @@ class SqlSanitizerDifferentialTest {
     // a comment, or a line break, between the keyword and the secret
     if (random.nextInt(3) == 0) {
       String gap = new String[] {" /* note */ ", " -- note\n ", "\n", "/**/"}[random.nextInt(4)];
-      statement = statement.replaceFirst("(PASSWORD|BY|USING) (?=('|\")?" + s + ")",
-          "$1" + gap.replace("$", "\\$"));
+      statement =
+          statement.replaceFirst(
+              "(PASSWORD|BY|USING) (?=('|\")?" + s + ")", "$1" + gap.replace("$", "\\$"));
       if (random.nextBoolean()) {
         statement = statement.replaceFirst("IDENTIFIED BY", "IDENTIFIED /* x */ BY");
       }
     }
-    return random.nextBoolean() ? statement : statement.toLowerCase(Locale.ROOT)
-        .replace(s.toLowerCase(Locale.ROOT), s);
+    return random.nextBoolean()
+        ? statement
+        : statement.toLowerCase(Locale.ROOT).replace(s.toLowerCase(Locale.ROOT), s);
   }
 
   private String unterminated() {
@@ -425,8 +619,10 @@ class SqlSanitizerDifferentialTest {
         open = dialect == Dialect.POSTGRESQL ? "$$ " + secret() : "'x'' " + secret();
         break;
       case 2:
-        open = dialect == Dialect.MYSQL || dialect == Dialect.GENERIC
-            ? "\"" + secret() : "N'" + secret();
+        open =
+            dialect == Dialect.MYSQL || dialect == Dialect.GENERIC
+                ? "\"" + secret()
+                : "N'" + secret();
         break;
       default:
         open = dialect == Dialect.ORACLE ? "q'[" + secret() + "'" : "'" + secret() + "\n;";
@@ -449,8 +645,14 @@ class SqlSanitizerDifferentialTest {
   private String unicode() {
     String[] fragments = {"é", "€", "数据", "\uD83D\uDE00", "ℵ", "\u00a0", "\u2028"};
     String f = fragments[random.nextInt(fragments.length)];
-    return "SELECT prénom, " + (f.equals("\u2028") ? "x" : "a" + f) + " FROM t WHERE nom = '" + f
-        + secret() + f + "' AND c = " + lit();
+    return "SELECT prénom, "
+        + (f.equals("\u2028") ? "x" : "a" + f)
+        + " FROM t WHERE nom = '"
+        + f
+        + secret()
+        + f
+        + "' AND c = "
+        + lit();
   }
 
   private String jdbcEscapes() {

@@ -43,18 +43,21 @@ class SqlSanitizerFuzzTest {
       }
       for (String secret : secrets) {
         if (sanitized.contains(secret)) {
-          fail("statement %d (seed %d, %s) leaked %s%n  in:  %s%n  out: %s", n, SEED, dialect,
-              secret, sql, sanitized);
+          fail(
+              "statement %d (seed %d, %s) leaked %s%n  in:  %s%n  out: %s",
+              n, SEED, dialect, secret, sql, sanitized);
         }
       }
       if (sanitized.contains("TRUE") || sanitized.contains("false")) {
-        fail("statement %d (seed %d, %s) leaked a boolean%n  in:  %s%n  out: %s", n, SEED,
-            dialect, sql, sanitized);
+        fail(
+            "statement %d (seed %d, %s) leaked a boolean%n  in:  %s%n  out: %s",
+            n, SEED, dialect, sql, sanitized);
       }
       for (int i = 0; i < sanitized.length(); i++) {
         if (Character.isDigit(sanitized.charAt(i))) {
-          fail("statement %d (seed %d, %s) leaked a number%n  in:  %s%n  out: %s", n, SEED,
-              dialect, sql, sanitized);
+          fail(
+              "statement %d (seed %d, %s) leaked a number%n  in:  %s%n  out: %s",
+              n, SEED, dialect, sql, sanitized);
         }
       }
     }
@@ -62,16 +65,19 @@ class SqlSanitizerFuzzTest {
 
   @Test
   void garbageNeverThrows() {
-    char[] interesting = {'\'', '"', '`', '$', '-', '/', '*', '#', '[', ']', '(', ')', ';', '?',
-        ':', '\\', '\n', ' ', '0', '9', 'e', 'E', 'x', 'q', 'N', 'U', '&', '.', '+', '@',
-        '\u0000', '\uD83D', '\uDE00', '\u00e9'};
+    char[] interesting = {
+      '\'', '"', '`', '$', '-', '/', '*', '#', '[', ']', '(', ')', ';', '?', ':', '\\', '\n', ' ',
+      '0', '9', 'e', 'E', 'x', 'q', 'N', 'U', '&', '.', '+', '@', '\u0000', '\uD83D', '\uDE00',
+      '\u00e9'
+    };
     for (int n = 0; n < 10_000; n++) {
       int length = random.nextInt(120);
       StringBuilder sb = new StringBuilder(length);
       for (int i = 0; i < length; i++) {
-        sb.append(random.nextBoolean()
-            ? interesting[random.nextInt(interesting.length)]
-            : (char) random.nextInt(0x10000));
+        sb.append(
+            random.nextBoolean()
+                ? interesting[random.nextInt(interesting.length)]
+                : (char) random.nextInt(0x10000));
       }
       String input = sb.toString();
       for (Dialect d : Dialect.values()) {
@@ -90,50 +96,168 @@ class SqlSanitizerFuzzTest {
   private String statement() {
     switch (random.nextInt(9)) {
       case 0:
-        return kw("SELECT") + " a, b" + ws() + kw("FROM") + " t" + ws() + kw("WHERE") + " c ="
-            + lit() + ws() + kw("AND") + " d " + kw("IN") + " (" + lit() + "," + lit() + ","
-            + lit() + ")" + ws() + kw("OR") + " e " + kw("LIKE") + " " + lit();
+        return kw("SELECT")
+            + " a, b"
+            + ws()
+            + kw("FROM")
+            + " t"
+            + ws()
+            + kw("WHERE")
+            + " c ="
+            + lit()
+            + ws()
+            + kw("AND")
+            + " d "
+            + kw("IN")
+            + " ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + ")"
+            + ws()
+            + kw("OR")
+            + " e "
+            + kw("LIKE")
+            + " "
+            + lit();
       case 1:
-        return kw("INSERT INTO") + " t (a, b, c)" + ws() + kw("VALUES") + " (" + lit() + ","
-            + lit() + "," + lit() + "), (" + lit() + "," + lit() + "," + lit() + ")";
+        return kw("INSERT INTO")
+            + " t (a, b, c)"
+            + ws()
+            + kw("VALUES")
+            + " ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + "), ("
+            + lit()
+            + ","
+            + lit()
+            + ","
+            + lit()
+            + ")";
       case 2:
-        return kw("UPDATE") + " t " + kw("SET") + " a =" + lit() + ", b=" + lit() + ws()
-            + kw("WHERE") + " id =" + lit();
+        return kw("UPDATE")
+            + " t "
+            + kw("SET")
+            + " a ="
+            + lit()
+            + ", b="
+            + lit()
+            + ws()
+            + kw("WHERE")
+            + " id ="
+            + lit();
       case 3:
-        return kw("DELETE FROM") + " t " + kw("WHERE") + " a " + kw("BETWEEN") + " " + lit() + ws()
-            + kw("AND") + " " + lit();
+        return kw("DELETE FROM")
+            + " t "
+            + kw("WHERE")
+            + " a "
+            + kw("BETWEEN")
+            + " "
+            + lit()
+            + ws()
+            + kw("AND")
+            + " "
+            + lit();
       case 4:
-        return kw("SELECT") + " *" + ws() + "/*" + commentLit() + " note " + commentLit() + " */"
-            + ws() + kw("FROM") + " t " + kw("WHERE") + " a =" + lit() + " --" + commentLit() + " rest "
-            + commentLit() + "\n" + kw("AND") + " b =" + lit();
+        return kw("SELECT")
+            + " *"
+            + ws()
+            + "/*"
+            + commentLit()
+            + " note "
+            + commentLit()
+            + " */"
+            + ws()
+            + kw("FROM")
+            + " t "
+            + kw("WHERE")
+            + " a ="
+            + lit()
+            + " --"
+            + commentLit()
+            + " rest "
+            + commentLit()
+            + "\n"
+            + kw("AND")
+            + " b ="
+            + lit();
       case 5:
         // SQL Server reads [..] as an identifier, not an array
         String array = dialect == Dialect.SQLSERVER ? "(" : "ARRAY[";
         String close = dialect == Dialect.SQLSERVER ? ")" : "]";
-        return kw("SELECT") + " " + lit() + ", x " + kw("FROM") + " t " + kw("WHERE") + " y = ANY("
-            + array + lit() + "," + lit() + close + ")" + ws() + kw("AND") + " z <>" + lit();
+        return kw("SELECT")
+            + " "
+            + lit()
+            + ", x "
+            + kw("FROM")
+            + " t "
+            + kw("WHERE")
+            + " y = ANY("
+            + array
+            + lit()
+            + ","
+            + lit()
+            + close
+            + ")"
+            + ws()
+            + kw("AND")
+            + " z <>"
+            + lit();
       case 6:
-        return kw("CREATE USER") + " app " + kw("IDENTIFIED BY") + " " + secret() + ws()
+        return kw("CREATE USER")
+            + " app "
+            + kw("IDENTIFIED BY")
+            + " "
+            + secret()
+            + ws()
             + kw("ACCOUNT UNLOCK");
       case 7:
-        return kw("ALTER USER") + " app " + kw("WITH PASSWORD") + " "
-            + (random.nextBoolean() ? secret() : lit()) + ws() + kw("VALID UNTIL") + " " + lit();
+        return kw("ALTER USER")
+            + " app "
+            + kw("WITH PASSWORD")
+            + " "
+            + (random.nextBoolean() ? secret() : lit())
+            + ws()
+            + kw("VALID UNTIL")
+            + " "
+            + lit();
       default:
-        return kw("SELECT") + " f(" + lit() + ")" + ws() + kw("FROM") + " t " + kw("WHERE")
-            + " a =" + lit() + ";" + ws() + kw("SELECT") + " " + lit();
+        return kw("SELECT")
+            + " f("
+            + lit()
+            + ")"
+            + ws()
+            + kw("FROM")
+            + " t "
+            + kw("WHERE")
+            + " a ="
+            + lit()
+            + ";"
+            + ws()
+            + kw("SELECT")
+            + " "
+            + lit();
     }
   }
 
   /**
    * A literal inside a comment. One holding {@code *\/} would end a block comment in the database
-   * too (and {@code /*} open a nested one in PostgreSQL), turning the rest into SQL, so it is not
-   * a literal there; and booleans are words there, kept like the rest of the comment's prose.
+   * too (and {@code /*} open a nested one in PostgreSQL), turning the rest into SQL, so it is not a
+   * literal there; and booleans are words there, kept like the rest of the comment's prose.
    */
   private String commentLit() {
     String literal;
     do {
       literal = lit();
-    } while (literal.contains("*/") || literal.contains("/*") || literal.contains("TRUE")
+    } while (literal.contains("*/")
+        || literal.contains("/*")
+        || literal.contains("TRUE")
         || literal.contains("false"));
     return literal;
   }
@@ -175,7 +299,8 @@ class SqlSanitizerFuzzTest {
       case 10:
         // backslash escapes: PostgreSQL's E-strings, MySQL's every string; the other dialects
         // have neither (an E there is a word before a standard string)
-        if (dialect == Dialect.MYSQL || dialect == Dialect.POSTGRESQL
+        if (dialect == Dialect.MYSQL
+            || dialect == Dialect.POSTGRESQL
             || dialect == Dialect.GENERIC) {
           String escaped = "it\\'s " + secret() + " \\\\ " + random.nextInt(99);
           return ws + (dialect == Dialect.MYSQL ? "'" : "E'") + escaped + "'";

@@ -12,16 +12,16 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sanitizer's cost grows linearly with the input, for every shape of input and every
- * dialect: each shape is timed at 1, 10 and 32 KiB in one run, and the cost per character at the
- * larger sizes may not exceed {@value #MAX_RATIO} times the cost at 1 KiB. A quadratic shape
- * gives 10 and 32 (the repeated {@code SELECT*FROM[;} of issue 23 gave 24).
+ * The sanitizer's cost grows linearly with the input, for every shape of input and every dialect:
+ * each shape is timed at 1, 10 and 32 KiB in one run, and the cost per character at the larger
+ * sizes may not exceed {@value #MAX_RATIO} times the cost at 1 KiB. A quadratic shape gives 10 and
+ * 32 (the repeated {@code SELECT*FROM[;} of issue 23 gave 24).
  *
- * <p>Made robust against the JIT and the collector rather than against a slow machine: every
- * shape is run before anything is measured, each sample sanitizes about {@value #SAMPLE_CHARS}
- * characters (many short texts or a few long ones, so that every sample does the same amount of
- * work), and the minimum of {@value #QUICK_SAMPLES} samples is kept; a shape over the bound is
- * measured again with {@value #SAMPLES} before it fails. Nothing is compared with a clock.
+ * <p>Made robust against the JIT and the collector rather than against a slow machine: every shape
+ * is run before anything is measured, each sample sanitizes about {@value #SAMPLE_CHARS} characters
+ * (many short texts or a few long ones, so that every sample does the same amount of work), and the
+ * minimum of {@value #QUICK_SAMPLES} samples is kept; a shape over the bound is measured again with
+ * {@value #SAMPLES} before it fails. Nothing is compared with a clock.
  */
 class SqlSanitizerLinearityTest {
 
@@ -80,29 +80,34 @@ class SqlSanitizerLinearityTest {
     repeat("$1.5 ");
     repeat("-1 ");
     // a dollar quote whose body holds many near matches of a long tag
-    SHAPES.put("long tag, near matches", length -> {
-      String name = "t".repeat(Math.max(1, length / 64));
-      StringBuilder sb = new StringBuilder("$").append(name).append('$');
-      String nearMiss = "$" + name.substring(1) + "x";
-      while (sb.length() < length) {
-        sb.append(nearMiss);
-      }
-      return sb.substring(0, length);
-    });
+    SHAPES.put(
+        "long tag, near matches",
+        length -> {
+          String name = "t".repeat(Math.max(1, length / 64));
+          StringBuilder sb = new StringBuilder("$").append(name).append('$');
+          String nearMiss = "$" + name.substring(1) + "x";
+          while (sb.length() < length) {
+            sb.append(nearMiss);
+          }
+          return sb.substring(0, length);
+        });
     // a bracket identifier or backtick body full of brackets: checked once, not per bracket
     SHAPES.put("nested brackets", length -> "[".repeat(length - 1) + "]");
-    SHAPES.put("qualified name of many parts",
+    SHAPES.put(
+        "qualified name of many parts",
         length -> ("SELECT * FROM " + "a.".repeat(length)).substring(0, length));
   }
 
   private static void repeat(String unit) {
-    SHAPES.put(unit.replace("\n", "\\n").replace("\t", "\\t"), length -> {
-      StringBuilder sb = new StringBuilder(length + unit.length());
-      while (sb.length() < length) {
-        sb.append(unit);
-      }
-      return sb.substring(0, length);
-    });
+    SHAPES.put(
+        unit.replace("\n", "\\n").replace("\t", "\\t"),
+        length -> {
+          StringBuilder sb = new StringBuilder(length + unit.length());
+          while (sb.length() < length) {
+            sb.append(unit);
+          }
+          return sb.substring(0, length);
+        });
   }
 
   @Test
@@ -127,9 +132,18 @@ class SqlSanitizerLinearityTest {
     }
 
     List<String> failures = new ArrayList<>();
-    StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-        "%-40s %-10s %12s %12s %12s %8s %8s%n", "shape", "dialect", "ns/char 1K", "10K", "32K",
-        "10K/1K", "32K/1K"));
+    StringBuilder table =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-40s %-10s %12s %12s %12s %8s %8s%n",
+                "shape",
+                "dialect",
+                "ns/char 1K",
+                "10K",
+                "32K",
+                "10K/1K",
+                "32K/1K"));
     double worst = 0;
     for (Case c : cases) {
       double[] perChar = measure(c, QUICK_SAMPLES);
@@ -141,16 +155,28 @@ class SqlSanitizerLinearityTest {
       double ratio10 = ratio(perChar, 1);
       double ratio32 = ratio(perChar, 2);
       worst = Math.max(worst, Math.max(ratio10, ratio32));
-      String line = String.format(Locale.ROOT, "%-40s %-10s %12.2f %12.2f %12.2f %8.2f %8.2f%n",
-          abbreviate(c.shape), c.dialect, perChar[0], perChar[1], perChar[2], ratio10, ratio32);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%-40s %-10s %12.2f %12.2f %12.2f %8.2f %8.2f%n",
+              abbreviate(c.shape),
+              c.dialect,
+              perChar[0],
+              perChar[1],
+              perChar[2],
+              ratio10,
+              ratio32);
       table.append(line);
       if (ratio10 > MAX_RATIO || ratio32 > MAX_RATIO) {
         failures.add(line.trim());
       }
     }
     System.out.print(table);
-    System.out.printf(Locale.ROOT, "[sql-linearity] %d shapes x dialects, worst ratio %.2f%n",
-        cases.size(), worst);
+    System.out.printf(
+        Locale.ROOT,
+        "[sql-linearity] %d shapes x dialects, worst ratio %.2f%n",
+        cases.size(),
+        worst);
     assertThat(failures).as("shapes whose cost per character grows with the input").isEmpty();
   }
 

@@ -17,21 +17,22 @@ class SqlSanitizerTest {
     return Stream.of(
         // plain literals
         Arguments.of("SELECT * FROM users WHERE id = 42", "SELECT * FROM users WHERE id = ?"),
-        Arguments.of("SELECT * FROM users WHERE name = 'bob'",
-            "SELECT * FROM users WHERE name = ?"),
+        Arguments.of(
+            "SELECT * FROM users WHERE name = 'bob'", "SELECT * FROM users WHERE name = ?"),
         // '' escapes a quote inside a string: the string does not end there
         Arguments.of("SELECT 'it''s' FROM t", "SELECT ? FROM t"),
         // decimals, exponents, hex, negative numbers where the sign starts an operand
-        Arguments.of("SELECT 1.5, 2e10, 3.1E-7, .5, 0x1F, 0b101 FROM t",
-            "SELECT ?, ?, ?, ?, ?, ? FROM t"),
-        Arguments.of("UPDATE t SET a = -5, b = +3 WHERE c > -0.5",
-            "UPDATE t SET a = ?, b = ? WHERE c > ?"),
+        Arguments.of(
+            "SELECT 1.5, 2e10, 3.1E-7, .5, 0x1F, 0b101 FROM t", "SELECT ?, ?, ?, ?, ?, ? FROM t"),
+        Arguments.of(
+            "UPDATE t SET a = -5, b = +3 WHERE c > -0.5", "UPDATE t SET a = ?, b = ? WHERE c > ?"),
         // a minus between two operands is an operator, not a sign
         Arguments.of("SELECT a-1, b - 2 FROM t", "SELECT a-?, b - ? FROM t"),
         // digits inside identifiers are not literals
         Arguments.of("SELECT col1 FROM table2", "SELECT col1 FROM table2"),
         // booleans are literals too
-        Arguments.of("SELECT * FROM t WHERE active = TRUE OR deleted = false",
+        Arguments.of(
+            "SELECT * FROM t WHERE active = TRUE OR deleted = false",
             "SELECT * FROM t WHERE active = ? OR deleted = ?"),
         // NULL is not a value worth hiding, and IS NULL must stay readable
         Arguments.of("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a IS NULL"),
@@ -40,94 +41,115 @@ class SqlSanitizerTest {
         // backticks quote identifiers (MySQL, MariaDB): kept
         Arguments.of("SELECT `name` FROM `users`", "SELECT `name` FROM `users`"),
         // SQL Server brackets quote identifiers: kept; a number in brackets is still a literal
-        Arguments.of("SELECT [name] FROM [dbo].[users] WHERE arr[1] = 2",
+        Arguments.of(
+            "SELECT [name] FROM [dbo].[users] WHERE arr[1] = 2",
             "SELECT [name] FROM [dbo].[users] WHERE arr[?] = ?"),
         // parameter markers stay: JDBC ?, named :name, Oracle :1; with no dialect $1 goes, since
         // SQL Server reads it as a money literal (PostgreSQL keeps it, see dialectCases)
-        Arguments.of("SELECT * FROM t WHERE a = ? AND b = $1 AND c = :name AND d = :1",
+        Arguments.of(
+            "SELECT * FROM t WHERE a = ? AND b = $1 AND c = :name AND d = :1",
             "SELECT * FROM t WHERE a = ? AND b = ? AND c = :name AND d = :1"),
         // PostgreSQL casts are not named parameters: the type name stays, the literal goes
         Arguments.of("SELECT '42'::int, x::text FROM t", "SELECT ?::int, x::text FROM t"),
         // IN lists of any length collapse to one marker (literals and ? alike)
         Arguments.of("SELECT * FROM t WHERE id IN (1, 2, 3)", "SELECT * FROM t WHERE id IN (?)"),
-        Arguments.of("SELECT * FROM t WHERE id in(?,?,?) AND x NOT IN ('a', 'b')",
+        Arguments.of(
+            "SELECT * FROM t WHERE id in(?,?,?) AND x NOT IN ('a', 'b')",
             "SELECT * FROM t WHERE id in(?) AND x NOT IN (?)"),
         // an IN subquery is not a list of values
-        Arguments.of("SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = 1)",
+        Arguments.of(
+            "SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = 1)",
             "SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE v = ?)"),
         // a dollar quote whose body opens a quote that only PostgreSQL reads as part of it: other
         // databases read a literal from there to the end (see dialectCases for PostgreSQL)
         Arguments.of("SELECT $$it's $5$$ FROM t", "SELECT ?"),
         // a tagged dollar quote whose body's literals close inside it: all readings agree
-        Arguments.of("CREATE FUNCTION f() RETURNS int AS $body$ SELECT 'x'; $1 $body$ LANGUAGE sql",
+        Arguments.of(
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 'x'; $1 $body$ LANGUAGE sql",
             "CREATE FUNCTION f() RETURNS int AS ? LANGUAGE sql"),
         // E'..' with a backslash before a quote: PostgreSQL and MySQL read one literal, standard
         // SQL a literal ending there and another from the last quote to the end: the union is
         // everything from the first quote
         Arguments.of("SELECT E'it\\'s secret' FROM t", "SELECT ?"),
         // prefixed literals: national, hex, bit, Unicode escape strings
-        Arguments.of("SELECT N'name', X'0A0B', B'0101', U&'d\\0061t' FROM t",
-            "SELECT ?, ?, ?, ? FROM t"),
+        Arguments.of(
+            "SELECT N'name', X'0A0B', B'0101', U&'d\\0061t' FROM t", "SELECT ?, ?, ?, ? FROM t"),
         // Oracle alternative quoting holding a quote: other databases read a literal from there
         // to the end (see dialectCases for Oracle)
         Arguments.of("SELECT q'[it's secret]' FROM dual", "SELECT ?"),
         // JDBC escape syntax for dates and calls
-        Arguments.of("SELECT * FROM t WHERE d > {d '2024-01-31'}",
-            "SELECT * FROM t WHERE d > {d ?}"),
+        Arguments.of(
+            "SELECT * FROM t WHERE d > {d '2024-01-31'}", "SELECT * FROM t WHERE d > {d ?}"),
         Arguments.of("{? = call get_user(?, 'x')}", "{? = call get_user(?, ?)}"),
         // comments keep their shape; literals inside them are replaced
-        Arguments.of("SELECT /* user 'bob' id 7 */ a FROM t -- 'secret' 42\nWHERE b = 1",
+        Arguments.of(
+            "SELECT /* user 'bob' id 7 */ a FROM t -- 'secret' 42\nWHERE b = 1",
             "SELECT /* user ? id ? */ a FROM t -- ? ?\nWHERE b = ?"),
         // sqlcommenter-style comment: values are quoted, so they go
-        Arguments.of("SELECT 1 /*traceparent='00-abc-01',route='%2Fusers'*/",
+        Arguments.of(
+            "SELECT 1 /*traceparent='00-abc-01',route='%2Fusers'*/",
             "SELECT ? /*traceparent=?,route=?*/"),
         // an apostrophe in a comment must not open a literal that swallows real SQL
-        Arguments.of("/* don't */ SELECT * FROM t WHERE a = 'secret'",
+        Arguments.of(
+            "/* don't */ SELECT * FROM t WHERE a = 'secret'",
             "/* don?*/ SELECT * FROM t WHERE a = ?"),
         // optimizer hints are comments: table names stay, numbers go
-        Arguments.of("SELECT /*+ INDEX(t idx1) PARALLEL(4) */ * FROM t",
+        Arguments.of(
+            "SELECT /*+ INDEX(t idx1) PARALLEL(4) */ * FROM t",
             "SELECT /*+ INDEX(t idx1) PARALLEL(?) */ * FROM t"),
         // whitespace runs collapse, ends are trimmed
         Arguments.of("  SELECT\n\t a\r\n FROM   t  ", "SELECT a FROM t"),
         // credentials: everything after IDENTIFIED BY goes, quoted or not (Oracle, MySQL)
-        Arguments.of("CREATE USER scott IDENTIFIED BY tiger ACCOUNT UNLOCK",
+        Arguments.of(
+            "CREATE USER scott IDENTIFIED BY tiger ACCOUNT UNLOCK",
             "CREATE USER scott IDENTIFIED BY ?"),
-        Arguments.of("ALTER USER 'app'@'%' IDENTIFIED WITH caching_sha2_password BY 'pw'",
+        Arguments.of(
+            "ALTER USER 'app'@'%' IDENTIFIED WITH caching_sha2_password BY 'pw'",
             "ALTER USER ?@? IDENTIFIED WITH caching_sha2_password BY ?"),
         // MariaDB authentication plugins: IDENTIFIED VIA ... USING
-        Arguments.of("CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('pw')",
+        Arguments.of(
+            "CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('pw')",
             "CREATE USER u IDENTIFIED VIA ed25519 USING ?"),
         // MySQL 5 GRANT with a password
-        Arguments.of("GRANT ALL ON db.* TO u IDENTIFIED BY 'pw'",
-            "GRANT ALL ON db.* TO u IDENTIFIED BY ?"),
+        Arguments.of(
+            "GRANT ALL ON db.* TO u IDENTIFIED BY 'pw'", "GRANT ALL ON db.* TO u IDENTIFIED BY ?"),
         // PostgreSQL and H2 PASSWORD clauses, quoted or not
-        Arguments.of("ALTER ROLE app WITH LOGIN PASSWORD 'pw' VALID UNTIL 'infinity'",
+        Arguments.of(
+            "ALTER ROLE app WITH LOGIN PASSWORD 'pw' VALID UNTIL 'infinity'",
             "ALTER ROLE app WITH LOGIN PASSWORD ?"),
-        Arguments.of("CREATE USER IF NOT EXISTS app PASSWORD secret ADMIN",
+        Arguments.of(
+            "CREATE USER IF NOT EXISTS app PASSWORD secret ADMIN",
             "CREATE USER IF NOT EXISTS app PASSWORD ?"),
         // SQL Server logins; MySQL SET PASSWORD
-        Arguments.of("CREATE LOGIN app WITH PASSWORD = 'pw', CHECK_POLICY = OFF",
+        Arguments.of(
+            "CREATE LOGIN app WITH PASSWORD = 'pw', CHECK_POLICY = OFF",
             "CREATE LOGIN app WITH PASSWORD ?"),
         Arguments.of("SET PASSWORD FOR 'app'@'%' = PASSWORD('pw')", "SET PASSWORD ?"),
         // CONNECT with an unquoted password (DB2 / embedded SQL)
-        Arguments.of("CONNECT TO sample USER app USING s3cret", "CONNECT TO sample USER app USING ?"),
+        Arguments.of(
+            "CONNECT TO sample USER app USING s3cret", "CONNECT TO sample USER app USING ?"),
         // a column named password is not a credential clause
-        Arguments.of("SELECT password FROM users WHERE login = 'x'",
+        Arguments.of(
+            "SELECT password FROM users WHERE login = 'x'",
             "SELECT password FROM users WHERE login = ?"),
-        Arguments.of("CREATE TABLE users (login VARCHAR(20), password VARCHAR(60))",
+        Arguments.of(
+            "CREATE TABLE users (login VARCHAR(20), password VARCHAR(60))",
             "CREATE TABLE users (login VARCHAR(?), password VARCHAR(?))"),
-        Arguments.of("UPDATE users SET password = 'x' WHERE id = 1",
+        Arguments.of(
+            "UPDATE users SET password = 'x' WHERE id = 1",
             "UPDATE users SET password = ? WHERE id = ?"),
         // unterminated literals run to the end and are replaced whole
-        Arguments.of("SELECT * FROM t WHERE a = 'unterminated secret",
-            "SELECT * FROM t WHERE a = ?"),
+        Arguments.of(
+            "SELECT * FROM t WHERE a = 'unterminated secret", "SELECT * FROM t WHERE a = ?"),
         Arguments.of("SELECT $$never closed", "SELECT ?"),
         Arguments.of("SELECT 1 /* never closed 'x'", "SELECT ? /* never closed ?"),
         // multi-row inserts: every value goes
-        Arguments.of("INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y')",
+        Arguments.of(
+            "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y')",
             "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"),
         // identifiers with $ and unicode letters stay
-        Arguments.of("SELECT * FROM v$session WHERE prénom = 'é'",
+        Arguments.of(
+            "SELECT * FROM v$session WHERE prénom = 'é'",
             "SELECT * FROM v$session WHERE prénom = ?"),
         Arguments.of("", ""));
   }
@@ -142,20 +164,26 @@ class SqlSanitizerTest {
   static Stream<Arguments> dialectCases() {
     return Stream.of(
         // ANSI / PostgreSQL: double quotes quote identifiers, kept
-        Arguments.of(Dialect.ANSI, "SELECT \"Name\" FROM \"Users\" WHERE a = 'x'",
+        Arguments.of(
+            Dialect.ANSI,
+            "SELECT \"Name\" FROM \"Users\" WHERE a = 'x'",
             "SELECT \"Name\" FROM \"Users\" WHERE a = ?"),
         Arguments.of(Dialect.POSTGRESQL, "SELECT \"a\"\"b\" FROM t", "SELECT \"a\"\"b\" FROM t"),
         // an unterminated double quote hides the rest even where it quotes identifiers
         Arguments.of(Dialect.ANSI, "SELECT \"abc", "SELECT ?"),
         // PostgreSQL block comments nest: the inner */ does not end the comment
-        Arguments.of(Dialect.POSTGRESQL, "SELECT /* a /* b */ 'x' */ 1",
-            "SELECT /* a /* b */ ? */ ?"),
+        Arguments.of(
+            Dialect.POSTGRESQL, "SELECT /* a /* b */ 'x' */ 1", "SELECT /* a /* b */ ? */ ?"),
         // MySQL: a backslash escapes the quote, the literal goes on to the real end
-        Arguments.of(Dialect.MYSQL, "SELECT * FROM t WHERE a = 'it\\'s a secret' AND b = 1",
+        Arguments.of(
+            Dialect.MYSQL,
+            "SELECT * FROM t WHERE a = 'it\\'s a secret' AND b = 1",
             "SELECT * FROM t WHERE a = ? AND b = ?"),
         Arguments.of(Dialect.MYSQL, "SELECT \"x\\\"y\" FROM t", "SELECT ? FROM t"),
         // MySQL: # starts a comment
-        Arguments.of(Dialect.MYSQL, "SELECT a FROM t # note 'x'\nWHERE b = 2",
+        Arguments.of(
+            Dialect.MYSQL,
+            "SELECT a FROM t # note 'x'\nWHERE b = 2",
             "SELECT a FROM t # note ?\nWHERE b = ?"),
         // without backslash escapes (standard SQL) 'C:\' is a whole literal
         Arguments.of(Dialect.ANSI, "SELECT 'C:\\' , 'x' FROM t", "SELECT ? , ? FROM t"),
@@ -163,7 +191,9 @@ class SqlSanitizerTest {
         // that never closes
         Arguments.of(Dialect.GENERIC, "SELECT 'C:\\' , 'x' FROM t", "SELECT ?"),
         // PostgreSQL keeps its $1 markers, reads dollar quotes holding quotes and E'..' escapes
-        Arguments.of(Dialect.POSTGRESQL, "SELECT * FROM t WHERE a = $1 AND b = $23",
+        Arguments.of(
+            Dialect.POSTGRESQL,
+            "SELECT * FROM t WHERE a = $1 AND b = $23",
             "SELECT * FROM t WHERE a = $1 AND b = $23"),
         Arguments.of(Dialect.POSTGRESQL, "SELECT $$it's $5$$ FROM t", "SELECT ? FROM t"),
         Arguments.of(Dialect.POSTGRESQL, "SELECT E'it\\'s secret' FROM t", "SELECT ? FROM t"),
@@ -184,54 +214,69 @@ class SqlSanitizerTest {
         // the operation keeps the application's case (semconv: no normalization)
         Arguments.of(Dialect.GENERIC, "select a from Orders o", "select", "Orders", null),
         // schema-qualified and quoted names are kept as written
-        Arguments.of(Dialect.ANSI, "SELECT * FROM public.\"Users\"", "SELECT", "public.\"Users\"",
-            null),
-        Arguments.of(Dialect.MYSQL, "SELECT * FROM `shop`.`orders`", "SELECT", "`shop`.`orders`",
-            null),
+        Arguments.of(
+            Dialect.ANSI, "SELECT * FROM public.\"Users\"", "SELECT", "public.\"Users\"", null),
+        Arguments.of(
+            Dialect.MYSQL, "SELECT * FROM `shop`.`orders`", "SELECT", "`shop`.`orders`", null),
         // the first table of a join or list
         Arguments.of(Dialect.GENERIC, "SELECT * FROM a JOIN b ON a.id = b.id", "SELECT", "a", null),
         Arguments.of(Dialect.GENERIC, "SELECT * FROM a, b", "SELECT", "a", null),
         // FROM inside a function call is not the statement's FROM
-        Arguments.of(Dialect.GENERIC, "SELECT EXTRACT(YEAR FROM d), count(*) FROM events",
-            "SELECT", "events", null),
+        Arguments.of(
+            Dialect.GENERIC,
+            "SELECT EXTRACT(YEAR FROM d), count(*) FROM events",
+            "SELECT",
+            "events",
+            null),
         // a subquery in FROM is an anonymous table: no collection (semconv example)
         Arguments.of(Dialect.GENERIC, "SELECT * FROM (SELECT * FROM t) x", "SELECT", null, null),
         // a table function is not a collection
-        Arguments.of(Dialect.POSTGRESQL, "SELECT * FROM generate_series(1, 3)", "SELECT", null,
-            null),
+        Arguments.of(
+            Dialect.POSTGRESQL, "SELECT * FROM generate_series(1, 3)", "SELECT", null, null),
         // no FROM at all
         Arguments.of(Dialect.GENERIC, "SELECT 1", "SELECT", null, null),
-        Arguments.of(Dialect.GENERIC, "INSERT INTO orders (id) VALUES (1)", "INSERT", "orders",
-            null),
-        Arguments.of(Dialect.MYSQL, "INSERT IGNORE INTO orders VALUES (1)", "INSERT", "orders",
-            null),
+        Arguments.of(
+            Dialect.GENERIC, "INSERT INTO orders (id) VALUES (1)", "INSERT", "orders", null),
+        Arguments.of(
+            Dialect.MYSQL, "INSERT IGNORE INTO orders VALUES (1)", "INSERT", "orders", null),
         Arguments.of(Dialect.MYSQL, "REPLACE INTO orders VALUES (1)", "REPLACE", "orders", null),
         Arguments.of(Dialect.GENERIC, "UPDATE orders SET a = 1", "UPDATE", "orders", null),
         Arguments.of(Dialect.GENERIC, "DELETE FROM orders WHERE a = 1", "DELETE", "orders", null),
-        Arguments.of(Dialect.GENERIC, "MERGE INTO orders USING src ON 1 = 1", "MERGE", "orders",
-            null),
+        Arguments.of(
+            Dialect.GENERIC, "MERGE INTO orders USING src ON 1 = 1", "MERGE", "orders", null),
         // CTE names are not collections; the main statement's own table is
-        Arguments.of(Dialect.GENERIC,
-            "WITH recent AS (SELECT * FROM orders) SELECT * FROM recent", "SELECT", null, null),
-        Arguments.of(Dialect.GENERIC,
-            "WITH r AS (SELECT 1), s AS (SELECT 2) INSERT INTO audit SELECT * FROM r", "INSERT",
-            "audit", null),
+        Arguments.of(
+            Dialect.GENERIC,
+            "WITH recent AS (SELECT * FROM orders) SELECT * FROM recent",
+            "SELECT",
+            null,
+            null),
+        Arguments.of(
+            Dialect.GENERIC,
+            "WITH r AS (SELECT 1), s AS (SELECT 2) INSERT INTO audit SELECT * FROM r",
+            "INSERT",
+            "audit",
+            null),
         // parenthesized union: the first SELECT's table
-        Arguments.of(Dialect.GENERIC, "(SELECT a FROM t) UNION (SELECT b FROM u)", "SELECT", "t",
-            null),
+        Arguments.of(
+            Dialect.GENERIC, "(SELECT a FROM t) UNION (SELECT b FROM u)", "SELECT", "t", null),
         // DDL names the kind of object in the operation, and the table as collection
-        Arguments.of(Dialect.GENERIC, "CREATE TABLE IF NOT EXISTS orders (id INT)",
-            "CREATE TABLE", "orders", null),
-        Arguments.of(Dialect.GENERIC, "create temporary table tmp (id int)", "create table", "tmp",
+        Arguments.of(
+            Dialect.GENERIC,
+            "CREATE TABLE IF NOT EXISTS orders (id INT)",
+            "CREATE TABLE",
+            "orders",
             null),
+        Arguments.of(
+            Dialect.GENERIC, "create temporary table tmp (id int)", "create table", "tmp", null),
         Arguments.of(Dialect.GENERIC, "DROP TABLE IF EXISTS orders", "DROP TABLE", "orders", null),
-        Arguments.of(Dialect.GENERIC, "CREATE INDEX idx ON orders (id)", "CREATE INDEX", null,
-            null),
+        Arguments.of(
+            Dialect.GENERIC, "CREATE INDEX idx ON orders (id)", "CREATE INDEX", null, null),
         Arguments.of(Dialect.GENERIC, "TRUNCATE TABLE orders", "TRUNCATE TABLE", "orders", null),
         Arguments.of(Dialect.GENERIC, "CREATE USER bob PASSWORD 'x'", "CREATE USER", null, null),
         // calls name the procedure
-        Arguments.of(Dialect.GENERIC, "{call shop.place_order(?, ?)}", "call", null,
-            "shop.place_order"),
+        Arguments.of(
+            Dialect.GENERIC, "{call shop.place_order(?, ?)}", "call", null, "shop.place_order"),
         Arguments.of(Dialect.GENERIC, "EXEC sp_who", "EXEC", null, "sp_who"),
         // leading comments are skipped
         Arguments.of(Dialect.GENERIC, "/* app */ -- x\n SELECT * FROM t", "SELECT", "t", null),
@@ -319,19 +364,23 @@ class SqlSanitizerTest {
   @Test
   void messagesHideEverythingBetweenTheirOuterQuotes() {
     // MariaDB quotes the rest of the statement without escaping its quotes
-    String mariadb = "(conn=10) You have an error in your SQL syntax; check the manual that "
-        + "corresponds to your MariaDB server version for the right syntax to use near "
-        + "'WHERE secret = 'hunter2'' at line 1";
+    String mariadb =
+        "(conn=10) You have an error in your SQL syntax; check the manual that "
+            + "corresponds to your MariaDB server version for the right syntax to use near "
+            + "'WHERE secret = 'hunter2'' at line 1";
     assertThat(SqlSanitizer.sanitizeMessage(mariadb, Dialect.MYSQL))
-        .isEqualTo("(conn=?) You have an error in your SQL syntax; check the manual that "
-            + "corresponds to your MariaDB server version for the right syntax to use near ? "
-            + "at line ?");
+        .isEqualTo(
+            "(conn=?) You have an error in your SQL syntax; check the manual that "
+                + "corresponds to your MariaDB server version for the right syntax to use near ? "
+                + "at line ?");
     // H2 appends the statement on a line of its own
-    String h2 = "Table \"OTK_MISSING\" not found; SQL statement:\n"
-        + "SELECT * FROM otk_missing WHERE secret = 'hunter2' AND n = 7 [42104-232]";
+    String h2 =
+        "Table \"OTK_MISSING\" not found; SQL statement:\n"
+            + "SELECT * FROM otk_missing WHERE secret = 'hunter2' AND n = 7 [42104-232]";
     assertThat(SqlSanitizer.sanitizeMessage(h2, Dialect.ANSI))
-        .isEqualTo("Table ? not found; SQL statement: SELECT * FROM otk_missing WHERE secret = ? "
-            + "AND n = ? [?-?]");
+        .isEqualTo(
+            "Table ? not found; SQL statement: SELECT * FROM otk_missing WHERE secret = ? "
+                + "AND n = ? [?-?]");
     // a lone quote hides the rest
     assertThat(SqlSanitizer.sanitizeMessage("value 'hunter2 is bad", Dialect.GENERIC))
         .isEqualTo("value ?");

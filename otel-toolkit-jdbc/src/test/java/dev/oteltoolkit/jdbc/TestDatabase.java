@@ -12,20 +12,22 @@ import javax.sql.DataSource;
 
 /**
  * A database the tests run against. Whether a server database is there is decided by {@link
- * RequiredService}: not reachable, its tests skip with the reason on the console (fail where
- * {@code OTELTOOLKIT_REQUIRE_SERVICES=true}, as in CI); reachable but refusing every login, its
- * tests fail, never skip.
+ * RequiredService}: not reachable, its tests skip with the reason on the console (fail where {@code
+ * OTELTOOLKIT_REQUIRE_SERVICES=true}, as in CI); reachable but refusing every login, its tests
+ * fail, never skip.
  */
 final class TestDatabase {
 
   /** Per database name: the index of the candidate that logged in. */
   private static final Map<String, Integer> usable = new ConcurrentHashMap<>();
+
   private static final Map<String, Boolean> announced = new ConcurrentHashMap<>();
 
   final String name;
   final String host;
   final int port;
   private final List<Supplier<DataSource>> candidates;
+
   /** Where the verdict line goes instead of the console; null: the console. */
   private PrintStream verdicts;
 

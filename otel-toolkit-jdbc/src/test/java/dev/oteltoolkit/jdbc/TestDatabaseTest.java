@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.opentest4j.TestAbortedException;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -26,6 +26,7 @@ class TestDatabaseTest {
 
   /** The expected verdicts go here, not to the build's console. */
   private final ByteArrayOutputStream verdicts = new ByteArrayOutputStream();
+
   private final PrintStream out = new PrintStream(verdicts, true, StandardCharsets.UTF_8);
 
   @Test
@@ -35,9 +36,15 @@ class TestDatabaseTest {
       closed = socket.getLocalPort();
     }
     TestDatabase nowhere =
-        new TestDatabase("Nowhere", "127.0.0.1", closed, List.of(() -> {
-          throw new AssertionError("must not connect when the port is closed");
-        })).printingTo(out);
+        new TestDatabase(
+                "Nowhere",
+                "127.0.0.1",
+                closed,
+                List.of(
+                    () -> {
+                      throw new AssertionError("must not connect when the port is closed");
+                    }))
+            .printingTo(out);
     if (RequiredService.requiredByEnvironment()) {
       assertThatThrownBy(nowhere::require)
           .isInstanceOf(AssertionError.class)
@@ -65,9 +72,9 @@ class TestDatabaseTest {
       wrong.setURL(url);
       wrong.setUser("sa");
       wrong.setPassword("not-the-password");
-      TestDatabase refusing = new TestDatabase(
-          "Refusing", "127.0.0.1", listening.getLocalPort(), List.of(() -> wrong))
-          .printingTo(out);
+      TestDatabase refusing =
+          new TestDatabase("Refusing", "127.0.0.1", listening.getLocalPort(), List.of(() -> wrong))
+              .printingTo(out);
 
       assertThatThrownBy(refusing::require)
           .isInstanceOf(AssertionError.class)
@@ -101,9 +108,10 @@ class TestDatabaseTest {
   @Test
   void mariadbRefusingAWrongPasswordFails() throws SQLException {
     MariaDbJdbcTest.MARIADB.require(); // skips here when MariaDB is down
-    MariaDbDataSource wrong = new MariaDbDataSource(
-        "jdbc:mariadb://127.0.0.1:3306/test?user=root&password=not-the-password"
-            + "&connectTimeout=5000");
+    MariaDbDataSource wrong =
+        new MariaDbDataSource(
+            "jdbc:mariadb://127.0.0.1:3306/test?user=root&password=not-the-password"
+                + "&connectTimeout=5000");
     TestDatabase wrongLogin =
         new TestDatabase("MariaDB (wrong password)", "127.0.0.1", 3306, List.of(() -> wrong))
             .printingTo(out);

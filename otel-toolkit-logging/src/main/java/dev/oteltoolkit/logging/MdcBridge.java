@@ -51,13 +51,13 @@ import java.util.logging.Logger;
  * list of the keys you need to {@code true}.
  *
  * <p>Activation: the bridge is a {@code ContextStorage} around OpenTelemetry's default one. It
- * activates by itself through a {@code ContextStorageProvider} service when it is the only
- * provider on the class path. With another provider present the context API uses neither of them
- * (unless the {@code io.opentelemetry.context.contextStorageProvider} property names one), and
- * {@code opentelemetry-sdk-testing}'s provider always wins; then call {@link #install()} at the
- * start of {@code main}. With the OpenTelemetry Java agent, the agent replaces the application's
- * context storage and the bridge stays inactive; the agent's own Logback and Log4j instrumentation
- * adds the same three keys to each log event (not to {@code MDC.get}).
+ * activates by itself through a {@code ContextStorageProvider} service when it is the only provider
+ * on the class path. With another provider present the context API uses neither of them (unless the
+ * {@code io.opentelemetry.context.contextStorageProvider} property names one), and {@code
+ * opentelemetry-sdk-testing}'s provider always wins; then call {@link #install()} at the start of
+ * {@code main}. With the OpenTelemetry Java agent, the agent replaces the application's context
+ * storage and the bridge stays inactive; the agent's own Logback and Log4j instrumentation adds the
+ * same three keys to each log event (not to {@code MDC.get}).
  */
 public final class MdcBridge {
 

@@ -38,8 +38,8 @@ import org.slf4j.MDC;
 
 /**
  * What every SLF4J backend must show, through the bridge activated with no code (its
- * ContextStorageProvider service; nothing here calls {@code MdcBridge.install()}). One subclass
- * per backend, each run in a JVM where it is the only backend.
+ * ContextStorageProvider service; nothing here calls {@code MdcBridge.install()}). One subclass per
+ * backend, each run in a JVM where it is the only backend.
  */
 abstract class AbstractMdcBridgeTest {
 
@@ -69,8 +69,7 @@ abstract class AbstractMdcBridgeTest {
     tracerProvider = SdkTracerProvider.builder().build();
     unsampledTracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build();
     tracer = tracerProvider.get("test");
-    tracing =
-        Tracing.create(OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build());
+    tracing = Tracing.create(OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build());
   }
 
   @AfterAll
@@ -455,9 +454,9 @@ abstract class AbstractMdcBridgeTest {
    * Seeded random sequences of nested attaches and closes (sampled, unsampled and invalid spans,
    * the root, the same context again, a context that only adds another key), log calls and the
    * application's own MDC writes, each step checked against a model: the ids of the innermost
-   * context's valid span (none without one; the application's own {@code trace_id} once every
-   * scope has closed) plus the application's keys, as {@code MDC.get},
-   * {@code MDC.getCopyOfContextMap()} and the log event all show them.
+   * context's valid span (none without one; the application's own {@code trace_id} once every scope
+   * has closed) plus the application's keys, as {@code MDC.get}, {@code MDC.getCopyOfContextMap()}
+   * and the log event all show them.
    */
   @Test
   void randomNestedScopesAlwaysShowTheInnermostSpanAndTheApplicationsKeys() {

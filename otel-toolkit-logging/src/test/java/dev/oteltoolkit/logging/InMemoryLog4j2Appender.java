@@ -9,8 +9,8 @@ import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
- * Log4j 2 appender that keeps every event in memory, formatted and with its context data,
- * captured on the logging thread. Added in code, so no plugin annotation processing is needed.
+ * Log4j 2 appender that keeps every event in memory, formatted and with its context data, captured
+ * on the logging thread. Added in code, so no plugin annotation processing is needed.
  */
 final class InMemoryLog4j2Appender extends AbstractAppender {
 

@@ -35,7 +35,8 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
   @Test
   void backendIsLogbackAndLog4jIsAbsent() {
     assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(LoggerContext.class);
-    assertThat(getClass().getClassLoader().getResource("org/apache/logging/log4j/core/Logger.class"))
+    assertThat(
+            getClass().getClassLoader().getResource("org/apache/logging/log4j/core/Logger.class"))
         .isNull();
   }
 
@@ -61,10 +62,14 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
       SpanContext ids = span.getSpanContext();
       Map<String, String> expected =
           Map.of(
-              "request_id", "r-1",
-              TRACE_ID, ids.getTraceId(),
-              SPAN_ID, ids.getSpanId(),
-              TRACE_FLAGS, ids.getTraceFlags().asHex());
+              "request_id",
+              "r-1",
+              TRACE_ID,
+              ids.getTraceId(),
+              SPAN_ID,
+              ids.getSpanId(),
+              TRACE_FLAGS,
+              ids.getTraceFlags().asHex());
       assertThat(MDC.get(TRACE_ID)).isEqualTo(ids.getTraceId());
       assertThat(MDC.get(SPAN_ID)).isEqualTo(ids.getSpanId());
       assertThat(MDC.get(TRACE_FLAGS)).isEqualTo(ids.getTraceFlags().asHex());
@@ -80,8 +85,8 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
   }
 
   /**
-   * A pooled thread that ran a task inside a span, and was never cleaned up by anyone, shows no
-   * ids to the next task, in its log lines or through {@code MDC.get}.
+   * A pooled thread that ran a task inside a span, and was never cleaned up by anyone, shows no ids
+   * to the next task, in its log lines or through {@code MDC.get}.
    */
   @Test
   void pooledThreadShowsNoIdsAfterATaskThatLoggedInsideASpan() throws Exception {

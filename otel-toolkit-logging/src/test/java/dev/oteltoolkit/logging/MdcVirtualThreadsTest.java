@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The MDC bridge (activated by its service, as in the other backend tests) on 100,000 requests,
- * one virtual thread each plus one for each request's async part, every tenth failing: each
- * thread's MDC shows its own request's ids while a span is current and nothing otherwise.
+ * The MDC bridge (activated by its service, as in the other backend tests) on 100,000 requests, one
+ * virtual thread each plus one for each request's async part, every tenth failing: each thread's
+ * MDC shows its own request's ids while a span is current and nothing otherwise.
  */
 class MdcVirtualThreadsTest {
   // Logback here; Log4j2MdcVirtualThreadsTest runs the same with Log4j2 (the log4j2 execution)
@@ -56,7 +56,8 @@ class MdcVirtualThreadsTest {
                   Check check =
                       (ok, what) -> {
                         if (!ok && failureCount.incrementAndGet() <= 10) {
-                          failures.add("request " + id + ": " + what + " " + MDC.getCopyOfContextMap());
+                          failures.add(
+                              "request " + id + ": " + what + " " + MDC.getCopyOfContextMap());
                         }
                       };
                   check.expect(MDC.get("trace_id") == null, "ids before the request");

@@ -38,7 +38,8 @@ class ReadmeQuickstartTest {
     for (String line : source.subList(body + 1, source.size())) {
       boolean member = line.startsWith("  ") || line.isEmpty();
       if (member && !line.contains("private ReadmeQuickstart()")) {
-        expected.add(line.isEmpty() ? "" : line.substring(2).replace("ReadmeQuickstart", "Checkout"));
+        expected.add(
+            line.isEmpty() ? "" : line.substring(2).replace("ReadmeQuickstart", "Checkout"));
       }
     }
     assertThat(String.join("\n", readme).strip()).isEqualTo(normalize(expected));
@@ -46,10 +47,11 @@ class ReadmeQuickstartTest {
 
   @Test
   void runningItLogsWithoutIdsThenWithTheSpansIds() {
-    Map<String, String> noExport = Map.of(
-        "otel.traces.exporter", "none",
-        "otel.metrics.exporter", "none",
-        "otel.logs.exporter", "none");
+    Map<String, String> noExport =
+        Map.of(
+            "otel.traces.exporter", "none",
+            "otel.metrics.exporter", "none",
+            "otel.logs.exporter", "none");
     noExport.forEach(System::setProperty);
     GlobalOpenTelemetry.resetForTest();
     InMemoryLogbackAppender.drain();
@@ -61,15 +63,17 @@ class ReadmeQuickstartTest {
     }
 
     List<LogLine> lines = InMemoryLogbackAppender.drain();
-    assertThat(lines).extracting(LogLine::text)
+    assertThat(lines)
+        .extracting(LogLine::text)
         .hasSize(2)
         .satisfiesExactly(
-            starting -> assertThat(starting)
-                .isEqualTo("trace_id= span_id= trace_flags= starting"),
-            charging -> assertThat(charging)
-                .matches("trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=03"
-                    + " charging order 42")
-                .doesNotContain("trace_id=00000000000000000000000000000000"));
+            starting -> assertThat(starting).isEqualTo("trace_id= span_id= trace_flags= starting"),
+            charging ->
+                assertThat(charging)
+                    .matches(
+                        "trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=03"
+                            + " charging order 42")
+                    .doesNotContain("trace_id=00000000000000000000000000000000"));
   }
 
   /** The lines of the README's first java block. */

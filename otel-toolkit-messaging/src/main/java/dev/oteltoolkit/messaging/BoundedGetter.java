@@ -10,14 +10,14 @@ import java.util.List;
  * Wraps any getter so that what reaches the propagator is safe to parse:
  *
  * <ul>
- *   <li>oversized values read as absent: {@code traceparent} over {@value
- *       #MAX_TRACEPARENT_LENGTH} characters, any other header over {@value #MAX_HEADER_LENGTH};
+ *   <li>oversized values read as absent: {@code traceparent} over {@value #MAX_TRACEPARENT_LENGTH}
+ *       characters, any other header over {@value #MAX_HEADER_LENGTH};
  *   <li>a {@code traceparent} with a character outside printable ASCII reads as absent (it is
  *       invalid anyway, and OpenTelemetry API 1.65.0's parser throws {@code
  *       ArrayIndexOutOfBoundsException} on {@code U+FFFF});
- *   <li>the members of a {@code baggage} header with a malformed percent-encoding are left out,
- *       the others kept (OpenTelemetry's parser would log a warning with a stack trace for every
- *       such member: a log flood any sender could trigger);
+ *   <li>the members of a {@code baggage} header with a malformed percent-encoding are left out, the
+ *       others kept (OpenTelemetry's parser would log a warning with a stack trace for every such
+ *       member: a log flood any sender could trigger);
  *   <li>at most {@value #MAX_VALUES} values of a repeated header are read;
  *   <li>a getter that throws (anything but a {@link VirtualMachineError} or {@link ThreadDeath})
  *       reads as an absent header, and the failure is reported.
@@ -129,10 +129,10 @@ final class BoundedGetter<C> implements TextMapGetter<C> {
   }
 
   /**
-   * The baggage without the list members whose value or properties (what follows the first
-   * {@code =}, the part OpenTelemetry percent-decodes) have a {@code %} not followed by two
-   * hexadecimal digits; {@code null} when no member is left. Members are split at commas, as the
-   * W3C baggage format and OpenTelemetry's parser do.
+   * The baggage without the list members whose value or properties (what follows the first {@code
+   * =}, the part OpenTelemetry percent-decodes) have a {@code %} not followed by two hexadecimal
+   * digits; {@code null} when no member is left. Members are split at commas, as the W3C baggage
+   * format and OpenTelemetry's parser do.
    */
   String withoutBrokenMembers(String baggage) {
     if (baggage.indexOf('%') < 0) {
@@ -164,8 +164,7 @@ final class BoundedGetter<C> implements TextMapGetter<C> {
     if (dropped == 0) {
       return baggage;
     }
-    problems.malformed(
-        BAGGAGE, dropped + " member(s) with a broken percent-encoding left out");
+    problems.malformed(BAGGAGE, dropped + " member(s) with a broken percent-encoding left out");
     return kept == null ? null : kept.toString();
   }
 

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * What {@link ProducerSpanBuilder} and {@link ConsumerSpanBuilder} have in common and set at span
- * start: message id, conversation id, body size, server address and port, the user's own
- * attributes and links. The builders validate the values (their public methods say how); this
- * keeps them and puts the ones given on the span.
+ * start: message id, conversation id, body size, server address and port, the user's own attributes
+ * and links. The builders validate the values (their public methods say how); this keeps them and
+ * puts the ones given on the span.
  */
 final class CommonSpanOptions {
 
@@ -44,8 +44,8 @@ final class CommonSpanOptions {
   }
 
   /**
-   * Sets every option that was given on {@code builder}: the messaging and server attributes,
-   * then the user's attributes (which win over an option for the same key), then the links.
+   * Sets every option that was given on {@code builder}: the messaging and server attributes, then
+   * the user's attributes (which win over an option for the same key), then the links.
    */
   void applyTo(SpanBuilder builder) {
     if (messageId != null) {

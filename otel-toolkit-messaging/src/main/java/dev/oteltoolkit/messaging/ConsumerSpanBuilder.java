@@ -128,8 +128,8 @@ public final class ConsumerSpanBuilder {
   }
 
   /**
-   * Sets {@code messaging.destination.subscription.name} (a JetStream durable consumer, a
-   * topic subscription). Default: unset.
+   * Sets {@code messaging.destination.subscription.name} (a JetStream durable consumer, a topic
+   * subscription). Default: unset.
    *
    * @param subscriptionName the subscription name; {@code null} leaves it unset
    * @return this builder
@@ -204,8 +204,8 @@ public final class ConsumerSpanBuilder {
   }
 
   /**
-   * Sets the headers of the message handled, whose context becomes the span's parent. Values may
-   * be {@code String}, {@code byte[]} (UTF-8) or any object whose {@code toString()} is the text.
+   * Sets the headers of the message handled, whose context becomes the span's parent. Values may be
+   * {@code String}, {@code byte[]} (UTF-8) or any object whose {@code toString()} is the text.
    * Default: none (the parent is the current context).
    *
    * @param headers the incoming message's headers; {@code null} when it has none
@@ -223,8 +223,8 @@ public final class ConsumerSpanBuilder {
   /**
    * Sets the carrier of the message handled and how to read it: {@link
    * MessageCarriers#propertiesGetter()} or a getter of your own for a broker's header type. Its
-   * context becomes the span's parent. Values read are subject to the same size limits as
-   * headers. Default: none (the parent is the current context).
+   * context becomes the span's parent. Values read are subject to the same size limits as headers.
+   * Default: none (the parent is the current context).
    *
    * @param carrier the incoming message's headers; {@code null} when it has none
    * @param getter reads one header from {@code carrier}

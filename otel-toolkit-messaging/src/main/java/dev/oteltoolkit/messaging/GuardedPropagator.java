@@ -9,9 +9,9 @@ import java.util.Collection;
 import java.util.Objects;
 
 /**
- * A {@link TextMapPropagator} that reads untrusted headers (HTTP requests, messages) safely
- * before the propagator it wraps parses them. Use it where incoming requests are instrumented by
- * code that takes the propagators of an {@code OpenTelemetry}, such as OpenTelemetry's HTTP server
+ * A {@link TextMapPropagator} that reads untrusted headers (HTTP requests, messages) safely before
+ * the propagator it wraps parses them. Use it where incoming requests are instrumented by code that
+ * takes the propagators of an {@code OpenTelemetry}, such as OpenTelemetry's HTTP server
  * instrumentations:
  *
  * <pre>{@code
@@ -46,8 +46,8 @@ import java.util.Objects;
  *
  * <p>The cost of a hostile sender is bounded in the log too: failures are logged at {@code
  * WARNING}, dropped values at {@code FINE} (logger {@code
- * dev.oteltoolkit.messaging.GuardedPropagator}), each at most once a minute for the whole JVM
- * with the count of the others. Injection is passed through unchanged.
+ * dev.oteltoolkit.messaging.GuardedPropagator}), each at most once a minute for the whole JVM with
+ * the count of the others. Injection is passed through unchanged.
  */
 public final class GuardedPropagator implements TextMapPropagator {
 

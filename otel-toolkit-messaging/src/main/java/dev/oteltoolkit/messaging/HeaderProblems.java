@@ -7,19 +7,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where problems with incoming propagation headers are reported: at most one log line a minute
- * for each kind, whatever the traffic, so that no sender can flood the log.
+ * Where problems with incoming propagation headers are reported: at most one log line a minute for
+ * each kind, whatever the traffic, so that no sender can flood the log.
  *
  * <ul>
- *   <li>failures (a getter, a header value or a propagator that threw): {@code WARNING}, with
- *       the throwable of the first one;
+ *   <li>failures (a getter, a header value or a propagator that threw): {@code WARNING}, with the
+ *       throwable of the first one;
  *   <li>malformed or oversized values that were dropped: {@code FINE} (OpenTelemetry's own
  *       propagators report unparseable headers at that level).
  * </ul>
  *
- * <p>Each line says how many more occurred since the previous one. Errors that mean the JVM or
- * the thread is going down ({@link VirtualMachineError}, {@link ThreadDeath}) are never
- * contained: {@link #rethrowIfFatal} rethrows them.
+ * <p>Each line says how many more occurred since the previous one. Errors that mean the JVM or the
+ * thread is going down ({@link VirtualMachineError}, {@link ThreadDeath}) are never contained:
+ * {@link #rethrowIfFatal} rethrows them.
  */
 final class HeaderProblems {
 
@@ -44,8 +44,8 @@ final class HeaderProblems {
 
   /**
    * Rethrows what must never be contained: {@link VirtualMachineError} (out of memory, stack
-   * overflow, internal error) and {@link ThreadDeath}. An interrupt that arrives as a sneaky
-   * {@link InterruptedException} is contained, and the thread's interrupt flag set again.
+   * overflow, internal error) and {@link ThreadDeath}. An interrupt that arrives as a sneaky {@link
+   * InterruptedException} is contained, and the thread's interrupt flag set again.
    */
   static void rethrowIfFatal(Throwable t) {
     if (t instanceof VirtualMachineError || t instanceof ThreadDeath) {
@@ -83,7 +83,11 @@ final class HeaderProblems {
     if (more >= 0) {
       logger.log(
           Level.FINE,
-          "otel-toolkit-messaging ignored an incoming \"" + header + "\" header: " + why + "."
+          "otel-toolkit-messaging ignored an incoming \""
+              + header
+              + "\" header: "
+              + why
+              + "."
               + suffix(more));
     }
   }

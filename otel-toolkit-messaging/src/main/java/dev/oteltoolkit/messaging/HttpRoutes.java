@@ -16,8 +16,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The official JDK {@code HttpServer} instrumentation ({@code
- * JavaHttpServerTelemetry.configure(context)}) names the server span after the context path it
- * was registered under ({@code GET /orders/}); the handler knows the template. This calls the
+ * JavaHttpServerTelemetry.configure(context)}) names the server span after the context path it was
+ * registered under ({@code GET /orders/}); the handler knows the template. This calls the
  * OpenTelemetry instrumentation API's own route update ({@link HttpServerRoute#update}), so it
  * works with every server instrumented through that API, the Java agent's included. Outside a
  * server span it does nothing.
@@ -27,9 +27,9 @@ public final class HttpRoutes {
   private HttpRoutes() {}
 
   /**
-   * Sets the route template of the current server request: the server span's name becomes
-   * {@code "{method} {route}"} and {@code http.route} is recorded (on the span and the HTTP
-   * server duration metric).
+   * Sets the route template of the current server request: the server span's name becomes {@code
+   * "{method} {route}"} and {@code http.route} is recorded (on the span and the HTTP server
+   * duration metric).
    *
    * @param route the template, low cardinality: {@code /orders/{id}}, never {@code /orders/42}
    */

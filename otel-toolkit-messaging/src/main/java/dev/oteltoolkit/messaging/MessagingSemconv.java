@@ -5,9 +5,9 @@ import io.opentelemetry.api.common.AttributeKey;
 /**
  * Messaging attribute keys and values of the OpenTelemetry semantic conventions that are still
  * incubating, copied from {@code io.opentelemetry.semconv:opentelemetry-semconv-incubating}
- * <b>1.44.0-alpha</b> ({@code MessagingIncubatingAttributes}) so that the module does not depend
- * on an alpha artifact at run time. {@code MessagingSemconvTest} asserts that every copy equals
- * the artifact's constant, so a rename in a new semconv release fails the build.
+ * <b>1.44.0-alpha</b> ({@code MessagingIncubatingAttributes}) so that the module does not depend on
+ * an alpha artifact at run time. {@code MessagingSemconvTest} asserts that every copy equals the
+ * artifact's constant, so a rename in a new semconv release fails the build.
  */
 final class MessagingSemconv {
 

@@ -43,17 +43,17 @@ import java.util.logging.Logger;
  * (whatever the {@link OpenTelemetry#getPropagators() propagators} of the instance given here
  * write: never the global ones, so two services in one JVM stay apart). Incoming headers are
  * untrusted and read through a {@link GuardedPropagator}: a malformed value is ignored, never an
- * exception and never a parent; a {@code traceparent} over 512 characters or any other header
- * over 8192 is ignored as well, and so are the members of a {@code baggage} header with a broken
+ * exception and never a parent; a {@code traceparent} over 512 characters or any other header over
+ * 8192 is ignored as well, and so are the members of a {@code baggage} header with a broken
  * percent-encoding. When nothing valid can be extracted, the consumer span's parent is the current
  * context (a new trace if there is none).
  *
- * <p>Errors thrown by the send or the handler are recorded ({@code recordException}, status
- * {@code ERROR}, {@code error.type} = the exception's class name) and the very same exception is
- * rethrown. Failures of the instrumentation itself never reach the caller: whatever a getter, a
- * header value or the propagator throws while headers are read (an exception or an error such as
- * {@code AssertionError}) is logged at most once a minute per instance and the handler runs, as a
- * new trace when no span is current; only {@link VirtualMachineError}s and {@link ThreadDeath}
+ * <p>Errors thrown by the send or the handler are recorded ({@code recordException}, status {@code
+ * ERROR}, {@code error.type} = the exception's class name) and the very same exception is rethrown.
+ * Failures of the instrumentation itself never reach the caller: whatever a getter, a header value
+ * or the propagator throws while headers are read (an exception or an error such as {@code
+ * AssertionError}) is logged at most once a minute per instance and the handler runs, as a new
+ * trace when no span is current; only {@link VirtualMachineError}s and {@link ThreadDeath}
  * propagate. A failure to write headers (an immutable header map) is logged once per instance and
  * the message is still sent.
  *
@@ -93,8 +93,7 @@ public final class MessagingTelemetry {
   }
 
   /**
-   * Returns a builder of a {@code MessagingTelemetry} that records through the given
-   * OpenTelemetry.
+   * Returns a builder of a {@code MessagingTelemetry} that records through the given OpenTelemetry.
    *
    * @param openTelemetry the OpenTelemetry to record spans with and whose propagators carry the
    *     context
@@ -114,8 +113,8 @@ public final class MessagingTelemetry {
   /**
    * Sends a message inside a PRODUCER span {@code "send {destination}"}: the span's context is
    * injected into {@code headers}, then {@code send} runs with the span current. Works for {@code
-   * Map<String, String>} and AMQP's {@code Map<String, Object>} alike; for anything else use
-   * {@link #producer(String, String)} with a carrier.
+   * Map<String, String>} and AMQP's {@code Map<String, Object>} alike; for anything else use {@link
+   * #producer(String, String)} with a carrier.
    *
    * <p>Attributes: {@code messaging.system}, {@code messaging.destination.name}, {@code
    * messaging.operation.type} and {@code messaging.operation.name} ({@code send}).
@@ -151,8 +150,8 @@ public final class MessagingTelemetry {
   }
 
   /**
-   * Handles a received message inside a CONSUMER span {@code "process {destination}"} whose
-   * parent is the context extracted from {@code headers} (or, with {@link
+   * Handles a received message inside a CONSUMER span {@code "process {destination}"} whose parent
+   * is the context extracted from {@code headers} (or, with {@link
    * MessagingTelemetryBuilder#newTraceWithLink(boolean)}, a link to it).
    *
    * <p>Header values may be {@code String}, {@code byte[]} (UTF-8) or any object whose {@code
@@ -202,10 +201,10 @@ public final class MessagingTelemetry {
   }
 
   /**
-   * Starts describing a PRODUCER span with more than the one-liner gives: message id,
-   * conversation id, body size, server address, links, another operation name, or a carrier that
-   * is not a {@code Map<String, ? super String>}. End the description with {@link
-   * ProducerSpanBuilder#run} or {@link ProducerSpanBuilder#call}.
+   * Starts describing a PRODUCER span with more than the one-liner gives: message id, conversation
+   * id, body size, server address, links, another operation name, or a carrier that is not a {@code
+   * Map<String, ? super String>}. End the description with {@link ProducerSpanBuilder#run} or
+   * {@link ProducerSpanBuilder#call}.
    *
    * @param system the messaging system, {@code messaging.system}
    * @param destination the queue, topic, subject or exchange, {@code messaging.destination.name}
@@ -221,8 +220,8 @@ public final class MessagingTelemetry {
   /**
    * Starts describing a CONSUMER span with more than the one-liner gives: message id, body size,
    * consumer group, server address, a custom carrier, batches (one link per message), or a new
-   * trace linked to the message. End the description with {@link ConsumerSpanBuilder#run} or
-   * {@link ConsumerSpanBuilder#call}.
+   * trace linked to the message. End the description with {@link ConsumerSpanBuilder#run} or {@link
+   * ConsumerSpanBuilder#call}.
    *
    * @param system the messaging system, {@code messaging.system}
    * @param destination the queue, topic or subject, {@code messaging.destination.name}
@@ -238,17 +237,15 @@ public final class MessagingTelemetry {
 
   private Context startProcess(String system, String destination, Map<String, ?> headers) {
     Context current = Context.current();
-    Context extracted =
-        headers == null ? current : extract(current, headers, mapGetter);
+    Context extracted = headers == null ? current : extract(current, headers, mapGetter);
     SpanBuilder builder =
-        messagingSpan(
-            SpanKind.CONSUMER, system, destination, OPERATION_PROCESS, OPERATION_PROCESS);
+        messagingSpan(SpanKind.CONSUMER, system, destination, OPERATION_PROCESS, OPERATION_PROCESS);
     return startConsumer(builder, current, extracted, newTraceWithLink);
   }
 
   /**
-   * Starts a consumer span whose parent is {@code extracted} (or, linking instead, {@code
-   * current}) and returns the context to run the handler in.
+   * Starts a consumer span whose parent is {@code extracted} (or, linking instead, {@code current})
+   * and returns the context to run the handler in.
    */
   Context startConsumer(
       SpanBuilder builder, Context current, Context extracted, boolean linkInstead) {
@@ -327,10 +324,10 @@ public final class MessagingTelemetry {
   }
 
   /**
-   * Extracts the context of a message on top of {@code base}. Whatever the headers hold, the
-   * result is {@code base} or {@code base} with a valid remote span (and baggage): never an
-   * exception (but a {@link VirtualMachineError} or {@link ThreadDeath}), never an invalid parent
-   * hiding the current span.
+   * Extracts the context of a message on top of {@code base}. Whatever the headers hold, the result
+   * is {@code base} or {@code base} with a valid remote span (and baggage): never an exception (but
+   * a {@link VirtualMachineError} or {@link ThreadDeath}), never an invalid parent hiding the
+   * current span.
    */
   <C> Context extract(Context base, C carrier, BoundedGetter<C> getter) {
     Context extracted;

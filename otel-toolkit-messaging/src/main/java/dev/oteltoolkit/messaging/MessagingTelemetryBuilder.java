@@ -16,13 +16,13 @@ public final class MessagingTelemetryBuilder {
   }
 
   /**
-   * Makes process spans children of the current context instead of the message's context, with
-   * a link to the message's context. In a consumer loop with no current span each message then
-   * starts a new trace, linked to the trace that produced it: the choice for long-lived consumers
-   * and fan-in, where continuing the producer's trace would make traces that never end. The
-   * message's baggage is still in the handler's context. Default: {@code false} (the process
-   * span continues the producer's trace). {@link ConsumerSpanBuilder#newTraceWithLink(boolean)}
-   * overrides it per span.
+   * Makes process spans children of the current context instead of the message's context, with a
+   * link to the message's context. In a consumer loop with no current span each message then starts
+   * a new trace, linked to the trace that produced it: the choice for long-lived consumers and
+   * fan-in, where continuing the producer's trace would make traces that never end. The message's
+   * baggage is still in the handler's context. Default: {@code false} (the process span continues
+   * the producer's trace). {@link ConsumerSpanBuilder#newTraceWithLink(boolean)} overrides it per
+   * span.
    *
    * @param newTraceWithLink whether process spans link to the message instead of continuing its
    *     trace

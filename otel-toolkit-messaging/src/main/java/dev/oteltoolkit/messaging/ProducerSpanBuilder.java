@@ -23,11 +23,11 @@ import java.util.Objects;
  *     .run(() -> connection.publish("orders", natsHeaders, body));
  * }</pre>
  *
- * <p>The span is named {@code "{operation name} {destination}"} ({@code "send orders"} by
- * default). Its context is injected into the carrier (if one is given) before the body runs with
- * the span current. Attributes given here are set when the span starts, where samplers can see
- * them. Errors are recorded as in {@link MessagingTelemetry}. A builder describes one span: end it
- * with exactly one {@code run} or {@code call}, and use it from one thread.
+ * <p>The span is named {@code "{operation name} {destination}"} ({@code "send orders"} by default).
+ * Its context is injected into the carrier (if one is given) before the body runs with the span
+ * current. Attributes given here are set when the span starts, where samplers can see them. Errors
+ * are recorded as in {@link MessagingTelemetry}. A builder describes one span: end it with exactly
+ * one {@code run} or {@code call}, and use it from one thread.
  */
 public final class ProducerSpanBuilder {
 
@@ -46,8 +46,8 @@ public final class ProducerSpanBuilder {
 
   /**
    * Sets {@code messaging.operation.name}, the system-specific name of the operation, which also
-   * starts the span name ({@code "publish orders"}). {@code messaging.operation.type} stays
-   * {@code send}. Default: {@code send}.
+   * starts the span name ({@code "publish orders"}). {@code messaging.operation.type} stays {@code
+   * send}. Default: {@code send}.
    *
    * @param operationName the operation name, for example {@code publish}
    * @return this builder
@@ -192,8 +192,8 @@ public final class ProducerSpanBuilder {
   }
 
   /**
-   * Starts the span, injects its context into the carrier, calls {@code send} inside the span
-   * and ends it.
+   * Starts the span, injects its context into the carrier, calls {@code send} inside the span and
+   * ends it.
    *
    * @param send sends the message and returns, for example, the broker's acknowledgement
    * @param <T> the type of the result

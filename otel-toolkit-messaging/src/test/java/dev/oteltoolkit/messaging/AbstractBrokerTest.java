@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One trace across a broker, the same tests for every broker: a producer service (set up
- * through the toolkit's {@code Telemetry}) publishes through the broker's real client, a consumer
- * service (a plain SDK built by hand) receives through the real client. Each service has its own
+ * One trace across a broker, the same tests for every broker: a producer service (set up through
+ * the toolkit's {@code Telemetry}) publishes through the broker's real client, a consumer service
+ * (a plain SDK built by hand) receives through the real client. Each service has its own
  * OpenTelemetry and exporter; nothing is global.
  */
 @SuppressWarnings("try") // close() of broker clients may throw InterruptedException
@@ -145,13 +145,11 @@ abstract class AbstractBrokerTest {
             "tracestate", "=,=,",
             "baggage", "tenant=%zz"),
         "hostile");
-    destination.publishRaw(
-        Map.of("traceparent", "00-" + "a".repeat(600)), "oversized");
+    destination.publishRaw(Map.of("traceparent", "00-" + "a".repeat(600)), "oversized");
     for (int i = 0; i < 2; i++) {
       TestBroker.Delivery delivery = destination.receive();
       delivery.process(
-          consumer.messaging,
-          () -> Assertions.assertThat(Baggage.current().isEmpty()).isTrue());
+          consumer.messaging, () -> Assertions.assertThat(Baggage.current().isEmpty()).isTrue());
     }
 
     Assertions.assertThat(consumer.spans())
@@ -210,8 +208,8 @@ abstract class AbstractBrokerTest {
 
   /**
    * Agent A calls agent B over HTTP (JDK {@code HttpClient} and {@code HttpServer}, both
-   * instrumented); B publishes through the broker; worker C processes the message: one trace,
-   * each span the child of the one before.
+   * instrumented); B publishes through the broker; worker C processes the message: one trace, each
+   * span the child of the one before.
    */
   @Test
   void anHttpHopThenTheBrokerIsOneTrace() throws Exception {

@@ -4,8 +4,8 @@ import dev.oteltoolkit.api.testsupport.RequiredService;
 
 /**
  * Where broker tests find out whether their broker is there, through the project's one check
- * ({@link RequiredService}): an unreachable broker skips every test of its class with the reason
- * on the console, or fails them where {@code OTELTOOLKIT_REQUIRE_SERVICES=true} (CI). A reachable
+ * ({@link RequiredService}): an unreachable broker skips every test of its class with the reason on
+ * the console, or fails them where {@code OTELTOOLKIT_REQUIRE_SERVICES=true} (CI). A reachable
  * broker that then misbehaves (refused login, API errors) fails the tests.
  */
 final class BrokerAvailability {

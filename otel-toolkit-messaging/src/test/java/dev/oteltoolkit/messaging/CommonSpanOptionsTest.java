@@ -45,18 +45,24 @@ class CommonSpanOptionsTest {
 
   @Test
   void anAttributeOfTheUsersWinsOverTheOptionForTheSameKey() {
-    service.messaging.producer("nats", "orders")
+    service
+        .messaging
+        .producer("nats", "orders")
         .attribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, "from-attribute")
         .messageId("from-option")
         .run(() -> {});
-    service.messaging.consumer("nats", "orders")
+    service
+        .messaging
+        .consumer("nats", "orders")
         .messageId("from-option")
         .attribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, "from-attribute")
         .run(() -> {});
 
     for (String name : List.of("send orders", "process orders")) {
       Assertions.assertThat(
-              service.span(name).getAttributes()
+              service
+                  .span(name)
+                  .getAttributes()
                   .get(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID))
           .as(name)
           .isEqualTo("from-attribute");

@@ -9,17 +9,8 @@ import dev.oteltoolkit.api.ThrowingSupplier;
 import dev.oteltoolkit.api.Tracing;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -29,14 +20,18 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.NetworkAttributes;
@@ -54,7 +49,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,10 +66,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * gRPC hops between two services with the official OpenTelemetry library instrumentation ({@code
  * opentelemetry-grpc-1.6}, the README's wiring): a real grpc-java client and server over loopback
  * on the Netty transport, every call type (unary, server streaming, client streaming,
- * bidirectional), each asserted span by span: the trace continues from the client into the
- * server, baggage arrives, the server's handler runs in the server span's context (a span it
- * starts is the server span's child, on every callback of a streaming call), and a failed call
- * is an error on both sides. A change of behaviour in a new version of the library fails here.
+ * bidirectional), each asserted span by span: the trace continues from the client into the server,
+ * baggage arrives, the server's handler runs in the server span's context (a span it starts is the
+ * server span's child, on every callback of a streaming call), and a failed call is an error on
+ * both sides. A change of behaviour in a new version of the library fails here.
  */
 @SuppressWarnings("try") // scopes closed by try-with-resources are never read
 class GrpcHopTest {
@@ -95,6 +95,7 @@ class GrpcHopTest {
   private Server server;
   private ManagedChannel channel;
   private int port;
+
   /** What the server's handlers saw, by method: the tenant baggage entry, per callback. */
   private final Map<String, List<String>> tenantsSeen = new ConcurrentHashMap<>();
 
@@ -107,14 +108,13 @@ class GrpcHopTest {
             "orders-server",
             GuardedPropagator.wrap(
                 TextMapPropagator.composite(
-                    W3CTraceContextPropagator.getInstance(),
-                    W3CBaggagePropagator.getInstance())));
+                    W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())));
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(
                 ServerInterceptors.intercept(
-                    orders(), GrpcTelemetry.create(serverService.openTelemetry)
-                        .createServerInterceptor()))
+                    orders(),
+                    GrpcTelemetry.create(serverService.openTelemetry).createServerInterceptor()))
             .build()
             .start();
     port = server.getPort();
@@ -141,8 +141,9 @@ class GrpcHopTest {
                 Tracing.create(clientService.openTelemetry)
                     .traced(
                         "checkout",
-                        () -> ClientCalls.blockingUnaryCall(channel, GET, CallOptions.DEFAULT,
-                            "42")));
+                        () ->
+                            ClientCalls.blockingUnaryCall(
+                                channel, GET, CallOptions.DEFAULT, "42")));
 
     Assertions.assertThat(reply).isEqualTo("order 42");
     SpanData checkout = clientService.span("checkout");
@@ -223,7 +224,8 @@ class GrpcHopTest {
     Assertions.assertThat(reply).isEqualTo("3 lines");
     // one handler span per message received plus one for the completion
     assertHop("upload", "Upload", 4);
-    Assertions.assertThat(tenantsSeen.get("Upload")).containsExactly("acme", "acme", "acme", "acme");
+    Assertions.assertThat(tenantsSeen.get("Upload"))
+        .containsExactly("acme", "acme", "acme", "acme");
   }
 
   @Test
@@ -283,8 +285,7 @@ class GrpcHopTest {
   void aFailedCallIsRecordedWithItsStatusCodeOnBothSides(Status.Code code, StatusCode serverStatus)
       throws Exception {
     assertThatThrownBy(
-            () ->
-                ClientCalls.blockingUnaryCall(channel, FAIL, CallOptions.DEFAULT, code.name()))
+            () -> ClientCalls.blockingUnaryCall(channel, FAIL, CallOptions.DEFAULT, code.name()))
         .isInstanceOf(StatusRuntimeException.class)
         .hasMessageStartingWith(code.name());
 
@@ -332,12 +333,9 @@ class GrpcHopTest {
         .filteredOn(span -> span.getName().equals(SERVICE + "/Get"))
         .hasSize(5)
         .allSatisfy(
-            span ->
-                assertThat(span)
-                    .hasTraceId(traceId)
-                    .hasParentSpanId("b7ad6b7169203331"));
-    Assertions.assertThat(tenantsSeen.get("Get")).containsExactly(
-        "acme", "acme", "acme", "acme", "acme");
+            span -> assertThat(span).hasTraceId(traceId).hasParentSpanId("b7ad6b7169203331"));
+    Assertions.assertThat(tenantsSeen.get("Get"))
+        .containsExactly("acme", "acme", "acme", "acme", "acme");
     Assertions.assertThat(warnings).isEmpty();
   }
 

@@ -37,7 +37,9 @@ class GuardedPropagatorTest {
 
     Map<String, String> headers = new HashMap<>();
     Context context =
-        guarded.extract(Context.root(), Map.of("traceparent", TRACEPARENT, "baggage", "a=1"),
+        guarded.extract(
+            Context.root(),
+            Map.of("traceparent", TRACEPARENT, "baggage", "a=1"),
             MessageCarriers.mapGetter());
     guarded.inject(context, headers, MessageCarriers.mapSetter());
     assertThat(headers).containsEntry("traceparent", TRACEPARENT).containsEntry("baggage", "a=1");

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Errors, not only exceptions, thrown while headers are read: a header value whose {@code
- * toString()} throws, a map whose {@code get} throws, a getter or a propagator that throws, a
- * list nested so deep that turning it into text overflows the stack. The handler always runs (as
- * a new root), the problem is logged once (then at most once a minute), and only what means the
- * JVM or the thread is going down ({@link VirtualMachineError}, {@link ThreadDeath}) propagates.
+ * toString()} throws, a map whose {@code get} throws, a getter or a propagator that throws, a list
+ * nested so deep that turning it into text overflows the stack. The handler always runs (as a new
+ * root), the problem is logged once (then at most once a minute), and only what means the JVM or
+ * the thread is going down ({@link VirtualMachineError}, {@link ThreadDeath}) propagates.
  */
 class HeaderReadingErrorsTest {
 
@@ -81,12 +81,16 @@ class HeaderReadingErrorsTest {
     for (int i = 0; i < 50; i++) {
       String result =
           consumer.messaging.process(
-              "k", "d", Map.of("traceparent", throwing(() -> new AssertionError("hostile"))),
+              "k",
+              "d",
+              Map.of("traceparent", throwing(() -> new AssertionError("hostile"))),
               () -> "handled");
       Assertions.assertThat(result).isEqualTo("handled");
     }
     // an error of another kind, through the builder, is contained the same way
-    consumer.messaging.consumer("k", "d")
+    consumer
+        .messaging
+        .consumer("k", "d")
         .headers(Map.of("traceparent", throwing(() -> new NoClassDefFoundError("Broker"))))
         .run(() -> {});
 
@@ -118,7 +122,8 @@ class HeaderReadingErrorsTest {
       assertThat(consumer.span(name)).hasNoParent().hasTotalRecordedLinks(0);
     }
     // one line per MessagingTelemetry: consumer.messaging and linking
-    Assertions.assertThat(records).hasSize(2)
+    Assertions.assertThat(records)
+        .hasSize(2)
         .allSatisfy(r -> Assertions.assertThat(r.getThrown()).isInstanceOf(AssertionError.class));
   }
 
@@ -176,12 +181,12 @@ class HeaderReadingErrorsTest {
   void aListOfTextIsReadAsItsFirstElement() {
     Map<String, List<?>> headers =
         Map.of(
-            "traceparent", List.of(VALID_TRACEPARENT, "00-" + "1".repeat(32) + "-" + "2".repeat(16)
-                + "-01"),
+            "traceparent",
+                List.of(VALID_TRACEPARENT, "00-" + "1".repeat(32) + "-" + "2".repeat(16) + "-01"),
             "baggage", List.of("tenant=acme".getBytes(StandardCharsets.UTF_8)));
     String[] tenant = new String[1];
-    consumer.messaging.process("k", "d", headers,
-        () -> tenant[0] = Baggage.current().getEntryValue("tenant"));
+    consumer.messaging.process(
+        "k", "d", headers, () -> tenant[0] = Baggage.current().getEntryValue("tenant"));
 
     assertThat(consumer.span("process d")).hasTraceId(TRACE_ID);
     Assertions.assertThat(tenant[0]).isEqualTo("acme");
@@ -228,18 +233,19 @@ class HeaderReadingErrorsTest {
     Level level = guardLogger.getLevel();
     guardLogger.setLevel(Level.FINE);
     List<LogRecord> fine = new ArrayList<>();
-    Handler fineCapture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        fine.add(record);
-      }
+    Handler fineCapture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            fine.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     guardLogger.addHandler(fineCapture);
     try {
       for (int i = 0; i < 3; i++) {

@@ -31,17 +31,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded fuzzing of incoming {@code traceparent}, {@code tracestate} and {@code baggage}
- * headers: random, mutated, oversized and hostile values (wrong types, throwing {@code
- * toString()}, broken maps, invalid UTF-8) go through {@code process(...)}, the consumer builder,
- * batches and the link mode.
+ * Seeded fuzzing of incoming {@code traceparent}, {@code tracestate} and {@code baggage} headers:
+ * random, mutated, oversized and hostile values (wrong types, throwing {@code toString()}, broken
+ * maps, invalid UTF-8) go through {@code process(...)}, the consumer builder, batches and the link
+ * mode.
  *
- * <p>Checked for every input: no exception or error escapes (values whose {@code toString()}
- * throws {@code AssertionError}, lists nested 100 000 deep among them), the handler runs exactly
- * once, and the span's parent is the header's context exactly when an independent strict reading
- * of the W3C Trace Context spec (plus our 512-character limit) says the header is valid; otherwise
- * there is no parent (a new root). Over the whole run, OpenTelemetry logs nothing and the toolkit
- * at most one warning per reporter (each {@code MessagingTelemetry}, and the shared getters).
+ * <p>Checked for every input: no exception or error escapes (values whose {@code toString()} throws
+ * {@code AssertionError}, lists nested 100 000 deep among them), the handler runs exactly once, and
+ * the span's parent is the header's context exactly when an independent strict reading of the W3C
+ * Trace Context spec (plus our 512-character limit) says the header is valid; otherwise there is no
+ * parent (a new root). Over the whole run, OpenTelemetry logs nothing and the toolkit at most one
+ * warning per reporter (each {@code MessagingTelemetry}, and the shared getters).
  *
  * <p>The run checks a fixed number of inputs, {@value #DEFAULT_INPUTS} by default (a few seconds on
  * the two shared cores of the build machines; a time budget instead made the count depend on the
@@ -54,9 +54,11 @@ class HostileHeadersFuzzTest {
   private static final long DEFAULT_SEED = 20251123L;
   private static final int DEFAULT_INPUTS = 50_000;
   private static final String HEX = "0123456789abcdef";
+
   /** A valid traceparent 100 000 lists deep: its {@code toString()} overflows the stack. */
   private static final List<Object> DEEP_LIST =
       nestedList("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", 100_000);
+
   private static final String NASTY =
       "0123456789abcdefABCDEF-=,;%\\\"' \t\r\n\0\u00ff\u2028\uffff\ud800xyz";
 
@@ -66,8 +68,7 @@ class HostileHeadersFuzzTest {
           .setPropagators(
               ContextPropagators.create(
                   TextMapPropagator.composite(
-                      W3CTraceContextPropagator.getInstance(),
-                      W3CBaggagePropagator.getInstance())))
+                      W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())))
           .build();
   private final MessagingTelemetry messaging = MessagingTelemetry.create(sdk);
   private final MessagingTelemetry linking =
@@ -473,11 +474,14 @@ class HostileHeadersFuzzTest {
             (k, v) -> {
               String shown =
                   String.valueOf(
-                      v instanceof ThrowingValue || v instanceof ErrorValue ? "<throws>"
+                      v instanceof ThrowingValue || v instanceof ErrorValue
+                          ? "<throws>"
                           : decode(v));
-              text.append(k).append('=')
+              text.append(k)
+                  .append('=')
                   .append(shown.length() > 120 ? shown.substring(0, 120) + "..." : shown)
-                  .append(" (").append(v == null ? "null" : v.getClass().getSimpleName())
+                  .append(" (")
+                  .append(v == null ? "null" : v.getClass().getSimpleName())
                   .append("), ");
             });
       }

@@ -40,19 +40,20 @@ import org.junit.jupiter.api.Test;
  * Finding 4 of docs/RELIABILITY.md: on the HTTP server path (OpenTelemetry's {@code
  * java-http-server} instrumentation), OpenTelemetry's baggage parser logs a warning with a stack
  * trace for every request whose {@code baggage} has a broken percent-encoding, a log flood any
- * client can trigger. With {@link GuardedPropagator}, by hand or through autoconfiguration
- * ({@code Telemetry.setup()}), {@value #REQUESTS} such requests cost at most one log line, every
- * one is served, the valid members of the same header still arrive, and the valid parent beside
- * it is continued.
+ * client can trigger. With {@link GuardedPropagator}, by hand or through autoconfiguration ({@code
+ * Telemetry.setup()}), {@value #REQUESTS} such requests cost at most one log line, every one is
+ * served, the valid members of the same header still arrive, and the valid parent beside it is
+ * continued.
  */
 class HttpHeaderGuardTest {
 
   private static final int REQUESTS = 25;
   private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-b7ad6b7169203331-01";
+
   /**
-   * Three broken members around two valid ones, one of them percent-encoded. OpenTelemetry's
-   * parser logs the first two; the third ends early and reads as a truncated value.
+   * Three broken members around two valid ones, one of them percent-encoded. OpenTelemetry's parser
+   * logs the first two; the third ends early and reads as a truncated value.
    */
   private static final String BROKEN_BAGGAGE =
       "user=%zz,tenant=acme,session=a%g1;p=1,city=K%C3%B6ln,region=eu%2";
@@ -132,8 +133,7 @@ class HttpHeaderGuardTest {
   void telemetrySetupGuardsThroughAutoconfiguration() throws Exception {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     try (Telemetry telemetry =
-        Telemetry.setup().serviceName("http-guard").otlp(false).addSpanExporter(exporter)
-            .build()) {
+        Telemetry.setup().serviceName("http-guard").otlp(false).addSpanExporter(exporter).build()) {
       assertThat(telemetry.openTelemetry().getPropagators().getTextMapPropagator().toString())
           .contains("GuardedPropagator{W3CTraceContextPropagator}")
           .contains("GuardedPropagator{W3CBaggagePropagator}");
@@ -152,7 +152,9 @@ class HttpHeaderGuardTest {
         .allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(Level.FINE))
         .allSatisfy(r -> assertThat(r.getThrown()).isNull());
     for (int i = 0; i < REQUESTS; i++) {
-      assertThat(seen.get("trace " + i)).as("request %d continues the trace", i).isEqualTo(TRACE_ID);
+      assertThat(seen.get("trace " + i))
+          .as("request %d continues the trace", i)
+          .isEqualTo(TRACE_ID);
       assertThat(seen.get("baggage " + i))
           .as("request %d keeps the valid member", i)
           .isEqualTo("city=K\u00f6ln,tenant=acme");
@@ -172,8 +174,11 @@ class HttpHeaderGuardTest {
                   Baggage.current()
                       .forEach(
                           (key, entry) ->
-                              baggage.append(baggage.length() == 0 ? "" : ",").append(key)
-                                  .append('=').append(entry.getValue()));
+                              baggage
+                                  .append(baggage.length() == 0 ? "" : ",")
+                                  .append(key)
+                                  .append('=')
+                                  .append(entry.getValue()));
                   seen.put("baggage " + request, baggage.toString());
                   byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
                   exchange.sendResponseHeaders(200, body.length);

@@ -152,7 +152,8 @@ class HttpHopTest {
         .hasAttributesSatisfying(
             equalTo(HttpAttributes.HTTP_ROUTE, "/orders/{id}"),
             equalTo(UrlAttributes.URL_PATH, "/orders/42"));
-    Assertions.assertThat(agentB.spans()).extracting(SpanData::getName)
+    Assertions.assertThat(agentB.spans())
+        .extracting(SpanData::getName)
         .doesNotContain("GET /orders/");
   }
 

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.api.instrumentation.SemconvOptIn;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
 import io.opentelemetry.instrumentation.javahttpserver.JavaHttpServerTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -17,7 +18,6 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.assertj.AttributeAssertion;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -56,17 +56,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code OTEL_SEMCONV_STABILITY_OPT_IN=http/dup} on the HTTP hop (the official JDK client and
  * server instrumentations with {@link HttpOldNames} added): the old span attributes and duration
- * histograms beside the stable ones; without it, exactly what the official instrumentations
- * record. The switch is read when the extractors are created: each test sets the system property
- * around that and restores it.
+ * histograms beside the stable ones; without it, exactly what the official instrumentations record.
+ * The switch is read when the extractors are created: each test sets the system property around
+ * that and restores it.
  */
 @SuppressWarnings("deprecation") // the old names are deprecated constants of semconv-incubating
 class HttpOldNamesTest {
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+
   /** A permit per ended server span: the server ends its span after the client has its answer. */
   private final Semaphore serverSpansEnded = new Semaphore(0);
+
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
@@ -133,8 +135,10 @@ class HttpOldNamesTest {
 
     Assertions.assertThat(metricNames())
         .containsExactlyInAnyOrder(
-            "http.client.request.duration", "http.server.request.duration",
-            HttpOldNames.CLIENT_DURATION, HttpOldNames.SERVER_DURATION);
+            "http.client.request.duration",
+            "http.server.request.duration",
+            HttpOldNames.CLIENT_DURATION,
+            HttpOldNames.SERVER_DURATION);
     MetricData clientDuration = metric(HttpOldNames.CLIENT_DURATION);
     Assertions.assertThat(clientDuration.getUnit()).isEqualTo("ms");
     Assertions.assertThat(onlyPoint(clientDuration).getAttributes())
@@ -179,8 +183,7 @@ class HttpOldNamesTest {
                 .sum())
         .isEqualTo(6);
     // 404 comes from the JDK server's default context, outside the instrumented one
-    Assertions.assertThat(onlyPoint(metric(HttpOldNames.SERVER_DURATION)).getCount())
-        .isEqualTo(5);
+    Assertions.assertThat(onlyPoint(metric(HttpOldNames.SERVER_DURATION)).getCount()).isEqualTo(5);
     Assertions.assertThat(
             metric(HttpOldNames.CLIENT_DURATION).getHistogramData().getPoints().stream()
                 .map(point -> point.getAttributes().get(HttpIncubatingAttributes.HTTP_STATUS_CODE))
@@ -204,10 +207,8 @@ class HttpOldNamesTest {
     }
     awaitServerSpans(8);
 
-    Assertions.assertThat(onlyPoint(metric(HttpOldNames.CLIENT_DURATION)).getCount())
-        .isEqualTo(8);
-    Assertions.assertThat(onlyPoint(metric(HttpOldNames.SERVER_DURATION)).getCount())
-        .isEqualTo(8);
+    Assertions.assertThat(onlyPoint(metric(HttpOldNames.CLIENT_DURATION)).getCount()).isEqualTo(8);
+    Assertions.assertThat(onlyPoint(metric(HttpOldNames.SERVER_DURATION)).getCount()).isEqualTo(8);
   }
 
   private void start(String optIn) throws IOException {

@@ -155,7 +155,8 @@ class MessagingTelemetryTest {
   @Test
   void propagationUsesTheGivenInstanceNeverTheGlobalOne() {
     try (TestService traceContextOnly =
-            TestService.withPlainSdk("trace-context-only", W3CTraceContextPropagator.getInstance());
+            TestService.withPlainSdk(
+                "trace-context-only", W3CTraceContextPropagator.getInstance());
         TestService noPropagation =
             TestService.withPlainSdk("no-propagation", TextMapPropagator.noop())) {
       Map<String, String> first = new HashMap<>();
@@ -319,8 +320,7 @@ class MessagingTelemetryTest {
             equalTo(MessagingIncubatingAttributes.MESSAGING_MESSAGE_BODY_SIZE, 0L),
             equalTo(MessagingIncubatingAttributes.MESSAGING_CONSUMER_GROUP_NAME, "workers"),
             equalTo(
-                MessagingIncubatingAttributes.MESSAGING_DESTINATION_SUBSCRIPTION_NAME,
-                "durable-1"),
+                MessagingIncubatingAttributes.MESSAGING_DESTINATION_SUBSCRIPTION_NAME, "durable-1"),
             equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
             equalTo(ServerAttributes.SERVER_PORT, 4222L),
             equalTo(AttributeKey.longKey("app.attempt"), 2L));
@@ -365,7 +365,11 @@ class MessagingTelemetryTest {
         linking.process(
             "rabbitmq", "orders", headers, () -> Baggage.current().getEntryValue("tenant"));
     linking.consumer("rabbitmq", "none").headers(Map.of()).run(() -> {});
-    consumer.messaging.consumer("rabbitmq", "per-span").newTraceWithLink(true).headers(headers)
+    consumer
+        .messaging
+        .consumer("rabbitmq", "per-span")
+        .newTraceWithLink(true)
+        .headers(headers)
         .run(() -> {});
 
     SpanData send = producer.span("send orders");
@@ -390,7 +394,9 @@ class MessagingTelemetryTest {
       messages.add(headers);
     }
     Properties fromJms = new Properties();
-    producer.messaging.producer("jms", "orders")
+    producer
+        .messaging
+        .producer("jms", "orders")
         .carrier(fromJms, MessageCarriers.propertiesSetter())
         .run(() -> {});
 
@@ -406,8 +412,9 @@ class MessagingTelemetryTest {
     List<SpanData> sends = producer.spans();
     List<LinkData> expected = new ArrayList<>();
     for (SpanData send : sends) {
-      expected.add(LinkData.create(remoteContext(send.getTraceId(), send.getSpanId(),
-          send.getSpanContext())));
+      expected.add(
+          LinkData.create(
+              remoteContext(send.getTraceId(), send.getSpanId(), send.getSpanContext())));
     }
     assertThat(consumer.span("process orders"))
         .hasNoParent()
@@ -450,7 +457,10 @@ class MessagingTelemetryTest {
   @Test
   void propertiesAndCustomCarriersWorkBothWays() {
     Properties properties = new Properties();
-    producer.messaging.producer("jms", "q").carrier(properties, MessageCarriers.propertiesSetter())
+    producer
+        .messaging
+        .producer("jms", "q")
+        .carrier(properties, MessageCarriers.propertiesSetter())
         .run(() -> {});
     List<String[]> custom = new ArrayList<>();
     TextMapSetter<List<String[]>> setter =
@@ -464,18 +474,25 @@ class MessagingTelemetryTest {
 
           @Override
           public String get(Collection<String[]> carrier, String key) {
-            return carrier.stream().filter(p -> p[0].equals(key)).map(p -> p[1]).findFirst()
+            return carrier.stream()
+                .filter(p -> p[0].equals(key))
+                .map(p -> p[1])
+                .findFirst()
                 .orElse(null);
           }
         };
     producer.messaging.producer("custom", "q").carrier(custom, setter).run(() -> {});
 
-    consumer.messaging.consumer("jms", "q")
+    consumer
+        .messaging
+        .consumer("jms", "q")
         .carrier(properties, MessageCarriers.propertiesGetter())
         .run(() -> {});
     consumer.messaging.consumer("custom", "q").carrier(custom, getter).run(() -> {});
     Properties withDefaults = new Properties(properties);
-    consumer.messaging.consumer("defaults", "q")
+    consumer
+        .messaging
+        .consumer("defaults", "q")
         .carrier(withDefaults, MessageCarriers.propertiesGetter())
         .run(() -> {});
 
@@ -570,8 +587,7 @@ class MessagingTelemetryTest {
     try (TestService brokenService = TestService.withPlainSdk("broken", broken)) {
       consumer.messaging.consumer("k", "getter").carrier(new Object(), throwing).run(() -> {});
       brokenService.messaging.publish("k", "d", new HashMap<String, String>(), () -> {});
-      brokenService.messaging.process("k", "d", Map.of("traceparent", VALID_TRACEPARENT),
-          () -> {});
+      brokenService.messaging.process("k", "d", Map.of("traceparent", VALID_TRACEPARENT), () -> {});
 
       assertThat(consumer.span("process getter")).hasNoParent();
       assertThat(brokenService.span("send d")).hasStatus(StatusData.unset());
@@ -617,10 +633,16 @@ class MessagingTelemetryTest {
     String baggageOverLimit = "k=" + "v".repeat(8191);
 
     String[] seen = new String[2];
-    consumer.messaging.process("k", "at", Map.of("traceparent", atLimit, "baggage",
-        baggageAtLimit), () -> seen[0] = Baggage.current().getEntryValue("k"));
-    consumer.messaging.process("k", "over", Map.of("traceparent", overLimit, "baggage",
-        baggageOverLimit), () -> seen[1] = Baggage.current().getEntryValue("k"));
+    consumer.messaging.process(
+        "k",
+        "at",
+        Map.of("traceparent", atLimit, "baggage", baggageAtLimit),
+        () -> seen[0] = Baggage.current().getEntryValue("k"));
+    consumer.messaging.process(
+        "k",
+        "over",
+        Map.of("traceparent", overLimit, "baggage", baggageOverLimit),
+        () -> seen[1] = Baggage.current().getEntryValue("k"));
 
     assertThat(consumer.span("process at")).hasTraceId(traceId);
     assertThat(consumer.span("process over")).hasNoParent();
@@ -641,12 +663,22 @@ class MessagingTelemetryTest {
       {"b=%zz, ,a=%41", "a=A"}
     };
     for (String[] pair : cases) {
-      consumer.messaging.process("k", "d", Map.of("baggage", pair[0]), () -> {
-        StringBuilder entries = new StringBuilder();
-        Baggage.current().forEach((key, entry) -> entries.append(entries.length() == 0 ? "" : ",")
-            .append(key).append('=').append(entry.getValue()));
-        seen.put(pair[0], entries.toString());
-      });
+      consumer.messaging.process(
+          "k",
+          "d",
+          Map.of("baggage", pair[0]),
+          () -> {
+            StringBuilder entries = new StringBuilder();
+            Baggage.current()
+                .forEach(
+                    (key, entry) ->
+                        entries
+                            .append(entries.length() == 0 ? "" : ",")
+                            .append(key)
+                            .append('=')
+                            .append(entry.getValue()));
+            seen.put(pair[0], entries.toString());
+          });
     }
     for (String[] pair : cases) {
       Assertions.assertThat(seen.get(pair[0])).as(pair[0]).isEqualTo(pair[1]);
@@ -658,7 +690,10 @@ class MessagingTelemetryTest {
     String withNonAscii = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b716920333\uffff-01";
 
     consumer.messaging.process(
-        "k", "d", Map.of("traceparent", withNonAscii, "baggage", "a=1"), () -> {
+        "k",
+        "d",
+        Map.of("traceparent", withNonAscii, "baggage", "a=1"),
+        () -> {
           Assertions.assertThat(Baggage.current().getEntryValue("a")).isEqualTo("1");
         });
 

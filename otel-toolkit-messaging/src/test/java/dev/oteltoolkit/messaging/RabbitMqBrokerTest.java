@@ -14,8 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shared broker tests through RabbitMQ at 127.0.0.1:5672 (guest/guest) with the official
- * {@code amqp-client}: AMQP header tables, values received as {@code LongString}.
+ * The shared broker tests through RabbitMQ at 127.0.0.1:5672 (guest/guest) with the official {@code
+ * amqp-client}: AMQP header tables, values received as {@code LongString}.
  */
 @SuppressWarnings("try") // close() of broker clients may throw InterruptedException
 class RabbitMqBrokerTest extends AbstractBrokerTest {

@@ -31,9 +31,9 @@ class ReadmeCompilesTest {
             "com.sun.net.httpserver.HttpServer server;",
             "com.sun.net.httpserver.HttpHandler handler;",
             "io.opentelemetry.sdk.trace.SdkTracerProvider tracerProvider;",
-            "static final class OrdersService implements io.grpc.BindableService {"
-                + " public io.grpc.ServerServiceDefinition bindService() {"
-                + " return io.grpc.ServerServiceDefinition.builder(\"interop.Orders\").build(); } }")
+            "static final class OrdersService implements io.grpc.BindableService { public"
+                + " io.grpc.ServerServiceDefinition bindService() { return"
+                + " io.grpc.ServerServiceDefinition.builder(\"interop.Orders\").build(); } }")
         .tests();
   }
 }

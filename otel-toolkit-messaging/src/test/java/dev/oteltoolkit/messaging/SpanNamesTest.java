@@ -9,7 +9,10 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Span names {@code "{operation} {destination}"}, cached per destination (cached by {@link SpanNames}). */
+/**
+ * Span names {@code "{operation} {destination}"}, cached per destination (cached by {@link
+ * SpanNames}).
+ */
 class SpanNamesTest {
 
   private final TestService service = TestService.withPlainSdk("service");

@@ -6,12 +6,12 @@ import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -22,9 +22,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One service of a test: its own OpenTelemetry (never the global one) and in-memory exporter.
- * Built either through the toolkit's {@link Telemetry} or as a plain SDK by hand, so both ways
- * are covered.
+ * One service of a test: its own OpenTelemetry (never the global one) and in-memory exporter. Built
+ * either through the toolkit's {@link Telemetry} or as a plain SDK by hand, so both ways are
+ * covered.
  */
 final class TestService implements AutoCloseable {
 
@@ -98,8 +98,7 @@ final class TestService implements AutoCloseable {
 
   /** The only span of this service with the given name. */
   SpanData span(String spanName) {
-    List<SpanData> matching =
-        spans().stream().filter(s -> s.getName().equals(spanName)).toList();
+    List<SpanData> matching = spans().stream().filter(s -> s.getName().equals(spanName)).toList();
     if (matching.size() != 1) {
       throw new AssertionError(
           name + ": expected one span named '" + spanName + "' but got " + spans());
@@ -108,9 +107,9 @@ final class TestService implements AutoCloseable {
   }
 
   /**
-   * Waits (up to 10 s) until a span with this name has ended, for spans that end on another
-   * thread after the test's own call returned (an HTTP server span ends after the response was
-   * sent). Plain-SDK services only: their spans are exported the moment they end.
+   * Waits (up to 10 s) until a span with this name has ended, for spans that end on another thread
+   * after the test's own call returned (an HTTP server span ends after the response was sent).
+   * Plain-SDK services only: their spans are exported the moment they end.
    */
   SpanData awaitSpan(String spanName) throws InterruptedException {
     awaitSpans(spanName, 1);

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The telemetry of one extension while it runs: the main {@link Telemetry} (and any other
- * services of the test) built by the toolkit's own setup, all exporting into the same in-memory
- * sinks, each with its own delta metric reader.
+ * The telemetry of one extension while it runs: the main {@link Telemetry} (and any other services
+ * of the test) built by the toolkit's own setup, all exporting into the same in-memory sinks, each
+ * with its own delta metric reader.
  */
 final class Capture {
 
@@ -39,8 +39,8 @@ final class Capture {
   }
 
   /**
-   * Another service of the test: same customizer, its own name, never global. One made while a
-   * test runs ({@code perTest}) is closed when that test ends.
+   * Another service of the test: same customizer, its own name, never global. One made while a test
+   * runs ({@code perTest}) is closed when that test ends.
    */
   Telemetry service(String serviceName, boolean perTest) {
     DeltaMetricReader reader = new DeltaMetricReader();

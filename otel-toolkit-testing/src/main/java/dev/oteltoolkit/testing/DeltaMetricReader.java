@@ -28,6 +28,7 @@ final class DeltaMetricReader implements MetricReader {
           .build();
 
   private final Object lock = new Object();
+
   /** What the reader held when its meter provider shut down, until the next collect. */
   private final List<MetricData> atShutdown = new ArrayList<>(); // guarded by lock
 

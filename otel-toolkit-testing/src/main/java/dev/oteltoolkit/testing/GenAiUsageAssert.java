@@ -13,10 +13,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assertions on the GenAI metrics of the current test, by metric name so tests need not know
- * them: tokens from {@code gen_ai.client.token.usage} (by {@code gen_ai.token.type}), calls from
- * {@code gen_ai.client.operation.duration}, cost from {@code oteltoolkit.gen_ai.cost} (USD).
- * Optionally narrowed to one requested model ({@code gen_ai.request.model}).
+ * Assertions on the GenAI metrics of the current test, by metric name so tests need not know them:
+ * tokens from {@code gen_ai.client.token.usage} (by {@code gen_ai.token.type}), calls from {@code
+ * gen_ai.client.operation.duration}, cost from {@code oteltoolkit.gen_ai.cost} (USD). Optionally
+ * narrowed to one requested model ({@code gen_ai.request.model}).
  *
  * <pre>{@code
  * otel.assertGenAi("gpt-4o").hasCalls(2).hasInputTokens(1200).hasOutputTokens(80).hasCostUsd("0.0038");
@@ -30,9 +30,11 @@ public final class GenAiUsageAssert {
   static final String TOKEN_USAGE = "gen_ai.client.token.usage";
   static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
   static final String COST = "oteltoolkit.gen_ai.cost";
-  private static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+  private static final AttributeKey<String> TOKEN_TYPE =
+      AttributeKey.stringKey("gen_ai.token.type");
   private static final AttributeKey<String> REQUEST_MODEL =
       AttributeKey.stringKey("gen_ai.request.model");
+
   /** Cost sums are of doubles: equal within this many USD (far below any price per token). */
   private static final double COST_TOLERANCE = 1e-9;
 
@@ -168,7 +170,10 @@ public final class GenAiUsageAssert {
     BigDecimal expected = TreeContext.decimal(usd);
     if (Math.abs(cost - expected.doubleValue()) > COST_TOLERANCE) {
       throw failure(
-          "expected a cost of " + expected.toPlainString() + " USD but " + cost
+          "expected a cost of "
+              + expected.toPlainString()
+              + " USD but "
+              + cost
               + " USD was recorded (unknown models are not priced)");
     }
     return this;
@@ -176,14 +181,27 @@ public final class GenAiUsageAssert {
 
   private TelemetryAssertionError failure(String what) {
     return new TelemetryAssertionError(
-        "GenAI usage" + (model == null ? "" : " of model " + model) + ": " + what
-            + "; calls recorded in this test by requested model: " + callsByModel,
+        "GenAI usage"
+            + (model == null ? "" : " of model " + model)
+            + ": "
+            + what
+            + "; calls recorded in this test by requested model: "
+            + callsByModel,
         snapshot);
   }
 
   @Override
   public String toString() {
-    return "GenAiUsageAssert{model=" + model + ", calls=" + calls + ", input=" + inputTokens
-        + ", output=" + outputTokens + ", cost=" + cost + "}";
+    return "GenAiUsageAssert{model="
+        + model
+        + ", calls="
+        + calls
+        + ", input="
+        + inputTokens
+        + ", output="
+        + outputTokens
+        + ", cost="
+        + cost
+        + "}";
   }
 }

@@ -21,8 +21,8 @@ import java.util.TreeMap;
  *     .hasErrors("java.lang.IllegalStateException", 1);
  * }</pre>
  *
- * <p>Counts are of the current test only (the extension resets metrics between tests), summed
- * over every service of the test.
+ * <p>Counts are of the current test only (the extension resets metrics between tests), summed over
+ * every service of the test.
  */
 public final class OperationMetricsAssert {
 
@@ -31,8 +31,10 @@ public final class OperationMetricsAssert {
 
   private final String operation;
   private final Snapshot snapshot;
+
   /** Calls of this operation by error type ({@code ""}: no error). */
   private final Map<String, Long> byErrorType = new TreeMap<>();
+
   /** Every operation recorded, for failure messages. */
   private final Map<String, Long> allOperations = new TreeMap<>();
 
@@ -97,7 +99,8 @@ public final class OperationMetricsAssert {
    */
   public OperationMetricsAssert hasErrorCount(long expected) {
     if (errorCount() != expected) {
-      throw failure("expected " + expected + " failed calls but " + errorCount() + " were recorded");
+      throw failure(
+          "expected " + expected + " failed calls but " + errorCount() + " were recorded");
     }
     return this;
   }
@@ -114,8 +117,13 @@ public final class OperationMetricsAssert {
     long actual = errorType.isEmpty() ? 0 : byErrorType.getOrDefault(errorType, 0L);
     if (actual != expected) {
       throw failure(
-          "expected " + expected + " calls failed with error.type=" + errorType + " but "
-              + actual + " were recorded");
+          "expected "
+              + expected
+              + " calls failed with error.type="
+              + errorType
+              + " but "
+              + actual
+              + " were recorded");
     }
     return this;
   }
@@ -133,9 +141,16 @@ public final class OperationMetricsAssert {
     Map<String, Long> outcomes = new TreeMap<>();
     byErrorType.forEach((type, n) -> outcomes.put(type.isEmpty() ? "ok" : type, n));
     return new TelemetryAssertionError(
-        "operation '" + operation + "' (" + Tracing.OPERATION_DURATION + "): " + what
-            + "; its calls by outcome: " + outcomes
-            + "; operations recorded in this test: " + allOperations,
+        "operation '"
+            + operation
+            + "' ("
+            + Tracing.OPERATION_DURATION
+            + "): "
+            + what
+            + "; its calls by outcome: "
+            + outcomes
+            + "; operations recorded in this test: "
+            + allOperations,
         snapshot);
   }
 

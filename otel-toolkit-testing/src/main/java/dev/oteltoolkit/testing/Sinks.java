@@ -12,10 +12,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The span and log record exporters every {@code Telemetry} of one extension shares: they hand
- * what they get to {@code opentelemetry-sdk-testing}'s in-memory exporters, up to a cap, and keep
- * it when a {@code Telemetry} shuts down (the in-memory exporters clear on shutdown, and a test
- * that closes its telemetry still wants to assert what was flushed).
+ * The span and log record exporters every {@code Telemetry} of one extension shares: they hand what
+ * they get to {@code opentelemetry-sdk-testing}'s in-memory exporters, up to a cap, and keep it
+ * when a {@code Telemetry} shuts down (the in-memory exporters clear on shutdown, and a test that
+ * closes its telemetry still wants to assert what was flushed).
  */
 final class Sinks {
 

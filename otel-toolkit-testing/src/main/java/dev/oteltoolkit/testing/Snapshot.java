@@ -20,9 +20,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one extension had captured at a moment: spans and log records, and the console tree of
- * them that failure messages carry. The tree is bounded ({@value #MAX_LINES} lines of at most
- * {@value #MAX_LINE} characters), so a failure message stays readable whatever a test produced.
+ * What one extension had captured at a moment: spans and log records, and the console tree of them
+ * that failure messages carry. The tree is bounded ({@value #MAX_LINES} lines of at most {@value
+ * #MAX_LINE} characters), so a failure message stays readable whatever a test produced.
  */
 final class Snapshot {
 
@@ -153,10 +153,7 @@ final class Snapshot {
       for (int i = node.children.size() - 1; i >= 0; i--) {
         stack.push(
             new Frame(
-                node.children.get(i),
-                childIndent,
-                i == node.children.size() - 1,
-                frame.depth + 1));
+                node.children.get(i), childIndent, i == node.children.size() - 1, frame.depth + 1));
       }
     }
   }

@@ -17,9 +17,9 @@ import java.util.function.Consumer;
  *     .hasNoOtherSpans();
  * }</pre>
  *
- * <p>Children are the spans whose parent span id is this span's, whatever thread or service
- * ended them. A failure names the path of the span ({@code 'place order' > 'publish orders'})
- * and shows the console tree of everything captured.
+ * <p>Children are the spans whose parent span id is this span's, whatever thread or service ended
+ * them. A failure names the path of the span ({@code 'place order' > 'publish orders'}) and shows
+ * the console tree of everything captured.
  */
 public final class SpanTreeAssert {
 
@@ -63,8 +63,8 @@ public final class SpanTreeAssert {
   }
 
   /**
-   * Asserts that exactly one direct child of this span has this name, and that it satisfies
-   * {@code assertions}.
+   * Asserts that exactly one direct child of this span has this name, and that it satisfies {@code
+   * assertions}.
    *
    * @param name the child's span name
    * @param assertions assertions on the child, e.g. {@code child -> child.hasKind(SpanKind.CLIENT)}
@@ -76,8 +76,8 @@ public final class SpanTreeAssert {
   }
 
   /**
-   * Asserts that exactly one direct child of this span has this name, then runs {@code subtree}
-   * on it, to go one level deeper.
+   * Asserts that exactly one direct child of this span has this name, then runs {@code subtree} on
+   * it, to go one level deeper.
    *
    * @param name the child's span name
    * @param subtree assertions on the child and the spans below it
@@ -103,8 +103,8 @@ public final class SpanTreeAssert {
   }
 
   /**
-   * Asserts that exactly {@code count} direct children of this span have this name, each
-   * satisfying {@code each}.
+   * Asserts that exactly {@code count} direct children of this span have this name, each satisfying
+   * {@code each}.
    *
    * @param name the children's span name
    * @param count how many, at least 0
@@ -140,8 +140,7 @@ public final class SpanTreeAssert {
 
   /**
    * Asserts the per-request GenAI token totals ({@code oteltoolkit.gen_ai.total.input_tokens} and
-   * {@code output_tokens}) on this span, a local root (the first span of a request in its
-   * service).
+   * {@code output_tokens}) on this span, a local root (the first span of a request in its service).
    *
    * @param inputTokens the expected input tokens of every GenAI call of the request
    * @param outputTokens the expected output tokens

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A JUnit 5 extension that gives each test the toolkit's own {@link Telemetry} (built by {@code
@@ -43,20 +43,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Lifecycle.</b> In a {@code static} field the telemetry is built once for the test class and
  * what it captured is reset before each test; in an instance field each test gets a telemetry of
- * its own. Either way it is built on first use, so a field declared after the extension may
- * already call {@code otel.openTelemetry()}. By default it is installed as {@code
- * GlobalOpenTelemetry} (the static {@code Traced} functions record into it) and the global is
- * reset when it closes; {@link TelemetryExtensionBuilder#global(boolean)} turns that off.
+ * its own. Either way it is built on first use, so a field declared after the extension may already
+ * call {@code otel.openTelemetry()}. By default it is installed as {@code GlobalOpenTelemetry} (the
+ * static {@code Traced} functions record into it) and the global is reset when it closes; {@link
+ * TelemetryExtensionBuilder#global(boolean)} turns that off.
  *
  * <p><b>Asynchronous work.</b> Spans ended by another thread, a consumer or a second service after
  * the test's call returned are awaited, never slept for: {@link #awaitTrace(String)} flushes and
  * polls the in-memory exporter until the trace is there, or fails after {@link
  * TelemetryExtensionBuilder#awaitTimeout(Duration)} with the tree of what did arrive.
  *
- * <p><b>Failures.</b> Every assertion of the kit fails with the console tree of everything
- * captured (indented spans with durations, status and attributes, log records under their span);
- * when any other assertion or exception fails a test, that tree is added to it as a suppressed
- * exception.
+ * <p><b>Failures.</b> Every assertion of the kit fails with the console tree of everything captured
+ * (indented spans with durations, status and attributes, log records under their span); when any
+ * other assertion or exception fails a test, that tree is added to it as a suppressed exception.
  *
  * <p><b>Misuse fails fast</b> with a message saying what to do: two extensions in one test class
  * (or its enclosing or super classes), or a global OpenTelemetry already set by other code (the
@@ -75,8 +74,10 @@ public final class TelemetryExtension
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(TelemetryExtension.class);
   private static final String OWNER = "owner";
+
   /** Pause of the waiting loop between two flushes, unless telemetry arrives sooner. */
   private static final long POLL_NANOS = 20_000_000L;
+
   /** The flush before a failure's tree is rendered: short, the test already failed. */
   private static final Duration FAILURE_FLUSH = Duration.ofSeconds(2);
 
@@ -162,8 +163,8 @@ public final class TelemetryExtension
    * Builds the telemetry of another service of the test, e.g. the downstream side of an HTTP call
    * or a queue: configured like the main one, with this {@code service.name}, never global. Its
    * spans, metrics and log records are captured with the main ones, so a trace that crosses
-   * services is one tree. One made during a test is closed when the test ends; one made in a
-   * static initializer or {@code @BeforeAll} lives as long as the extension's telemetry.
+   * services is one tree. One made during a test is closed when the test ends; one made in a static
+   * initializer or {@code @BeforeAll} lives as long as the extension's telemetry.
    *
    * @param serviceName the {@code service.name} of the other service
    * @return the other service's telemetry
@@ -199,10 +200,10 @@ public final class TelemetryExtension
   }
 
   /**
-   * Returns the metrics recorded in the current test: per metric and attribute set, one point
-   * that adds up everything since the test started (sums and histograms; gauges and up-down
-   * counters hold their latest value). Use {@code OpenTelemetryAssertions.assertThat(metric)} on
-   * them, or the shortcuts {@link #assertOperation(String)} and {@link #assertGenAi()}.
+   * Returns the metrics recorded in the current test: per metric and attribute set, one point that
+   * adds up everything since the test started (sums and histograms; gauges and up-down counters
+   * hold their latest value). Use {@code OpenTelemetryAssertions.assertThat(metric)} on them, or
+   * the shortcuts {@link #assertOperation(String)} and {@link #assertGenAi()}.
    *
    * @return the metrics
    */
@@ -235,7 +236,11 @@ public final class TelemetryExtension
         names.add(metric.getName());
       }
       throw new TelemetryAssertionError(
-          "expected one metric '" + name + "' but " + named.size() + " were recorded; metrics: "
+          "expected one metric '"
+              + name
+              + "' but "
+              + named.size()
+              + " were recorded; metrics: "
               + names,
           current.snapshot());
     }
@@ -243,8 +248,8 @@ public final class TelemetryExtension
   }
 
   /**
-   * Returns the console tree of everything captured so far (after a flush): what failure
-   * messages show.
+   * Returns the console tree of everything captured so far (after a flush): what failure messages
+   * show.
    *
    * @return the rendered tree, bounded in size
    */
@@ -288,9 +293,7 @@ public final class TelemetryExtension
     return findTraces(capture().snapshot(), rootName, count);
   }
 
-  /**
-   * Asserts that no span was captured in the current test (after a flush).
-   */
+  /** Asserts that no span was captured in the current test (after a flush). */
   public void assertNoSpans() {
     Snapshot snapshot = capture().snapshot();
     if (!snapshot.spans.isEmpty()) {
@@ -300,10 +303,10 @@ public final class TelemetryExtension
   }
 
   /**
-   * Waits until the trace whose root span has this name has arrived with every span that
-   * arrived so far connected to its root, then returns assertions on it. For spans that end
-   * after the root (a consumer thread, a second service), use {@link #awaitTrace(String,
-   * Consumer)} and say what must be there.
+   * Waits until the trace whose root span has this name has arrived with every span that arrived so
+   * far connected to its root, then returns assertions on it. For spans that end after the root (a
+   * consumer thread, a second service), use {@link #awaitTrace(String, Consumer)} and say what must
+   * be there.
    *
    * @param rootName the name of the trace's root span
    * @return assertions on the trace
@@ -315,9 +318,9 @@ public final class TelemetryExtension
 
   /**
    * Waits until the trace whose root span has this name has arrived and satisfies {@code
-   * requirements}: the requirements are retried on every new look at what was captured until
-   * they pass, or the await timeout ends and the last failure is reported with the tree of what
-   * did arrive.
+   * requirements}: the requirements are retried on every new look at what was captured until they
+   * pass, or the await timeout ends and the last failure is reported with the tree of what did
+   * arrive.
    *
    * <pre>{@code
    * otel.awaitTrace("place order", trace -> trace
@@ -434,8 +437,8 @@ public final class TelemetryExtension
   }
 
   /**
-   * Closes the test's telemetry (an instance field), or the services made during the test (a
-   * {@code static} field).
+   * Closes the test's telemetry (an instance field), or the services made during the test (a {@code
+   * static} field).
    *
    * @param context the test's context
    */
@@ -587,7 +590,8 @@ public final class TelemetryExtension
               + " before this test.";
     } else {
       who = "other code (" + GlobalOpenTelemetry.getOrNoop().getClass().getName() + ")";
-      fix = "Remove that setup from the tests, or reset it with GlobalOpenTelemetry.resetForTest().";
+      fix =
+          "Remove that setup from the tests, or reset it with GlobalOpenTelemetry.resetForTest().";
     }
     return "TelemetryExtension"
         + (registeredIn == null ? "" : " in " + registeredIn)
@@ -708,8 +712,7 @@ public final class TelemetryExtension
         sinks.awaitExport(seen, Math.min(remaining, POLL_NANOS));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TelemetryAssertionError(
-            "interrupted while waiting for " + what, lastSnapshot, e);
+        throw new TelemetryAssertionError("interrupted while waiting for " + what, lastSnapshot, e);
       }
     }
     throw new TelemetryAssertionError(

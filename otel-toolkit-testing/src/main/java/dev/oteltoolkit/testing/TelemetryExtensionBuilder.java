@@ -20,11 +20,11 @@ public final class TelemetryExtensionBuilder {
   /**
    * Customizes the toolkit's setup of every {@code Telemetry} the extension builds (the main one
    * and {@link TelemetryExtension#service(String) other services}): service name, tail keeping,
-   * sampling, a {@code console()} to watch the trees print... Default: nothing. The extension
-   * adds its in-memory exporters after it and turns OTLP off before it (turn it back on with
-   * {@code otlp(true)} if a test wants it). Settings come from the code only: the extension
-   * passes an empty {@code configProperties(...)}, so {@code OTEL_*} variables of the machine do
-   * not apply; a customizer may pass its own.
+   * sampling, a {@code console()} to watch the trees print... Default: nothing. The extension adds
+   * its in-memory exporters after it and turns OTLP off before it (turn it back on with {@code
+   * otlp(true)} if a test wants it). Settings come from the code only: the extension passes an
+   * empty {@code configProperties(...)}, so {@code OTEL_*} variables of the machine do not apply; a
+   * customizer may pass its own.
    *
    * @param customizer called once per {@code Telemetry} built
    * @return this builder
@@ -36,10 +36,10 @@ public final class TelemetryExtensionBuilder {
 
   /**
    * Whether the main {@code Telemetry} is installed as {@code GlobalOpenTelemetry} (as {@code
-   * install()} does in production), so the static {@code Traced} functions and libraries that
-   * use the global instance record into the test; the global is reset when the extension's
-   * telemetry closes. Default: true. With false, hand {@link TelemetryExtension#openTelemetry()}
-   * to the code under test; test classes may then run in parallel.
+   * install()} does in production), so the static {@code Traced} functions and libraries that use
+   * the global instance record into the test; the global is reset when the extension's telemetry
+   * closes. Default: true. With false, hand {@link TelemetryExtension#openTelemetry()} to the code
+   * under test; test classes may then run in parallel.
    *
    * @param global whether to install the telemetry as global
    * @return this builder

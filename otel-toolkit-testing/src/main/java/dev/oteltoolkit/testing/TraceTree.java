@@ -16,11 +16,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The spans of one trace as a tree, linked by parent span id across threads and services (a
- * server span whose remote parent is a client span captured in the same test hangs under that
- * client span). A root is a span whose parent was not captured: no parent, a remote parent
- * outside the test, or a local parent that has not ended yet. A trace with one root is
- * <em>connected</em>.
+ * The spans of one trace as a tree, linked by parent span id across threads and services (a server
+ * span whose remote parent is a client span captured in the same test hangs under that client
+ * span). A root is a span whose parent was not captured: no parent, a remote parent outside the
+ * test, or a local parent that has not ended yet. A trace with one root is <em>connected</em>.
  */
 final class TraceTree {
 

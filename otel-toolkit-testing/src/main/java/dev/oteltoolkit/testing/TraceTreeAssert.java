@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  * <p>The root is the span whose parent was not captured; children are linked by parent span id
  * across threads and services. Span-level checks are {@code opentelemetry-sdk-testing}'s {@link
  * SpanDataAssert}. Every failure names the span it is about and shows the console tree of
- * everything captured. The assertions work on what had arrived when the trace was found: a
- * trace is not updated afterwards.
+ * everything captured. The assertions work on what had arrived when the trace was found: a trace is
+ * not updated afterwards.
  */
 public final class TraceTreeAssert {
 
@@ -105,8 +105,8 @@ public final class TraceTreeAssert {
   }
 
   /**
-   * Asserts that exactly one direct child of the root has this name, and that it satisfies
-   * {@code assertions}.
+   * Asserts that exactly one direct child of the root has this name, and that it satisfies {@code
+   * assertions}.
    *
    * @param name the child's span name
    * @param assertions assertions on the child, e.g. {@code child -> child.hasKind(SpanKind.CLIENT)}
@@ -118,8 +118,8 @@ public final class TraceTreeAssert {
   }
 
   /**
-   * Asserts that exactly one direct child of the root has this name, then runs {@code subtree}
-   * on it, to assert the spans below it.
+   * Asserts that exactly one direct child of the root has this name, then runs {@code subtree} on
+   * it, to assert the spans below it.
    *
    * @param name the child's span name
    * @param subtree assertions on the child and its descendants
@@ -145,8 +145,8 @@ public final class TraceTreeAssert {
   }
 
   /**
-   * Asserts that exactly {@code count} direct children of the root have this name, each
-   * satisfying {@code each}.
+   * Asserts that exactly {@code count} direct children of the root have this name, each satisfying
+   * {@code each}.
    *
    * @param name the children's span name
    * @param count how many, at least 0
@@ -161,8 +161,8 @@ public final class TraceTreeAssert {
   }
 
   /**
-   * Asserts that exactly one span of the trace, at any depth, has this name, and that it
-   * satisfies {@code assertions}.
+   * Asserts that exactly one span of the trace, at any depth, has this name, and that it satisfies
+   * {@code assertions}.
    *
    * @param name the span name
    * @param assertions assertions on the span
@@ -182,15 +182,21 @@ public final class TraceTreeAssert {
   public TraceTreeAssert hasSpanCount(int count) {
     if (context.trace.spans.size() != count) {
       throw context.failure(
-          "trace " + traceId() + " (root '" + root.name() + "') has "
-              + context.trace.spans.size() + " spans, expected " + count);
+          "trace "
+              + traceId()
+              + " (root '"
+              + root.name()
+              + "') has "
+              + context.trace.spans.size()
+              + " spans, expected "
+              + count);
     }
     return this;
   }
 
   /**
-   * Asserts that every span of the trace was named by an assertion above (the root counts):
-   * nothing was recorded that the test does not expect.
+   * Asserts that every span of the trace was named by an assertion above (the root counts): nothing
+   * was recorded that the test does not expect.
    *
    * @return this
    */
@@ -202,7 +208,11 @@ public final class TraceTreeAssert {
         names.add(span.getName());
       }
       throw context.failure(
-          "trace " + traceId() + " (root '" + root.name() + "') has spans no assertion named: "
+          "trace "
+              + traceId()
+              + " (root '"
+              + root.name()
+              + "') has spans no assertion named: "
               + names);
     }
     return this;
@@ -252,8 +262,13 @@ public final class TraceTreeAssert {
       }
     }
     throw new TelemetryAssertionError(
-        "trace " + traceId() + " (root '" + root.name() + "'): none of its "
-            + logs.size() + " log records matches"
+        "trace "
+            + traceId()
+            + " (root '"
+            + root.name()
+            + "'): none of its "
+            + logs.size()
+            + " log records matches"
             + (last == null ? "" : "; the last one failed with: " + last.getMessage()),
         context.snapshot,
         last);

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * What the assertions on one trace share: the snapshot they were taken from (its tree goes into
- * every failure message), the trace, and the spans asserted so far (for {@code
- * hasNoOtherSpans()}). The checks common to the whole trace and to one of its spans live here.
+ * every failure message), the trace, and the spans asserted so far (for {@code hasNoOtherSpans()}).
+ * The checks common to the whole trace and to one of its spans live here.
  */
 final class TreeContext {
 
@@ -148,7 +148,12 @@ final class TreeContext {
     }
     if (matching.size() != 1) {
       throw failure(
-          "trace " + trace.traceId + " has " + matching.size() + " spans named '" + name
+          "trace "
+              + trace.traceId
+              + " has "
+              + matching.size()
+              + " spans named '"
+              + name
               + "', expected one");
     }
     markAsserted(matching.get(0));

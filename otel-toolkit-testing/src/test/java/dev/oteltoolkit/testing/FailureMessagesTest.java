@@ -42,27 +42,33 @@ class FailureMessagesTest {
   @Test
   void aTraceWithASpanWhoseParentHasNotEndedIsNotConnectedUntilItEnds() throws Exception {
     Span[] slowChild = new Span[1];
-    tracing.traced("request", () -> {
-      slowChild[0] = otel.openTelemetry().getTracer("test").spanBuilder("slow child").startSpan();
-      tracing.span("grandchild").parent(Context.current().with(slowChild[0])).run(() -> {});
-    });
+    tracing.traced(
+        "request",
+        () -> {
+          slowChild[0] =
+              otel.openTelemetry().getTracer("test").spanBuilder("slow child").startSpan();
+          tracing.span("grandchild").parent(Context.current().with(slowChild[0])).run(() -> {});
+        });
     // the request and the grandchild ended; the grandchild's parent did not
     assertThatThrownBy(() -> otel.assertTrace("request"))
         .hasMessageStartingWith(
             "the trace with root 'request' is not connected yet: spans whose parent has not"
                 + " arrived (not ended, or recorded elsewhere): ['grandchild' (parent "
-                + slowChild[0].getSpanContext().getSpanId() + ")]; awaitTrace waits for them")
+                + slowChild[0].getSpanContext().getSpanId()
+                + ")]; awaitTrace waits for them")
         .hasMessageContaining("(2 roots: not connected)");
 
     CountDownLatch go = new CountDownLatch(1);
-    Thread ender = new Thread(() -> {
-      try {
-        go.await();
-        slowChild[0].end();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread ender =
+        new Thread(
+            () -> {
+              try {
+                go.await();
+                slowChild[0].end();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     ender.start();
     go.countDown();
     otel.awaitTrace("request")
@@ -73,14 +79,21 @@ class FailureMessagesTest {
 
   @Test
   void aNestedSpanAssertionFailureNamesThePathOfTheSpan() {
-    tracing.traced("checkout", () -> {
-      tracing.traced("charge card", () -> {
-        Span.current().setAttribute(AttributeKey.stringKey("card.brand"), "visa");
-      });
-    });
-    assertThatThrownBy(() -> otel.assertTrace("checkout")
-            .hasChildTree("charge card", card -> card.satisfiesSpan(
-                span -> span.hasKind(SpanKind.CLIENT))))
+    tracing.traced(
+        "checkout",
+        () -> {
+          tracing.traced(
+              "charge card",
+              () -> {
+                Span.current().setAttribute(AttributeKey.stringKey("card.brand"), "visa");
+              });
+        });
+    assertThatThrownBy(
+            () ->
+                otel.assertTrace("checkout")
+                    .hasChildTree(
+                        "charge card",
+                        card -> card.satisfiesSpan(span -> span.hasKind(SpanKind.CLIENT))))
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith("span 'checkout' > 'charge card': ")
         .hasMessageContaining("CLIENT")
@@ -90,11 +103,13 @@ class FailureMessagesTest {
 
   @Test
   void unassertedSpansAreNamedByHasNoOtherSpans() {
-    tracing.traced("checkout", () -> {
-      tracing.traced("charge card", () -> {});
-      tracing.traced("audit", () -> {});
-      tracing.traced("audit", () -> {});
-    });
+    tracing.traced(
+        "checkout",
+        () -> {
+          tracing.traced("charge card", () -> {});
+          tracing.traced("audit", () -> {});
+          tracing.traced("audit", () -> {});
+        });
     assertThatThrownBy(() -> otel.assertTrace("checkout").hasChild("charge card").hasNoOtherSpans())
         .hasMessageStartingWith("trace ")
         .hasMessageContaining("(root 'checkout') has spans no assertion named: [audit, audit]");
@@ -122,17 +137,21 @@ class FailureMessagesTest {
 
   @Test
   void theTreeStaysBoundedWhateverWasCaptured() {
-    tracing.traced("bulk", () -> {
-      for (int i = 0; i < 2_000; i++) {
-        tracing.traced("item " + i, () -> {
-          Span.current().setAttribute("payload", "x".repeat(10_000));
+    tracing.traced(
+        "bulk",
+        () -> {
+          for (int i = 0; i < 2_000; i++) {
+            tracing.traced(
+                "item " + i,
+                () -> {
+                  Span.current().setAttribute("payload", "x".repeat(10_000));
+                });
+          }
         });
-      }
-    });
     String tree = otel.consoleTree();
     assertThat(tree.lines().count()).isLessThanOrEqualTo(Snapshot.MAX_LINES + 1);
-    assertThat(tree.lines()).allSatisfy(line ->
-        assertThat(line.length()).isLessThanOrEqualTo(Snapshot.MAX_LINE));
+    assertThat(tree.lines())
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(Snapshot.MAX_LINE));
     assertThat(tree).endsWith("… (cut at 300 lines; 2001 spans in all)");
     assertThat(tree).contains("payload=xxxxxxxx").doesNotContain("x".repeat(100));
   }
@@ -142,8 +161,12 @@ class FailureMessagesTest {
     Context parent = Context.root();
     Span[] spans = new Span[3_000]; // below the batch queue (4096): none dropped
     for (int i = 0; i < spans.length; i++) {
-      spans[i] = otel.openTelemetry().getTracer("test").spanBuilder("level " + i)
-          .setParent(parent).startSpan();
+      spans[i] =
+          otel.openTelemetry()
+              .getTracer("test")
+              .spanBuilder("level " + i)
+              .setParent(parent)
+              .startSpan();
       parent = parent.with(spans[i]);
     }
     for (int i = spans.length - 1; i >= 0; i--) {

@@ -25,8 +25,10 @@ class LifecycleTest {
   final TelemetryExtension otel =
       TelemetryExtension.builder()
           // the machine's OTEL_* settings never apply; the test's own do
-          .configure(b -> b.serviceName("lifecycle")
-              .configProperties(Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=kit")))
+          .configure(
+              b ->
+                  b.serviceName("lifecycle")
+                      .configProperties(Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=kit")))
           .global(false)
           .build();
 
@@ -40,10 +42,18 @@ class LifecycleTest {
   void eachTestHasItsOwnTelemetryAndTheGlobalIsLeftAlone() {
     assertThat(GlobalOpenTelemetry.isSet()).isFalse();
     tracing.traced("first", () -> orders.add(1));
-    otel.assertTrace("first").hasRoot(root -> root.hasResourceSatisfying(resource -> resource
-        .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-            "lifecycle")
-        .hasAttribute(io.opentelemetry.api.common.AttributeKey.stringKey("team"), "kit")));
+    otel.assertTrace("first")
+        .hasRoot(
+            root ->
+                root.hasResourceSatisfying(
+                    resource ->
+                        resource
+                            .hasAttribute(
+                                io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                                "lifecycle")
+                            .hasAttribute(
+                                io.opentelemetry.api.common.AttributeKey.stringKey("team"),
+                                "kit")));
     firstTestsTelemetry = otel.telemetry();
   }
 
@@ -64,10 +74,14 @@ class LifecycleTest {
 
     otel.assertTrace("before close").hasNoOtherSpans();
     otel.assertOperation("before close").hasCount(1);
-    assertThat(otel.metrics()).filteredOn(m -> m.getName().equals("shop.orders"))
+    assertThat(otel.metrics())
+        .filteredOn(m -> m.getName().equals("shop.orders"))
         .singleElement()
-        .satisfies(m -> assertThat(m.getLongSumData().getPoints()).singleElement()
-            .satisfies(p -> assertThat(p.getValue()).isEqualTo(4)));
+        .satisfies(
+            m ->
+                assertThat(m.getLongSumData().getPoints())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.getValue()).isEqualTo(4)));
   }
 
   @AfterAll

@@ -18,9 +18,9 @@ import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 
 /**
- * The extension used wrongly: each scenario is a test class run through the JUnit engine from
- * here. The scenario classes are nested (the build does not run them on their own) and, in case
- * a filter selects them anyway, enabled only while this test runs them.
+ * The extension used wrongly: each scenario is a test class run through the JUnit engine from here.
+ * The scenario classes are nested (the build does not run them on their own) and, in case a filter
+ * selects them anyway, enabled only while this test runs them.
  */
 class MisuseTest {
 
@@ -36,7 +36,8 @@ class MisuseTest {
     Throwable failure = singleFailure(TwoExtensions.class);
     assertThat(failure)
         .hasMessage(
-            "TelemetryExtension is registered twice for " + TwoExtensions.class.getName()
+            "TelemetryExtension is registered twice for "
+                + TwoExtensions.class.getName()
                 + " (two fields, or one here and one in an enclosing or super class): use one"
                 + " TelemetryExtension per test class. For a second service in a test, call"
                 + " service(\"name\") on that one extension.");
@@ -59,7 +60,8 @@ class MisuseTest {
     Throwable failure = singleFailure(PlainExtension.class);
     assertThat(failure)
         .hasMessageStartingWith(
-            "TelemetryExtension in " + PlainExtension.class.getName()
+            "TelemetryExtension in "
+                + PlainExtension.class.getName()
                 + " cannot install its Telemetry as GlobalOpenTelemetry: a global is already set"
                 + " by a no-op, which GlobalOpenTelemetry.get() sets when it is called before"
                 + " any install")
@@ -86,13 +88,17 @@ class MisuseTest {
   void aFailingTestCarriesTheTreeOfWhatWasCaptured() {
     Throwable failure = singleFailure(FailingAssertion.class);
     assertThat(failure).hasMessageContaining("expected: 3");
-    assertThat(failure.getSuppressed()).singleElement().satisfies(tree ->
-        assertThat(tree.toString())
-            .startsWith("telemetry captured when the test failed:\n"
-                + "Captured by TelemetryExtension: 2 spans in 1 trace, 0 log records\n"
-                + "trace ")
-            .contains("\nlookup  ")
-            .contains("\n└─ SELECT  "));
+    assertThat(failure.getSuppressed())
+        .singleElement()
+        .satisfies(
+            tree ->
+                assertThat(tree.toString())
+                    .startsWith(
+                        "telemetry captured when the test failed:\n"
+                            + "Captured by TelemetryExtension: 2 spans in 1 trace, 0 log records\n"
+                            + "trace ")
+                    .contains("\nlookup  ")
+                    .contains("\n└─ SELECT  "));
   }
 
   /** The one failure of a scenario, of its test or of its class (a failed beforeAll). */
@@ -101,7 +107,9 @@ class MisuseTest {
     List<Event> failed = all.failed().list();
     assertThat(failed).as("failed tests of " + scenario.getSimpleName()).hasSize(1);
     Optional<Throwable> thrown =
-        failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        failed
+            .get(0)
+            .getPayload(org.junit.platform.engine.TestExecutionResult.class)
             .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable);
     assertThat(thrown).isPresent();
     return thrown.get();

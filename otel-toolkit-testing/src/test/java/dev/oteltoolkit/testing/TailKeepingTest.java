@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The customized telemetry behaves as it does in production: here head sampling drops every
- * trace and tail keeping brings back the failed ones, whole.
+ * The customized telemetry behaves as it does in production: here head sampling drops every trace
+ * and tail keeping brings back the failed ones, whole.
  */
 class TailKeepingTest {
 
@@ -26,16 +26,25 @@ class TailKeepingTest {
   @Test
   void onlyTheFailedRequestIsKeptWithItsWholeTree() {
     traced("GET /ok", () -> traced("load", () -> {}));
-    assertThatThrownBy(() -> traced("GET /fail", () -> {
-      traced("load", () -> {});
-      traced("save", () -> {
-        throw new IllegalStateException("disk full");
-      });
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                traced(
+                    "GET /fail",
+                    () -> {
+                      traced("load", () -> {});
+                      traced(
+                          "save",
+                          () -> {
+                            throw new IllegalStateException("disk full");
+                          });
+                    }))
+        .isInstanceOf(IllegalStateException.class);
 
     otel.assertTrace("GET /fail")
-        .hasRoot(root -> root.hasStatus(StatusData.create(StatusCode.ERROR, "disk full"))
-            .hasAttributesSatisfying(equalTo(KEPT_BY, "error")))
+        .hasRoot(
+            root ->
+                root.hasStatus(StatusData.create(StatusCode.ERROR, "disk full"))
+                    .hasAttributesSatisfying(equalTo(KEPT_BY, "error")))
         .hasChild("load")
         .hasChild("save", save -> save.hasStatus(StatusData.create(StatusCode.ERROR, "disk full")))
         .hasNoOtherSpans();

@@ -42,8 +42,7 @@ class TelemetryExtensionTest {
   private static final AttributeKey<String> CART = AttributeKey.stringKey("shop.cart");
 
   @RegisterExtension
-  static final TelemetryExtension otel =
-      TelemetryExtension.create(b -> b.serviceName("shop"));
+  static final TelemetryExtension otel = TelemetryExtension.create(b -> b.serviceName("shop"));
 
   private static boolean firstTestRan;
 
@@ -53,12 +52,16 @@ class TelemetryExtensionTest {
     checkout("cart-1");
 
     otel.assertTrace("checkout")
-        .hasRoot(root -> root.hasKind(SpanKind.INTERNAL).hasAttributesSatisfyingExactly(
-            equalTo(CART, "cart-1")))
-        .hasChildTree("charge card", card -> card
-            .satisfiesSpan(span -> span.hasKind(SpanKind.CLIENT))
-            .hasChild("POST /charge")
-            .hasNoOtherChildren())
+        .hasRoot(
+            root ->
+                root.hasKind(SpanKind.INTERNAL)
+                    .hasAttributesSatisfyingExactly(equalTo(CART, "cart-1")))
+        .hasChildTree(
+            "charge card",
+            card ->
+                card.satisfiesSpan(span -> span.hasKind(SpanKind.CLIENT))
+                    .hasChild("POST /charge")
+                    .hasNoOtherChildren())
         .hasChild("reserve stock")
         .hasNoOtherSpans();
     otel.assertOperation("checkout").hasCount(1).hasNoErrors();
@@ -86,11 +89,13 @@ class TelemetryExtensionTest {
     for (int i = 0; i < 3; i++) {
       int call = i;
       try {
-        traced("pay", () -> {
-          if (call > 0) {
-            throw new IllegalStateException("declined " + call);
-          }
-        });
+        traced(
+            "pay",
+            () -> {
+              if (call > 0) {
+                throw new IllegalStateException("declined " + call);
+              }
+            });
       } catch (IllegalStateException expected) {
         // recorded on the span and in the RED histogram
       }
@@ -110,16 +115,18 @@ class TelemetryExtensionTest {
   void childrenEndedOnOtherThreadsHangUnderTheirParent() throws Exception {
     ExecutorService pool = Context.taskWrapping(Executors.newFixedThreadPool(3));
     try {
-      traced("fan out", () -> {
-        List<Future<?>> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-          parts.add(pool.submit(() -> traced("fetch part", () -> traced("read", () -> {}))));
-        }
-        for (Future<?> part : parts) {
-          part.get(10, TimeUnit.SECONDS);
-        }
-        return null;
-      });
+      traced(
+          "fan out",
+          () -> {
+            List<Future<?>> parts = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+              parts.add(pool.submit(() -> traced("fetch part", () -> traced("read", () -> {}))));
+            }
+            for (Future<?> part : parts) {
+              part.get(10, TimeUnit.SECONDS);
+            }
+            return null;
+          });
     } finally {
       pool.shutdownNow();
     }
@@ -138,7 +145,10 @@ class TelemetryExtensionTest {
               try {
                 Context producer = queue.take();
                 rootEnded.await();
-                otel.tracing().span("process order").kind(SpanKind.CONSUMER).parent(producer)
+                otel.tracing()
+                    .span("process order")
+                    .kind(SpanKind.CONSUMER)
+                    .parent(producer)
                     .run(() -> {});
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -146,15 +156,24 @@ class TelemetryExtensionTest {
             },
             "consumer");
     consumer.start();
-    traced("place order", () -> {
-      otel.tracing().span("publish order").kind(SpanKind.PRODUCER)
-          .run(() -> queue.put(Context.current()));
-    });
+    traced(
+        "place order",
+        () -> {
+          otel.tracing()
+              .span("publish order")
+              .kind(SpanKind.PRODUCER)
+              .run(() -> queue.put(Context.current()));
+        });
     rootEnded.countDown(); // the consumer's span ends only now, after the whole request
 
-    otel.awaitTrace("place order", trace -> trace
-            .hasChildTree("publish order", publish -> publish
-                .hasChild("process order", process -> process.hasKind(SpanKind.CONSUMER))))
+    otel.awaitTrace(
+            "place order",
+            trace ->
+                trace.hasChildTree(
+                    "publish order",
+                    publish ->
+                        publish.hasChild(
+                            "process order", process -> process.hasKind(SpanKind.CONSUMER))))
         .hasNoOtherSpans();
     consumer.join(10_000);
   }
@@ -163,22 +182,44 @@ class TelemetryExtensionTest {
   void aSecondServiceJoinsTheTreeThroughARemoteParent() {
     Tracing inventory = Tracing.create(otel.service("inventory").openTelemetry());
     Map<String, String> headers = new HashMap<>();
-    otel.tracing().span("GET /stock").kind(SpanKind.CLIENT).run(() ->
-        otel.openTelemetry().getPropagators().getTextMapPropagator()
-            .inject(Context.current(), headers, Map::put));
-    Context remote = otel.openTelemetry().getPropagators().getTextMapPropagator()
-        .extract(Context.root(), headers, MapGetter.INSTANCE);
+    otel.tracing()
+        .span("GET /stock")
+        .kind(SpanKind.CLIENT)
+        .run(
+            () ->
+                otel.openTelemetry()
+                    .getPropagators()
+                    .getTextMapPropagator()
+                    .inject(Context.current(), headers, Map::put));
+    Context remote =
+        otel.openTelemetry()
+            .getPropagators()
+            .getTextMapPropagator()
+            .extract(Context.root(), headers, MapGetter.INSTANCE);
     assertThat(Span.fromContext(remote).getSpanContext().isRemote()).isTrue();
-    inventory.span("handle stock").kind(SpanKind.SERVER).parent(remote)
+    inventory
+        .span("handle stock")
+        .kind(SpanKind.SERVER)
+        .parent(remote)
         .run(() -> inventory.traced("SELECT stock", () -> {}));
 
     otel.assertTrace("GET /stock")
-        .hasRoot(root -> root.hasResourceSatisfying(r -> r.hasAttribute(
-            AttributeKey.stringKey("service.name"), "shop")))
-        .hasChildTree("handle stock", server -> server
-            .satisfiesSpan(span -> span.hasKind(SpanKind.SERVER).hasResourceSatisfying(r ->
-                r.hasAttribute(AttributeKey.stringKey("service.name"), "inventory")))
-            .hasChild("SELECT stock"))
+        .hasRoot(
+            root ->
+                root.hasResourceSatisfying(
+                    r -> r.hasAttribute(AttributeKey.stringKey("service.name"), "shop")))
+        .hasChildTree(
+            "handle stock",
+            server ->
+                server
+                    .satisfiesSpan(
+                        span ->
+                            span.hasKind(SpanKind.SERVER)
+                                .hasResourceSatisfying(
+                                    r ->
+                                        r.hasAttribute(
+                                            AttributeKey.stringKey("service.name"), "inventory")))
+                    .hasChild("SELECT stock"))
         .hasNoOtherSpans();
     // the tree names each span's service when a trace crosses services
     assertThat(otel.consoleTree()).contains("handle stock (SERVER)").contains("[inventory]");
@@ -187,21 +228,38 @@ class TelemetryExtensionTest {
   @Test
   void logRecordsCarryTheTraceAndSpanTheyWereEmittedIn() {
     String[] ids = new String[2];
-    traced("import batch", () -> {
-      ids[0] = Span.current().getSpanContext().getTraceId();
-      ids[1] = Span.current().getSpanContext().getSpanId();
-      otel.openTelemetry().getLogsBridge().get("importer").logRecordBuilder()
-          .setSeverity(Severity.WARN).setSeverityText("WARN").setBody("row 7 skipped").emit();
-    });
-    otel.openTelemetry().getLogsBridge().get("importer").logRecordBuilder()
-        .setBody("outside any span").emit();
+    traced(
+        "import batch",
+        () -> {
+          ids[0] = Span.current().getSpanContext().getTraceId();
+          ids[1] = Span.current().getSpanContext().getSpanId();
+          otel.openTelemetry()
+              .getLogsBridge()
+              .get("importer")
+              .logRecordBuilder()
+              .setSeverity(Severity.WARN)
+              .setSeverityText("WARN")
+              .setBody("row 7 skipped")
+              .emit();
+        });
+    otel.openTelemetry()
+        .getLogsBridge()
+        .get("importer")
+        .logRecordBuilder()
+        .setBody("outside any span")
+        .emit();
 
     List<LogRecordData> logs = otel.logRecords();
     assertThat(logs).hasSize(2);
     TraceTreeAssert trace = otel.assertTrace("import batch");
-    assertThat(trace.logRecords()).singleElement().satisfies(log -> OpenTelemetryAssertions
-        .assertThat(log).hasBody("row 7 skipped").hasSeverity(Severity.WARN)
-        .hasSpanContext(trace.rootSpan().getSpanContext()));
+    assertThat(trace.logRecords())
+        .singleElement()
+        .satisfies(
+            log ->
+                OpenTelemetryAssertions.assertThat(log)
+                    .hasBody("row 7 skipped")
+                    .hasSeverity(Severity.WARN)
+                    .hasSpanContext(trace.rootSpan().getSpanContext()));
     assertThat(trace.logRecords().get(0).getSpanContext().getTraceId()).isEqualTo(ids[0]);
     assertThat(trace.logRecords().get(0).getSpanContext().getSpanId()).isEqualTo(ids[1]);
     trace.hasLogRecord(log -> log.hasBody("row 7 skipped"));
@@ -221,15 +279,28 @@ class TelemetryExtensionTest {
     counter.add(5, Attributes.of(CART, "b"));
     List<MetricData> both = otel.metrics();
 
-    assertThat(first).filteredOn(m -> m.getName().equals("shop.orders")).singleElement()
-        .satisfies(m -> OpenTelemetryAssertions.assertThat(m).hasLongSumSatisfying(sum -> sum
-            .hasPointsSatisfying(p -> p.hasValue(2).hasAttributes(Attributes.of(CART, "a")))));
-    assertThat(both).filteredOn(m -> m.getName().equals("shop.orders")).singleElement()
-        .satisfies(m -> OpenTelemetryAssertions.assertThat(m).hasLongSumSatisfying(sum -> sum
-            .isMonotonic()
-            .hasPointsSatisfying(
-                p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "a")),
-                p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "b")))));
+    assertThat(first)
+        .filteredOn(m -> m.getName().equals("shop.orders"))
+        .singleElement()
+        .satisfies(
+            m ->
+                OpenTelemetryAssertions.assertThat(m)
+                    .hasLongSumSatisfying(
+                        sum ->
+                            sum.hasPointsSatisfying(
+                                p -> p.hasValue(2).hasAttributes(Attributes.of(CART, "a")))));
+    assertThat(both)
+        .filteredOn(m -> m.getName().equals("shop.orders"))
+        .singleElement()
+        .satisfies(
+            m ->
+                OpenTelemetryAssertions.assertThat(m)
+                    .hasLongSumSatisfying(
+                        sum ->
+                            sum.isMonotonic()
+                                .hasPointsSatisfying(
+                                    p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "a")),
+                                    p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "b")))));
   }
 
   @Test
@@ -239,8 +310,11 @@ class TelemetryExtensionTest {
     counter.add(2, Attributes.of(CART, "a"));
     counter.add(3, Attributes.of(CART, "a"));
 
-    OpenTelemetryAssertions.assertThat(otel.metric("shop.orders")).hasLongSumSatisfying(sum -> sum
-        .hasPointsSatisfying(p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "a"))));
+    OpenTelemetryAssertions.assertThat(otel.metric("shop.orders"))
+        .hasLongSumSatisfying(
+            sum ->
+                sum.hasPointsSatisfying(
+                    p -> p.hasValue(5).hasAttributes(Attributes.of(CART, "a"))));
     assertThatThrownBy(() -> otel.metric("shop.refunds"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("expected one metric 'shop.refunds' but 0 were recorded")
@@ -263,13 +337,17 @@ class TelemetryExtensionTest {
   }
 
   static void checkout(String cart) {
-    traced("checkout", () -> {
-      Span.current().setAttribute(CART, cart);
-      Tracing tracing = otel.tracing();
-      tracing.span("charge card").kind(SpanKind.CLIENT).run(() ->
-          tracing.span("POST /charge").kind(SpanKind.CLIENT).run(() -> {}));
-      traced("reserve stock", () -> {});
-    });
+    traced(
+        "checkout",
+        () -> {
+          Span.current().setAttribute(CART, cart);
+          Tracing tracing = otel.tracing();
+          tracing
+              .span("charge card")
+              .kind(SpanKind.CLIENT)
+              .run(() -> tracing.span("POST /charge").kind(SpanKind.CLIENT).run(() -> {}));
+          traced("reserve stock", () -> {});
+        });
   }
 
   private enum MapGetter implements TextMapGetter<Map<String, String>> {

@@ -7,10 +7,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Instruments the official Anthropic Java SDK: {@link #wrap(AnthropicClient)} returns a client
- * that records every Messages API call as a GenAI {@code chat} span of the given {@link
- * GenAiTelemetry}, with its tokens, cost, request totals, budgets and, for streams, time to first
- * token.
+ * Instruments the official Anthropic Java SDK: {@link #wrap(AnthropicClient)} returns a client that
+ * records every Messages API call as a GenAI {@code chat} span of the given {@link GenAiTelemetry},
+ * with its tokens, cost, request totals, budgets and, for streams, time to first token.
  *
  * <pre>{@code
  * GenAiTelemetry ai = GenAiTelemetry.create(openTelemetry);
@@ -21,9 +20,9 @@ import java.util.Objects;
  * <p>Recorded: {@code messages().create(...)} and {@code messages().createStreaming(...)} of the
  * synchronous and the asynchronous client (also through {@code withOptions}, {@code async()} and
  * {@code sync()}). Everything else (models, batches, files, beta, raw responses) passes through
- * unrecorded. The wrapped client behaves exactly like the original: same results, same
- * exceptions, and a failure inside the instrumentation is logged once and never reaches the
- * caller. Thread-safe; wrap a client once and share it.
+ * unrecorded. The wrapped client behaves exactly like the original: same results, same exceptions,
+ * and a failure inside the instrumentation is logged once and never reaches the caller.
+ * Thread-safe; wrap a client once and share it.
  */
 public final class AnthropicTelemetry {
 
@@ -63,9 +62,9 @@ public final class AnthropicTelemetry {
    *
    * <p>Unless {@link AnthropicTelemetryBuilder#sdkSpans(boolean) sdkSpans(true)}, the returned
    * client has the SDK's own OpenTelemetry spans turned off (its {@code openTelemetry} option gets
-   * the no-op tracer provider), since they would repeat ours and backends that add up tokens
-   * would count each call twice; it still sends the W3C trace context of our span with each request
-   * when the SDK's propagation is on.
+   * the no-op tracer provider), since they would repeat ours and backends that add up tokens would
+   * count each call twice; it still sends the W3C trace context of our span with each request when
+   * the SDK's propagation is on.
    *
    * @param client the client to instrument
    * @return the instrumented client
@@ -76,8 +75,8 @@ public final class AnthropicTelemetry {
   }
 
   /**
-   * Returns an asynchronous client that records the Messages API calls of {@code client}, as
-   * {@link #wrap(AnthropicClient)} does for the synchronous one.
+   * Returns an asynchronous client that records the Messages API calls of {@code client}, as {@link
+   * #wrap(AnthropicClient)} does for the synchronous one.
    *
    * @param client the asynchronous client to instrument
    * @return the instrumented client

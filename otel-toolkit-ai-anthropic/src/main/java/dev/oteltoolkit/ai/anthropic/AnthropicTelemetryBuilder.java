@@ -23,8 +23,8 @@ public final class AnthropicTelemetryBuilder {
   /**
    * Sets how long a streamed response may go without the caller reading from it, while no read is
    * in progress, before its span is ended as abandoned ({@code error.type=stream_abandoned}). A
-   * stream that is read to its end, fails or is closed ends its span at once; this bounds the
-   * span of one the caller forgets. The stream itself is left as it is. Default: 10 minutes.
+   * stream that is read to its end, fails or is closed ends its span at once; this bounds the span
+   * of one the caller forgets. The stream itself is left as it is. Default: 10 minutes.
    *
    * @param streamIdleTimeout the idle time, positive
    * @return this builder

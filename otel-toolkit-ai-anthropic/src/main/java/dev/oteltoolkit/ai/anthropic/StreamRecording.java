@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The span of one streamed response, fed with each event as the caller reads it: {@code
  * message_start} gives the response id, model and input tokens, the first {@code
- * content_block_delta} the time to first token, {@code message_delta} the stop reason and the
- * final output tokens; {@code message_stop} ends the span. It also ends when reading fails, when
- * the caller closes the stream, or when the stream sits unread, with no read in progress, for the
- * idle timeout (then as {@code stream_abandoned}). Only the first of these ends it.
+ * content_block_delta} the time to first token, {@code message_delta} the stop reason and the final
+ * output tokens; {@code message_stop} ends the span. It also ends when reading fails, when the
+ * caller closes the stream, or when the stream sits unread, with no read in progress, for the idle
+ * timeout (then as {@code stream_abandoned}). Only the first of these ends it.
  */
 final class StreamRecording {
 
@@ -24,6 +24,7 @@ final class StreamRecording {
   private final GenAiSpan span;
   private final Object lock = new Object();
   private final AtomicBoolean ended = new AtomicBoolean();
+
   /** Accumulates the streamed message for content capture only; null when capture is off. */
   private final MessageAccumulator accumulator;
 

@@ -17,8 +17,7 @@ final class TracedStreamResponse implements StreamResponse<RawMessageStreamEvent
   private final StreamResponse<RawMessageStreamEvent> delegate;
   private final StreamRecording recording;
 
-  TracedStreamResponse(
-      StreamResponse<RawMessageStreamEvent> delegate, StreamRecording recording) {
+  TracedStreamResponse(StreamResponse<RawMessageStreamEvent> delegate, StreamRecording recording) {
     this.delegate = delegate;
     this.recording = recording;
   }

@@ -71,8 +71,14 @@ class AnthropicBudgetAndContentTest {
                     .build())
             .wrap(raw);
     server.reply(
-        json(200, message("msg_b", "claude-sonnet-4-5", "Hi.", "end_turn",
-            usage(1000, 300, 2000, 500)))); // 0.009975 USD: over the 0.005 budget
+        json(
+            200,
+            message(
+                "msg_b",
+                "claude-sonnet-4-5",
+                "Hi.",
+                "end_turn",
+                usage(1000, 300, 2000, 500)))); // 0.009975 USD: over the 0.005 budget
 
     tracing.traced(
         "expensive-request",
@@ -89,8 +95,10 @@ class AnthropicBudgetAndContentTest {
 
     Assertions.assertThat(server.requests()).hasSize(1);
     otel.assertTrace("expensive-request")
-        .hasRoot(root -> root.hasAttribute(
-            AttributeKey.booleanKey("oteltoolkit.gen_ai.budget.exceeded"), true))
+        .hasRoot(
+            root ->
+                root.hasAttribute(
+                    AttributeKey.booleanKey("oteltoolkit.gen_ai.budget.exceeded"), true))
         .hasChild("chat claude-sonnet-4-5")
         .hasNoOtherSpans();
     Assertions.assertThat(otel.spans()).hasSize(2);
@@ -98,12 +106,19 @@ class AnthropicBudgetAndContentTest {
 
   @Test
   void contentIsNotRecordedByDefault() {
-    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
-    server.reply(json(200, message("msg_c0", "claude-sonnet-4-5", "Secret answer", "end_turn", null)));
+    AnthropicClient client =
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
+    server.reply(
+        json(200, message("msg_c0", "claude-sonnet-4-5", "Secret answer", "end_turn", null)));
 
     client.messages().create(question().system("Secret instructions").build());
 
-    Assertions.assertThat(otel.assertTrace("chat claude-sonnet-4-5").rootSpan().getAttributes().asMap().toString())
+    Assertions.assertThat(
+            otel.assertTrace("chat claude-sonnet-4-5")
+                .rootSpan()
+                .getAttributes()
+                .asMap()
+                .toString())
         .doesNotContain("Secret", "OpenTelemetry?");
   }
 
@@ -126,8 +141,7 @@ class AnthropicBudgetAndContentTest {
                 + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
                 + "\"usage\":{\"input_tokens\":10,\"output_tokens\":5}}"));
 
-    Message first =
-        client.messages().create(question().system("Be brief.").build());
+    Message first = client.messages().create(question().system("Be brief.").build());
     server.reply(json(200, message("msg_c2", "claude-sonnet-4-5", "Mild.", "end_turn", null)));
     client
         .messages()
@@ -152,16 +166,16 @@ class AnthropicBudgetAndContentTest {
                 + "\"content\":\"What is OpenTelemetry?\"}]}]")
         .hasAttribute(
             Keys.OUTPUT_MESSAGES,
-            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Checking [city].\"},"
-                + "{\"type\":\"tool_call\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
+            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Checking"
+                + " [city].\"},{\"type\":\"tool_call\",\"id\":\"toolu_1\",\"name\":\"get_weather\","
                 + "\"arguments\":{\"city\":\"[city]\"}}],\"finish_reason\":\"tool_use\"}]");
     assertThat(chats.get(1))
         .hasAttribute(
             Keys.INPUT_MESSAGES,
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                + "\"content\":\"What is OpenTelemetry?\"}]},"
-                + "{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\","
-                + "\"content\":\"Checking [city].\"},{\"type\":\"tool_call\",\"id\":\"toolu_1\","
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is"
+                + " OpenTelemetry?\"}]},"
+                + "{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Checking"
+                + " [city].\"},{\"type\":\"tool_call\",\"id\":\"toolu_1\","
                 + "\"name\":\"get_weather\",\"arguments\":{\"city\":\"[city]\"}}]},"
                 + "{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"toolu_1\","
                 + "\"response\":{\"celsius\":18}}]}]");
@@ -174,18 +188,26 @@ class AnthropicBudgetAndContentTest {
                 GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build())
             .wrap(raw);
     server.reply(
-        sse(textStream("msg_c3", "claude-sonnet-4-5", List.of("Traces ", "are ", "trees."),
-            "end_turn", "{\"input_tokens\":10,\"output_tokens\":1}", "{\"output_tokens\":3}")));
+        sse(
+            textStream(
+                "msg_c3",
+                "claude-sonnet-4-5",
+                List.of("Traces ", "are ", "trees."),
+                "end_turn",
+                "{\"input_tokens\":10,\"output_tokens\":1}",
+                "{\"output_tokens\":3}")));
 
     try (StreamResponse<RawMessageStreamEvent> stream =
         client.messages().createStreaming(question().build())) {
       stream.stream().forEach(event -> {});
     }
 
-    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasAttribute(
-            Keys.OUTPUT_MESSAGES,
-            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\","
-                + "\"content\":\"Traces are trees.\"}],\"finish_reason\":\"end_turn\"}]"));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasAttribute(
+                    Keys.OUTPUT_MESSAGES,
+                    "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\","
+                        + "\"content\":\"Traces are trees.\"}],\"finish_reason\":\"end_turn\"}]"));
   }
 }

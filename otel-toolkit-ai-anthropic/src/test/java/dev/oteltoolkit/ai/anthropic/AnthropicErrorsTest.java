@@ -84,14 +84,23 @@ class AnthropicErrorsTest {
   static Stream<Arguments> httpErrors() {
     return Stream.of(
         // status, Anthropic's error type, the SDK's exception, error.type
-        Arguments.of(400, "invalid_request_error", BadRequestException.class,
+        Arguments.of(
+            400,
+            "invalid_request_error",
+            BadRequestException.class,
             BadRequestException.class.getName()),
-        Arguments.of(429, "rate_limit_error", RateLimitException.class,
-            RateLimitException.class.getName()),
-        Arguments.of(500, "api_error", InternalServerException.class,
+        Arguments.of(
+            429, "rate_limit_error", RateLimitException.class, RateLimitException.class.getName()),
+        Arguments.of(
+            500,
+            "api_error",
+            InternalServerException.class,
             InternalServerException.class.getName()),
         // Anthropic's "overloaded": its own exception in the SDK
-        Arguments.of(529, "overloaded_error", OverloadedException.class,
+        Arguments.of(
+            529,
+            "overloaded_error",
+            OverloadedException.class,
             OverloadedException.class.getName()),
         // a status the SDK has no exception for: error.type is the status code
         Arguments.of(418, "teapot_error", UnexpectedStatusCodeException.class, "418"));
@@ -101,7 +110,9 @@ class AnthropicErrorsTest {
   @MethodSource("httpErrors")
   void anHttpErrorFailsTheSpanAndTheCallerGetsWhatTheUnwrappedClientThrows(
       int status, String type, Class<? extends Throwable> exception, String errorType) {
-    server.reply(json(status, error(type, "went wrong"))).reply(json(status, error(type, "went wrong")));
+    server
+        .reply(json(status, error(type, "went wrong")))
+        .reply(json(status, error(type, "went wrong")));
 
     Throwable unwrapped = Assertions.catchThrowable(() -> raw.messages().create(params()));
     Throwable wrapped = Assertions.catchThrowable(() -> client.messages().create(params()));
@@ -110,22 +121,25 @@ class AnthropicErrorsTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(wrapped)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
-            equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
-            equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
-            equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
-            equalTo(ErrorAttributes.ERROR_TYPE, errorType)));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(wrapped)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "chat"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
+                        equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
+                        equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
+                        equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
+                        equalTo(ErrorAttributes.ERROR_TYPE, errorType)));
     assertThat(otel.metric("gen_ai.client.operation.duration"))
         .hasHistogramSatisfying(
             h ->
                 h.hasPointsSatisfying(
-                    p -> p.hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, errorType))));
+                    p ->
+                        p.hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, errorType))));
   }
 
   @Test
@@ -138,10 +152,13 @@ class AnthropicErrorsTest {
     Throwable thrown = Assertions.catchThrowable(() -> impatient.messages().create(params()));
 
     Assertions.assertThat(thrown).isInstanceOf(AnthropicIoException.class);
-    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName()));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(thrown)
+                    .hasAttribute(
+                        ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName()));
     impatient.close();
   }
 
@@ -158,10 +175,12 @@ class AnthropicErrorsTest {
     Throwable thrown = Assertions.catchThrowable(() -> nowhere.messages().create(params()));
 
     Assertions.assertThat(thrown).isInstanceOf(AnthropicIoException.class);
-    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName())
-        .hasAttribute(ServerAttributes.SERVER_PORT, (long) closedPort));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, AnthropicIoException.class.getName())
+                    .hasAttribute(ServerAttributes.SERVER_PORT, (long) closedPort));
     nowhere.close();
   }
 
@@ -170,7 +189,9 @@ class AnthropicErrorsTest {
     // the SDK retries a 529 (here after the 1 ms the server asks for); the call succeeds
     server
         .reply(json(529, error("overloaded_error", "Overloaded"), "retry-after-ms", "1"))
-        .reply(json(200, message("msg_r", "claude-sonnet-4-5", "Hi.", "end_turn", usage(10, 2, 0, 0))));
+        .reply(
+            json(
+                200, message("msg_r", "claude-sonnet-4-5", "Hi.", "end_turn", usage(10, 2, 0, 0))));
     AnthropicClient retrying =
         AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()))
             .wrap(clientFor(server.baseUrl(), 2, Duration.ofSeconds(30)));
@@ -179,9 +200,12 @@ class AnthropicErrorsTest {
 
     Assertions.assertThat(answer.id()).isEqualTo("msg_r");
     Assertions.assertThat(server.requests()).hasSize(2);
-    otel.assertTrace("chat claude-sonnet-4-5").hasNoOtherSpans().hasRoot(chat -> chat
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasNoOtherSpans()
+        .hasRoot(
+            chat ->
+                chat.hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+                    .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L));
     Assertions.assertThat(otel.spans()).hasSize(1);
     retrying.close();
   }
@@ -196,10 +220,12 @@ class AnthropicErrorsTest {
     Assertions.assertThat(thrown)
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(OverloadedException.class);
-    otel.assertTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(thrown.getCause())
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, OverloadedException.class.getName()));
+    otel.assertTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(thrown.getCause())
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, OverloadedException.class.getName()));
   }
 
   @Test
@@ -208,8 +234,10 @@ class AnthropicErrorsTest {
 
     client.async().messages().create(params()).cancel(true);
 
-    otel.awaitTrace("chat claude-sonnet-4-5").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "cancelled"));
+    otel.awaitTrace("chat claude-sonnet-4-5")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, "cancelled"));
   }
 }

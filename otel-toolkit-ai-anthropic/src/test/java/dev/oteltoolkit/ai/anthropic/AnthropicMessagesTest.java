@@ -92,7 +92,10 @@ class AnthropicMessagesTest {
         json(
             200,
             message(
-                "msg_01", "claude-sonnet-4-5-20250929", "Traces.", "end_turn",
+                "msg_01",
+                "claude-sonnet-4-5-20250929",
+                "Traces.",
+                "end_turn",
                 usage(1000, 300, 2000, 500))));
 
     Message answer =
@@ -127,24 +130,24 @@ class AnthropicMessagesTest {
             chat ->
                 chat.hasKind(SpanKind.CLIENT)
                     .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
-            equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
-            equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
-            equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
-            equalTo(GEN_AI_REQUEST_TOP_K, 40.0),
-            equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
-            equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
-            equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
-            equalTo(GEN_AI_RESPONSE_ID, "msg_01"),
-            equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5-20250929"),
-            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn")),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 3500L),
-            equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
-            equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
-            equalTo(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 500L),
-            equalTo(Keys.COST, 0.009975)))
+                        equalTo(GEN_AI_OPERATION_NAME, "chat"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
+                        equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
+                        equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
+                        equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
+                        equalTo(GEN_AI_REQUEST_TOP_K, 40.0),
+                        equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
+                        equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
+                        equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
+                        equalTo(GEN_AI_RESPONSE_ID, "msg_01"),
+                        equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5-20250929"),
+                        equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn")),
+                        equalTo(GEN_AI_USAGE_INPUT_TOKENS, 3500L),
+                        equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
+                        equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
+                        equalTo(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 500L),
+                        equalTo(Keys.COST, 0.009975)))
         .hasNoOtherSpans();
     Assertions.assertThat(server.requests()).hasSize(1);
   }
@@ -156,8 +159,12 @@ class AnthropicMessagesTest {
 
     client
         .messages()
-        .create(MessageCreateParams.builder().model("claude-haiku-4-5").maxTokens(64)
-            .addUserMessage("Hi").build());
+        .create(
+            MessageCreateParams.builder()
+                .model("claude-haiku-4-5")
+                .maxTokens(64)
+                .addUserMessage("Hi")
+                .build());
 
     // claude-haiku-4-5: 100 x 1.00 + 20 x 5.00 = 200 / 1e6
     assertThat(otel.metric("oteltoolkit.gen_ai.cost"))
@@ -205,7 +212,11 @@ class AnthropicMessagesTest {
         .reply(
             json(
                 200,
-                message("msg_t2", "claude-sonnet-4-5", "18 C in Paris.", "end_turn",
+                message(
+                    "msg_t2",
+                    "claude-sonnet-4-5",
+                    "18 C in Paris.",
+                    "end_turn",
                     "{\"input_tokens\":480,\"output_tokens\":12}")));
 
     tracing.traced(
@@ -265,15 +276,15 @@ class AnthropicMessagesTest {
         .hasRoot(
             chat ->
                 chat.hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
-            equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
-            equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
-            equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
-            equalTo(GEN_AI_RESPONSE_ID, "msg_03"),
-            equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn"))));
+                    equalTo(GEN_AI_OPERATION_NAME, "chat"),
+                    equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
+                    equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
+                    equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
+                    equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
+                    equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
+                    equalTo(GEN_AI_RESPONSE_ID, "msg_03"),
+                    equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5"),
+                    equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn"))));
   }
 
   @Test
@@ -283,8 +294,12 @@ class AnthropicMessagesTest {
 
     client
         .messages()
-        .create(MessageCreateParams.builder().model("claude-future-9").maxTokens(16)
-            .addUserMessage("Hi").build());
+        .create(
+            MessageCreateParams.builder()
+                .model("claude-future-9")
+                .maxTokens(16)
+                .addUserMessage("Hi")
+                .build());
 
     SpanData chat = otel.assertTrace("chat claude-future-9").hasNoOtherSpans().rootSpan();
     assertThat(chat).hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L);
@@ -394,8 +409,7 @@ class AnthropicMessagesTest {
     AnthropicClientAsync async = client.async();
     async.messages().create(question().build()).join();
 
-    otel.assertTraces("chat claude-sonnet-4-5", 2)
-        .forEach(chat -> chat.hasNoOtherSpans());
+    otel.assertTraces("chat claude-sonnet-4-5", 2).forEach(chat -> chat.hasNoOtherSpans());
     Assertions.assertThat(otel.spans()).hasSize(2);
   }
 

@@ -65,12 +65,16 @@ class AnthropicSemconvOptInTest {
   @Test
   void cacheWritesUseTheNewNameWhenTheLatestConventionsAreOptedInto() {
     System.setProperty(OPT_IN, "gen_ai_latest_experimental");
-    AnthropicClient client = AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
+    AnthropicClient client =
+        AnthropicTelemetry.create(GenAiTelemetry.create(otel.openTelemetry())).wrap(raw);
     server.reply(
         json(
             200,
             message(
-                "msg_01", "claude-sonnet-4-5-20250929", "Traces.", "end_turn",
+                "msg_01",
+                "claude-sonnet-4-5-20250929",
+                "Traces.",
+                "end_turn",
                 usage(1000, 300, 2000, 500))));
 
     otel.tracing()
@@ -78,22 +82,25 @@ class AnthropicSemconvOptInTest {
             "handle-question",
             () -> client.messages().create(AnthropicMessagesTest.question().build()));
 
-    otel.assertTrace("handle-question").hasChild("chat claude-sonnet-4-5", span -> span
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
-            equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
-            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
-            equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
-            equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
-            equalTo(GEN_AI_RESPONSE_ID, "msg_01"),
-            equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5-20250929"),
-            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn")),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 3500L),
-            equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
-            equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
-            equalTo(CACHE_WRITE, 500L),
-            equalTo(Keys.COST, 0.009975)));
+    otel.assertTrace("handle-question")
+        .hasChild(
+            "chat claude-sonnet-4-5",
+            span ->
+                span.hasAttributesSatisfyingExactly(
+                    equalTo(GEN_AI_OPERATION_NAME, "chat"),
+                    equalTo(GEN_AI_PROVIDER_NAME, "anthropic"),
+                    equalTo(GEN_AI_REQUEST_MODEL, "claude-sonnet-4-5"),
+                    equalTo(GEN_AI_REQUEST_MAX_TOKENS, 1024L),
+                    equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
+                    equalTo(ServerAttributes.SERVER_PORT, (long) server.port()),
+                    equalTo(GEN_AI_RESPONSE_ID, "msg_01"),
+                    equalTo(GEN_AI_RESPONSE_MODEL, "claude-sonnet-4-5-20250929"),
+                    equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("end_turn")),
+                    equalTo(GEN_AI_USAGE_INPUT_TOKENS, 3500L),
+                    equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 300L),
+                    equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 2000L),
+                    equalTo(CACHE_WRITE, 500L),
+                    equalTo(Keys.COST, 0.009975)));
     assertThat(otel.metric("gen_ai.client.inference.usage.cache_write.input_tokens"))
         .hasLongSumSatisfying(sum -> sum.hasPointsSatisfying(point -> point.hasValue(500)));
   }

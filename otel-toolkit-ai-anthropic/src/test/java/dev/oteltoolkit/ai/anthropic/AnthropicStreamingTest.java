@@ -93,8 +93,12 @@ class AnthropicStreamingTest {
 
   private static List<String[]> answer() {
     return textStream(
-        "msg_s1", "claude-sonnet-4-5-20250929", List.of("Traces ", "are ", "trees."), "end_turn",
-        START_USAGE, DELTA_USAGE);
+        "msg_s1",
+        "claude-sonnet-4-5-20250929",
+        List.of("Traces ", "are ", "trees."),
+        "end_turn",
+        START_USAGE,
+        DELTA_USAGE);
   }
 
   @Test
@@ -171,20 +175,36 @@ class AnthropicStreamingTest {
   @Test
   void aStreamedToolCallIsRecordedWithItsFinishReason() {
     List<String[]> events = new ArrayList<>();
-    events.add(new String[] {"message_start", "{\"type\":\"message_start\",\"message\":{"
-        + "\"id\":\"msg_s2\",\"type\":\"message\",\"role\":\"assistant\","
-        + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
-        + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":300,\"output_tokens\":1}}}"});
-    events.add(new String[] {"content_block_start", "{\"type\":\"content_block_start\","
-        + "\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_9\","
-        + "\"name\":\"get_weather\",\"input\":{}}}"});
-    events.add(new String[] {"content_block_delta", "{\"type\":\"content_block_delta\","
-        + "\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
-        + "\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}"});
-    events.add(new String[] {"content_block_stop", "{\"type\":\"content_block_stop\","
-        + "\"index\":0}"});
-    events.add(new String[] {"message_delta", "{\"type\":\"message_delta\",\"delta\":{"
-        + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":40}}"});
+    events.add(
+        new String[] {
+          "message_start",
+          "{\"type\":\"message_start\",\"message\":{"
+              + "\"id\":\"msg_s2\",\"type\":\"message\",\"role\":\"assistant\","
+              + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
+              + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":300,\"output_tokens\":1}}}"
+        });
+    events.add(
+        new String[] {
+          "content_block_start",
+          "{\"type\":\"content_block_start\","
+              + "\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_9\","
+              + "\"name\":\"get_weather\",\"input\":{}}}"
+        });
+    events.add(
+        new String[] {
+          "content_block_delta",
+          "{\"type\":\"content_block_delta\","
+              + "\"index\":0,\"delta\":{\"type\":\"input_json_delta\","
+              + "\"partial_json\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}"
+        });
+    events.add(
+        new String[] {"content_block_stop", "{\"type\":\"content_block_stop\"," + "\"index\":0}"});
+    events.add(
+        new String[] {
+          "message_delta",
+          "{\"type\":\"message_delta\",\"delta\":{"
+              + "\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":40}}"
+        });
     events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
     server.reply(sse(events));
 
@@ -396,7 +416,8 @@ class AnthropicStreamingTest {
     Throwable thrown = Assertions.catchThrowable(() -> stream.onCompleteFuture().join());
 
     SpanData chat = otel.awaitSpan("chat claude-sonnet-4-5");
-    Assertions.assertThat(thrown).hasCauseInstanceOf(com.anthropic.errors.OverloadedException.class);
+    Assertions.assertThat(thrown)
+        .hasCauseInstanceOf(com.anthropic.errors.OverloadedException.class);
     assertThat(chat)
         .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
         .hasAttribute(ErrorAttributes.ERROR_TYPE, "com.anthropic.errors.OverloadedException");

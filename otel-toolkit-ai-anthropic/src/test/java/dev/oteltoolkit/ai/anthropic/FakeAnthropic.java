@@ -34,6 +34,7 @@ final class FakeAnthropic implements AutoCloseable {
   private final Deque<Reply> replies = new ArrayDeque<>();
   private final List<String> requestBodies = new ArrayList<>();
   private final List<Map<String, List<String>>> requestHeaders = new ArrayList<>();
+
   /** Released when the test ends, so a reply that waits on it never outlives the test. */
   final CountDownLatch release = new CountDownLatch(1);
 
@@ -138,47 +139,89 @@ final class FakeAnthropic implements AutoCloseable {
   }
 
   static String error(String type, String message) {
-    return "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message
+    return "{\"type\":\"error\",\"error\":{\"type\":\""
+        + type
+        + "\",\"message\":\""
+        + message
         + "\"},\"request_id\":\"req_fake\"}";
   }
 
   /** A whole Messages API response with one text block. */
   static String message(String id, String model, String text, String stopReason, String usage) {
-    return "{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
-        + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}],\"stop_reason\":\""
-        + stopReason + "\",\"stop_sequence\":null" + (usage == null ? "" : ",\"usage\":" + usage)
+    return "{\"id\":\""
+        + id
+        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+        + model
+        + "\",\"content\":[{\"type\":\"text\",\"text\":\""
+        + text
+        + "\"}],\"stop_reason\":\""
+        + stopReason
+        + "\",\"stop_sequence\":null"
+        + (usage == null ? "" : ",\"usage\":" + usage)
         + "}";
   }
 
   static String usage(long input, long output, long cacheRead, long cacheCreation) {
-    return "{\"input_tokens\":" + input + ",\"output_tokens\":" + output
-        + ",\"cache_read_input_tokens\":" + cacheRead + ",\"cache_creation_input_tokens\":"
-        + cacheCreation + "}";
+    return "{\"input_tokens\":"
+        + input
+        + ",\"output_tokens\":"
+        + output
+        + ",\"cache_read_input_tokens\":"
+        + cacheRead
+        + ",\"cache_creation_input_tokens\":"
+        + cacheCreation
+        + "}";
   }
 
   /** The SSE events of a streamed text answer, as the API sends them. */
   static List<String[]> textStream(
-      String id, String model, List<String> deltas, String stopReason, String startUsage,
+      String id,
+      String model,
+      List<String> deltas,
+      String stopReason,
+      String startUsage,
       String deltaUsage) {
     List<String[]> events = new ArrayList<>();
-    events.add(new String[] {"message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\""
-        + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
-        + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":" + startUsage
-        + "}}"});
-    events.add(new String[] {"content_block_start",
-        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
-            + "\"text\":\"\"}}"});
+    events.add(
+        new String[] {
+          "message_start",
+          "{\"type\":\"message_start\",\"message\":{\"id\":\""
+              + id
+              + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+              + model
+              + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":"
+              + startUsage
+              + "}}"
+        });
+    events.add(
+        new String[] {
+          "content_block_start",
+          "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
+              + "\"text\":\"\"}}"
+        });
     events.add(new String[] {"ping", "{\"type\":\"ping\"}"});
     for (String delta : deltas) {
-      events.add(new String[] {"content_block_delta",
-          "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
-              + "\"text\":\"" + delta + "\"}}"});
+      events.add(
+          new String[] {
+            "content_block_delta",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                + "\"text\":\""
+                + delta
+                + "\"}}"
+          });
     }
-    events.add(new String[] {"content_block_stop",
-        "{\"type\":\"content_block_stop\",\"index\":0}"});
-    events.add(new String[] {"message_delta", "{\"type\":\"message_delta\",\"delta\":{"
-        + "\"stop_reason\":\"" + stopReason + "\",\"stop_sequence\":null},\"usage\":" + deltaUsage
-        + "}"});
+    events.add(
+        new String[] {"content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"});
+    events.add(
+        new String[] {
+          "message_delta",
+          "{\"type\":\"message_delta\",\"delta\":{"
+              + "\"stop_reason\":\""
+              + stopReason
+              + "\",\"stop_sequence\":null},\"usage\":"
+              + deltaUsage
+              + "}"
+        });
     events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
     return events;
   }

@@ -18,6 +18,7 @@ final class Keys {
 
   /** Content keys: the incubating artifact has no typed constants for these. */
   static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
+
   static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");
   static final AttributeKey<String> SYSTEM_INSTRUCTIONS = stringKey("gen_ai.system_instructions");
 

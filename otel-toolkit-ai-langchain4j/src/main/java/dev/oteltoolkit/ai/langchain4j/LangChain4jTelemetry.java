@@ -15,9 +15,9 @@ import java.util.Objects;
 
 /**
  * Instruments LangChain4j: wrapped chat models record each call as a GenAI {@code chat} span of the
- * given {@link GenAiTelemetry} (tokens, cost, request totals, budgets, time to first token), wrapped
- * embedding models each call as an {@code embeddings} span, wrapped tools as {@code execute_tool}
- * spans, and a wrapped AI service as an {@code invoke_agent} span around both.
+ * given {@link GenAiTelemetry} (tokens, cost, request totals, budgets, time to first token),
+ * wrapped embedding models each call as an {@code embeddings} span, wrapped tools as {@code
+ * execute_tool} spans, and a wrapped AI service as an {@code invoke_agent} span around both.
  *
  * <pre>{@code
  * LangChain4jTelemetry lc = LangChain4jTelemetry.create(GenAiTelemetry.create(openTelemetry));
@@ -30,8 +30,8 @@ import java.util.Objects;
  *
  * <p>Wrapping (rather than a {@code ChatModelListener}) is what makes the spans current while the
  * work runs: a listener is called before and after the provider's HTTP call, never around it, so
- * its span cannot parent the HTTP client's spans, nor the tools an AI service runs. A wrapped object
- * behaves exactly like the original (same results, same exceptions); a failure inside the
+ * its span cannot parent the HTTP client's spans, nor the tools an AI service runs. A wrapped
+ * object behaves exactly like the original (same results, same exceptions); a failure inside the
  * instrumentation is logged once and never reaches the caller. Thread-safe.
  */
 public final class LangChain4jTelemetry {

@@ -21,8 +21,8 @@ public final class LangChain4jTelemetryBuilder {
 
   /**
    * Sets how long a streamed call may go without any callback to its handler before its span is
-   * ended as abandoned ({@code error.type=stream_abandoned}): a stream cancelled through its
-   * {@code StreamingHandle}, or one a provider never finishes. Default: 10 minutes.
+   * ended as abandoned ({@code error.type=stream_abandoned}): a stream cancelled through its {@code
+   * StreamingHandle}, or one a provider never finishes. Default: 10 minutes.
    *
    * @param streamIdleTimeout the idle time, positive
    * @return this builder

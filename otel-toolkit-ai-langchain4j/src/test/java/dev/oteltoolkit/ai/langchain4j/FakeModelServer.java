@@ -32,6 +32,7 @@ final class FakeModelServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Deque<Reply> replies = new ArrayDeque<>();
   private final List<String> requests = new ArrayList<>();
+
   /** Released when the test ends: a reply waiting on it never outlives the test. */
   final CountDownLatch release = new CountDownLatch(1);
 
@@ -107,26 +108,48 @@ final class FakeModelServer implements AutoCloseable {
 
   /** An OpenAI chat completion with one text answer. */
   static String completion(String id, String model, String text, String usage) {
-    return "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\""
-        + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-        + text + "\"},\"finish_reason\":\"stop\"}]" + (usage == null ? "" : ",\"usage\":" + usage)
+    return "{\"id\":\""
+        + id
+        + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\""
+        + model
+        + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+        + text
+        + "\"},\"finish_reason\":\"stop\"}]"
+        + (usage == null ? "" : ",\"usage\":" + usage)
         + "}";
   }
 
   /** An OpenAI chat completion asking for one tool call. */
-  static String toolCall(String id, String model, String callId, String name, String arguments,
-      String usage) {
-    return "{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\""
-        + model + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-        + "\"content\":null,\"tool_calls\":[{\"id\":\"" + callId + "\",\"type\":\"function\","
-        + "\"function\":{\"name\":\"" + name + "\",\"arguments\":\"" + arguments.replace("\"", "\\\"")
-        + "\"}}]},\"finish_reason\":\"tool_calls\"}],\"usage\":" + usage + "}";
+  static String toolCall(
+      String id, String model, String callId, String name, String arguments, String usage) {
+    return "{\"id\":\""
+        + id
+        + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\""
+        + model
+        + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+        + "\"content\":null,\"tool_calls\":[{\"id\":\""
+        + callId
+        + "\",\"type\":\"function\","
+        + "\"function\":{\"name\":\""
+        + name
+        + "\",\"arguments\":\""
+        + arguments.replace("\"", "\\\"")
+        + "\"}}]},\"finish_reason\":\"tool_calls\"}],\"usage\":"
+        + usage
+        + "}";
   }
 
   static String openAiUsage(long prompt, long completion, long cached) {
-    return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
-        + ",\"total_tokens\":" + (prompt + completion) + ",\"prompt_tokens_details\":"
-        + "{\"cached_tokens\":" + cached + "},\"completion_tokens_details\":"
+    return "{\"prompt_tokens\":"
+        + prompt
+        + ",\"completion_tokens\":"
+        + completion
+        + ",\"total_tokens\":"
+        + (prompt + completion)
+        + ",\"prompt_tokens_details\":"
+        + "{\"cached_tokens\":"
+        + cached
+        + "},\"completion_tokens_details\":"
         + "{\"reasoning_tokens\":0}}";
   }
 
@@ -137,24 +160,45 @@ final class FakeModelServer implements AutoCloseable {
   static String embeddings(String model, int count, long promptTokens) {
     StringBuilder data = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
-          .append(",\"embedding\":[0.").append(i + 1).append(",-0.5]}");
+      data.append(i == 0 ? "" : ",")
+          .append("{\"object\":\"embedding\",\"index\":")
+          .append(i)
+          .append(",\"embedding\":[0.")
+          .append(i + 1)
+          .append(",-0.5]}");
     }
-    return "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model + "\","
-        + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"total_tokens\":" + promptTokens
+    return "{\"object\":\"list\",\"data\":["
+        + data
+        + "],\"model\":\""
+        + model
+        + "\","
+        + "\"usage\":{\"prompt_tokens\":"
+        + promptTokens
+        + ",\"total_tokens\":"
+        + promptTokens
         + "}}";
   }
 
   /** The chunks of a streamed OpenAI answer, the usage in a last chunk without choices. */
   static List<String> openAiStream(String id, String model, List<String> deltas, String usage) {
     List<String> chunks = new ArrayList<>();
-    String head = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-        + "\"model\":\"" + model + "\",";
-    chunks.add(head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
-        + "\"content\":\"\"},\"finish_reason\":null}]}");
+    String head =
+        "{\"id\":\""
+            + id
+            + "\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\""
+            + model
+            + "\",";
+    chunks.add(
+        head
+            + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+            + "\"content\":\"\"},\"finish_reason\":null}]}");
     for (String delta : deltas) {
-      chunks.add(head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + delta
-          + "\"},\"finish_reason\":null}]}");
+      chunks.add(
+          head
+              + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+              + delta
+              + "\"},\"finish_reason\":null}]}");
     }
     chunks.add(head + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
     chunks.add(head + "\"choices\":[],\"usage\":" + usage + "}");

@@ -95,39 +95,63 @@ class LangChain4jAiServiceTest {
   @Test
   void toolExecutionsNestUnderTheAgentBesideTheModelCalls() {
     server
-        .reply(json(200, toolCall("chatcmpl-t1", "gpt-4o-mini", "call_1", "getWeather",
-            "{\"arg0\":\"Paris\"}", openAiUsage(300, 20, 0))))
-        .reply(json(200, completion("chatcmpl-t2", "gpt-4o-mini", "18 C in Paris.",
-            openAiUsage(350, 10, 0))));
+        .reply(
+            json(
+                200,
+                toolCall(
+                    "chatcmpl-t1",
+                    "gpt-4o-mini",
+                    "call_1",
+                    "getWeather",
+                    "{\"arg0\":\"Paris\"}",
+                    openAiUsage(300, 20, 0))))
+        .reply(
+            json(
+                200,
+                completion(
+                    "chatcmpl-t2", "gpt-4o-mini", "18 C in Paris.", openAiUsage(350, 10, 0))));
     Assistant assistant = assistant();
 
     String answer = tracing.traced("handle", () -> assistant.chat("Weather in Paris?"));
 
     Assertions.assertThat(answer).isEqualTo("18 C in Paris.");
-    List<SpanData> spans = otel.assertTrace("handle")
-        // gpt-4o-mini: (300 + 350) x 0.15 + (20 + 10) x 0.60 = 115.5 / 1e6
-        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 650L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 30L),
-            equalTo(Keys.TOTAL_COST, 0.0001155)))
-        .hasChildTree("invoke_agent weather-assistant", agent -> agent
-            .satisfiesSpan(span -> span.hasKind(SpanKind.INTERNAL).hasAttributesSatisfyingExactly(
-                equalTo(GEN_AI_OPERATION_NAME, "invoke_agent"),
-                equalTo(GEN_AI_AGENT_NAME, "weather-assistant")))
-            .hasChildren("chat gpt-4o-mini", 2)
-            // the tool's own work is its child
-            .hasChildTree("execute_tool getWeather", tool -> tool
-                .satisfiesSpan(span -> span.hasKind(SpanKind.INTERNAL)
-                    .hasAttributesSatisfyingExactly(
-                        equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
-                        equalTo(GEN_AI_TOOL_NAME, "getWeather"),
-                        equalTo(GEN_AI_TOOL_CALL_ID, "call_1"),
-                        equalTo(GEN_AI_TOOL_TYPE, "function")))
-                .hasChild("weather-lookup")
-                .hasNoOtherChildren())
-            .hasNoOtherChildren())
-        .hasNoOtherSpans()
-        .spans();
+    List<SpanData> spans =
+        otel.assertTrace("handle")
+            // gpt-4o-mini: (300 + 350) x 0.15 + (20 + 10) x 0.60 = 115.5 / 1e6
+            .hasRoot(
+                root ->
+                    root.hasAttributesSatisfyingExactly(
+                        equalTo(Keys.TOTAL_INPUT_TOKENS, 650L),
+                        equalTo(Keys.TOTAL_OUTPUT_TOKENS, 30L),
+                        equalTo(Keys.TOTAL_COST, 0.0001155)))
+            .hasChildTree(
+                "invoke_agent weather-assistant",
+                agent ->
+                    agent
+                        .satisfiesSpan(
+                            span ->
+                                span.hasKind(SpanKind.INTERNAL)
+                                    .hasAttributesSatisfyingExactly(
+                                        equalTo(GEN_AI_OPERATION_NAME, "invoke_agent"),
+                                        equalTo(GEN_AI_AGENT_NAME, "weather-assistant")))
+                        .hasChildren("chat gpt-4o-mini", 2)
+                        // the tool's own work is its child
+                        .hasChildTree(
+                            "execute_tool getWeather",
+                            tool ->
+                                tool.satisfiesSpan(
+                                        span ->
+                                            span.hasKind(SpanKind.INTERNAL)
+                                                .hasAttributesSatisfyingExactly(
+                                                    equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+                                                    equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+                                                    equalTo(GEN_AI_TOOL_CALL_ID, "call_1"),
+                                                    equalTo(GEN_AI_TOOL_TYPE, "function")))
+                                    .hasChild("weather-lookup")
+                                    .hasNoOtherChildren())
+                        .hasNoOtherChildren())
+            .hasNoOtherSpans()
+            .spans();
     List<SpanData> chats = named(spans, "chat gpt-4o-mini");
     SpanData tool = named(spans, "execute_tool getWeather").get(0);
     assertThat(chats.get(0)).hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("tool_call"));
@@ -143,19 +167,32 @@ class LangChain4jAiServiceTest {
   @Test
   void aFailingToolFailsItsSpanAndTheServiceGoesOnAsLangChain4jDecides() {
     server
-        .reply(json(200, toolCall("chatcmpl-f1", "gpt-4o-mini", "call_2", "brokenTool",
-            "{\"arg0\":\"x\"}", openAiUsage(10, 5, 0))))
-        .reply(json(200, completion("chatcmpl-f2", "gpt-4o-mini", "Sorry.", openAiUsage(20, 5, 0))));
+        .reply(
+            json(
+                200,
+                toolCall(
+                    "chatcmpl-f1",
+                    "gpt-4o-mini",
+                    "call_2",
+                    "brokenTool",
+                    "{\"arg0\":\"x\"}",
+                    openAiUsage(10, 5, 0))))
+        .reply(
+            json(200, completion("chatcmpl-f2", "gpt-4o-mini", "Sorry.", openAiUsage(20, 5, 0))));
 
     String answer = assistant().chat("Break it");
 
     // LangChain4j's default error handler sends the tool's error to the model
     Assertions.assertThat(answer).isEqualTo("Sorry.");
-    otel.assertTrace("invoke_agent weather-assistant").hasChild("execute_tool brokenTool", tool -> tool
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        // LangChain4j's tool executor wraps what the tool threw
-        .hasAttribute(
-            ErrorAttributes.ERROR_TYPE, "dev.langchain4j.exception.ToolExecutionException"));
+    otel.assertTrace("invoke_agent weather-assistant")
+        .hasChild(
+            "execute_tool brokenTool",
+            tool ->
+                tool.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    // LangChain4j's tool executor wraps what the tool threw
+                    .hasAttribute(
+                        ErrorAttributes.ERROR_TYPE,
+                        "dev.langchain4j.exception.ToolExecutionException"));
     Assertions.assertThat(server.requests().get(1)).contains("tool failed");
   }
 
@@ -183,14 +220,17 @@ class LangChain4jAiServiceTest {
         tracing.traced("caller", () -> telemetry.wrap(executor).executeWithContext(call, null));
 
     Assertions.assertThat(result).isSameAs(refusal);
-    otel.assertTrace("caller").hasChild("execute_tool getWeather", tool -> tool
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
-            equalTo(GEN_AI_TOOL_NAME, "getWeather"),
-            equalTo(GEN_AI_TOOL_CALL_ID, "call_5"),
-            equalTo(GEN_AI_TOOL_TYPE, "function"),
-            equalTo(ErrorAttributes.ERROR_TYPE, "tool_error")));
+    otel.assertTrace("caller")
+        .hasChild(
+            "execute_tool getWeather",
+            tool ->
+                tool.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "execute_tool"),
+                        equalTo(GEN_AI_TOOL_NAME, "getWeather"),
+                        equalTo(GEN_AI_TOOL_CALL_ID, "call_5"),
+                        equalTo(GEN_AI_TOOL_TYPE, "function"),
+                        equalTo(ErrorAttributes.ERROR_TYPE, "tool_error")));
   }
 
   @Test
@@ -199,23 +239,38 @@ class LangChain4jAiServiceTest {
         LangChain4jTelemetry.create(
             GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
     server
-        .reply(json(200, toolCall("chatcmpl-c1", "gpt-4o-mini", "call_3", "getWeather",
-            "{\"arg0\":\"Paris\"}", openAiUsage(30, 5, 0))))
+        .reply(
+            json(
+                200,
+                toolCall(
+                    "chatcmpl-c1",
+                    "gpt-4o-mini",
+                    "call_3",
+                    "getWeather",
+                    "{\"arg0\":\"Paris\"}",
+                    openAiUsage(30, 5, 0))))
         .reply(json(200, completion("chatcmpl-c2", "gpt-4o-mini", "18 C.", openAiUsage(40, 3, 0))));
 
     assistant(capturing).chat("Weather in Paris?");
 
-    otel.assertTrace("invoke_agent weather-assistant").hasSpan("execute_tool getWeather", tool -> tool
-        .hasAttribute(Keys.TOOL_CALL_ARGUMENTS, "{\"arg0\":\"Paris\"}")
-        .hasAttribute(Keys.TOOL_CALL_RESULT, "{\"city\":\"Paris\",\"celsius\":18}"));
+    otel.assertTrace("invoke_agent weather-assistant")
+        .hasSpan(
+            "execute_tool getWeather",
+            tool ->
+                tool.hasAttribute(Keys.TOOL_CALL_ARGUMENTS, "{\"arg0\":\"Paris\"}")
+                    .hasAttribute(Keys.TOOL_CALL_RESULT, "{\"city\":\"Paris\",\"celsius\":18}"));
   }
 
   @Test
   void overBudgetTheAgentAndToolsAreRefusedBeforeTheyRun() {
     LangChain4jTelemetry strict =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry()).requestBudgetTokens(100).stopOverBudget(true).build());
-    server.reply(json(200, completion("chatcmpl-b1", "gpt-4o-mini", "18 C.", openAiUsage(300, 20, 0))));
+            GenAiTelemetry.builder(otel.openTelemetry())
+                .requestBudgetTokens(100)
+                .stopOverBudget(true)
+                .build());
+    server.reply(
+        json(200, completion("chatcmpl-b1", "gpt-4o-mini", "18 C.", openAiUsage(300, 20, 0))));
     Assistant assistant = assistant(strict);
     ToolExecutor tool = strict.tools(new WeatherTools()).get(0).toolExecutor();
     ToolExecutionRequest call =

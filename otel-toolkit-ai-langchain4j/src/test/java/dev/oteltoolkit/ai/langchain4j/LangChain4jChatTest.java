@@ -75,6 +75,7 @@ class LangChain4jChatTest {
   private final FakeModelServer server;
   private final LangChain4jTelemetry telemetry;
   private final Tracing tracing = otel.tracing();
+
   /** The span current whenever the provider's HTTP client sent a request. */
   private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
 
@@ -101,8 +102,9 @@ class LangChain4jChatTest {
   @Test
   void aChatCallIsAChildOfTheCallersSpanAndCurrentAroundTheHttpCall() {
     server.reply(
-        json(200, completion("chatcmpl-1", "gpt-4o-2024-08-06", "Traces.",
-            openAiUsage(1000, 100, 400))));
+        json(
+            200,
+            completion("chatcmpl-1", "gpt-4o-2024-08-06", "Traces.", openAiUsage(1000, 100, 400))));
     ChatModel model =
         telemetry.wrap(
             openAi().temperature(0.2).topP(0.9).maxTokens(256).stop(List.of("END")).build());
@@ -114,31 +116,35 @@ class LangChain4jChatTest {
     // OpenAI's prompt_tokens (1000) include the 400 cached:
     // 600 x 2.50 + 400 x 1.25 + 100 x 10.00 = 3000 / 1e6 = 0.003
     TraceTreeAssert trace = otel.assertTrace("handle-question");
-    trace.hasChild("chat gpt-4o", chat -> chat
-        .hasKind(SpanKind.CLIENT)
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "chat"),
-            equalTo(GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GEN_AI_REQUEST_MODEL, "gpt-4o"),
-            equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
-            equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
-            equalTo(GEN_AI_REQUEST_MAX_TOKENS, 256L),
-            equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
-            equalTo(GEN_AI_RESPONSE_ID, "chatcmpl-1"),
-            equalTo(GEN_AI_RESPONSE_MODEL, "gpt-4o-2024-08-06"),
-            equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
-            equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 100L),
-            equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 400L),
-            equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.COST, 0.003)))
-        .hasRoot(root -> root.hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 100L),
-            equalTo(Keys.TOTAL_COST, 0.003)))
+    trace
+        .hasChild(
+            "chat gpt-4o",
+            chat ->
+                chat.hasKind(SpanKind.CLIENT)
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "chat"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "gpt-4o"),
+                        equalTo(GEN_AI_REQUEST_TEMPERATURE, 0.2),
+                        equalTo(GEN_AI_REQUEST_TOP_P, 0.9),
+                        equalTo(GEN_AI_REQUEST_MAX_TOKENS, 256L),
+                        equalTo(GEN_AI_REQUEST_STOP_SEQUENCES, List.of("END")),
+                        equalTo(GEN_AI_RESPONSE_ID, "chatcmpl-1"),
+                        equalTo(GEN_AI_RESPONSE_MODEL, "gpt-4o-2024-08-06"),
+                        equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")),
+                        equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
+                        equalTo(GEN_AI_USAGE_OUTPUT_TOKENS, 100L),
+                        equalTo(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 400L),
+                        equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0L),
+                        equalTo(Keys.COST, 0.003)))
+        .hasRoot(
+            root ->
+                root.hasAttributesSatisfyingExactly(
+                    equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
+                    equalTo(Keys.TOTAL_OUTPUT_TOKENS, 100L),
+                    equalTo(Keys.TOTAL_COST, 0.003)))
         .hasNoOtherSpans();
-    Assertions.assertThat(currentAtHttpCall)
-        .containsExactly(trace.spans().get(0).getSpanContext());
+    Assertions.assertThat(currentAtHttpCall).containsExactly(trace.spans().get(0).getSpanContext());
   }
 
   @Test
@@ -151,7 +157,8 @@ class LangChain4jChatTest {
         new ChatModelListener() {
           @Override
           public void onRequest(ChatModelRequestContext context) {
-            Span span = otel.openTelemetry().getTracer("listener").spanBuilder("listener-span").startSpan();
+            Span span =
+                otel.openTelemetry().getTracer("listener").spanBuilder("listener-span").startSpan();
             startedByListener.add(span.getSpanContext());
             span.end();
           }
@@ -186,7 +193,8 @@ class LangChain4jChatTest {
   @Test
   void anthropicTokenUsageAddsTheCacheReadsAndWritesToTheInput() {
     server.reply(
-        json(200,
+        json(
+            200,
             "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
                 + "\"model\":\"claude-haiku-4-5\",\"content\":[{\"type\":\"text\",\"text\":\"Hi.\"}],"
                 + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{"
@@ -204,20 +212,28 @@ class LangChain4jChatTest {
     claude.chat("Hi");
 
     // claude-haiku-4-5: 100 x 1.00 + 1000 x 0.10 + 200 x 1.25 + 20 x 5.00 = 550 / 1e6
-    otel.assertTrace("chat claude-haiku-4-5").hasRoot(span -> span
-        .hasAttribute(GEN_AI_PROVIDER_NAME, "anthropic")
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 1300L)
-        .hasAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 1000L)
-        .hasAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 200L)
-        .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 20L)
-        .hasAttribute(Keys.COST, 0.00055));
+    otel.assertTrace("chat claude-haiku-4-5")
+        .hasRoot(
+            span ->
+                span.hasAttribute(GEN_AI_PROVIDER_NAME, "anthropic")
+                    .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 1300L)
+                    .hasAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 1000L)
+                    .hasAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 200L)
+                    .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 20L)
+                    .hasAttribute(Keys.COST, 0.00055));
   }
 
   @Test
   void aStreamedAnswerRecordsTheTimeToFirstTokenAndTheFinalUsage() throws Exception {
     server.reply(
-        sse(openAiStream("chatcmpl-s", "gpt-4o-mini", List.of("Traces ", "are ", "trees."),
-            openAiUsage(200, 30, 0)), null, 0));
+        sse(
+            openAiStream(
+                "chatcmpl-s",
+                "gpt-4o-mini",
+                List.of("Traces ", "are ", "trees."),
+                openAiUsage(200, 30, 0)),
+            null,
+            0));
     StreamingChatModel model =
         telemetry.wrap(
             OpenAiStreamingChatModel.builder()
@@ -236,8 +252,9 @@ class LangChain4jChatTest {
                 new StreamingChatResponseHandler() {
                   @Override
                   public void onCompleteResponse(ChatResponse response) {
-                    spanEndedFirst.complete(otel.spans().stream()
-                        .anyMatch(span -> span.getName().equals("chat gpt-4o-mini")));
+                    spanEndedFirst.complete(
+                        otel.spans().stream()
+                            .anyMatch(span -> span.getName().equals("chat gpt-4o-mini")));
                     done.complete(response);
                   }
 
@@ -250,13 +267,17 @@ class LangChain4jChatTest {
     Assertions.assertThat(done.get().aiMessage().text()).isEqualTo("Traces are trees.");
     Assertions.assertThat(spanEndedFirst.get()).isTrue();
     // gpt-4o-mini: 200 x 0.15 + 30 x 0.60 = 48 / 1e6
-    otel.assertTrace("stream-question").hasChild("chat gpt-4o-mini", span -> span
-        .hasAttribute(GEN_AI_REQUEST_STREAM, true)
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 200L)
-        .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 30L)
-        .hasAttribute(Keys.COST, 0.000048)
-        .hasAttributesSatisfying(
-            satisfies(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttft -> ttft.isNotNegative())));
+    otel.assertTrace("stream-question")
+        .hasChild(
+            "chat gpt-4o-mini",
+            span ->
+                span.hasAttribute(GEN_AI_REQUEST_STREAM, true)
+                    .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 200L)
+                    .hasAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, 30L)
+                    .hasAttribute(Keys.COST, 0.000048)
+                    .hasAttributesSatisfying(
+                        satisfies(
+                            GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttft -> ttft.isNotNegative())));
     assertThat(otel.metric("gen_ai.client.operation.time_to_first_chunk"))
         .hasHistogramSatisfying(h -> h.hasPointsSatisfying(p -> p.hasCount(1)));
   }
@@ -265,8 +286,10 @@ class LangChain4jChatTest {
   void aStreamWhoseHandlerHearsNothingMoreIsAbandonedAfterTheIdleTimeout() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     server.reply(
-        sse(openAiStream("chatcmpl-a", "gpt-4o-mini", List.of("Traces "), openAiUsage(1, 1, 0)),
-            never, 2));
+        sse(
+            openAiStream("chatcmpl-a", "gpt-4o-mini", List.of("Traces "), openAiUsage(1, 1, 0)),
+            never,
+            2));
     LangChain4jTelemetry impatient =
         LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.openTelemetry()))
             .streamIdleTimeout(Duration.ofMillis(200))
@@ -289,9 +312,11 @@ class LangChain4jChatTest {
           public void onError(Throwable error) {}
         });
 
-    otel.awaitTrace("chat gpt-4o-mini").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "stream_abandoned"));
+    otel.awaitTrace("chat gpt-4o-mini")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, "stream_abandoned"));
   }
 
   @Test
@@ -306,17 +331,20 @@ class LangChain4jChatTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(wrapped)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
+    otel.assertTrace("chat gpt-4o")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(wrapped)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
   }
 
   @Test
   void aChatCallRecordsTheTokenDurationAndCostMetrics() {
     server.reply(
-        json(200, completion("chatcmpl-m", "gpt-4o-mini-2024-07-18", "Hi.",
-            openAiUsage(1000, 100, 0))));
+        json(
+            200,
+            completion("chatcmpl-m", "gpt-4o-mini-2024-07-18", "Hi.", openAiUsage(1000, 100, 0))));
 
     telemetry.wrap(openAi().modelName("gpt-4o-mini").build()).chat("Hi");
 
@@ -327,8 +355,7 @@ class LangChain4jChatTest {
             .put(GEN_AI_REQUEST_MODEL, "gpt-4o-mini")
             .put(GEN_AI_RESPONSE_MODEL, "gpt-4o-mini-2024-07-18")
             .build();
-    Assertions.assertThat(
-            otel.metric("gen_ai.client.token.usage").getHistogramData().getPoints())
+    Assertions.assertThat(otel.metric("gen_ai.client.token.usage").getHistogramData().getPoints())
         .extracting(HistogramPointData::getAttributes, HistogramPointData::getSum)
         .containsExactlyInAnyOrder(
             Tuple.tuple(metricBase.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build(), 1000.0),
@@ -348,7 +375,8 @@ class LangChain4jChatTest {
     server
         .reply(json(200, completion("chatcmpl-p", "gpt-4o", "Hi.", null)))
         .reply(
-            json(200,
+            json(
+                200,
                 "{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\","
                     + "\"model\":\"claude-haiku-4-5\",\"content\":[{\"type\":\"text\","
                     + "\"text\":\"Hi.\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
@@ -367,13 +395,17 @@ class LangChain4jChatTest {
                 .build())
         .chat("Hi");
 
-    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
-        .hasAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5)
-        .hasAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, 0.25));
-    otel.assertTrace("chat claude-haiku-4-5").hasRoot(span -> span
-        .hasAttribute(GEN_AI_REQUEST_TOP_K, 40.0)
-        .hasAttribute(GEN_AI_REQUEST_MAX_TOKENS, 64L)
-        .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")));
+    otel.assertTrace("chat gpt-4o")
+        .hasRoot(
+            span ->
+                span.hasAttribute(GEN_AI_REQUEST_FREQUENCY_PENALTY, 0.5)
+                    .hasAttribute(GEN_AI_REQUEST_PRESENCE_PENALTY, 0.25));
+    otel.assertTrace("chat claude-haiku-4-5")
+        .hasRoot(
+            span ->
+                span.hasAttribute(GEN_AI_REQUEST_TOP_K, 40.0)
+                    .hasAttribute(GEN_AI_REQUEST_MAX_TOKENS, 64L)
+                    .hasAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of("stop")));
   }
 
   @Test
@@ -387,10 +419,14 @@ class LangChain4jChatTest {
     Assertions.assertThat(answer).isEqualTo("Hi.");
     Assertions.assertThat(server.requests()).hasSize(2);
     Assertions.assertThat(otel.spans()).hasSize(1);
-    SpanData chat = otel.assertTrace("chat gpt-4o").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
-        .hasAttribute(GEN_AI_RESPONSE_ID, "chatcmpl-r")
-        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L)).rootSpan();
+    SpanData chat =
+        otel.assertTrace("chat gpt-4o")
+            .hasRoot(
+                span ->
+                    span.hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+                        .hasAttribute(GEN_AI_RESPONSE_ID, "chatcmpl-r")
+                        .hasAttribute(GEN_AI_USAGE_INPUT_TOKENS, 10L))
+            .rootSpan();
     Assertions.assertThat(currentAtHttpCall)
         .containsExactly(chat.getSpanContext(), chat.getSpanContext());
   }
@@ -422,10 +458,12 @@ class LangChain4jChatTest {
         });
 
     Throwable error = failed.get(30, TimeUnit.SECONDS);
-    otel.awaitTrace("chat gpt-4o-mini").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(error)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName()));
+    otel.awaitTrace("chat gpt-4o-mini")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(error)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, error.getClass().getName()));
   }
 
   @Test
@@ -447,10 +485,13 @@ class LangChain4jChatTest {
         Assertions.catchThrowable(() -> tracing.traced("caller", () -> model.chat("Hi")));
 
     Assertions.assertThat(thrown).isNotNull();
-    otel.assertTrace("caller").hasChild("chat gpt-4o", span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
+    otel.assertTrace("caller")
+        .hasChild(
+            "chat gpt-4o",
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(thrown)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
   }
 
   @Test
@@ -466,10 +507,12 @@ class LangChain4jChatTest {
     Throwable thrown = Assertions.catchThrowable(() -> model.chat("Hi"));
 
     Assertions.assertThat(thrown).isNotNull();
-    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(thrown)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
+    otel.assertTrace("chat gpt-4o")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(thrown)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, thrown.getClass().getName()));
   }
 
   @Test
@@ -514,14 +557,16 @@ class LangChain4jChatTest {
 
     capturing.wrap(openAi().build()).chat("What is OpenTelemetry?");
 
-    otel.assertTrace("chat gpt-4o").hasRoot(span -> span
-        .hasAttribute(
-            Keys.INPUT_MESSAGES,
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
-                + "\"content\":\"What is OpenTelemetry?\"}]}]")
-        .hasAttribute(
-            Keys.OUTPUT_MESSAGES,
-            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
-                + "\"finish_reason\":\"stop\"}]"));
+    otel.assertTrace("chat gpt-4o")
+        .hasRoot(
+            span ->
+                span.hasAttribute(
+                        Keys.INPUT_MESSAGES,
+                        "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+                            + "\"content\":\"What is OpenTelemetry?\"}]}]")
+                    .hasAttribute(
+                        Keys.OUTPUT_MESSAGES,
+                        "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Traces.\"}],"
+                            + "\"finish_reason\":\"stop\"}]"));
   }
 }

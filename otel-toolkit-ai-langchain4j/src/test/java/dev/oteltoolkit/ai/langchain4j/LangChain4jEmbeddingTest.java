@@ -50,9 +50,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Embedding models: langchain4j-open-ai's {@code OpenAiEmbeddingModel} against the fake server,
- * and {@link WordEmbeddingModel}, an embedding model written the way LangChain4j's in-process
- * models are (it implements {@code embedAll} only and leaves the rest to the interface).
+ * Embedding models: langchain4j-open-ai's {@code OpenAiEmbeddingModel} against the fake server, and
+ * {@link WordEmbeddingModel}, an embedding model written the way LangChain4j's in-process models
+ * are (it implements {@code embedAll} only and leaves the rest to the interface).
  */
 class LangChain4jEmbeddingTest {
 
@@ -91,8 +91,7 @@ class LangChain4jEmbeddingTest {
     server
         .reply(json(200, embeddings("text-embedding-3-small", 2, 8000)))
         .reply(json(200, embeddings("text-embedding-3-small", 1, 4000)));
-    EmbeddingModel model =
-        telemetry.wrap(openAi().dimensions(256).maxSegmentsPerBatch(2).build());
+    EmbeddingModel model = telemetry.wrap(openAi().dimensions(256).maxSegmentsPerBatch(2).build());
 
     Response<List<Embedding>> response =
         tracing.traced(
@@ -109,20 +108,25 @@ class LangChain4jEmbeddingTest {
     // text-embedding-3-small in the default table: 0.02 per million input tokens;
     // 12000 x 0.02 / 1e6 = 0.00024
     TraceTreeAssert trace = otel.assertTrace("index-documents");
-    trace.hasChild("embeddings text-embedding-3-small", span -> span
-        .hasKind(SpanKind.CLIENT)
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
-            equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 12000L),
-            equalTo(Keys.COST, 0.00024)))
-        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 12000L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.00024)))
+    trace
+        .hasChild(
+            "embeddings text-embedding-3-small",
+            span ->
+                span.hasKind(SpanKind.CLIENT)
+                    .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-small"),
+                        equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 256L),
+                        equalTo(GEN_AI_USAGE_INPUT_TOKENS, 12000L),
+                        equalTo(Keys.COST, 0.00024)))
+        .hasRoot(
+            span ->
+                span.hasAttributesSatisfyingExactly(
+                    equalTo(Keys.TOTAL_INPUT_TOKENS, 12000L),
+                    equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
+                    equalTo(Keys.TOTAL_COST, 0.00024)))
         .hasNoOtherSpans();
     // both HTTP requests were sent with the embeddings span current
     SpanContext embeddings = trace.spans().get(0).getSpanContext();
@@ -134,8 +138,7 @@ class LangChain4jEmbeddingTest {
             .put(GEN_AI_PROVIDER_NAME, "openai")
             .put(GEN_AI_REQUEST_MODEL, "text-embedding-3-small")
             .build();
-    Assertions.assertThat(
-            otel.metric("gen_ai.client.token.usage").getHistogramData().getPoints())
+    Assertions.assertThat(otel.metric("gen_ai.client.token.usage").getHistogramData().getPoints())
         .extracting(HistogramPointData::getAttributes, HistogramPointData::getSum)
         .containsExactly(
             Tuple.tuple(metricBase.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build(), 12000.0));
@@ -169,21 +172,23 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(response.embeddings()).hasSize(1);
     // priced by the model that answered: text-embedding-3-small, 0.02 per million;
     // 1000 x 0.02 / 1e6 = 0.00002
-    otel.assertTrace("embeddings text-embedding-3-large").hasRoot(span -> span
-        .hasNoParent()
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GEN_AI_PROVIDER_NAME, "openai"),
-            equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-large"),
-            equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 64L),
-            equalTo(GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
-            equalTo(GEN_AI_RESPONSE_MODEL, "text-embedding-3-small"),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
-            equalTo(Keys.COST, 0.00002),
-            // a call without a request around it is its own local root
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.00002)));
+    otel.assertTrace("embeddings text-embedding-3-large")
+        .hasRoot(
+            span ->
+                span.hasNoParent()
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "openai"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "text-embedding-3-large"),
+                        equalTo(GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 64L),
+                        equalTo(GEN_AI_REQUEST_ENCODING_FORMATS, List.of("float")),
+                        equalTo(GEN_AI_RESPONSE_MODEL, "text-embedding-3-small"),
+                        equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1000L),
+                        equalTo(Keys.COST, 0.00002),
+                        // a call without a request around it is its own local root
+                        equalTo(Keys.TOTAL_INPUT_TOKENS, 1000L),
+                        equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
+                        equalTo(Keys.TOTAL_COST, 0.00002)));
     Assertions.assertThat(server.requests())
         .singleElement()
         .satisfies(
@@ -209,13 +214,16 @@ class LangChain4jEmbeddingTest {
           model.embedAll(List.of(TextSegment.from("spans"), TextSegment.from("span links")));
         });
 
-    TraceTreeAssert trace = otel.assertTrace("search")
-        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 7L),
-            equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
-            equalTo(Keys.TOTAL_COST, 0.0000028)))
-        .hasChildren("embeddings words-v1", 2)
-        .hasNoOtherSpans();
+    TraceTreeAssert trace =
+        otel.assertTrace("search")
+            .hasRoot(
+                span ->
+                    span.hasAttributesSatisfyingExactly(
+                        equalTo(Keys.TOTAL_INPUT_TOKENS, 7L),
+                        equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L),
+                        equalTo(Keys.TOTAL_COST, 0.0000028)))
+            .hasChildren("embeddings words-v1", 2)
+            .hasNoOtherSpans();
     List<SpanData> calls = trace.spans().subList(0, 2);
     // 4 words x 0.40 / 1e6 = 0.0000016; 3 words: 0.0000012
     assertThat(calls.get(0))
@@ -236,11 +244,13 @@ class LangChain4jEmbeddingTest {
 
     model.embed("traces");
 
-    otel.assertTrace("embeddings words-v1").hasRoot(span -> span
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GEN_AI_PROVIDER_NAME, "other"),
-            equalTo(GEN_AI_REQUEST_MODEL, "words-v1")));
+    otel.assertTrace("embeddings words-v1")
+        .hasRoot(
+            span ->
+                span.hasAttributesSatisfyingExactly(
+                    equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+                    equalTo(GEN_AI_PROVIDER_NAME, "other"),
+                    equalTo(GEN_AI_REQUEST_MODEL, "words-v1")));
   }
 
   @Test
@@ -248,13 +258,18 @@ class LangChain4jEmbeddingTest {
     tracing.traced("request", () -> telemetry.wrap(new WordEmbeddingModel(true)).embed("traces"));
 
     otel.assertTrace("request")
-        .hasRoot(span -> span.hasAttributesSatisfyingExactly(
-            equalTo(Keys.TOTAL_INPUT_TOKENS, 1L), equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L)))
-        .hasChild("embeddings words-v1", span -> span.hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GEN_AI_PROVIDER_NAME, "other"),
-            equalTo(GEN_AI_REQUEST_MODEL, "words-v1"),
-            equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1L)));
+        .hasRoot(
+            span ->
+                span.hasAttributesSatisfyingExactly(
+                    equalTo(Keys.TOTAL_INPUT_TOKENS, 1L), equalTo(Keys.TOTAL_OUTPUT_TOKENS, 0L)))
+        .hasChild(
+            "embeddings words-v1",
+            span ->
+                span.hasAttributesSatisfyingExactly(
+                    equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+                    equalTo(GEN_AI_PROVIDER_NAME, "other"),
+                    equalTo(GEN_AI_REQUEST_MODEL, "words-v1"),
+                    equalTo(GEN_AI_USAGE_INPUT_TOKENS, 1L)));
   }
 
   @Test
@@ -294,12 +309,14 @@ class LangChain4jEmbeddingTest {
         .containsExactly(1f);
 
     Assertions.assertThat(otel.spans()).hasSize(1);
-    otel.assertTrace("embeddings bad-usage").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
-        .hasAttributesSatisfyingExactly(
-            equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
-            equalTo(GEN_AI_PROVIDER_NAME, "other"),
-            equalTo(GEN_AI_REQUEST_MODEL, "bad-usage")));
+    otel.assertTrace("embeddings bad-usage")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.UNSET))
+                    .hasAttributesSatisfyingExactly(
+                        equalTo(GEN_AI_OPERATION_NAME, "embeddings"),
+                        equalTo(GEN_AI_PROVIDER_NAME, "other"),
+                        equalTo(GEN_AI_REQUEST_MODEL, "bad-usage")));
   }
 
   @Test
@@ -316,10 +333,13 @@ class LangChain4jEmbeddingTest {
     Assertions.assertThat(wrapped)
         .isExactlyInstanceOf(unwrapped.getClass())
         .hasMessage(unwrapped.getMessage());
-    otel.assertTrace("caller").hasChild("embeddings text-embedding-3-small", span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(wrapped)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
+    otel.assertTrace("caller")
+        .hasChild(
+            "embeddings text-embedding-3-small",
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(wrapped)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, wrapped.getClass().getName()));
   }
 
   @Test
@@ -333,14 +353,15 @@ class LangChain4jEmbeddingTest {
           }
         };
 
-    Assertions.assertThatThrownBy(() -> telemetry.wrap(broken).embed("traces"))
-        .isSameAs(failure);
+    Assertions.assertThatThrownBy(() -> telemetry.wrap(broken).embed("traces")).isSameAs(failure);
 
     // a model that does not name itself: LangChain4j's "unknown", priced as nothing
-    otel.assertTrace("embeddings unknown").hasRoot(span -> span
-        .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasException(failure)
-        .hasAttribute(ErrorAttributes.ERROR_TYPE, "java.lang.IllegalStateException"));
+    otel.assertTrace("embeddings unknown")
+        .hasRoot(
+            span ->
+                span.hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
+                    .hasException(failure)
+                    .hasAttribute(ErrorAttributes.ERROR_TYPE, "java.lang.IllegalStateException"));
   }
 
   @Test
@@ -366,18 +387,23 @@ class LangChain4jEmbeddingTest {
         .wrap(new WordEmbeddingModel(true))
         .embedAll(List.of(TextSegment.from("traces"), TextSegment.from("span links")));
 
-    otel.assertTrace("embeddings words-v1").hasRoot(span -> span
-        .hasAttribute(
-            Keys.INPUT_MESSAGES,
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"traces\"}]},"
-                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"span links\"}]}]"));
+    otel.assertTrace("embeddings words-v1")
+        .hasRoot(
+            span ->
+                span.hasAttribute(
+                    Keys.INPUT_MESSAGES,
+                    "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"traces\"}]},{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"span"
+                        + " links\"}]}]"));
   }
 
   @Test
   void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
     LangChain4jTelemetry strict =
         LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry()).requestBudgetTokens(500).stopOverBudget(true).build());
+            GenAiTelemetry.builder(otel.openTelemetry())
+                .requestBudgetTokens(500)
+                .stopOverBudget(true)
+                .build());
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
     EmbeddingModel model = strict.wrap(openAi().build());
 
@@ -454,9 +480,7 @@ class LangChain4jEmbeddingTest {
         words += count;
         vectors.add(Embedding.from(new float[] {count, segment.text().length()}));
       }
-      return reportsUsage
-          ? Response.from(vectors, new TokenUsage(words))
-          : Response.from(vectors);
+      return reportsUsage ? Response.from(vectors, new TokenUsage(words)) : Response.from(vectors);
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * A streamed chat completion: the id and model of the chunks, each choice's finish reason, the
- * usage of the last chunk (sent when {@code stream_options.include_usage} is set) and, only when the
- * span records content, each choice's text and tool calls.
+ * usage of the last chunk (sent when {@code stream_options.include_usage} is set) and, only when
+ * the span records content, each choice's text and tool calls.
  */
 final class ChatStreamObserver extends StreamObserver<ChatCompletionChunk> {
 
@@ -20,6 +20,7 @@ final class ChatStreamObserver extends StreamObserver<ChatCompletionChunk> {
   private String serviceTier;
   private String systemFingerprint;
   private final List<String> finishReasons = new ArrayList<>(1);
+
   /** Null unless the span records content. */
   private final List<Choice> choices;
 
@@ -87,7 +88,8 @@ final class ChatStreamObserver extends StreamObserver<ChatCompletionChunk> {
     if (choices != null && !choices.isEmpty()) {
       List<GenAiMessage> messages = new ArrayList<>(choices.size());
       for (int i = 0; i < choices.size(); i++) {
-        messages.add(choices.get(i).message(i < finishReasons.size() ? finishReasons.get(i) : null));
+        messages.add(
+            choices.get(i).message(i < finishReasons.size() ? finishReasons.get(i) : null));
       }
       span.outputMessages(messages);
     }
@@ -111,11 +113,12 @@ final class ChatStreamObserver extends StreamObserver<ChatCompletionChunk> {
         }
         ToolCall toolCall = toolCalls.get(index);
         call.id().ifPresent(id -> toolCall.id = id);
-        call.function().ifPresent(
-            function -> {
-              function.name().ifPresent(name -> toolCall.name = name);
-              function.arguments().ifPresent(toolCall.arguments::append);
-            });
+        call.function()
+            .ifPresent(
+                function -> {
+                  function.name().ifPresent(name -> toolCall.name = name);
+                  function.arguments().ifPresent(toolCall.arguments::append);
+                });
       }
     }
 

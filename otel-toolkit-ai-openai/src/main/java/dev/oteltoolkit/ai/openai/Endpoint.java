@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  */
 record Endpoint(String address, int port) {
 
-  /** Sets {@code server.address} and {@code server.port} on a call; {@code endpoint} may be null. */
+  /**
+   * Sets {@code server.address} and {@code server.port} on a call; {@code endpoint} may be null.
+   */
   static void apply(Endpoint endpoint, ModelCallBuilder call) {
     if (endpoint != null) {
       call.serverAddress(endpoint.address);

@@ -93,8 +93,7 @@ final class Messages {
         text = joined.toString();
       }
     }
-    return withToolCalls(
-        text, assistant.toolCalls().orElse(List.of()), null);
+    return withToolCalls(text, assistant.toolCalls().orElse(List.of()), null);
   }
 
   static List<GenAiMessage> chatOutput(List<ChatCompletion.Choice> choices) {

@@ -7,8 +7,8 @@ import io.opentelemetry.api.common.AttributeKey;
 
 /**
  * OpenAI-specific attribute names. The {@code openai.*} keys are copied from {@code
- * OpenaiIncubatingAttributes} of opentelemetry-semconv-incubating 1.44.0-alpha (a test compares each
- * copy with that artifact, so a rename fails the build).
+ * OpenaiIncubatingAttributes} of opentelemetry-semconv-incubating 1.44.0-alpha (a test compares
+ * each copy with that artifact, so a rename fails the build).
  */
 final class OpenAiAttributes {
 

@@ -33,8 +33,7 @@ final class ResponseStreamObserver extends StreamObserver<ResponseStreamEvent> {
       response = event.asIncomplete().response();
     } else if (event.isFailed()) {
       response = event.asFailed().response();
-      errorType =
-          response.error().map(error -> error.code().asString()).orElse("response_failed");
+      errorType = response.error().map(error -> error.code().asString()).orElse("response_failed");
     } else if (event.isError()) {
       errorType = event.asError().code().orElse("error");
     }

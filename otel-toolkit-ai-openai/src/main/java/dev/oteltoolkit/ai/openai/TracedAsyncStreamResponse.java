@@ -8,10 +8,9 @@ import java.util.concurrent.Executor;
 
 /**
  * An asynchronous stream that reports its chunks to a {@link StreamObserver}: the span ends when
- * the stream completes or fails (whether or not anyone subscribed: the SDK's completion future
- * says so too) or on {@link #close()}. While subscribed, the SDK holds the handler, which keeps
- * this object reachable; a stream never subscribed nor closed ends its span when it becomes
- * unreachable.
+ * the stream completes or fails (whether or not anyone subscribed: the SDK's completion future says
+ * so too) or on {@link #close()}. While subscribed, the SDK holds the handler, which keeps this
+ * object reachable; a stream never subscribed nor closed ends its span when it becomes unreachable.
  *
  * @param <T> the chunk type
  */

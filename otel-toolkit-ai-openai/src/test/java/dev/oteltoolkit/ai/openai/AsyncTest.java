@@ -33,7 +33,9 @@ class AsyncTest extends OpenAiTestBase {
   @Test
   void anAsyncCallEndsItsSpanBeforeTheCallersFutureCompletesInTheCallersContext() throws Exception {
     server.json(
-        200, Wire.chatCompletion("chatcmpl-a", "gpt-4o-mini", "ok", "stop", Wire.usage(1200, 300, 200, 0)));
+        200,
+        Wire.chatCompletion(
+            "chatcmpl-a", "gpt-4o-mini", "ok", "stop", Wire.usage(1200, 300, 200, 0)));
     OpenAIClientAsync client = asyncClient();
     CompletableFuture<String> seen = new CompletableFuture<>();
 
@@ -76,7 +78,8 @@ class AsyncTest extends OpenAiTestBase {
         .isInstanceOf(RateLimitException.class);
     assertThat(otel.span("chat gpt-4o-mini"))
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, RateLimitException.class.getName()));
+        .hasAttributesSatisfying(
+            equalTo(ErrorAttributes.ERROR_TYPE, RateLimitException.class.getName()));
   }
 
   @Test
@@ -101,7 +104,8 @@ class AsyncTest extends OpenAiTestBase {
           @Override
           public void onComplete(Optional<Throwable> error) {
             // the span has ended before the application hears of the end
-            completed.complete(error.isPresent() || otel.finished().size() != 1 ? error : Optional.empty());
+            completed.complete(
+                error.isPresent() || otel.finished().size() != 1 ? error : Optional.empty());
           }
         });
 
@@ -127,7 +131,9 @@ class AsyncTest extends OpenAiTestBase {
     assertThat(otel.awaitSpan("chat gpt-4o-mini"))
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
         .hasAttributesSatisfying(
-            equalTo(ErrorAttributes.ERROR_TYPE, com.openai.errors.InternalServerException.class.getName()));
+            equalTo(
+                ErrorAttributes.ERROR_TYPE,
+                com.openai.errors.InternalServerException.class.getName()));
   }
 
   @Test

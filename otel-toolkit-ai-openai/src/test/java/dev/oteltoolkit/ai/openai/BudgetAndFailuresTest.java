@@ -55,7 +55,8 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
 
   @Test
   void aCallOfARequestAlreadyOverBudgetIsRefusedBeforeAnyByteIsSent() {
-    server.json(200, Wire.chatCompletion("chatcmpl-1", "gpt-4o-mini", "ok", "stop", Wire.usage(1200, 300)));
+    server.json(
+        200, Wire.chatCompletion("chatcmpl-1", "gpt-4o-mini", "ok", "stop", Wire.usage(1200, 300)));
     OpenAIClient client =
         OpenAiTelemetry.create(genAi().requestBudgetTokens(1000).stopOverBudget(true).build())
             .wrap(rawClient());
@@ -72,7 +73,12 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
                   () -> client.chat().completions().createStreaming(StreamingTest.params(true)))
               .isInstanceOf(BudgetExceededException.class);
           assertThatThrownBy(
-                  () -> client.async().chat().completions().create(ChatCompletionsTest.question().build()))
+                  () ->
+                      client
+                          .async()
+                          .chat()
+                          .completions()
+                          .create(ChatCompletionsTest.question().build()))
               .isInstanceOf(BudgetExceededException.class);
           return null;
         });
@@ -83,11 +89,13 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
 
   @Test
   void aTracerThatThrowsLeavesTheCallExactlyAsUnwrapped() {
-    server.json(200, Wire.chatCompletion("chatcmpl-2", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
+    server.json(
+        200, Wire.chatCompletion("chatcmpl-2", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
     GenAiTelemetry broken = GenAiTelemetry.create(new ThrowingTracerOpenTelemetry(otel.sdk));
     OpenAIClient client = OpenAiTelemetry.create(broken).wrap(rawClient());
 
-    ChatCompletion completion = client.chat().completions().create(ChatCompletionsTest.question().build());
+    ChatCompletion completion =
+        client.chat().completions().create(ChatCompletionsTest.question().build());
 
     assertThat(completion.id()).isEqualTo("chatcmpl-2");
     assertThat(otel.finished()).isEmpty();
@@ -100,20 +108,27 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
     server.json(
         200,
         Wire.chatCompletion(
-            "chatcmpl-3", "gpt-4o-mini", "ok", "stop", "{\"prompt_tokens\":\"many\",\"completion_tokens\":5}"));
+            "chatcmpl-3",
+            "gpt-4o-mini",
+            "ok",
+            "stop",
+            "{\"prompt_tokens\":\"many\",\"completion_tokens\":5}"));
     OpenAIClient client = client();
 
-    ChatCompletion completion = client.chat().completions().create(ChatCompletionsTest.question().build());
+    ChatCompletion completion =
+        client.chat().completions().create(ChatCompletionsTest.question().build());
 
     assertThat(completion.id()).isEqualTo("chatcmpl-3");
-    assertThat(otel.span("chat gpt-4o-mini").getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS)).isNull();
+    assertThat(otel.span("chat gpt-4o-mini").getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS))
+        .isNull();
     assertThat(otel.span("chat gpt-4o-mini").getAttributes().get(Keys.COST)).isNull();
     assertThat(warnings).hasSize(1); // logged once
   }
 
   @Test
   void aRedactorThatThrowsRecordsNoContentAndTheCallIsUnaffected() {
-    server.json(200, Wire.chatCompletion("chatcmpl-4", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
+    server.json(
+        200, Wire.chatCompletion("chatcmpl-4", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
     OpenAIClient client =
         OpenAiTelemetry.create(
                 genAi()
@@ -125,7 +140,8 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
                     .build())
             .wrap(rawClient());
 
-    ChatCompletion completion = client.chat().completions().create(ChatCompletionsTest.question().build());
+    ChatCompletion completion =
+        client.chat().completions().create(ChatCompletionsTest.question().build());
 
     assertThat(completion.id()).isEqualTo("chatcmpl-4");
     assertThat(otel.span("chat gpt-4o-mini"))

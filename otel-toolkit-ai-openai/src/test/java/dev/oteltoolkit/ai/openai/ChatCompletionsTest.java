@@ -4,6 +4,7 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.satisfies;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OPERATION_NAME;
+import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OUTPUT_TYPE;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_PROVIDER_NAME;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_CHOICE_COUNT;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY;
@@ -14,7 +15,6 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TEMPERATURE;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TOP_P;
-import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_OUTPUT_TYPE;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_ID;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_RESPONSE_MODEL;
@@ -55,7 +55,11 @@ class ChatCompletionsTest extends OpenAiTestBase {
     server.json(
         200,
         Wire.chatCompletion(
-            "chatcmpl-1", "gpt-4o-mini-2024-07-18", "Traces.", "stop", Wire.usage(1200, 300, 200, 0)));
+            "chatcmpl-1",
+            "gpt-4o-mini-2024-07-18",
+            "Traces.",
+            "stop",
+            Wire.usage(1200, 300, 200, 0)));
     OpenAIClient client = client();
 
     ChatCompletion completion =
@@ -127,7 +131,8 @@ class ChatCompletionsTest extends OpenAiTestBase {
   @Test
   void reasoningTokensArePricedAtTheReasoningPriceAndMetricsAreRecorded() {
     server.json(
-        200, Wire.chatCompletion("chatcmpl-2", "o4-mini", "42", "stop", Wire.usage(1000, 500, 0, 400)));
+        200,
+        Wire.chatCompletion("chatcmpl-2", "o4-mini", "42", "stop", Wire.usage(1000, 500, 0, 400)));
     OpenAIClient client = client();
 
     client.chat().completions().create(question().model("o4-mini").build());
@@ -259,7 +264,8 @@ class ChatCompletionsTest extends OpenAiTestBase {
   void everyWayOfReachingCreateIsRecordedOnce() {
     for (int i = 0; i < 4; i++) {
       server.json(
-          200, Wire.chatCompletion("chatcmpl-" + i, "gpt-4o-mini", "{}", "stop", Wire.usage(10, 5)));
+          200,
+          Wire.chatCompletion("chatcmpl-" + i, "gpt-4o-mini", "{}", "stop", Wire.usage(10, 5)));
     }
     OpenAIClient client = client();
 
@@ -271,7 +277,13 @@ class ChatCompletionsTest extends OpenAiTestBase {
         .chat()
         .completions()
         .create(question().responseFormat(Answer.class).build());
-    client.async().sync().chat().withOptions(options -> {}).completions().create(question().build());
+    client
+        .async()
+        .sync()
+        .chat()
+        .withOptions(options -> {})
+        .completions()
+        .create(question().build());
 
     assertThat(otel.finished())
         .hasSize(4)

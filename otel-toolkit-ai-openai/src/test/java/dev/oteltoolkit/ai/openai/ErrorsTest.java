@@ -26,9 +26,9 @@ import io.opentelemetry.semconv.ServerAttributes;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** HTTP errors, timeouts, refused connections and retries. */
 class ErrorsTest extends OpenAiTestBase {
@@ -47,17 +47,26 @@ class ErrorsTest extends OpenAiTestBase {
     // what the unwrapped client throws for the same answer
     server.json(status, Wire.error("the error " + status, code));
     Throwable unwrapped =
-        catchThrowable(() -> rawClient().chat().completions().create(ChatCompletionsTest.question().build()));
+        catchThrowable(
+            () -> rawClient().chat().completions().create(ChatCompletionsTest.question().build()));
 
     Throwable thrown =
         catchThrowable(
             () ->
                 tracing.traced(
                     "request",
-                    () -> client.chat().completions().create(ChatCompletionsTest.question().build())));
+                    () ->
+                        client
+                            .chat()
+                            .completions()
+                            .create(ChatCompletionsTest.question().build())));
 
-    assertThat(thrown).isInstanceOf(OpenAIServiceException.class).hasMessage(unwrapped.getMessage());
-    assertThat(thrown.getClass()).isSameAs(unwrapped.getClass()).hasToString("class " + exceptionType);
+    assertThat(thrown)
+        .isInstanceOf(OpenAIServiceException.class)
+        .hasMessage(unwrapped.getMessage());
+    assertThat(thrown.getClass())
+        .isSameAs(unwrapped.getClass())
+        .hasToString("class " + exceptionType);
     assertThat(((OpenAIServiceException) thrown).statusCode()).isEqualTo(status);
     SpanData chat = otel.span("chat gpt-4o-mini");
     assertThat(chat)
@@ -73,11 +82,12 @@ class ErrorsTest extends OpenAiTestBase {
             equalTo(ErrorAttributes.ERROR_TYPE, exceptionType),
             equalTo(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status));
     assertThat(chat.getEvents()).extracting(e -> e.getName()).containsExactly("exception");
-    assertThat(
-            otel.metric("gen_ai.client.operation.duration").getHistogramData().getPoints())
+    assertThat(otel.metric("gen_ai.client.operation.duration").getHistogramData().getPoints())
         .singleElement()
         .satisfies(
-            point -> assertThat(point.getAttributes().get(ErrorAttributes.ERROR_TYPE)).isEqualTo(exceptionType));
+            point ->
+                assertThat(point.getAttributes().get(ErrorAttributes.ERROR_TYPE))
+                    .isEqualTo(exceptionType));
   }
 
   @Test
@@ -86,10 +96,13 @@ class ErrorsTest extends OpenAiTestBase {
     OpenAIClient failing = StubClients.throwing(boom);
     OpenAIClient client = OpenAiTelemetry.create(genAi().build()).wrap(failing);
 
-    assertThat(catchThrowable(() -> client.chat().completions().create(ChatCompletionsTest.question().build())))
+    assertThat(
+            catchThrowable(
+                () -> client.chat().completions().create(ChatCompletionsTest.question().build())))
         .isSameAs(boom);
     assertThat(otel.span("chat gpt-4o-mini"))
-        .hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, IllegalStateException.class.getName()));
+        .hasAttributesSatisfying(
+            equalTo(ErrorAttributes.ERROR_TYPE, IllegalStateException.class.getName()));
   }
 
   @Test
@@ -106,14 +119,16 @@ class ErrorsTest extends OpenAiTestBase {
                     .timeout(Duration.ofMillis(300))
                     .build());
 
-    assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionsTest.question().build()))
+    assertThatThrownBy(
+            () -> client.chat().completions().create(ChatCompletionsTest.question().build()))
         .isInstanceOf(OpenAIIoException.class);
     never.countDown();
     client.close();
 
     assertThat(otel.span("chat gpt-4o-mini"))
         .hasStatusSatisfying(s -> s.hasCode(StatusCode.ERROR))
-        .hasAttributesSatisfying(equalTo(ErrorAttributes.ERROR_TYPE, OpenAIIoException.class.getName()));
+        .hasAttributesSatisfying(
+            equalTo(ErrorAttributes.ERROR_TYPE, OpenAIIoException.class.getName()));
   }
 
   @Test
@@ -131,7 +146,8 @@ class ErrorsTest extends OpenAiTestBase {
                     .maxRetries(0)
                     .build());
 
-    assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionsTest.question().build()))
+    assertThatThrownBy(
+            () -> client.chat().completions().create(ChatCompletionsTest.question().build()))
         .isInstanceOf(OpenAIIoException.class);
     client.close();
 
@@ -146,7 +162,8 @@ class ErrorsTest extends OpenAiTestBase {
   void retriesTheSdkMakesInsideOneCallAreOneSpan() {
     server.json(500, Wire.error("try again", "server_error"), "retry-after-ms", "1");
     server.json(429, Wire.error("slow down", "rate_limit_exceeded"), "retry-after-ms", "1");
-    server.json(200, Wire.chatCompletion("chatcmpl-r", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
+    server.json(
+        200, Wire.chatCompletion("chatcmpl-r", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
     OpenAIClient client =
         OpenAiTelemetry.create(genAi().build())
             .wrap(
@@ -156,7 +173,8 @@ class ErrorsTest extends OpenAiTestBase {
                     .maxRetries(2)
                     .build());
 
-    ChatCompletion completion = client.chat().completions().create(ChatCompletionsTest.question().build());
+    ChatCompletion completion =
+        client.chat().completions().create(ChatCompletionsTest.question().build());
     client.close();
 
     assertThat(completion.id()).isEqualTo("chatcmpl-r");
@@ -168,6 +186,10 @@ class ErrorsTest extends OpenAiTestBase {
   }
 
   @SuppressWarnings("unused")
-  private static final Class<?>[] DOCUMENTED =
-      {BadRequestException.class, UnauthorizedException.class, RateLimitException.class, InternalServerException.class};
+  private static final Class<?>[] DOCUMENTED = {
+    BadRequestException.class,
+    UnauthorizedException.class,
+    RateLimitException.class,
+    InternalServerException.class
+  };
 }

@@ -40,8 +40,10 @@ final class FakeOpenAi implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
+
   /** Released on close, so that replies waiting on it end. */
   private final CountDownLatch closing = new CountDownLatch(1);
+
   private final HttpServer server;
 
   FakeOpenAi() {
@@ -83,8 +85,8 @@ final class FakeOpenAi implements AutoCloseable {
   }
 
   /**
-   * Answers the next request with an SSE stream whose first event waits until {@code firstByte}
-   * is released (or the server closes).
+   * Answers the next request with an SSE stream whose first event waits until {@code firstByte} is
+   * released (or the server closes).
    */
   FakeOpenAi sse(CountDownLatch firstByte, String... data) {
     return reply(
@@ -99,7 +101,8 @@ final class FakeOpenAi implements AutoCloseable {
               }
               String event = data[i];
               String type = typeOf(event);
-              String frame = (type != null ? "event: " + type + "\n" : "") + "data: " + event + "\n\n";
+              String frame =
+                  (type != null ? "event: " + type + "\n" : "") + "data: " + event + "\n\n";
               out.write(frame.getBytes(StandardCharsets.UTF_8));
               out.flush();
             }
@@ -148,8 +151,7 @@ final class FakeOpenAi implements AutoCloseable {
     }
   }
 
-  private static void send(
-      HttpExchange exchange, int status, String type, String body)
+  private static void send(HttpExchange exchange, int status, String type, String body)
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", type);

@@ -21,23 +21,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same calls through the official {@code opentelemetry-openai-java-1.1} 2.31.1-alpha library
- * instrumentation and through ours, against the same fake server (openai-java 4.105.0; the
- * official library is built against 1.1.0 and works unchanged on 4.105.0 for these calls): every
- * span attribute and every metric point attribute the official one records, we record with the
- * same value. The differences, each asserted:
+ * instrumentation and through ours, against the same fake server (openai-java 4.105.0; the official
+ * library is built against 1.1.0 and works unchanged on 4.105.0 for these calls): every span
+ * attribute and every metric point attribute the official one records, we record with the same
+ * value. The differences, each asserted:
  *
  * <ol>
  *   <li>Span kind of chat spans: theirs INTERNAL, ours CLIENT (the GenAI conventions' kind for
  *       inference; their embeddings spans are CLIENT too).
- *   <li>Content: they emit prompts and completions as log events when capture is on; we record
- *       them as the conventions' {@code gen_ai.input.messages} / {@code gen_ai.output.messages}
- *       span attributes after a redactor (capture is off here, so neither records content).
+ *   <li>Content: they emit prompts and completions as log events when capture is on; we record them
+ *       as the conventions' {@code gen_ai.input.messages} / {@code gen_ai.output.messages} span
+ *       attributes after a redactor (capture is off here, so neither records content).
  * </ol>
  *
  * <p>What we add (printed per call to the test output): {@code server.address}, {@code
- * server.port}, {@code openai.api.type}, {@code error.type} and {@code http.response.status_code} on
- * errors, cached and reasoning tokens, {@code gen_ai.request.stream}, time to first chunk, service
- * tier and system fingerprint, choice count, cost and the request totals.
+ * server.port}, {@code openai.api.type}, {@code error.type} and {@code http.response.status_code}
+ * on errors, cached and reasoning tokens, {@code gen_ai.request.stream}, time to first chunk,
+ * service tier and system fingerprint, choice count, cost and the request totals.
  */
 class OfficialCrossCheckTest extends OpenAiTestBase {
 
@@ -66,7 +66,8 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
             .n(2)
             .build();
     String body =
-        Wire.chatCompletion("chatcmpl-x", "gpt-4o-mini-2024-07-18", "ok", "stop", Wire.usage(1200, 300, 200, 0));
+        Wire.chatCompletion(
+            "chatcmpl-x", "gpt-4o-mini-2024-07-18", "ok", "stop", Wire.usage(1200, 300, 200, 0));
     compare(body, client -> client.chat().completions().create(params));
   }
 
@@ -101,7 +102,9 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
             .input("a")
             .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
             .build();
-    compare(Wire.embeddings("text-embedding-3-small", 10), client -> client.embeddings().create(params));
+    compare(
+        Wire.embeddings("text-embedding-3-small", 10),
+        client -> client.embeddings().create(params));
   }
 
   @Test
@@ -133,13 +136,14 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
   }
 
   /**
-   * Every metric point the official instrumentation records has a point of ours with the same
-   * name and at least its attributes (ours add {@code server.address} and {@code server.port}).
+   * Every metric point the official instrumentation records has a point of ours with the same name
+   * and at least its attributes (ours add {@code server.address} and {@code server.port}).
    */
   private void assertSameMetrics() {
     java.util.Collection<io.opentelemetry.sdk.metrics.data.MetricData> ourMetrics =
         otel.metrics.collectAllMetrics();
-    for (io.opentelemetry.sdk.metrics.data.MetricData theirs : official.metrics.collectAllMetrics()) {
+    for (io.opentelemetry.sdk.metrics.data.MetricData theirs :
+        official.metrics.collectAllMetrics()) {
       io.opentelemetry.sdk.metrics.data.MetricData ours =
           ourMetrics.stream()
               .filter(m -> m.getName().equals(theirs.getName()))
@@ -157,7 +161,8 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
   }
 
   private SpanData run(OpenAIClient client, TestSdk sdk, ChatCompletionCreateParams params) {
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(params)) {
       stream.stream().count();
     }
     return single(sdk);
@@ -192,7 +197,10 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
     System.out.println(
         ours.getName()
             + ": official records "
-            + their.keySet().stream().map(AttributeKey::getKey).sorted().collect(Collectors.toList())
+            + their.keySet().stream()
+                .map(AttributeKey::getKey)
+                .sorted()
+                .collect(Collectors.toList())
             + "; we add "
             + our.keySet().stream()
                 .filter(key -> !their.containsKey(key))
@@ -200,6 +208,7 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
                 .sorted()
                 .collect(Collectors.toList()));
     assertThat(ours.getEvents().stream().map(e -> e.getName()).collect(Collectors.toList()))
-        .containsAll(theirs.getEvents().stream().map(e -> e.getName()).collect(Collectors.toList()));
+        .containsAll(
+            theirs.getEvents().stream().map(e -> e.getName()).collect(Collectors.toList()));
   }
 }

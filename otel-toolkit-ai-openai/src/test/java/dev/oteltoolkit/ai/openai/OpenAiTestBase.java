@@ -23,10 +23,14 @@ abstract class OpenAiTestBase {
 
   /** Per million tokens: input 0.15, cached 0.075, output 0.60. */
   static final ModelPrice GPT_4O_MINI =
-      ModelPrice.perMillionTokens("gpt-4o-mini", "0.15", "0.60").cachedInput(new BigDecimal("0.075"));
+      ModelPrice.perMillionTokens("gpt-4o-mini", "0.15", "0.60")
+          .cachedInput(new BigDecimal("0.075"));
+
   /** Per million tokens: input 1.10, output 4.40, reasoning 5.00 (a price of the tests' own). */
   static final ModelPrice O4_MINI =
-      ModelPrice.perMillionTokens("o4-mini", "1.10", "4.40").reasoningOutput(new BigDecimal("5.00"));
+      ModelPrice.perMillionTokens("o4-mini", "1.10", "4.40")
+          .reasoningOutput(new BigDecimal("5.00"));
+
   /** Per million tokens: input 0.02. */
   static final ModelPrice EMBEDDING_SMALL =
       ModelPrice.perMillionTokens("text-embedding-3-small", "0.02", "0");
@@ -45,7 +49,11 @@ abstract class OpenAiTestBase {
   /** A raw SDK client to the fake server, no retries (tests that retry say so). */
   OpenAIClient rawClient() {
     OpenAIClient client =
-        OpenAIOkHttpClient.builder().baseUrl(server.baseUrl()).apiKey("sk-test").maxRetries(0).build();
+        OpenAIOkHttpClient.builder()
+            .baseUrl(server.baseUrl())
+            .apiKey("sk-test")
+            .maxRetries(0)
+            .build();
     closeables.add(client::close);
     return client;
   }

@@ -51,7 +51,12 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
   }
 
   static final String RESPONSE =
-      Wire.response("resp_1", "o4-mini-2025-04-16", "completed", "Traces.", Wire.responseUsage(1000, 500, 0, 400));
+      Wire.response(
+          "resp_1",
+          "o4-mini-2025-04-16",
+          "completed",
+          "Traces.",
+          Wire.responseUsage(1000, 500, 0, 400));
 
   @Test
   void aResponsesCallIsAChatSpanWithReasoningTokensPriced() {
@@ -91,7 +96,9 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
   @Test
   void anIncompleteResponseEndsWithLengthAndCapturedContentWhenOn() {
     server.json(
-        200, Wire.response("resp_2", "o4-mini", "incomplete", "Tra", Wire.responseUsage(10, 800, 0, 790)));
+        200,
+        Wire.response(
+            "resp_2", "o4-mini", "incomplete", "Tra", Wire.responseUsage(10, 800, 0, 790)));
     OpenAIClient client =
         OpenAiTelemetry.create(genAi().captureMessageContent(true).build()).wrap(rawClient());
 
@@ -100,8 +107,7 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
     assertThat(otel.span("chat o4-mini"))
         .hasAttributesSatisfying(
             equalTo(GEN_AI_RESPONSE_FINISH_REASONS, List.of("length")),
-            equalTo(
-                Keys.SYSTEM_INSTRUCTIONS, "[{\"type\":\"text\",\"content\":\"Be terse.\"}]"),
+            equalTo(Keys.SYSTEM_INSTRUCTIONS, "[{\"type\":\"text\",\"content\":\"Be terse.\"}]"),
             equalTo(
                 Keys.INPUT_MESSAGES,
                 "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"What is"
@@ -123,7 +129,8 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
         Wire.responseEvent("response.completed", 4, RESPONSE.replace("resp_1", "resp_3")));
     OpenAIClient client = client();
 
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(responseParams())) {
+    try (StreamResponse<ResponseStreamEvent> stream =
+        client.responses().createStreaming(responseParams())) {
       assertThat(stream.stream().count()).isEqualTo(5);
     }
 
@@ -140,11 +147,13 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
   void aFailedStreamedResponseFailsTheSpanWithItsCode() {
     String failed =
         Wire.response("resp_4", "o4-mini", "failed", "", null)
-            .replace("\"error\":null", "\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}");
+            .replace(
+                "\"error\":null", "\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}");
     server.sse(Wire.responseEvent("response.failed", 0, failed));
     OpenAIClient client = client();
 
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(responseParams())) {
+    try (StreamResponse<ResponseStreamEvent> stream =
+        client.responses().createStreaming(responseParams())) {
       stream.stream().count();
     }
 

@@ -10,7 +10,8 @@ class SemconvCopiesTest {
 
   @Test
   void theCopiesEqualTheIncubatingConstants() {
-    assertThat(OpenAiAttributes.OPENAI_API_TYPE).isEqualTo(OpenaiIncubatingAttributes.OPENAI_API_TYPE);
+    assertThat(OpenAiAttributes.OPENAI_API_TYPE)
+        .isEqualTo(OpenaiIncubatingAttributes.OPENAI_API_TYPE);
     assertThat(OpenAiAttributes.OPENAI_REQUEST_SERVICE_TIER)
         .isEqualTo(OpenaiIncubatingAttributes.OPENAI_REQUEST_SERVICE_TIER);
     assertThat(OpenAiAttributes.OPENAI_RESPONSE_SERVICE_TIER)

@@ -95,7 +95,10 @@ class StreamingTest extends OpenAiTestBase {
             equalTo(GEN_AI_OPERATION_NAME, "chat"),
             equalTo(GEN_AI_PROVIDER_NAME, "openai"),
             equalTo(GEN_AI_REQUEST_MODEL, "gpt-4o-mini"),
-            equalTo(io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_REQUEST_TEMPERATURE, 0.0),
+            equalTo(
+                io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes
+                    .GEN_AI_REQUEST_TEMPERATURE,
+                0.0),
             equalTo(GEN_AI_REQUEST_STREAM, true),
             equalTo(Keys.API_TYPE, "chat_completions"),
             equalTo(ServerAttributes.SERVER_ADDRESS, "127.0.0.1"),
@@ -111,7 +114,10 @@ class StreamingTest extends OpenAiTestBase {
             equalTo(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 0L),
             equalTo(Keys.COST, 0.000345));
     assertThat(root.getAttributes().get(Keys.TOTAL_COST)).isEqualTo(0.000345);
-    assertThat(otel.metric("gen_ai.client.operation.time_to_first_chunk").getHistogramData().getPoints())
+    assertThat(
+            otel.metric("gen_ai.client.operation.time_to_first_chunk")
+                .getHistogramData()
+                .getPoints())
         .hasSize(1);
   }
 
@@ -173,7 +179,8 @@ class StreamingTest extends OpenAiTestBase {
         asking.chat().completions().createStreaming(params(false))) {
       assertThat(stream.stream().count()).isEqualTo(5);
     }
-    assertThat(server.requests.get(1).body()).contains("\"stream_options\":{\"include_usage\":true}");
+    assertThat(server.requests.get(1).body())
+        .contains("\"stream_options\":{\"include_usage\":true}");
     assertThat(otel.span("chat gpt-4o-mini").getAttributes().get(Keys.COST)).isEqualTo(0.000345);
   }
 
@@ -208,7 +215,8 @@ class StreamingTest extends OpenAiTestBase {
     assertThat(chat)
         .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
         .hasAttributesSatisfying(
-            equalTo(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE, SseException.class.getName()));
+            equalTo(
+                io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE, SseException.class.getName()));
     stream.close();
     assertThat(otel.finished()).hasSize(1);
   }
@@ -230,7 +238,8 @@ class StreamingTest extends OpenAiTestBase {
         .hasMessage("the application's bug");
     assertThat(otel.finished()).isEmpty();
     stream.close();
-    assertThat(otel.span("chat gpt-4o-mini")).hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset());
+    assertThat(otel.span("chat gpt-4o-mini"))
+        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset());
   }
 
   @Test

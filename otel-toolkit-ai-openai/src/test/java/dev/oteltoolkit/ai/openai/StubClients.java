@@ -21,8 +21,7 @@ final class StubClients {
               }
               throw new UnsupportedOperationException(method.getName());
             });
-    ChatService chat =
-        stub(ChatService.class, (proxy, method, args) -> completions);
+    ChatService chat = stub(ChatService.class, (proxy, method, args) -> completions);
     return stub(
         OpenAIClient.class,
         (proxy, method, args) -> {

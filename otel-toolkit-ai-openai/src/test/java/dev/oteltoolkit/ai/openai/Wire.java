@@ -160,7 +160,13 @@ final class Wire {
 
   /** A Responses API stream event of {@code type} around a response. */
   static String responseEvent(String type, long sequence, String response) {
-    return "{\"type\":\"" + type + "\",\"sequence_number\":" + sequence + ",\"response\":" + response + "}";
+    return "{\"type\":\""
+        + type
+        + "\",\"sequence_number\":"
+        + sequence
+        + ",\"response\":"
+        + response
+        + "}";
   }
 
   /** A Responses API text delta event. */
@@ -174,6 +180,12 @@ final class Wire {
 
   /** An OpenAI error body. */
   static String error(String message, String type) {
-    return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + type + "\"}}";
+    return "{\"error\":{\"message\":\""
+        + message
+        + "\",\"type\":\""
+        + type
+        + "\",\"param\":null,\"code\":\""
+        + type
+        + "\"}}";
   }
 }

@@ -1,12 +1,10 @@
 package dev.oteltoolkit.api.instrumentation;
 
 import dev.oteltoolkit.api.internal.StableKeys;
-
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * message, stack trace), status {@code ERROR} with the message, and {@code error.type}, with the
  * messages of exception types known to quote secrets passed through a redactor first.
  *
- * <p>JDBC drivers quote the failing statement, literals included, in their exception messages,
- * and such an exception usually travels up through every enclosing span, each of which records
- * it. A module that knows such a type registers a redactor for it ({@code otel-toolkit-jdbc}
- * registers its SQL sanitizer for {@link java.sql.SQLException}); whenever a recorded failure or
- * anything in its chain of causes and suppressed exceptions is of that type, every message in the
- * event, its stack trace text and the status description goes through the redactor. A redactor
- * that throws redacts the message away. With nothing registered, recording is {@link
+ * <p>JDBC drivers quote the failing statement, literals included, in their exception messages, and
+ * such an exception usually travels up through every enclosing span, each of which records it. A
+ * module that knows such a type registers a redactor for it ({@code otel-toolkit-jdbc} registers
+ * its SQL sanitizer for {@link java.sql.SQLException}); whenever a recorded failure or anything in
+ * its chain of causes and suppressed exceptions is of that type, every message in the event, its
+ * stack trace text and the status description goes through the redactor. A redactor that throws
+ * redacts the message away. With nothing registered, recording is {@link
  * Span#recordException(Throwable)}.
  */
 public final class FailureRecorder {
@@ -53,8 +51,8 @@ public final class FailureRecorder {
   private FailureRecorder() {}
 
   /**
-   * Registers {@code redactor} for messages of failures whose chain holds a {@code type}. The
-   * first registration for a type stays; later ones for the same type are ignored.
+   * Registers {@code redactor} for messages of failures whose chain holds a {@code type}. The first
+   * registration for a type stays; later ones for the same type are ignored.
    *
    * @param type the exception type whose messages may quote secrets
    * @param redactor returns the message with the secrets removed (null input never reaches it)
@@ -89,9 +87,9 @@ public final class FailureRecorder {
   }
 
   /**
-   * Records {@code failure} on {@code span}: the {@code exception} event, status {@code ERROR}
-   * with the (redacted) message as description, and {@code error.type}. Does nothing when the span
-   * is not recording. Never throws: if recording fails, the event keeps the type only.
+   * Records {@code failure} on {@code span}: the {@code exception} event, status {@code ERROR} with
+   * the (redacted) message as description, and {@code error.type}. Does nothing when the span is
+   * not recording. Never throws: if recording fails, the event keeps the type only.
    *
    * @param span the span the failure happened in
    * @param failure what was thrown
@@ -108,8 +106,7 @@ public final class FailureRecorder {
     } catch (RuntimeException | StackOverflowError e) {
       // never let recording replace the application's exception: keep the type, drop the text
       span.addEvent(
-          EXCEPTION_EVENT,
-          Attributes.of(StableKeys.EXCEPTION_TYPE, failure.getClass().getName()));
+          EXCEPTION_EVENT, Attributes.of(StableKeys.EXCEPTION_TYPE, failure.getClass().getName()));
       span.setStatus(StatusCode.ERROR);
     }
     span.setAttribute(StableKeys.ERROR_TYPE, errorType);
@@ -138,8 +135,7 @@ public final class FailureRecorder {
     } else {
       message = redact(redactor, failure.getMessage());
       AttributesBuilder event =
-          Attributes.builder()
-              .put(StableKeys.EXCEPTION_TYPE, failure.getClass().getName());
+          Attributes.builder().put(StableKeys.EXCEPTION_TYPE, failure.getClass().getName());
       if (message != null) {
         event.put(StableKeys.EXCEPTION_MESSAGE, message);
       }
@@ -154,8 +150,8 @@ public final class FailureRecorder {
   }
 
   /**
-   * Returns the redactor that applies to {@code failure}: the registered ones whose type is in
-   * its chain (causes and suppressed exceptions), applied in registration order; null when none.
+   * Returns the redactor that applies to {@code failure}: the registered ones whose type is in its
+   * chain (causes and suppressed exceptions), applied in registration order; null when none.
    *
    * @param failure what was thrown
    * @return the redactor, or null when the messages need none
@@ -271,8 +267,11 @@ public final class FailureRecorder {
       return;
     }
     if (!seen.add(t)) {
-      out.append(prefix).append(caption).append("[CIRCULAR REFERENCE: ")
-          .append(t.getClass().getName()).append("]\n");
+      out.append(prefix)
+          .append(caption)
+          .append("[CIRCULAR REFERENCE: ")
+          .append(t.getClass().getName())
+          .append("]\n");
       return;
     }
     out.append(prefix).append(caption).append(t.getClass().getName());

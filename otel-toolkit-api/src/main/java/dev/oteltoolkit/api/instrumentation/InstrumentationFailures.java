@@ -6,9 +6,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Reports failures inside instrumentation, which never reach the application: the first at
- * WARNING with its stack trace, every later one at FINE, so a bug that fires on every call cannot
- * flood the log.
+ * Reports failures inside instrumentation, which never reach the application: the first at WARNING
+ * with its stack trace, every later one at FINE, so a bug that fires on every call cannot flood the
+ * log.
  */
 public final class InstrumentationFailures {
 

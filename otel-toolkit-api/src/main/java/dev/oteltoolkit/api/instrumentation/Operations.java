@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one template every instrumented operation of the toolkit runs through: make the operation's
- * context current, run the body, end the operation with the body's failure (or none), and hand
- * back the body's result or the very exception it threw.
+ * context current, run the body, end the operation with the body's failure (or none), and hand back
+ * the body's result or the very exception it threw.
  *
  * <pre>{@code
  * Context context = parent.with(span);
@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The {@link Ending} records the outcome (status, {@code error.type}, metrics) and ends the
- * span. It runs exactly once per operation; if it throws, the exception is logged (once per JVM
- * at WARNING, then at FINE) and never replaces what the body returned or threw.
+ * span. It runs exactly once per operation; if it throws, the exception is logged (once per JVM at
+ * WARNING, then at FINE) and never replaces what the body returned or threw.
  */
 public final class Operations {
 
@@ -92,8 +92,7 @@ public final class Operations {
    */
   @SuppressWarnings("try")
   public static <S, E extends Throwable> void run(
-      Context context, S operation, Ending<? super S> ending, ThrowingRunnable<E> body)
-      throws E {
+      Context context, S operation, Ending<? super S> ending, ThrowingRunnable<E> body) throws E {
     @Nullable Throwable failure = null;
     try (Scope ignored = context.makeCurrent()) {
       body.run();
@@ -122,13 +121,14 @@ public final class Operations {
    * @throws E the very exception {@code body} threw
    */
   @SuppressWarnings("try")
-  public static <S, A extends @Nullable Object, T extends @Nullable Object, E extends Throwable> T apply(
-      Context context,
-      S operation,
-      Ending<? super S> ending,
-      ThrowingFunction<A, T, E> body,
-      A argument)
-      throws E {
+  public static <S, A extends @Nullable Object, T extends @Nullable Object, E extends Throwable>
+      T apply(
+          Context context,
+          S operation,
+          Ending<? super S> ending,
+          ThrowingFunction<A, T, E> body,
+          A argument)
+          throws E {
     @Nullable Throwable failure = null;
     try (Scope ignored = context.makeCurrent()) {
       return body.apply(argument);
@@ -145,10 +145,10 @@ public final class Operations {
    * returns completes.
    *
    * <p>If {@code body} throws, the operation ends with that failure and the exception is thrown
-   * here, synchronously. A stage that completes exceptionally ends it with the cause unwrapped
-   * from {@link CompletionException} and {@link ExecutionException} ({@link #unwrap}); the
-   * returned future fails with that cause. Cancelling the returned future cancels the body's
-   * stage when that stage supports it.
+   * here, synchronously. A stage that completes exceptionally ends it with the cause unwrapped from
+   * {@link CompletionException} and {@link ExecutionException} ({@link #unwrap}); the returned
+   * future fails with that cause. Cancelling the returned future cancels the body's stage when that
+   * stage supports it.
    *
    * @param context the operation's context (its span inside)
    * @param operation the operation's state, handed to {@code ending}

@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The span names {@code "{operation} {target}"} of one operation ({@code chat gpt-4o}, {@code
- * send orders}), built once per target and reused, so starting a span does not concatenate a
- * name. Targets (models, tools, queues) are few in any application since they are part of a
+ * The span names {@code "{operation} {target}"} of one operation ({@code chat gpt-4o}, {@code send
+ * orders}), built once per target and reused, so starting a span does not concatenate a name.
+ * Targets (models, tools, queues) are few in any application since they are part of a
  * low-cardinality name; past {@value #MAX_CACHED} distinct ones, names are built per call.
  */
 public final class SpanNames {

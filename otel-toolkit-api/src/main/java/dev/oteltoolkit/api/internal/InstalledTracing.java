@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * Internal, not for public use: the {@link Tracing} of the telemetry otel-toolkit-core installed
- * as global, so the static {@code Traced} functions use that very instance for that global.
+ * Internal, not for public use: the {@link Tracing} of the telemetry otel-toolkit-core installed as
+ * global, so the static {@code Traced} functions use that very instance for that global.
  */
 public final class InstalledTracing {
 

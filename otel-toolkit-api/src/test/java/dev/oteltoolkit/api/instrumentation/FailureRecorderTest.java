@@ -71,8 +71,7 @@ class FailureRecorderTest {
     assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isEqualTo("bad secret=abc");
     StringWriter expected = new StringWriter();
     failure.printStackTrace(new PrintWriter(expected));
-    assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
-        .isEqualTo(expected.toString());
+    assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE)).isEqualTo(expected.toString());
     assertThat(recorded.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(recorded.getStatus().getDescription()).isEqualTo("bad secret=abc");
     assertThat(FailureRecorder.redactorFor(failure)).isNull();
@@ -96,8 +95,10 @@ class FailureRecorderTest {
         .doesNotContain("hunter3")
         .startsWith("java.lang.RuntimeException: handling failed\n")
         .contains("Suppressed: java.lang.IllegalStateException: close failed secret=?")
-        .contains("Caused by: java.lang.RuntimeException: "
-            + LeakyException.class.getName() + ": query failed secret=?")
+        .contains(
+            "Caused by: java.lang.RuntimeException: "
+                + LeakyException.class.getName()
+                + ": query failed secret=?")
         .contains("Caused by: " + LeakyException.class.getName() + ": query failed secret=?")
         .contains("\tat ");
     // the layout is printStackTrace()'s: same lines once the secrets are replaced alike
@@ -114,8 +115,7 @@ class FailureRecorderTest {
 
   @Test
   void aRedactorThatThrowsLeavesNoMessageAndDoesNotReachTheCaller() {
-    SpanData recorded =
-        record(new RuntimeException(new UnredactableException("secret=hunter2")));
+    SpanData recorded = record(new RuntimeException(new UnredactableException("secret=hunter2")));
     Attributes event = recorded.getEvents().get(0).getAttributes();
     assertThat(event.get(ExceptionAttributes.EXCEPTION_MESSAGE)).isNull();
     assertThat(event.get(ExceptionAttributes.EXCEPTION_STACKTRACE))
@@ -129,8 +129,9 @@ class FailureRecorderTest {
   void registeringATypeTwiceKeepsTheFirstRedactor() {
     FailureRecorder.registerRedactor(LeakyException.class, message -> message);
     SpanData recorded = record(new LeakyException("secret=hunter2"));
-    assertThat(recorded.getEvents().get(0).getAttributes()
-        .get(ExceptionAttributes.EXCEPTION_MESSAGE)).isEqualTo("secret=?");
+    assertThat(
+            recorded.getEvents().get(0).getAttributes().get(ExceptionAttributes.EXCEPTION_MESSAGE))
+        .isEqualTo("secret=?");
   }
 
   @Test
@@ -139,8 +140,13 @@ class FailureRecorderTest {
     RuntimeException b = new RuntimeException("b", a);
     a.initCause(b);
     SpanData recorded = record(b);
-    assertThat(recorded.getEvents().get(0).getAttributes()
-        .get(ExceptionAttributes.EXCEPTION_STACKTRACE)).contains("[CIRCULAR REFERENCE: ");
+    assertThat(
+            recorded
+                .getEvents()
+                .get(0)
+                .getAttributes()
+                .get(ExceptionAttributes.EXCEPTION_STACKTRACE))
+        .contains("[CIRCULAR REFERENCE: ");
   }
 
   @Test

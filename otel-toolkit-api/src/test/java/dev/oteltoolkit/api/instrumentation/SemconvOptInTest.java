@@ -17,11 +17,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SemconvOptInTest {
 
   private static final String[] DOMAINS = {"database", "http", "gen_ai_latest_experimental"};
+
   /** Entries that belong to nobody, or look like ours and are not. */
   private static final String[] UNKNOWN = {
-    "messaging", "rpc", "code", "DATABASE", "Http/dup", "database/DUP", "database/", "/dup",
-    "database/dupx", "databases", "http /dup", "dup", "*"
+    "messaging",
+    "rpc",
+    "code",
+    "DATABASE",
+    "Http/dup",
+    "database/DUP",
+    "database/",
+    "/dup",
+    "database/dupx",
+    "databases",
+    "http /dup",
+    "dup",
+    "*"
   };
+
   private static final String[] BLANKS = {"", " ", "\t", "  ", " \t "};
 
   @ParameterizedTest

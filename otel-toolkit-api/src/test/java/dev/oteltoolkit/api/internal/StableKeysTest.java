@@ -14,7 +14,6 @@ class StableKeysTest {
     assertThat(StableKeys.ERROR_TYPE).isEqualTo(ErrorAttributes.ERROR_TYPE);
     assertThat(StableKeys.EXCEPTION_TYPE).isEqualTo(ExceptionAttributes.EXCEPTION_TYPE);
     assertThat(StableKeys.EXCEPTION_MESSAGE).isEqualTo(ExceptionAttributes.EXCEPTION_MESSAGE);
-    assertThat(StableKeys.EXCEPTION_STACKTRACE)
-        .isEqualTo(ExceptionAttributes.EXCEPTION_STACKTRACE);
+    assertThat(StableKeys.EXCEPTION_STACKTRACE).isEqualTo(ExceptionAttributes.EXCEPTION_STACKTRACE);
   }
 }

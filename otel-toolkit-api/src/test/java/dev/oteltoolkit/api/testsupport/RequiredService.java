@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <ul>
  *   <li>Nothing accepts TCP connections at the service's address: the test is skipped (a JUnit
- *       abort with the reason), and the reason is printed once, as one line, on the console of
- *       the build (the process's own standard error, not the per-test output that surefire
- *       redirects to report files).
+ *       abort with the reason), and the reason is printed once, as one line, on the console of the
+ *       build (the process's own standard error, not the per-test output that surefire redirects to
+ *       report files).
  *   <li>Where the environment says services are required ({@value #REQUIRE_VARIABLE}{@code =true},
  *       or the system property {@value #REQUIRE_PROPERTY}{@code =true}, which {@code mvn
  *       -Doteltoolkit.requireServices=true} passes to the tests), the same absence fails the test
@@ -128,7 +128,9 @@ public final class RequiredService {
     }
   }
 
-  /** Returns when the service is reachable; otherwise skips, or fails where services are required. */
+  /**
+   * Returns when the service is reachable; otherwise skips, or fails where services are required.
+   */
   public void require() {
     String reason = unreachableReason();
     if (reason != null) {
@@ -137,8 +139,8 @@ public final class RequiredService {
   }
 
   /**
-   * Requires the service, then logs in with {@code login}: a login that throws fails the test
-   * (with the failure as the cause), whether or not services are required.
+   * Requires the service, then logs in with {@code login}: a login that throws fails the test (with
+   * the failure as the cause), whether or not services are required.
    *
    * @param <T> what the login returns (a connection)
    * @param login the login
@@ -165,8 +167,8 @@ public final class RequiredService {
   }
 
   /**
-   * Skips the current test because the service is unavailable for {@code reason}, or fails it
-   * where services are required; prints the verdict on the console once.
+   * Skips the current test because the service is unavailable for {@code reason}, or fails it where
+   * services are required; prints the verdict on the console once.
    *
    * @param reason why the service is unavailable
    * @return never returns normally; declared so callers can write {@code throw unavailable(..)}

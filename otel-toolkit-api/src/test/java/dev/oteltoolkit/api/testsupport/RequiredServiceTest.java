@@ -47,9 +47,12 @@ class RequiredServiceTest {
         .hasMessageStartingWith("FAILED: Nowhere is not reachable at 127.0.0.1:")
         .hasMessageContaining("OTELTOOLKIT_REQUIRE_SERVICES=true");
     // the login is never attempted when nothing listens
-    assertThatThrownBy(() -> nowhere.login(() -> {
-          throw new AssertionError("must not log in to a closed port");
-        }))
+    assertThatThrownBy(
+            () ->
+                nowhere.login(
+                    () -> {
+                      throw new AssertionError("must not log in to a closed port");
+                    }))
         .hasMessageStartingWith("FAILED: Nowhere is not reachable");
     assertThat(console.toString(StandardCharsets.UTF_8))
         .startsWith("[otel-toolkit tests] FAILED: Nowhere is not reachable at 127.0.0.1:");
@@ -63,9 +66,13 @@ class RequiredServiceTest {
               .required(false)
               .printingTo(out);
 
-      assertThatThrownBy(() -> database.login(() -> {
-            throw new java.sql.SQLException("password authentication failed for user \"app\"");
-          }))
+      assertThatThrownBy(
+              () ->
+                  database.login(
+                      () -> {
+                        throw new java.sql.SQLException(
+                            "password authentication failed for user \"app\"");
+                      }))
           .isInstanceOf(AssertionError.class)
           .isNotInstanceOf(TestAbortedException.class)
           .hasMessageStartingWith("FAILED: FakeSQL answers at 127.0.0.1:")

@@ -58,18 +58,25 @@ public final class DiscardingReceiver {
     PipelineEnvironment.serverDefaults();
     PipelineEnvironment.quietLogback();
     if (args.length != 2 || !args[0].equals("--transport")) {
-      throw new IllegalArgumentException("usage: DiscardingReceiver --transport grpc|http/protobuf");
+      throw new IllegalArgumentException(
+          "usage: DiscardingReceiver --transport grpc|http/protobuf");
     }
     DiscardingReceiver receiver = new DiscardingReceiver();
     AutoCloseable server = receiver.start(args[1]);
     System.out.println("READY " + receiver.port);
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       if (line.trim().equals("COUNT")) {
-        System.out.println("COUNT " + receiver.spans.sum() + " " + receiver.requests.sum() + " "
-            + receiver.bytes.sum());
+        System.out.println(
+            "COUNT "
+                + receiver.spans.sum()
+                + " "
+                + receiver.requests.sum()
+                + " "
+                + receiver.bytes.sum());
         System.out.flush();
       }
     }
@@ -169,25 +176,31 @@ public final class DiscardingReceiver {
   private AutoCloseable grpc() throws IOException {
     ServerServiceDefinition.Builder traces =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.trace.v1.TraceService");
-    traces.addMethod(method("opentelemetry.proto.collector.trace.v1.TraceService", true),
-        ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(EMPTY);
-          response.onCompleted();
-        }));
+    traces.addMethod(
+        method("opentelemetry.proto.collector.trace.v1.TraceService", true),
+        ServerCalls.asyncUnaryCall(
+            (request, response) -> {
+              response.onNext(EMPTY);
+              response.onCompleted();
+            }));
     ServerServiceDefinition.Builder metrics =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.metrics.v1.MetricsService");
-    metrics.addMethod(method("opentelemetry.proto.collector.metrics.v1.MetricsService", false),
-        ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(EMPTY);
-          response.onCompleted();
-        }));
+    metrics.addMethod(
+        method("opentelemetry.proto.collector.metrics.v1.MetricsService", false),
+        ServerCalls.asyncUnaryCall(
+            (request, response) -> {
+              response.onNext(EMPTY);
+              response.onCompleted();
+            }));
     ServerServiceDefinition.Builder logs =
         ServerServiceDefinition.builder("opentelemetry.proto.collector.logs.v1.LogsService");
-    logs.addMethod(method("opentelemetry.proto.collector.logs.v1.LogsService", false),
-        ServerCalls.asyncUnaryCall((request, response) -> {
-          response.onNext(EMPTY);
-          response.onCompleted();
-        }));
+    logs.addMethod(
+        method("opentelemetry.proto.collector.logs.v1.LogsService", false),
+        ServerCalls.asyncUnaryCall(
+            (request, response) -> {
+              response.onNext(EMPTY);
+              response.onCompleted();
+            }));
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .maxInboundMessageSize(64 * 1024 * 1024)
@@ -217,7 +230,8 @@ public final class DiscardingReceiver {
         };
     MethodDescriptor.Marshaller<byte[]> request =
         new MethodDescriptor.Marshaller<>() {
-          private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[1 << 16]);
+          private final ThreadLocal<byte[]> buffers =
+              ThreadLocal.withInitial(() -> new byte[1 << 16]);
 
           @Override
           public InputStream stream(byte[] value) {
@@ -343,8 +357,9 @@ public final class DiscardingReceiver {
   }
 
   private static byte[] ensure(byte[] buffer, int size) {
-    return size <= buffer.length ? buffer : java.util.Arrays.copyOf(buffer, Math.max(size,
-        buffer.length * 2));
+    return size <= buffer.length
+        ? buffer
+        : java.util.Arrays.copyOf(buffer, Math.max(size, buffer.length * 2));
   }
 
   private static void readFully(InputStream in, byte[] buffer, int offset, int size)

@@ -26,20 +26,20 @@ import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 
 /**
- * The export ceiling: how many spans per second the producer side can export over OTLP with
- * nothing dropped, and what each exported span costs it in CPU, for the toolkit ({@code
- * Telemetry.setup()} + {@code traced()}) and a raw SDK pipeline with the same batch settings,
- * against a receiver that reads and discards the bytes ({@link DiscardingReceiver}, in its own
- * JVM, so neither its decoding nor its CPU is in the figures).
+ * The export ceiling: how many spans per second the producer side can export over OTLP with nothing
+ * dropped, and what each exported span costs it in CPU, for the toolkit ({@code Telemetry.setup()}
+ * + {@code traced()}) and a raw SDK pipeline with the same batch settings, against a receiver that
+ * reads and discards the bytes ({@link DiscardingReceiver}, in its own JVM, so neither its decoding
+ * nor its CPU is in the figures).
  *
  * <p>Per transport and side: a search for the highest rate with 0 dropped (as {@link
  * ExportThroughput}: a probe, then fixed-rate steps doubling and bisecting, each a fresh pipeline
  * closed at its end; dropped = produced − counted by the receiver), a step at one common rate for
- * both sides to compare CPU per exported span (the process's CPU time, all threads, from the
- * first span to the end of the flush that follows the last, over the spans exported, without the
- * pipeline's setup and shutdown; and the producer threads' share: span start, end and enqueue),
- * and a profile of the highest zero-drop rate (a JFR recording of execution samples, broken down
- * by {@link JfrProfile}).
+ * both sides to compare CPU per exported span (the process's CPU time, all threads, from the first
+ * span to the end of the flush that follows the last, over the spans exported, without the
+ * pipeline's setup and shutdown; and the producer threads' share: span start, end and enqueue), and
+ * a profile of the highest zero-drop rate (a JFR recording of execution samples, broken down by
+ * {@link JfrProfile}).
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -70,7 +70,10 @@ public final class ExportCeiling {
     this.maxSteps = options.positiveInt("steps");
     this.cpuRate = options.positiveDouble("cpu-rate");
     this.config =
-        new Config("ceiling", options.positiveInt("queue"), options.positiveInt("batch"),
+        new Config(
+            "ceiling",
+            options.positiveInt("queue"),
+            options.positiveInt("batch"),
             options.duration("delay").toMillis());
     if (config.maxExportBatchSize() > config.maxQueueSize()) {
       throw new IllegalArgumentException("--batch must not be larger than --queue");
@@ -86,7 +89,10 @@ public final class ExportCeiling {
     PipelineEnvironment.exportMeasure();
     PipelineOptions options =
         new PipelineOptions("ExportCeiling")
-            .option("transports", "http/protobuf,grpc", "http/protobuf,grpc",
+            .option(
+                "transports",
+                "http/protobuf,grpc",
+                "http/protobuf,grpc",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
             .option("queue", "65536", "65536", "OTEL_BSP_MAX_QUEUE_SIZE of both sides")
@@ -96,7 +102,10 @@ public final class ExportCeiling {
             .option("probe", "2s", "500ms", "capacity probe per search")
             .option("step", "3s", "700ms", "duration of each fixed-rate step")
             .option("steps", "6", "3", "fixed-rate steps per search, at most")
-            .option("cpu-rate", "50000", "50000",
+            .option(
+                "cpu-rate",
+                "50000",
+                "50000",
                 "the common rate (spans/s) at which both sides' CPU per span is compared")
             .option("profile", "3s", "1s", "JFR profile at the highest zero-drop rate")
             .parse(args);
@@ -113,8 +122,10 @@ public final class ExportCeiling {
     settings.put("stepSeconds", step.toMillis() / 1e3);
     settings.put("maxSteps", maxSteps);
     settings.put("cpuRate", cpuRate);
-    settings.put("receiver", "DiscardingReceiver in its own JVM: bytes read and discarded, spans"
-        + " counted by skipping length-delimited fields");
+    settings.put(
+        "receiver",
+        "DiscardingReceiver in its own JVM: bytes read and discarded, spans"
+            + " counted by skipping length-delimited fields");
     settings.put("garbageCollectors", PipelineEnvironment.garbageCollectors());
 
     for (Transport transport : transports) {
@@ -126,15 +137,20 @@ public final class ExportCeiling {
         Map<Kind, Step> common = new EnumMap<>(Kind.class);
         Map<Kind, Double> best = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
-          Map<String, Object> result = map("transport", transport.protocol(),
-              "pipeline", kind.label);
+          Map<String, Object> result =
+              map("transport", transport.protocol(), "pipeline", kind.label);
           result.putAll(config.describe(kind));
           Step atCommonRate = step(receiver, transport, kind, cpuRate, step, false);
           common.put(kind, atCommonRate);
           result.put("atCommonRate", atCommonRate.describe());
-          log("%s %s: at %.0f spans/s: %.0f ns CPU per span (producers %.0f), %d dropped",
-              transport, kind.label, cpuRate, atCommonRate.cpuNanosPerSpan(),
-              atCommonRate.producerCpuNanosPerSpan(), atCommonRate.dropped());
+          log(
+              "%s %s: at %.0f spans/s: %.0f ns CPU per span (producers %.0f), %d dropped",
+              transport,
+              kind.label,
+              cpuRate,
+              atCommonRate.cpuNanosPerSpan(),
+              atCommonRate.producerCpuNanosPerSpan(),
+              atCommonRate.dropped());
           Step bestStep = search(receiver, transport, kind, result);
           best.put(kind, bestStep == null ? null : bestStep.produced.rate());
           double profileRate = bestStep == null ? 0 : bestStep.produced.targetRate();
@@ -145,21 +161,35 @@ public final class ExportCeiling {
         Double ours = best.get(Kind.TOOLKIT);
         Double raw = best.get(Kind.RAW);
         report.goal(
-            "export ceiling, " + transport + ": toolkit, highest rate with 0 dropped (discarding"
+            "export ceiling, "
+                + transport
+                + ": toolkit, highest rate with 0 dropped (discarding"
                 + " receiver)",
-            ours, "spans/s", ">=", 200_000,
+            ours,
+            "spans/s",
+            ">=",
+            200_000,
             map("rawSdkSameSettings", raw, "config", config.describe(Kind.TOOLKIT)));
         report.comparison(
-            "export ceiling, " + transport + ": raw SDK pipeline, same settings, highest rate"
+            "export ceiling, "
+                + transport
+                + ": raw SDK pipeline, same settings, highest rate"
                 + " with 0 dropped",
-            raw, "spans/s", map());
+            raw,
+            "spans/s",
+            map());
         Step a = common.get(Kind.TOOLKIT);
         Step b = common.get(Kind.RAW);
         report.comparison(
-            "export ceiling, " + transport + ": producer CPU per exported span at "
-                + String.format(Locale.ROOT, "%.0f", cpuRate) + " spans/s, toolkit ÷ raw SDK",
-            a.cpuNanosPerSpan() / b.cpuNanosPerSpan(), "ratio",
-            map("toolkitNanosPerSpan", a.cpuNanosPerSpan(),
+            "export ceiling, "
+                + transport
+                + ": producer CPU per exported span at "
+                + String.format(Locale.ROOT, "%.0f", cpuRate)
+                + " spans/s, toolkit ÷ raw SDK",
+            a.cpuNanosPerSpan() / b.cpuNanosPerSpan(),
+            "ratio",
+            map(
+                "toolkitNanosPerSpan", a.cpuNanosPerSpan(),
                 "toolkitProducerThreadsNanosPerSpan", a.producerCpuNanosPerSpan(),
                 "rawNanosPerSpan", b.cpuNanosPerSpan(),
                 "rawProducerThreadsNanosPerSpan", b.producerCpuNanosPerSpan()));
@@ -169,13 +199,14 @@ public final class ExportCeiling {
   }
 
   /** The highest rate with 0 dropped, or null when even the lowest rate dropped. */
-  private Step search(ExportChild receiver, Transport transport, Kind kind,
-      Map<String, Object> result) {
+  private Step search(
+      ExportChild receiver, Transport transport, Kind kind, Map<String, Object> result) {
     String label = transport + " " + kind.label;
     Step probeStep = step(receiver, transport, kind, 0, probe, false);
     double capacity = probeStep.received / probeStep.produced.seconds();
-    log("%s: probe %.0f spans/s received of %.0f produced", label, capacity,
-        probeStep.produced.rate());
+    log(
+        "%s: probe %.0f spans/s received of %.0f produced",
+        label, capacity, probeStep.produced.rate());
     result.put("probe", probeStep.describe());
     List<Object> steps = new ArrayList<>();
     double lo = 0;
@@ -186,8 +217,13 @@ public final class ExportCeiling {
     for (int i = 0; i < maxSteps; i++) {
       Step s = step(receiver, transport, kind, rate, step, false);
       steps.add(s.describe());
-      log("%s: %.0f spans/s asked, %.0f produced, %d dropped, %.0f ns CPU per span%s", label,
-          rate, s.produced.rate(), s.dropped(), s.cpuNanosPerSpan(),
+      log(
+          "%s: %.0f spans/s asked, %.0f produced, %d dropped, %.0f ns CPU per span%s",
+          label,
+          rate,
+          s.produced.rate(),
+          s.dropped(),
+          s.cpuNanosPerSpan(),
           s.produced.producerLimited() ? " (producer-limited)" : "");
       if (s.dropped() == 0) {
         if (best == null || s.produced.rate() > best.produced.rate()) {
@@ -211,14 +247,21 @@ public final class ExportCeiling {
     result.put("producerLimited", producerLimited);
     result.put("lowestDroppingRate", Double.isNaN(hi) ? null : hi);
     result.put("steps", steps);
-    log("%s: highest rate with 0 dropped %s", label,
+    log(
+        "%s: highest rate with 0 dropped %s",
+        label,
         best == null ? "none" : String.format(Locale.ROOT, "%.0f spans/s", best.produced.rate()));
     return best;
   }
 
   /** One fresh pipeline at {@code rate} (0: unlimited), optionally profiled. */
-  private Step step(ExportChild receiver, Transport transport, Kind kind, double rate,
-      Duration duration, boolean profiled) {
+  private Step step(
+      ExportChild receiver,
+      Transport transport,
+      Kind kind,
+      double rate,
+      Duration duration,
+      boolean profiled) {
     System.gc();
     long before = receiver.spans();
     ExportPipeline pipeline =
@@ -252,8 +295,12 @@ public final class ExportCeiling {
     }
     long received = receiver.spans() - before;
     if (!flushed) {
-      report.note(transport + " " + kind.label + ": close() did not finish exporting within "
-          + ExportPipeline.CLOSE_TIMEOUT);
+      report.note(
+          transport
+              + " "
+              + kind.label
+              + ": close() did not finish exporting within "
+              + ExportPipeline.CLOSE_TIMEOUT);
     }
     return new Step(produced, received, cpu, breakdown);
   }
@@ -263,8 +310,8 @@ public final class ExportCeiling {
   }
 
   /** One step's outcome. */
-  private record Step(Produced produced, long received, long cpuNanos,
-      Map<String, Object> profile) {
+  private record Step(
+      Produced produced, long received, long cpuNanos, Map<String, Object> profile) {
 
     long dropped() {
       return produced.produced() - received;
@@ -279,17 +326,18 @@ public final class ExportCeiling {
     }
 
     Map<String, Object> describe() {
-      Map<String, Object> described = map(
-          "targetRate", produced.targetRate() > 0 ? produced.targetRate() : null,
-          "seconds", produced.seconds(),
-          "produced", produced.produced(),
-          "producedRate", produced.rate(),
-          "received", received,
-          "dropped", dropped(),
-          "producerLimited", produced.producerLimited(),
-          "processCpuNanosPerSpan", cpuNanosPerSpan(),
-          "producerThreadsCpuNanosPerSpan", producerCpuNanosPerSpan(),
-          "exportPathCpuNanosPerSpan", cpuNanosPerSpan() - producerCpuNanosPerSpan());
+      Map<String, Object> described =
+          map(
+              "targetRate", produced.targetRate() > 0 ? produced.targetRate() : null,
+              "seconds", produced.seconds(),
+              "produced", produced.produced(),
+              "producedRate", produced.rate(),
+              "received", received,
+              "dropped", dropped(),
+              "producerLimited", produced.producerLimited(),
+              "processCpuNanosPerSpan", cpuNanosPerSpan(),
+              "producerThreadsCpuNanosPerSpan", producerCpuNanosPerSpan(),
+              "exportPathCpuNanosPerSpan", cpuNanosPerSpan() - producerCpuNanosPerSpan());
       if (profile != null) {
         described.put("jfr", profile);
       }
@@ -313,8 +361,9 @@ public final class ExportCeiling {
 
     private Child(Process process, Transport transport) throws IOException {
       this.process = process;
-      this.out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       String line;
       while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
@@ -327,11 +376,18 @@ public final class ExportCeiling {
     }
 
     static Child start(Transport transport) {
-      List<String> command = List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"),
-          DiscardingReceiver.class.getName(), "--transport", transport.protocol());
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xms256m",
+              "-Xmx256m",
+              "-XX:+UseSerialGC",
+              "-XX:TieredStopAtLevel=1",
+              "-cp",
+              System.getProperty("java.class.path"),
+              DiscardingReceiver.class.getName(),
+              "--transport",
+              transport.protocol());
       try {
         Process process =
             new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -20,10 +20,10 @@ import java.util.Map;
  * construction; not measured.)
  *
  * <p>Latency = the receiver's clock when the decoded request reaches its handler minus the span's
- * end timestamp, both from the SDK's default clock in this one JVM. Only spans that end inside
- * the measurement window count: the window starts after a warm-up of two schedule delays (the
- * batch processor's timer in its steady state) and spans keep coming for two delays after it, so
- * every counted span left through a regular scheduled export, none through the final flush.
+ * end timestamp, both from the SDK's default clock in this one JVM. Only spans that end inside the
+ * measurement window count: the window starts after a warm-up of two schedule delays (the batch
+ * processor's timer in its steady state) and spans keep coming for two delays after it, so every
+ * counted span left through a regular scheduled export, none through the final flush.
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -57,11 +57,17 @@ public final class ExportLatency {
     PipelineEnvironment.exportMeasure();
     PipelineOptions options =
         new PipelineOptions("ExportLatency")
-            .option("transports", "grpc,http/protobuf", "grpc,http/protobuf",
+            .option(
+                "transports",
+                "grpc,http/protobuf",
+                "grpc,http/protobuf",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
             .option("rate", "500", "500", "spans per second, all threads together")
-            .option("warmup", "2s", "300ms",
+            .option(
+                "warmup",
+                "2s",
+                "300ms",
                 "unmeasured time before the window (plus two schedule delays)")
             .option("window", "10s", "1500ms", "measurement window per configuration")
             .parse(args);
@@ -82,7 +88,9 @@ public final class ExportLatency {
       try (ExportReceiver receiver = ExportReceiver.start(transport)) {
         // unmeasured: loads and compiles both paths before the first measured configuration
         Config toolkitDefaults =
-            new Config("toolkit-defaults", Config.TOOLKIT_DEFAULTS.maxQueueSize(),
+            new Config(
+                "toolkit-defaults",
+                Config.TOOLKIT_DEFAULTS.maxQueueSize(),
                 Config.TOOLKIT_DEFAULTS.maxExportBatchSize(),
                 Config.TOOLKIT_DEFAULTS.scheduleDelayMillis());
         for (Kind kind : Kind.values()) {
@@ -90,8 +98,8 @@ public final class ExportLatency {
         }
         Map<String, Object> ours = null;
         Map<String, Object> raw = null;
-        for (Object[] pair : new Object[][] {
-            {Kind.TOOLKIT, Config.defaults()}, {Kind.RAW, toolkitDefaults}}) {
+        for (Object[] pair :
+            new Object[][] {{Kind.TOOLKIT, Config.defaults()}, {Kind.RAW, toolkitDefaults}}) {
           Kind kind = (Kind) pair[0];
           Config config = (Config) pair[1];
           Map<String, Object> result = measure(receiver, transport, kind, config, true);
@@ -107,15 +115,30 @@ public final class ExportLatency {
         @SuppressWarnings("unchecked")
         Map<String, Object> rawLatency = (Map<String, Object>) raw.get("latencyMillis");
         report.goal(
-            "export latency, " + transport + ", default settings (schedule delay "
+            "export latency, "
+                + transport
+                + ", default settings (schedule delay "
                 + Config.TOOLKIT_DEFAULTS.scheduleDelayMillis()
                 + " ms): toolkit p95 from span end to the receiver",
-            (Double) latency.get("p95"), "ms", "<", 100,
-            map("p50", latency.get("p50"), "max", latency.get("max"),
-                "rawSdkSameSettingsP95", rawLatency.get("p95")));
+            (Double) latency.get("p95"),
+            "ms",
+            "<",
+            100,
+            map(
+                "p50",
+                latency.get("p50"),
+                "max",
+                latency.get("max"),
+                "rawSdkSameSettingsP95",
+                rawLatency.get("p95")));
         if (receiver.undecodableRequests() > 0 || receiver.foreignSpans() > 0) {
-          report.note(transport + ": " + receiver.undecodableRequests()
-              + " undecodable requests, " + receiver.foreignSpans() + " spans of no known run");
+          report.note(
+              transport
+                  + ": "
+                  + receiver.undecodableRequests()
+                  + " undecodable requests, "
+                  + receiver.foreignSpans()
+                  + " spans of no known run");
         }
       }
     }
@@ -148,11 +171,27 @@ public final class ExportLatency {
     result.put("flushedInTime", flushed);
     result.put("latencyMillis", run.latencies().summaryMillis());
     if (measured) {
-      System.err.println(String.format(Locale.ROOT, "%s %s %s (delay %d ms): %s", transport,
-          kind.label, config.name(), delay, result.get("latencyMillis")));
+      System.err.println(
+          String.format(
+              Locale.ROOT,
+              "%s %s %s (delay %d ms): %s",
+              transport,
+              kind.label,
+              config.name(),
+              delay,
+              result.get("latencyMillis")));
       if (produced.produced() != received) {
-        report.note(transport + " " + kind.label + " " + config.name() + ": "
-            + (produced.produced() - received) + " spans lost at " + rate + " spans/s");
+        report.note(
+            transport
+                + " "
+                + kind.label
+                + " "
+                + config.name()
+                + ": "
+                + (produced.produced() - received)
+                + " spans lost at "
+                + rate
+                + " spans/s");
       }
     }
     return result;

@@ -24,8 +24,9 @@ import java.util.Map;
  * held then is the default queue full plus the batch the exporter is stuck on (its spans and its
  * serialized request): the bound a stalled or unreachable collector can cost.
  *
- * <p>Each measure runs in a JVM of its own. Measured for spans of 0 attributes ({@code traced()} alone) and of 12 (a server span's:
- * method, route, URL, addresses, ports, user agent, status), all strings of typical length.
+ * <p>Each measure runs in a JVM of its own. Measured for spans of 0 attributes ({@code traced()}
+ * alone) and of 12 (a server span's: method, route, URL, addresses, ports, user agent, status), all
+ * strings of typical length.
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -67,8 +68,13 @@ public final class ExportMemory {
       // a child: one measure in a JVM of its own (a stuck pipeline holds its spans until its
       // export times out and its retries give up, which would blur the next measure)
       Map<String, Object> result =
-          new ExportMemory(null).measure(args[1], args[2], Integer.parseInt(args[3]),
-              Telemetry.DEFAULT_MAX_QUEUE_SIZE, Integer.parseInt(args[4]));
+          new ExportMemory(null)
+              .measure(
+                  args[1],
+                  args[2],
+                  Integer.parseInt(args[3]),
+                  Telemetry.DEFAULT_MAX_QUEUE_SIZE,
+                  Integer.parseInt(args[4]));
       StringBuilder line = new StringBuilder("RESULT");
       result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
       System.out.println(line);
@@ -87,18 +93,21 @@ public final class ExportMemory {
     report.settings().put("collector", "a loopback socket that accepts and never answers");
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor = new Thread(() -> {
-        while (!blackHole.isClosed()) {
-          try {
-            Socket socket = blackHole.accept();
-            synchronized (accepted) {
-              accepted.add(socket); // held open, never read
-            }
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "black-hole-collector");
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!blackHole.isClosed()) {
+                  try {
+                    Socket socket = blackHole.accept();
+                    synchronized (accepted) {
+                      accepted.add(socket); // held open, never read
+                    }
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "black-hole-collector");
       acceptor.setDaemon(true);
       acceptor.start();
       String endpoint = "http://127.0.0.1:" + blackHole.getLocalPort();
@@ -106,12 +115,19 @@ public final class ExportMemory {
         for (int attributes : new int[] {0, ATTRIBUTES.length}) {
           Map<String, Object> result = child(endpoint, protocol, attributes, batch);
           report.result(result);
-          report.comparison(String.format(Locale.ROOT,
+          report.comparison(
+              String.format(
+                  Locale.ROOT,
                   "heap held by a full span queue with the defaults, %s, spans of %d attributes",
-                  protocol, attributes),
-              (Double) result.get("heldMiB"), "MiB",
-              PipelineReport.map("bytesPerHeldSpan", result.get("bytesPerHeldSpan"),
-                  "heldSpans", result.get("heldSpans")));
+                  protocol,
+                  attributes),
+              (Double) result.get("heldMiB"),
+              "MiB",
+              PipelineReport.map(
+                  "bytesPerHeldSpan",
+                  result.get("bytesPerHeldSpan"),
+                  "heldSpans",
+                  result.get("heldSpans")));
         }
       }
     } finally {
@@ -127,16 +143,26 @@ public final class ExportMemory {
   /** Runs one measure in a JVM of its own and reads its result line. */
   private static Map<String, Object> child(
       String endpoint, String protocol, int attributes, int batch) throws Exception {
-    List<String> command = List.of(
-        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms512m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        ExportMemory.class.getName(), "--one", endpoint, protocol,
-        Integer.toString(attributes), Integer.toString(batch));
+    List<String> command =
+        List.of(
+            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xms512m",
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ExportMemory.class.getName(),
+            "--one",
+            endpoint,
+            protocol,
+            Integer.toString(attributes),
+            Integer.toString(batch));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String resultLine = null;
-    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
-        process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+    try (java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("RESULT ")) {
@@ -146,8 +172,14 @@ public final class ExportMemory {
     }
     process.waitFor();
     if (resultLine == null) {
-      throw new IllegalStateException("the measure of " + protocol + ", " + attributes
-          + " attributes printed no result (exit " + process.exitValue() + ")");
+      throw new IllegalStateException(
+          "the measure of "
+              + protocol
+              + ", "
+              + attributes
+              + " attributes printed no result (exit "
+              + process.exitValue()
+              + ")");
     }
     Map<String, Object> result = new LinkedHashMap<>();
     for (String pair : resultLine.substring(7).split(" ")) {
@@ -199,9 +231,15 @@ public final class ExportMemory {
     result.put("heldBytes", bytes);
     result.put("heldMiB", bytes / 1048576.0);
     result.put("bytesPerHeldSpan", bytes / held);
-    System.err.println(String.format(Locale.ROOT,
-        "%s, %d attributes: %.1f MiB held for %d spans (%.0f B per span)", protocol, attributes,
-        bytes / 1048576.0, held, bytes / held));
+    System.err.println(
+        String.format(
+            Locale.ROOT,
+            "%s, %d attributes: %.1f MiB held for %d spans (%.0f B per span)",
+            protocol,
+            attributes,
+            bytes / 1048576.0,
+            held,
+            bytes / held));
     return result;
   }
 

@@ -1,8 +1,8 @@
 package dev.oteltoolkit.benchmarks.pipeline;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.ThrowingRunnable;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.tests.OtlpReceiver.Transport;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -31,6 +31,7 @@ interface ExportPipeline {
 
   /** The name of every span produced. */
   String SPAN_NAME = "export-benchmark";
+
   /** How long {@link #close()} waits for the last exports. */
   Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -75,7 +76,10 @@ interface ExportPipeline {
    * @param run the run its spans are counted in
    */
   static ExportPipeline create(
-      Kind kind, Config config, Transport transport, ExportReceiver receiver,
+      Kind kind,
+      Config config,
+      Transport transport,
+      ExportReceiver receiver,
       ExportReceiver.Run run) {
     return create(kind, config, transport, receiver.endpoint(), run.id);
   }
@@ -94,8 +98,8 @@ interface ExportPipeline {
   }
 
   /**
-   * Batch span processor settings; a null field keeps the pipeline's own default (the toolkit's
-   * or the SDK's, see {@link #effective}).
+   * Batch span processor settings; a null field keeps the pipeline's own default (the toolkit's or
+   * the SDK's, see {@link #effective}).
    *
    * @param name {@code default}, {@code tuned}, ...
    * @param maxQueueSize {@code OTEL_BSP_MAX_QUEUE_SIZE}
@@ -113,11 +117,15 @@ interface ExportPipeline {
      * Telemetry.DEFAULT_MAX_EXPORT_BATCH_SIZE}, {@code Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS}.
      */
     static final Config TOOLKIT_DEFAULTS =
-        new Config("default", Telemetry.DEFAULT_MAX_QUEUE_SIZE, Config.TOOLKIT_DEFAULT_BATCH,
+        new Config(
+            "default",
+            Telemetry.DEFAULT_MAX_QUEUE_SIZE,
+            Config.TOOLKIT_DEFAULT_BATCH,
             Telemetry.DEFAULT_SCHEDULE_DELAY_MILLIS);
+
     /**
-     * The SDK's defaults, those of the OTEL_BSP_* specification (BatchSpanProcessorBuilder):
-     * 2048 spans, batches of 512, 5 s.
+     * The SDK's defaults, those of the OTEL_BSP_* specification (BatchSpanProcessorBuilder): 2048
+     * spans, batches of 512, 5 s.
      */
     static final Config SDK_DEFAULTS = new Config("default", 2048, 512, 5000L);
 
@@ -133,8 +141,11 @@ interface ExportPipeline {
               options.positiveInt("tuned-batch"),
               options.duration("tuned-delay").toMillis());
       if (tuned.maxExportBatchSize() > tuned.maxQueueSize()) {
-        throw new IllegalArgumentException("--tuned-batch " + tuned.maxExportBatchSize()
-            + ": must not be larger than --tuned-queue " + tuned.maxQueueSize());
+        throw new IllegalArgumentException(
+            "--tuned-batch "
+                + tuned.maxExportBatchSize()
+                + ": must not be larger than --tuned-queue "
+                + tuned.maxQueueSize());
       }
       return tuned;
     }
@@ -143,8 +154,8 @@ interface ExportPipeline {
     static PipelineOptions tunedOptions(PipelineOptions options) {
       return options
           .option("tuned-queue", "32768", "32768", "OTEL_BSP_MAX_QUEUE_SIZE of the tuned config")
-          .option("tuned-batch", "8192", "8192",
-              "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
+          .option(
+              "tuned-batch", "8192", "8192", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE of the tuned config")
           .option("tuned-delay", "50ms", "50ms", "OTEL_BSP_SCHEDULE_DELAY of the tuned config");
     }
 
@@ -262,8 +273,10 @@ interface ExportPipeline {
                       .merge(
                           Resource.create(
                               Attributes.of(
-                                  AttributeKey.stringKey("service.name"), "pipeline-benchmark",
-                                  AttributeKey.stringKey(ExportReceiver.RUN_KEY), runId))))
+                                  AttributeKey.stringKey("service.name"),
+                                  "pipeline-benchmark",
+                                  AttributeKey.stringKey(ExportReceiver.RUN_KEY),
+                                  runId))))
               .addSpanProcessor(batch.build())
               .build();
       tracer = tracerProvider.get("dev.oteltoolkit.benchmarks.raw");
@@ -281,17 +294,24 @@ interface ExportPipeline {
 
     @Override
     public boolean flush() {
-      return tracerProvider.forceFlush().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+      return tracerProvider
+          .forceFlush()
+          .join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .isSuccess();
     }
 
     @Override
     public boolean close() {
       boolean flushed =
-          tracerProvider.forceFlush().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          tracerProvider
+              .forceFlush()
+              .join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
               .isSuccess();
-      return tracerProvider.shutdown().join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .isSuccess() && flushed;
+      return tracerProvider
+              .shutdown()
+              .join(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .isSuccess()
+          && flushed;
     }
   }
 }

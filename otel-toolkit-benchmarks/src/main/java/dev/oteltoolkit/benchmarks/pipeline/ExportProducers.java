@@ -8,15 +8,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Producer threads that call a span-producing action at a fixed total rate (shared evenly), or
- * as fast as they can.
+ * Producer threads that call a span-producing action at a fixed total rate (shared evenly), or as
+ * fast as they can.
  *
  * <p>Pacing: each thread keeps a schedule ({@code i / rate} after the start) and produces every
- * span that is due, parking in between. A thread that falls behind (the CPU was busy) catches up
- * in a burst of at most {@link #MAX_BACKLOG} of its schedule and skips the rest: a long burst
- * would measure the queue's size rather than the sustained rate. The rate actually produced is
- * reported, and a run that fell short of its target by more than 3% is flagged {@code
- * producerLimited}.
+ * span that is due, parking in between. A thread that falls behind (the CPU was busy) catches up in
+ * a burst of at most {@link #MAX_BACKLOG} of its schedule and skips the rest: a long burst would
+ * measure the queue's size rather than the sustained rate. The rate actually produced is reported,
+ * and a run that fell short of its target by more than 3% is flagged {@code producerLimited}.
  */
 final class ExportProducers {
 
@@ -25,8 +24,8 @@ final class ExportProducers {
 
   /**
    * The shortest a thread parks: at high rates the next span is due in microseconds, and parking
-   * for each would cost the thread more CPU than the span (a timer syscall each); it produces
-   * what is due every millisecond instead, well inside {@link #MAX_BACKLOG}.
+   * for each would cost the thread more CPU than the span (a timer syscall each); it produces what
+   * is due every millisecond instead, well inside {@link #MAX_BACKLOG}.
    */
   static final long MIN_PARK_NANOS = Duration.ofMillis(1).toNanos();
 
@@ -58,9 +57,7 @@ final class ExportProducers {
                   long begin = System.nanoTime();
                   long end = begin + duration.toNanos();
                   counts[index] =
-                      rate > 0
-                          ? paced(rate / threads, begin, end, span)
-                          : unlimited(end, span);
+                      rate > 0 ? paced(rate / threads, begin, end, span) : unlimited(end, span);
                   cpu[index] = threadBean.getCurrentThreadCpuTime() - cpuStart;
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);

@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The end-to-end module's OTLP receiver in its discarding mode (it decodes every request with the
- * official {@code opentelemetry-proto} classes and keeps nothing), counting the spans of each
- * run. A run is one pipeline built for one measurement step: its spans carry the resource
- * attribute {@value #RUN_KEY}, so spans that arrive late from an earlier step can never be
- * counted in a later one.
+ * official {@code opentelemetry-proto} classes and keeps nothing), counting the spans of each run.
+ * A run is one pipeline built for one measurement step: its spans carry the resource attribute
+ * {@value #RUN_KEY}, so spans that arrive late from an earlier step can never be counted in a later
+ * one.
  *
- * <p>For the latency measure a run can also record, for each span that ended inside a time
- * window, its arrival time minus its end timestamp. Both come from the SDK's default {@link
- * Clock} in this JVM: the arrival is read as the decoded request reaches the receiver's handler.
+ * <p>For the latency measure a run can also record, for each span that ended inside a time window,
+ * its arrival time minus its end timestamp. Both come from the SDK's default {@link Clock} in this
+ * JVM: the arrival is read as the decoded request reaches the receiver's handler.
  */
 final class ExportReceiver implements AutoCloseable {
 
@@ -136,16 +136,16 @@ final class ExportReceiver implements AutoCloseable {
     }
 
     /**
-     * When the first span of this run arrived, on this JVM's {@code System.nanoTime()} clock, or
-     * 0 when none has.
+     * When the first span of this run arrived, on this JVM's {@code System.nanoTime()} clock, or 0
+     * when none has.
      */
     long firstArrivalNanos() {
       return firstArrivalNanos;
     }
 
     /**
-     * Counts the spans of this run by shape ({@code KIND name}, instrumentation scope left out),
-     * at most {@value #MAX_SHAPES} distinct shapes; call before the run's first span.
+     * Counts the spans of this run by shape ({@code KIND name}, instrumentation scope left out), at
+     * most {@value #MAX_SHAPES} distinct shapes; call before the run's first span.
      */
     void tallyShapes() {
       shapes = new ConcurrentHashMap<>();

@@ -22,12 +22,12 @@ import java.util.Map;
  * defaults and with one tuned configuration (the same settings for both).
  *
  * <p>Per transport, configuration and side: a probe (producers as fast as they can for a moment)
- * gives a first guess of the capacity, then steps at fixed rates search for the highest rate with
- * 0 dropped (doubling while nothing drops, then bisecting), each step a fresh pipeline run for a
- * few seconds and closed, so that every span it accepted is flushed: dropped = produced −
- * received, counted by the receiver from the decoded requests (queue overflow and any failed
- * export alike). A step whose producers could not reach the asked rate is flagged; when such a
- * step drops nothing, the search stops there (the producers, not the pipeline, are the limit).
+ * gives a first guess of the capacity, then steps at fixed rates search for the highest rate with 0
+ * dropped (doubling while nothing drops, then bisecting), each step a fresh pipeline run for a few
+ * seconds and closed, so that every span it accepted is flushed: dropped = produced − received,
+ * counted by the receiver from the decoded requests (queue overflow and any failed export alike). A
+ * step whose producers could not reach the asked rate is flagged; when such a step drops nothing,
+ * the search stops there (the producers, not the pipeline, are the limit).
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -65,7 +65,10 @@ public final class ExportThroughput {
     PipelineEnvironment.exportMeasure();
     PipelineOptions options =
         Config.tunedOptions(new PipelineOptions("ExportThroughput"))
-            .option("transports", "grpc,http/protobuf", "grpc,http/protobuf",
+            .option(
+                "transports",
+                "grpc,http/protobuf",
+                "grpc,http/protobuf",
                 "comma-separated OTLP transports")
             .option("threads", "2", "2", "producer threads")
             .option("warmup", "4s", "500ms", "unmeasured warm-up per side and transport")
@@ -110,24 +113,39 @@ public final class ExportThroughput {
           }
         }
         if (receiver.undecodableRequests() > 0 || receiver.foreignSpans() > 0) {
-          report.note(transport + ": " + receiver.undecodableRequests()
-              + " undecodable requests, " + receiver.foreignSpans() + " spans of no known run");
+          report.note(
+              transport
+                  + ": "
+                  + receiver.undecodableRequests()
+                  + " undecodable requests, "
+                  + receiver.foreignSpans()
+                  + " spans of no known run");
         }
         for (Map.Entry<String, Map<Kind, Double>> entry : best.entrySet()) {
           Double ours = entry.getValue().get(Kind.TOOLKIT);
           Double raw = entry.getValue().get(Kind.RAW);
           report.goal(
-              "export throughput, " + transport + ", " + entry.getKey()
+              "export throughput, "
+                  + transport
+                  + ", "
+                  + entry.getKey()
                   + " settings: toolkit ÷ raw SDK (highest rate with 0 dropped)",
               ours != null && raw != null && raw > 0 ? ours / raw : null,
-              "ratio", ">=", 1.0,
+              "ratio",
+              ">=",
+              1.0,
               map("toolkitSpansPerSecond", ours, "rawSpansPerSecond", raw));
         }
         Double defaultOurs = best.get(Config.defaults().name()).get(Kind.TOOLKIT);
         report.goal(
-            "export throughput, " + transport + ", default settings: toolkit, highest rate with 0"
+            "export throughput, "
+                + transport
+                + ", default settings: toolkit, highest rate with 0"
                 + " dropped",
-            defaultOurs, "spans/s", ">=", 50_000,
+            defaultOurs,
+            "spans/s",
+            ">=",
+            50_000,
             map("config", Config.TOOLKIT_DEFAULTS.describe(Kind.TOOLKIT)));
       }
     }
@@ -143,8 +161,9 @@ public final class ExportThroughput {
 
     Step probeStep = step(receiver, transport, kind, config, 0, probe);
     double capacity = probeStep.received / probeStep.produced.seconds();
-    log("%s: probe %.0f spans/s received of %.0f produced", label, capacity,
-        probeStep.produced.rate());
+    log(
+        "%s: probe %.0f spans/s received of %.0f produced",
+        label, capacity, probeStep.produced.rate());
     result.put("probe", probeStep.describe());
 
     List<Object> steps = new ArrayList<>();
@@ -156,8 +175,13 @@ public final class ExportThroughput {
     for (int i = 0; i < maxSteps; i++) {
       Step s = step(receiver, transport, kind, config, rate, step);
       steps.add(s.describe());
-      log("%s: %.0f spans/s asked, %.0f produced, %d dropped%s", label, rate,
-          s.produced.rate(), s.dropped(), s.produced.producerLimited() ? " (producer-limited)" : "");
+      log(
+          "%s: %.0f spans/s asked, %.0f produced, %d dropped%s",
+          label,
+          rate,
+          s.produced.rate(),
+          s.dropped(),
+          s.produced.producerLimited() ? " (producer-limited)" : "");
       if (s.dropped() == 0) {
         best = best == null ? s.produced.rate() : Math.max(best, s.produced.rate());
         if (s.produced.producerLimited()) {
@@ -177,14 +201,19 @@ public final class ExportThroughput {
     result.put("producerLimited", producerLimited);
     result.put("lowestDroppingRate", Double.isNaN(hi) ? null : hi);
     result.put("steps", steps);
-    log("%s: highest rate with 0 dropped %s", label,
-        best == null ? "none" : String.format(Locale.ROOT, "%.0f spans/s", best));
+    log(
+        "%s: highest rate with 0 dropped %s",
+        label, best == null ? "none" : String.format(Locale.ROOT, "%.0f spans/s", best));
     return result;
   }
 
   /** One fresh pipeline, producing at {@code rate} (0: unlimited) for {@code duration}. */
   private Step step(
-      ExportReceiver receiver, Transport transport, Kind kind, Config config, double rate,
+      ExportReceiver receiver,
+      Transport transport,
+      Kind kind,
+      Config config,
+      double rate,
       Duration duration) {
     System.gc(); // each step starts from a collected heap, whatever the previous one left
     ExportReceiver.Run run = receiver.newRun(kind.label + "-" + config.name());
@@ -194,8 +223,15 @@ public final class ExportThroughput {
     boolean flushed = pipeline.close();
     double closeSeconds = (System.nanoTime() - closeStart) / 1e9;
     if (!flushed) {
-      report.note(transport + " " + kind.label + " " + config.name() + ": close() did not"
-          + " finish exporting within " + ExportPipeline.CLOSE_TIMEOUT);
+      report.note(
+          transport
+              + " "
+              + kind.label
+              + " "
+              + config.name()
+              + ": close() did not"
+              + " finish exporting within "
+              + ExportPipeline.CLOSE_TIMEOUT);
     }
     return new Step(produced, run.received(), flushed, closeSeconds);
   }

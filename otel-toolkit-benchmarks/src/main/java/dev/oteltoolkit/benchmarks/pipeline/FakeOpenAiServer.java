@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fake OpenAI endpoint on loopback for the stack comparison: every {@code POST
- * /v1/chat/completions} is answered at once with one fixed chat completion (1200 prompt tokens,
- * 300 completion tokens, finish reason {@code stop}), whatever it asked. It runs in the driver's
- * JVM, so what it costs is never counted as the service's CPU or allocation; {@code
+ * /v1/chat/completions} is answered at once with one fixed chat completion (1200 prompt tokens, 300
+ * completion tokens, finish reason {@code stop}), whatever it asked. It runs in the driver's JVM,
+ * so what it costs is never counted as the service's CPU or allocation; {@code
  * sun.net.httpserver.nodelay} must be set before it starts ({@link
  * PipelineEnvironment#serverDefaults()}), or delayed ACKs hold each answer for ~40 ms.
  */
@@ -24,12 +24,15 @@ final class FakeOpenAiServer implements AutoCloseable {
 
   /** The model the service asks for. */
   static final String MODEL = "gpt-4o";
+
   /** The model the answer names. */
   static final String RESPONSE_MODEL = "gpt-4o-2024-08-06";
 
   static final String COMPLETION =
       "{\"id\":\"chatcmpl-stack\",\"object\":\"chat.completion\",\"created\":1731000000,"
-          + "\"model\":\"" + RESPONSE_MODEL + "\",\"choices\":[{\"index\":0,\"message\":"
+          + "\"model\":\""
+          + RESPONSE_MODEL
+          + "\",\"choices\":[{\"index\":0,\"message\":"
           + "{\"role\":\"assistant\",\"content\":\"The order is on its way.\",\"refusal\":null},"
           + "\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1200,"
           + "\"completion_tokens\":300,\"total_tokens\":1500}}";

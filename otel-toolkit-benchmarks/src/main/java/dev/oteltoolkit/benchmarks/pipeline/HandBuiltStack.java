@@ -42,20 +42,20 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.MDC;
 
 /**
- * The same telemetry as the toolkit's and the agent's, written by hand on the OpenTelemetry SDK
- * the way a careful team would: the SDK from {@code AutoConfiguredOpenTelemetrySdk} (OTLP over
- * gRPC, parent-based ratio sampling, no log export; the SDK's own batch defaults), then
+ * The same telemetry as the toolkit's and the agent's, written by hand on the OpenTelemetry SDK the
+ * way a careful team would: the SDK from {@code AutoConfiguredOpenTelemetrySdk} (OTLP over gRPC,
+ * parent-based ratio sampling, no log export; the SDK's own batch defaults), then
  *
  * <ul>
- *   <li>a {@link Filter} on the route: W3C context extracted from the headers, a SERVER span
- *       {@code GET /order} with the HTTP server attributes, the ids in the MDC ({@code trace_id},
- *       {@code span_id}, {@code trace_flags}) while the request runs, and {@code
+ *   <li>a {@link Filter} on the route: W3C context extracted from the headers, a SERVER span {@code
+ *       GET /order} with the HTTP server attributes, the ids in the MDC ({@code trace_id}, {@code
+ *       span_id}, {@code trace_flags}) while the request runs, and {@code
  *       http.server.request.duration};
  *   <li>a CLIENT span {@code SELECT orders} around the query with the database attributes (the
  *       query text with its literal replaced, written as a constant) and {@code
  *       db.client.operation.duration};
- *   <li>a CLIENT span {@code chat gpt-4o} around the completion with the GenAI request and
- *       response attributes and token usage, {@code gen_ai.client.operation.duration} and {@code
+ *   <li>a CLIENT span {@code chat gpt-4o} around the completion with the GenAI request and response
+ *       attributes and token usage, {@code gen_ai.client.operation.duration} and {@code
  *       gen_ai.client.token.usage}.
  * </ul>
  */
@@ -96,7 +96,8 @@ final class HandBuiltStack implements ServiceStack {
       stringKey("gen_ai.response.model");
   private static final AttributeKey<List<String>> GEN_AI_FINISH_REASONS =
       stringArrayKey("gen_ai.response.finish_reasons");
-  private static final AttributeKey<Long> GEN_AI_INPUT_TOKENS = longKey("gen_ai.usage.input_tokens");
+  private static final AttributeKey<Long> GEN_AI_INPUT_TOKENS =
+      longKey("gen_ai.usage.input_tokens");
   private static final AttributeKey<Long> GEN_AI_OUTPUT_TOKENS =
       longKey("gen_ai.usage.output_tokens");
   private static final AttributeKey<String> GEN_AI_TOKEN_TYPE = stringKey("gen_ai.token.type");
@@ -104,9 +105,10 @@ final class HandBuiltStack implements ServiceStack {
   /** {@link StackService#SELECT_ORDER} with its literal replaced, as the wrappers record it. */
   private static final String QUERY_TEXT =
       "SELECT status, total FROM orders WHERE id = ? AND region = ?";
+
   private static final Attributes DB_ATTRIBUTES =
-      Attributes.of(DB_SYSTEM_NAME, "h2", DB_OPERATION_NAME, "SELECT", DB_COLLECTION_NAME,
-          "orders");
+      Attributes.of(
+          DB_SYSTEM_NAME, "h2", DB_OPERATION_NAME, "SELECT", DB_COLLECTION_NAME, "orders");
 
   private static final TextMapGetter<HttpExchange> HEADERS =
       new TextMapGetter<>() {
@@ -140,13 +142,20 @@ final class HandBuiltStack implements ServiceStack {
             .addPropertiesSupplier(
                 () ->
                     Map.of(
-                        "otel.service.name", StackComparison.SERVICE_NAME,
-                        "otel.resource.attributes", ExportReceiver.RUN_KEY + "=" + run,
-                        "otel.exporter.otlp.endpoint", endpoint,
-                        "otel.exporter.otlp.protocol", "grpc",
-                        "otel.traces.sampler", "parentbased_traceidratio",
-                        "otel.traces.sampler.arg", Double.toString(sampling),
-                        "otel.logs.exporter", "none"))
+                        "otel.service.name",
+                        StackComparison.SERVICE_NAME,
+                        "otel.resource.attributes",
+                        ExportReceiver.RUN_KEY + "=" + run,
+                        "otel.exporter.otlp.endpoint",
+                        endpoint,
+                        "otel.exporter.otlp.protocol",
+                        "grpc",
+                        "otel.traces.sampler",
+                        "parentbased_traceidratio",
+                        "otel.traces.sampler.arg",
+                        Double.toString(sampling),
+                        "otel.logs.exporter",
+                        "none"))
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
@@ -154,24 +163,39 @@ final class HandBuiltStack implements ServiceStack {
     propagator = sdk.getPropagators().getTextMapPropagator();
     Meter meter = sdk.getMeter(SCOPE);
     serverDuration =
-        meter.histogramBuilder("http.server.request.duration").setUnit("s")
-            .setExplicitBucketBoundariesAdvice(List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25,
-                0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0))
+        meter
+            .histogramBuilder("http.server.request.duration")
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(
+                List.of(
+                    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5,
+                    10.0))
             .build();
     dbDuration =
-        meter.histogramBuilder("db.client.operation.duration").setUnit("s")
-            .setExplicitBucketBoundariesAdvice(List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0,
-                5.0, 10.0))
+        meter
+            .histogramBuilder("db.client.operation.duration")
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(
+                List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0))
             .build();
     chatDuration =
-        meter.histogramBuilder("gen_ai.client.operation.duration").setUnit("s")
-            .setExplicitBucketBoundariesAdvice(List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64,
-                1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92))
+        meter
+            .histogramBuilder("gen_ai.client.operation.duration")
+            .setUnit("s")
+            .setExplicitBucketBoundariesAdvice(
+                List.of(
+                    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96,
+                    81.92))
             .build();
     tokenUsage =
-        meter.histogramBuilder("gen_ai.client.token.usage").setUnit("{token}").ofLongs()
-            .setExplicitBucketBoundariesAdvice(List.of(1L, 4L, 16L, 64L, 256L, 1024L, 4096L,
-                16384L, 65536L, 262144L, 1048576L, 4194304L, 16777216L, 67108864L))
+        meter
+            .histogramBuilder("gen_ai.client.token.usage")
+            .setUnit("{token}")
+            .ofLongs()
+            .setExplicitBucketBoundariesAdvice(
+                List.of(
+                    1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L,
+                    4194304L, 16777216L, 67108864L))
             .build();
   }
 
@@ -184,7 +208,8 @@ final class HandBuiltStack implements ServiceStack {
   public ResultSet executeQuery(PreparedStatement statement) throws SQLException {
     long start = System.nanoTime();
     Span span =
-        tracer.spanBuilder("SELECT orders")
+        tracer
+            .spanBuilder("SELECT orders")
             .setSpanKind(SpanKind.CLIENT)
             .setAllAttributes(DB_ATTRIBUTES)
             .setAttribute(DB_QUERY_TEXT, QUERY_TEXT)
@@ -210,7 +235,8 @@ final class HandBuiltStack implements ServiceStack {
     long start = System.nanoTime();
     String model = params.model().asString();
     var builder =
-        tracer.spanBuilder("chat " + model)
+        tracer
+            .spanBuilder("chat " + model)
             .setSpanKind(SpanKind.CLIENT)
             .setAttribute(GEN_AI_OPERATION, "chat")
             .setAttribute(GEN_AI_PROVIDER, "openai")
@@ -237,12 +263,19 @@ final class HandBuiltStack implements ServiceStack {
         span.setAttribute(GEN_AI_INPUT_TOKENS, usage.promptTokens());
         span.setAttribute(GEN_AI_OUTPUT_TOKENS, usage.completionTokens());
         Attributes base =
-            Attributes.of(GEN_AI_OPERATION, "chat", GEN_AI_PROVIDER, "openai",
-                GEN_AI_REQUEST_MODEL, model, GEN_AI_RESPONSE_MODEL, responseModel);
-        tokenUsage.record(usage.promptTokens(),
-            base.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build());
-        tokenUsage.record(usage.completionTokens(),
-            base.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
+            Attributes.of(
+                GEN_AI_OPERATION,
+                "chat",
+                GEN_AI_PROVIDER,
+                "openai",
+                GEN_AI_REQUEST_MODEL,
+                model,
+                GEN_AI_RESPONSE_MODEL,
+                responseModel);
+        tokenUsage.record(
+            usage.promptTokens(), base.toBuilder().put(GEN_AI_TOKEN_TYPE, "input").build());
+        tokenUsage.record(
+            usage.completionTokens(), base.toBuilder().put(GEN_AI_TOKEN_TYPE, "output").build());
       }
       return completion;
     } catch (RuntimeException e) {
@@ -271,7 +304,9 @@ final class HandBuiltStack implements ServiceStack {
   @Override
   public Boolean shutdown(Duration timeout) {
     boolean flushed =
-        sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        sdk.getSdkTracerProvider()
+            .forceFlush()
+            .join(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .isSuccess();
     return sdk.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess() && flushed;
   }
@@ -293,7 +328,8 @@ final class HandBuiltStack implements ServiceStack {
       InetSocketAddress remote = exchange.getRemoteAddress();
       URI uri = exchange.getRequestURI();
       var builder =
-          tracer.spanBuilder(method + " " + StackService.ROUTE)
+          tracer
+              .spanBuilder(method + " " + StackService.ROUTE)
               .setParent(parent)
               .setSpanKind(SpanKind.SERVER)
               .setAttribute(HTTP_REQUEST_METHOD, method)

@@ -15,14 +15,14 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where the CPU time of an export pipeline goes, from the execution samples of a JFR recording
- * ({@code jdk.ExecutionSample}): each sample is put in one category by the frame nearest to the
- * top of its stack that names a known part of the pipeline (span start, span end, batch queue,
- * {@code toSpanData}, OTLP marshalling, sending, context, metrics, the toolkit's own code), and
- * in one thread group (producers, the batch processor's worker, the exporter's I/O threads,
- * other); and by the package of the nearest frame that is not the JDK's (whose code the time
- * was spent for: the service's, a library's, the telemetry's). Shares are of all samples of the
- * recording. Where the recording has allocation samples ({@code jdk.ObjectAllocationSample}, in
- * the JDK's {@code profile} settings), their weights are broken down by the same package.
+ * ({@code jdk.ExecutionSample}): each sample is put in one category by the frame nearest to the top
+ * of its stack that names a known part of the pipeline (span start, span end, batch queue, {@code
+ * toSpanData}, OTLP marshalling, sending, context, metrics, the toolkit's own code), and in one
+ * thread group (producers, the batch processor's worker, the exporter's I/O threads, other); and by
+ * the package of the nearest frame that is not the JDK's (whose code the time was spent for: the
+ * service's, a library's, the telemetry's). Shares are of all samples of the recording. Where the
+ * recording has allocation samples ({@code jdk.ObjectAllocationSample}, in the JDK's {@code
+ * profile} settings), their weights are broken down by the same package.
  *
  * <pre>
  * java -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -33,21 +33,43 @@ public final class JfrProfile {
 
   /** Categories in the order they are tried on each frame: first match wins. */
   private static final String[][] CATEGORIES = {
-    {"marshal", "io.opentelemetry.exporter.internal.marshal.",
-        "io.opentelemetry.exporter.internal.otlp.", "io.opentelemetry.exporter.otlp."},
-    {"send", "io.opentelemetry.exporter.sender.", "okhttp3.", "okio.", "io.grpc.",
-        "sun.nio.ch.", "java.net.", "sun.net."},
-    {"toSpanData", "io.opentelemetry.sdk.trace.SdkSpan.toSpanData",
-        "io.opentelemetry.sdk.trace.SpanWrapper"},
-    {"queue", "io.opentelemetry.sdk.trace.internal.shaded.jctools.",
-        "io.opentelemetry.sdk.trace.internal.JcTools",
-        "io.opentelemetry.sdk.trace.export.BatchSpanProcessor$Worker.addSpan",
-        "io.opentelemetry.sdk.trace.export.BatchSpanProcessor.onEnd",
-        "java.util.concurrent.ArrayBlockingQueue"},
+    {
+      "marshal",
+      "io.opentelemetry.exporter.internal.marshal.",
+      "io.opentelemetry.exporter.internal.otlp.",
+      "io.opentelemetry.exporter.otlp."
+    },
+    {
+      "send",
+      "io.opentelemetry.exporter.sender.",
+      "okhttp3.",
+      "okio.",
+      "io.grpc.",
+      "sun.nio.ch.",
+      "java.net.",
+      "sun.net."
+    },
+    {
+      "toSpanData",
+      "io.opentelemetry.sdk.trace.SdkSpan.toSpanData",
+      "io.opentelemetry.sdk.trace.SpanWrapper"
+    },
+    {
+      "queue",
+      "io.opentelemetry.sdk.trace.internal.shaded.jctools.",
+      "io.opentelemetry.sdk.trace.internal.JcTools",
+      "io.opentelemetry.sdk.trace.export.BatchSpanProcessor$Worker.addSpan",
+      "io.opentelemetry.sdk.trace.export.BatchSpanProcessor.onEnd",
+      "java.util.concurrent.ArrayBlockingQueue"
+    },
     {"span end", "io.opentelemetry.sdk.trace.SdkSpan.end"},
-    {"span start", "io.opentelemetry.sdk.trace.SdkSpanBuilder",
-        "io.opentelemetry.sdk.trace.SdkSpan.startSpan", "io.opentelemetry.sdk.trace.RandomIdGenerator",
-        "io.opentelemetry.sdk.trace.samplers."},
+    {
+      "span start",
+      "io.opentelemetry.sdk.trace.SdkSpanBuilder",
+      "io.opentelemetry.sdk.trace.SdkSpan.startSpan",
+      "io.opentelemetry.sdk.trace.RandomIdGenerator",
+      "io.opentelemetry.sdk.trace.samplers."
+    },
     {"metrics", "io.opentelemetry.sdk.metrics."},
     {"context", "io.opentelemetry.context."},
     {"batch worker", "io.opentelemetry.sdk.trace.export.BatchSpanProcessor"},
@@ -116,8 +138,8 @@ public final class JfrProfile {
   }
 
   /**
-   * The package (three segments at most) of the frame nearest to the top of the stack that is
-   * not the JDK's: whose code the sample was spent for.
+   * The package (three segments at most) of the frame nearest to the top of the stack that is not
+   * the JDK's: whose code the sample was spent for.
    */
   static String leafPackage(RecordedStackTrace stack) {
     if (stack == null) {
@@ -128,7 +150,9 @@ public final class JfrProfile {
         continue;
       }
       String type = frame.getMethod().getType().getName();
-      if (type.startsWith("java.") || type.startsWith("jdk.") || type.startsWith("sun.")
+      if (type.startsWith("java.")
+          || type.startsWith("jdk.")
+          || type.startsWith("sun.")
           || type.startsWith("com.sun.")) {
         continue;
       }

@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every pipeline main checks or sets before it measures, so no stray setting changes a
- * number silently.
+ * What every pipeline main checks or sets before it measures, so no stray setting changes a number
+ * silently.
  */
 final class PipelineEnvironment {
 
@@ -30,8 +30,8 @@ final class PipelineEnvironment {
 
   /**
    * Logback (on this module's class path for the MDC benchmarks) logs everything at DEBUG to the
-   * console when it finds no configuration, and the receiver's Netty logs through SLF4J: that
-   * would flood the console and cost CPU in the middle of a measurement. WARN and above only.
+   * console when it finds no configuration, and the receiver's Netty logs through SLF4J: that would
+   * flood the console and cost CPU in the middle of a measurement. WARN and above only.
    */
   static void quietLogback() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
@@ -53,10 +53,13 @@ final class PipelineEnvironment {
     TreeSet<String> stray = new TreeSet<>();
     System.getenv().keySet().stream().filter(k -> k.startsWith("OTEL_")).forEach(stray::add);
     System.getProperties().stringPropertyNames().stream()
-        .filter(k -> k.startsWith("otel.")).forEach(stray::add);
+        .filter(k -> k.startsWith("otel."))
+        .forEach(stray::add);
     if (!stray.isEmpty()) {
       throw new IllegalStateException(
-          "unset " + stray + " before running the pipeline measures: each configuration is set"
+          "unset "
+              + stray
+              + " before running the pipeline measures: each configuration is set"
               + " by the benchmark, and these would apply to the toolkit's pipelines only");
     }
   }
@@ -64,11 +67,10 @@ final class PipelineEnvironment {
   /**
    * Settings of the in-process receiver and HTTP servers, unless given on the command line: the
    * receiver's Netty (shaded in grpc-netty-shaded) on plain NIO, as in the end-to-end tests (no
-   * {@code sun.misc.Unsafe} or native-library warnings on recent JDKs); and {@code TCP_NODELAY}
-   * on the JDK HTTP servers (the OTLP/HTTP receiver, the request-overhead service), as any
-   * production HTTP server sets it: without it, Nagle's algorithm and delayed ACKs hold small
-   * responses on loopback for ~40 ms, which would measure the JDK's server defaults instead of
-   * the pipelines.
+   * {@code sun.misc.Unsafe} or native-library warnings on recent JDKs); and {@code TCP_NODELAY} on
+   * the JDK HTTP servers (the OTLP/HTTP receiver, the request-overhead service), as any production
+   * HTTP server sets it: without it, Nagle's algorithm and delayed ACKs hold small responses on
+   * loopback for ~40 ms, which would measure the JDK's server defaults instead of the pipelines.
    */
   static void serverDefaults() {
     setIfAbsent("io.grpc.netty.shaded.io.netty.noUnsafe", "true");
@@ -108,9 +110,16 @@ final class PipelineEnvironment {
     boolean active = storage instanceof MdcContextStorage;
     if (active != expected) {
       throw new IllegalStateException(
-          "the MDC bridge should be " + (expected ? "active" : "off") + " but the context"
-              + " storage is " + storage.getClass().getName() + " (-D" + MDC_ENABLED + "="
-              + System.getProperty(MDC_ENABLED) + ")");
+          "the MDC bridge should be "
+              + (expected ? "active" : "off")
+              + " but the context"
+              + " storage is "
+              + storage.getClass().getName()
+              + " (-D"
+              + MDC_ENABLED
+              + "="
+              + System.getProperty(MDC_ENABLED)
+              + ")");
     }
   }
 

@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Writes maps, lists, strings, numbers, booleans and nulls as indented JSON (the benchmark module
- * has no JSON library on its class path, and needs none for this). Non-finite doubles become
- * {@code null}, as JSON has no NaN.
+ * has no JSON library on its class path, and needs none for this). Non-finite doubles become {@code
+ * null}, as JSON has no NaN.
  */
 final class PipelineJson {
 
@@ -37,8 +37,7 @@ final class PipelineJson {
         out.append("null");
       } else {
         // six significant digits, written plainly: 123457, 0.0123457
-        out.append(
-            new BigDecimal(d).round(SIGNIFICANT).stripTrailingZeros().toPlainString());
+        out.append(new BigDecimal(d).round(SIGNIFICANT).stripTrailingZeros().toPlainString());
       }
     } else if (value instanceof Number number) {
       out.append(number.longValue());

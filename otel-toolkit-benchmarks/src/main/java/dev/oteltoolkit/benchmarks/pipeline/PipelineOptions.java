@@ -35,8 +35,7 @@ final class PipelineOptions {
   }
 
   /**
-   * Parses the arguments; prints the usage and exits with status 2 on {@code --help} or bad
-   * input.
+   * Parses the arguments; prints the usage and exits with status 2 on {@code --help} or bad input.
    */
   PipelineOptions parse(String[] arguments) {
     args.addAll(List.of(arguments));
@@ -139,7 +138,10 @@ final class PipelineOptions {
     throw invalid(name, value, "must be a positive integer");
   }
 
-  /** A comma-separated list of OTLP transports: {@code grpc}, {@code http/protobuf} (or {@code http}). */
+  /**
+   * A comma-separated list of OTLP transports: {@code grpc}, {@code http/protobuf} (or {@code
+   * http}).
+   */
   List<Transport> transports(String name) {
     String names = string(name);
     List<Transport> transports = new ArrayList<>();
@@ -165,8 +167,8 @@ final class PipelineOptions {
     String value = string(name).trim().toLowerCase(Locale.ROOT);
     try {
       if (value.endsWith("ms")) {
-        return positive(Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2))),
-            name, value);
+        return positive(
+            Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2))), name, value);
       }
       String seconds = value.endsWith("s") ? value.substring(0, value.length() - 1) : value;
       return positive(Duration.ofNanos((long) (Double.parseDouble(seconds) * 1e9)), name, value);
@@ -189,13 +191,21 @@ final class PipelineOptions {
   String usage() {
     StringBuilder text = new StringBuilder();
     text.append("usage: java -cp otel-toolkit-benchmarks/target/benchmarks.jar ")
-        .append(PipelineOptions.class.getPackageName()).append('.').append(mainName)
+        .append(PipelineOptions.class.getPackageName())
+        .append('.')
+        .append(mainName)
         .append(" --out FILE.json [--quick] [options]\n");
     text.append("  --out FILE      where the JSON results go (required)\n");
     text.append("  --quick         a smoke run of under a minute; numbers are meaningless\n");
     for (Option option : options.values()) {
-      text.append(String.format(Locale.ROOT, "  --%-13s %s (default %s, quick %s)%n",
-          option.name + " V", option.help, option.fullDefault, option.quickDefault));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  --%-13s %s (default %s, quick %s)%n",
+              option.name + " V",
+              option.help,
+              option.fullDefault,
+              option.quickDefault));
     }
     return text.toString();
   }

@@ -38,8 +38,8 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>{@code met} is {@code null} when the measure could not be taken. Durations are in
- * milliseconds ({@code ...Millis}), rates in spans or requests per second, sizes in bytes.
+ * <p>{@code met} is {@code null} when the measure could not be taken. Durations are in milliseconds
+ * ({@code ...Millis}), rates in spans or requests per second, sizes in bytes.
  */
 final class PipelineReport {
 
@@ -75,8 +75,8 @@ final class PipelineReport {
   }
 
   /**
-   * Sets the summary: one row per configuration, the figures a report shows side by side (the
-   * stack comparison's medians over rounds).
+   * Sets the summary: one row per configuration, the figures a report shows side by side (the stack
+   * comparison's medians over rounds).
    */
   void summary(List<Object> rows) {
     root.put("summary", rows);
@@ -122,17 +122,26 @@ final class PipelineReport {
     goal.put("met", met);
     goal.put("detail", detail);
     goals.add(goal);
-    System.err.printf(Locale.ROOT, "goal: %s: %s %s (goal %s %s): %s%n", label,
-        measured == null ? "n/a" : String.format(Locale.ROOT, "%.4g", measured), unit,
-        comparison, target, met == null ? "not measured" : met ? "met" : "NOT met");
+    System.err.printf(
+        Locale.ROOT,
+        "goal: %s: %s %s (goal %s %s): %s%n",
+        label,
+        measured == null ? "n/a" : String.format(Locale.ROOT, "%.4g", measured),
+        unit,
+        comparison,
+        target,
+        met == null ? "not measured" : met ? "met" : "NOT met");
   }
 
   /** Adds a comparison reported for information, without a goal. */
   void comparison(String label, Double measured, String unit, Map<String, Object> detail) {
-    comparisons.add(
-        map("label", label, "measured", measured, "unit", unit, "detail", detail));
-    System.err.printf(Locale.ROOT, "info: %s: %s %s%n", label,
-        measured == null ? "n/a" : String.format(Locale.ROOT, "%.4g", measured), unit);
+    comparisons.add(map("label", label, "measured", measured, "unit", unit, "detail", detail));
+    System.err.printf(
+        Locale.ROOT,
+        "info: %s: %s %s%n",
+        label,
+        measured == null ? "n/a" : String.format(Locale.ROOT, "%.4g", measured),
+        unit);
   }
 
   /** Fills in the run's facts and writes the file. */
@@ -150,8 +159,13 @@ final class PipelineReport {
     root.put("java", java);
     Map<String, Object> machine = new LinkedHashMap<>();
     machine.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version")
-        + " " + System.getProperty("os.arch"));
+    machine.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageAfter", loadAverage());

@@ -29,8 +29,8 @@ final class PipelineSamples {
   }
 
   /**
-   * The summary in milliseconds: count, min, mean, p50, p95, p99, max (nearest-rank
-   * percentiles); the values are null when there is no sample.
+   * The summary in milliseconds: count, min, mean, p50, p95, p99, max (nearest-rank percentiles);
+   * the values are null when there is no sample.
    */
   Map<String, Object> summaryMillis() {
     long[] sorted;
@@ -39,8 +39,9 @@ final class PipelineSamples {
     }
     Arrays.sort(sorted);
     if (sorted.length == 0) {
-      return PipelineReport.map("count", 0, "min", null, "mean", null, "p50", null, "p95", null,
-          "p99", null, "max", null);
+      return PipelineReport.map(
+          "count", 0, "min", null, "mean", null, "p50", null, "p95", null, "p99", null, "max",
+          null);
     }
     double sum = 0;
     for (long v : sorted) {

@@ -25,19 +25,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Request overhead and memory: an HTTP service ({@link RequestOverheadServer}: JDK {@code
- * HttpServer}, 3 traced steps, one SQL query on H2 through the JDBC wrapper, one fake LLM call
- * with usage and cost, 5 log lines through SLF4J/Logback with the MDC bridge) driven on loopback
- * at a fixed rate by an open-loop JDK {@code HttpClient} generator ({@link RequestOverheadLoad}),
- * with telemetry off ({@code enabled(false)}, as {@code OTEL_ENABLED=false}), on at 10% sampling
- * and on at 100%. Reports p50/p95/p99 latency, the overhead at p95, the allocation per request and
- * the heap after a full GC at the end of the window.
+ * HttpServer}, 3 traced steps, one SQL query on H2 through the JDBC wrapper, one fake LLM call with
+ * usage and cost, 5 log lines through SLF4J/Logback with the MDC bridge) driven on loopback at a
+ * fixed rate by an open-loop JDK {@code HttpClient} generator ({@link RequestOverheadLoad}), with
+ * telemetry off ({@code enabled(false)}, as {@code OTEL_ENABLED=false}), on at 10% sampling and on
+ * at 100%. Reports p50/p95/p99 latency, the overhead at p95, the allocation per request and the
+ * heap after a full GC at the end of the window.
  *
  * <p>Each configuration runs in its own fresh service JVM (same JDK, same class path, fixed heap,
- * G1), so JIT state, heap and the MDC bridge's activation are never shared between
- * configurations; this JVM runs the load generator and the OTLP/gRPC receiver the services export
- * to (it decodes every request, and checks at 100% that every span of every request arrived).
- * Before the first configuration, an unrecorded run against a service with telemetry off warms
- * this JVM up, so the first configuration measured is not slowed by a cold load generator.
+ * G1), so JIT state, heap and the MDC bridge's activation are never shared between configurations;
+ * this JVM runs the load generator and the OTLP/gRPC receiver the services export to (it decodes
+ * every request, and checks at 100% that every span of every request arrived). Before the first
+ * configuration, an unrecorded run against a service with telemetry off warms this JVM up, so the
+ * first configuration measured is not slowed by a cold load generator.
  *
  * <pre>
  * java -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -82,11 +82,17 @@ public final class RequestOverhead {
     PipelineOptions options =
         new PipelineOptions("RequestOverhead")
             .option("rate", "300", "200", "requests per second, open loop")
-            .option("rounds", "1", "1",
+            .option(
+                "rounds",
+                "1",
+                "1",
                 "rounds of the three configs, interleaved; goals use the median over rounds")
             .option("warmup", "15s", "3s", "unmeasured load before the window, per config")
             .option("duration", "30s", "5s", "measurement window per config")
-            .option("server-jvm-args", SERVER_JVM_ARGS, SERVER_JVM_ARGS,
+            .option(
+                "server-jvm-args",
+                SERVER_JVM_ARGS,
+                SERVER_JVM_ARGS,
                 "JVM options of each service JVM, space-separated")
             .parse(args);
     PipelineOptions parsed = options;
@@ -132,12 +138,19 @@ public final class RequestOverhead {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(serverJvmArgs);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        RequestOverheadServer.class.getName(),
-        "--telemetry", sampling == null ? "off" : "on",
-        "--sampling", String.valueOf(sampling == null ? 1.0 : sampling),
-        "--endpoint", receiver.endpoint(),
-        "--run", run.id));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            RequestOverheadServer.class.getName(),
+            "--telemetry",
+            sampling == null ? "off" : "on",
+            "--sampling",
+            String.valueOf(sampling == null ? 1.0 : sampling),
+            "--endpoint",
+            receiver.endpoint(),
+            "--run",
+            run.id));
     System.err.println(label + ": starting the service: " + String.join(" ", command));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -158,28 +171,36 @@ public final class RequestOverhead {
       Map<String, String> stats = parse(call(client, port, "/stats"));
       load.stop(Duration.ofSeconds(30));
       call(client, port, "/stop");
-      Map<String, String> stopped = parse(output.await("STOPPED ", Duration.ofSeconds(60))
-          .replace(' ', '\n'));
+      Map<String, String> stopped =
+          parse(output.await("STOPPED ", Duration.ofSeconds(60)).replace(' ', '\n'));
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException(label + ": the service did not exit");
       }
       if (load.errors() > 0) {
-        throw new IllegalStateException(label + ": " + load.errors() + " requests failed",
-            load.firstError());
+        throw new IllegalStateException(
+            label + ": " + load.errors() + " requests failed", load.firstError());
       }
 
       long handledTotal = Long.parseLong(stopped.get("handled"));
       long spans = run.received();
       Long expected =
-          sampling == null ? Long.valueOf(0)
+          sampling == null
+              ? Long.valueOf(0)
               : sampling == 1.0 ? handledTotal * RequestOverheadApp.SPANS_PER_REQUEST : null;
       if (sampling == null && spans != 0) {
-        throw new IllegalStateException(label + ": telemetry is off but " + spans
-            + " spans arrived");
+        throw new IllegalStateException(
+            label + ": telemetry is off but " + spans + " spans arrived");
       }
       if (expected != null && spans != expected) {
-        report.note(label + ": " + spans + " spans arrived, " + expected + " expected ("
-            + handledTotal + " requests)");
+        report.note(
+            label
+                + ": "
+                + spans
+                + " spans arrived, "
+                + expected
+                + " expected ("
+                + handledTotal
+                + " requests)");
       }
       if (sampling != null && sampling < 1.0 && spans == 0) {
         throw new IllegalStateException(label + ": no span arrived");
@@ -192,8 +213,7 @@ public final class RequestOverhead {
       server.put("handledInWindow", handled);
       server.put("windowSeconds", Double.parseDouble(stats.get("seconds")));
       server.put("allocatedBytesPerRequest", handled > 0 ? (double) allocated / handled : null);
-      server.put("allocatedBytesPerSecond",
-          allocated / Double.parseDouble(stats.get("seconds")));
+      server.put("allocatedBytesPerSecond", allocated / Double.parseDouble(stats.get("seconds")));
       server.put("allocationMethod", stats.get("allocationMethod"));
       server.put("heapAfterGcBytes", Long.parseLong(stats.get("heapAfterGcBytes")));
       server.put("gcCollector", stats.get("gcCollector"));
@@ -214,9 +234,17 @@ public final class RequestOverhead {
       result.put("server", server);
       result.put("spansReceived", spans);
       result.put("spansExpected", expected);
-      System.err.println(label + ": " + result.get("latencyMillis") + ", "
-          + server.get("allocatedBytesPerRequest") + " B/request, heap after GC "
-          + server.get("heapAfterGcBytes") + " B, " + spans + " spans");
+      System.err.println(
+          label
+              + ": "
+              + result.get("latencyMillis")
+              + ", "
+              + server.get("allocatedBytesPerRequest")
+              + " B/request, heap after GC "
+              + server.get("heapAfterGcBytes")
+              + " B, "
+              + spans
+              + " spans");
       return result;
     } finally {
       if (process.isAlive()) {
@@ -240,24 +268,36 @@ public final class RequestOverhead {
       detail.put("p99OverheadPercent", overheadPercent(on, off, "p99"));
       report.goal(
           "request overhead at p95, telemetry on at " + target[1] + " vs off",
-          overheadPercent(on, off, "p95"), "%", "<", Double.parseDouble(target[2]), detail);
+          overheadPercent(on, off, "p95"),
+          "%",
+          "<",
+          Double.parseDouble(target[2]),
+          detail);
       report.goal(
           "extra p95 latency per request, telemetry on at " + target[1] + " vs off",
           difference(median(on, "latencyMillis", "p95"), median(off, "latencyMillis", "p95")),
-          "ms", "<", 5, map());
+          "ms",
+          "<",
+          5,
+          map());
       Double heap = median(on, "server", "heapAfterGcBytes");
       Double offHeap = median(off, "server", "heapAfterGcBytes");
       Double extraHeap = difference(heap, offHeap);
       report.goal(
           "extra heap after GC, telemetry on at " + target[1] + " vs off",
-          extraHeap == null ? null : extraHeap / (1024 * 1024), "MiB", "<", 10,
+          extraHeap == null ? null : extraHeap / (1024 * 1024),
+          "MiB",
+          "<",
+          10,
           map("heapAfterGcBytes", heap, "offHeapAfterGcBytes", offHeap));
       Double allocation = median(on, "server", "allocatedBytesPerRequest");
       Double offAllocation = median(off, "server", "allocatedBytesPerRequest");
       report.comparison(
           "extra allocation per request, telemetry on at " + target[1] + " vs off",
-          difference(allocation, offAllocation), "bytes",
-          map("allocatedBytesPerRequest", allocation,
+          difference(allocation, offAllocation),
+          "bytes",
+          map(
+              "allocatedBytesPerRequest", allocation,
               "offAllocatedBytesPerRequest", offAllocation));
     }
   }
@@ -275,7 +315,8 @@ public final class RequestOverhead {
     }
     values.sort(null);
     int n = values.size();
-    return n == 0 ? null
+    return n == 0
+        ? null
         : n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
   }
 
@@ -324,8 +365,9 @@ public final class RequestOverhead {
       Thread reader =
           new Thread(
               () -> {
-                try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                   String line;
                   while ((line = in.readLine()) != null) {
                     System.err.println("[" + label + "] " + line);
@@ -345,18 +387,23 @@ public final class RequestOverhead {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
         long remaining = deadline - System.nanoTime();
-        String line = lines.poll(Math.max(0, Math.min(remaining, 200_000_000L)),
-            TimeUnit.NANOSECONDS);
+        String line =
+            lines.poll(Math.max(0, Math.min(remaining, 200_000_000L)), TimeUnit.NANOSECONDS);
         if (line != null && line.startsWith(prefix)) {
           return line.substring(prefix.length()).trim();
         }
         if (line == null && !process.isAlive() && lines.isEmpty()) {
-          throw new IllegalStateException("the service exited with status "
-              + process.exitValue() + " before printing '" + prefix.trim() + "'");
+          throw new IllegalStateException(
+              "the service exited with status "
+                  + process.exitValue()
+                  + " before printing '"
+                  + prefix.trim()
+                  + "'");
         }
         if (remaining <= 0) {
-          throw new IllegalStateException(String.format(Locale.ROOT,
-              "the service did not print '%s' within %s", prefix.trim(), timeout));
+          throw new IllegalStateException(
+              String.format(
+                  Locale.ROOT, "the service did not print '%s' within %s", prefix.trim(), timeout));
         }
       }
     }

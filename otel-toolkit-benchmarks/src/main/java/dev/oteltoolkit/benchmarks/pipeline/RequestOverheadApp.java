@@ -1,8 +1,8 @@
 package dev.oteltoolkit.benchmarks.pipeline;
 
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import java.sql.Connection;
@@ -22,22 +22,25 @@ import org.slf4j.LoggerFactory;
  * toolkit: a SERVER span per request around 3 traced steps; the second runs one SQL query on H2
  * through {@code JdbcTelemetry}, the third one (fake) LLM chat call with token usage and cost
  * through {@code GenAiTelemetry}; 5 log lines through SLF4J, inside spans, so the MDC bridge puts
- * the ids into each. With telemetry off the very same code runs against the no-op instances
- * ({@code Telemetry.setup().enabled(false)}, what {@code OTEL_ENABLED=false} gives).
+ * the ids into each. With telemetry off the very same code runs against the no-op instances ({@code
+ * Telemetry.setup().enabled(false)}, what {@code OTEL_ENABLED=false} gives).
  *
- * <p>The fake model answers at once: a real call takes hundreds of milliseconds, which would
- * dilute the overhead ratio to nothing; without it the ratio is telemetry against the floor of
- * an HTTP request, a query and 5 log lines.
+ * <p>The fake model answers at once: a real call takes hundreds of milliseconds, which would dilute
+ * the overhead ratio to nothing; without it the ratio is telemetry against the floor of an HTTP
+ * request, a query and 5 log lines.
  */
 final class RequestOverheadApp implements AutoCloseable {
 
   static final String PROVIDER = "openai";
   static final String MODEL = "gpt-4o";
   static final String RESPONSE_MODEL = "gpt-4o-2024-08-06";
+
   /** Orders in the table: the load generator asks for ids 1..ORDERS in turn. */
   static final int ORDERS = 100;
+
   /** Spans per sampled request: server, 3 steps, the query, the chat call. */
   static final int SPANS_PER_REQUEST = 6;
+
   static final int LOG_LINES_PER_REQUEST = 5;
 
   private static final String SELECT_ORDER =
@@ -49,6 +52,7 @@ final class RequestOverheadApp implements AutoCloseable {
   private final DataSource database;
   private final Object lock = new Object();
   private final List<Connection> connections = new ArrayList<>(); // guarded by lock
+
   /** One connection per server thread, as a pool would lend (no pool library here). */
   private final ThreadLocal<Connection> connection = new ThreadLocal<>();
 
@@ -64,8 +68,9 @@ final class RequestOverheadApp implements AutoCloseable {
     h2.setURL("jdbc:h2:mem:request-overhead;DB_CLOSE_DELAY=-1");
     try (Connection c = h2.getConnection();
         Statement statement = c.createStatement()) {
-      statement.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
-          + " status VARCHAR(20), total DECIMAL(10, 2))");
+      statement.execute(
+          "CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
+              + " status VARCHAR(20), total DECIMAL(10, 2))");
       try (PreparedStatement insert =
           c.prepareStatement("INSERT INTO orders VALUES (?, 'eu-west', ?, ?)")) {
         for (int id = 1; id <= ORDERS; id++) {
@@ -98,7 +103,12 @@ final class RequestOverheadApp implements AutoCloseable {
               String status = tracing.traced("load-order", () -> loadStatus(id));
               String answer = tracing.traced("summarize", () -> summarize(id, status));
               log.info("order {} answered", id);
-              return "{\"id\":" + id + ",\"status\":\"" + status + "\",\"answer\":\"" + answer
+              return "{\"id\":"
+                  + id
+                  + ",\"status\":\""
+                  + status
+                  + "\",\"answer\":\""
+                  + answer
                   + "\"}";
             });
   }

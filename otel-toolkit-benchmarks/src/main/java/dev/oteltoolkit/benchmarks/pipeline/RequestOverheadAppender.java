@@ -10,10 +10,10 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only Logback appender of the request-overhead service: it reads each event's MDC map (what
- * a {@code %X{trace_id}} pattern does) and drops the event, counting events and events that
- * carry a {@code trace_id}. No formatting and no I/O: a real appender's cost is the same with
- * telemetry on and off and would only dilute the overhead ratio.
+ * The only Logback appender of the request-overhead service: it reads each event's MDC map (what a
+ * {@code %X{trace_id}} pattern does) and drops the event, counting events and events that carry a
+ * {@code trace_id}. No formatting and no I/O: a real appender's cost is the same with telemetry on
+ * and off and would only dilute the overhead ratio.
  */
 final class RequestOverheadAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -23,8 +23,8 @@ final class RequestOverheadAppender extends UnsynchronizedAppenderBase<ILoggingE
   private RequestOverheadAppender() {}
 
   /**
-   * Replaces whatever Logback configuration was found with this appender on the root logger:
-   * {@link RequestOverheadApp}'s logger at INFO, every other at WARN.
+   * Replaces whatever Logback configuration was found with this appender on the root logger: {@link
+   * RequestOverheadApp}'s logger at INFO, every other at WARN.
    *
    * @throws IllegalStateException when SLF4J is not bound to Logback
    */
@@ -33,8 +33,8 @@ final class RequestOverheadAppender extends UnsynchronizedAppenderBase<ILoggingE
   }
 
   /**
-   * Replaces whatever Logback configuration was found with this appender on the root logger:
-   * the application's logger ({@code application}'s) at INFO, every other at WARN (libraries stay
+   * Replaces whatever Logback configuration was found with this appender on the root logger: the
+   * application's logger ({@code application}'s) at INFO, every other at WARN (libraries stay
    * quiet, so the events counted are the application's).
    *
    * @throws IllegalStateException when SLF4J is not bound to Logback

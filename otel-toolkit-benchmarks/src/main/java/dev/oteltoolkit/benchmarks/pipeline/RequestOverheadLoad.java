@@ -11,10 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An open-loop load generator on the JDK {@code HttpClient}: requests are sent at a fixed rate
  * whatever the responses do (one sender thread, asynchronous sends over HTTP/1.1 keep-alive
- * connections), and each latency is measured from the request's scheduled send time, not from
- * when it actually went out, so a stalled server shows in the numbers instead of slowing the
- * load down (no coordinated omission). Only requests scheduled inside the recording window are
- * recorded; the rest warm up or keep the load steady while the driver talks to the server.
+ * connections), and each latency is measured from the request's scheduled send time, not from when
+ * it actually went out, so a stalled server shows in the numbers instead of slowing the load down
+ * (no coordinated omission). Only requests scheduled inside the recording window are recorded; the
+ * rest warm up or keep the load steady while the driver talks to the server.
  */
 final class RequestOverheadLoad {
 
@@ -119,9 +119,12 @@ final class RequestOverheadLoad {
                     firstError =
                         error != null
                             ? error
-                            : new IllegalStateException("HTTP " + response.statusCode() + ": "
-                                + new String(response.body(),
-                                    java.nio.charset.StandardCharsets.UTF_8));
+                            : new IllegalStateException(
+                                "HTTP "
+                                    + response.statusCode()
+                                    + ": "
+                                    + new String(
+                                        response.body(), java.nio.charset.StandardCharsets.UTF_8));
                   }
                 } else if (recorded) {
                   samples.add(done - scheduled);

@@ -20,12 +20,11 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Allocated bytes: {@code com.sun.management.ThreadMXBean.getTotalThreadAllocatedBytes()}
  *       (JDK 21+: every thread, terminated ones included); on older JDKs the sum of {@code
- *       getThreadAllocatedBytes} over the live threads (the service's threads are pooled and
- *       live for the whole run, so little is missed). The method used is reported.
- *   <li>Heap after GC: {@code System.gc()} (a full collection with the collectors the service
- *       runs with, G1 by default), then the heap pools' usage after that very collection, from
- *       the collector bean's {@code GcInfo}: what allocation after the collection adds is not
- *       counted.
+ *       getThreadAllocatedBytes} over the live threads (the service's threads are pooled and live
+ *       for the whole run, so little is missed). The method used is reported.
+ *   <li>Heap after GC: {@code System.gc()} (a full collection with the collectors the service runs
+ *       with, G1 by default), then the heap pools' usage after that very collection, from the
+ *       collector bean's {@code GcInfo}: what allocation after the collection adds is not counted.
  * </ul>
  */
 final class RequestOverheadMemory {
@@ -60,10 +59,9 @@ final class RequestOverheadMemory {
   }
 
   /**
-   * Collects the whole heap and returns what is left: {@code heapAfterGcBytes} and the
-   * collector that reported it ({@code gcCollector}), or, when no collector reported the
-   * explicit collection, the heap used right after {@code System.gc()} ({@code gcCollector} =
-   * {@code MemoryMXBean}).
+   * Collects the whole heap and returns what is left: {@code heapAfterGcBytes} and the collector
+   * that reported it ({@code gcCollector}), or, when no collector reported the explicit collection,
+   * the heap used right after {@code System.gc()} ({@code gcCollector} = {@code MemoryMXBean}).
    */
   static Map<String, Object> heapAfterFullGc() {
     Set<String> heapPools =
@@ -101,8 +99,11 @@ final class RequestOverheadMemory {
 
   private static boolean isYoungCollector(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return lower.contains("young") || lower.contains("scavenge") || lower.equals("copy")
-        || lower.contains("parnew") || lower.contains("minor");
+    return lower.contains("young")
+        || lower.contains("scavenge")
+        || lower.equals("copy")
+        || lower.contains("parnew")
+        || lower.contains("minor");
   }
 
   private static Method totalAllocatedMethod() {

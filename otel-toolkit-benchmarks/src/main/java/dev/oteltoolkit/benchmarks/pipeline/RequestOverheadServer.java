@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments: {@code --telemetry on|off --sampling RATIO --endpoint URL --run ID}. It prints
  * {@code READY <port>} when it serves, and answers the driver on {@code /mark} (start of the
  * measurement window), {@code /stats} (allocation and requests since the mark, then heap after a
- * full GC, as {@code key=value} lines) and {@code /stop} (flushes telemetry, prints {@code
- * STOPPED handled=N flushed=true|false}, exits).
+ * full GC, as {@code key=value} lines) and {@code /stop} (flushes telemetry, prints {@code STOPPED
+ * handled=N flushed=true|false}, exits).
  */
 public final class RequestOverheadServer {
 
@@ -102,8 +102,13 @@ public final class RequestOverheadServer {
     handlers.awaitTermination(10, TimeUnit.SECONDS);
     boolean flushed = telemetry.shutdown(Duration.ofSeconds(30));
     app.close();
-    System.out.println("STOPPED handled=" + (server.handled.get() + 1) + " failed="
-        + server.failed.get() + " flushed=" + flushed);
+    System.out.println(
+        "STOPPED handled="
+            + (server.handled.get() + 1)
+            + " failed="
+            + server.failed.get()
+            + " flushed="
+            + flushed);
     System.out.flush();
     System.exit(0);
   }
@@ -121,9 +126,15 @@ public final class RequestOverheadServer {
     long logIds = appender.eventsWithTraceId() - withIds;
     long expectedIds = on ? RequestOverheadApp.LOG_LINES_PER_REQUEST : 0;
     if (logged != RequestOverheadApp.LOG_LINES_PER_REQUEST || logIds != expectedIds) {
-      throw new IllegalStateException("self-check: one request logged " + logged
-          + " lines, " + logIds + " with a trace_id in the MDC; expected "
-          + RequestOverheadApp.LOG_LINES_PER_REQUEST + " and " + expectedIds);
+      throw new IllegalStateException(
+          "self-check: one request logged "
+              + logged
+              + " lines, "
+              + logIds
+              + " with a trace_id in the MDC; expected "
+              + RequestOverheadApp.LOG_LINES_PER_REQUEST
+              + " and "
+              + expectedIds);
     }
   }
 
@@ -175,7 +186,8 @@ public final class RequestOverheadServer {
       text.append("failed=").append(failed.get()).append('\n');
       text.append("seconds=").append(seconds).append('\n');
       text.append("allocatedBytes=").append(allocated).append('\n');
-      text.append("allocationMethod=").append(RequestOverheadMemory.allocationMethod())
+      text.append("allocationMethod=")
+          .append(RequestOverheadMemory.allocationMethod())
           .append('\n');
       text.append("logEvents=").append(logEvents).append('\n');
       text.append("logEventsWithTraceIdTotal=").append(appender.eventsWithTraceId()).append('\n');

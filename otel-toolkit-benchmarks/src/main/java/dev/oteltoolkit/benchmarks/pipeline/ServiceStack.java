@@ -43,8 +43,8 @@ interface ServiceStack {
   /**
    * Flushes and shuts the telemetry down.
    *
-   * @return whether everything was exported in time, or null when the stack has nothing of its
-   *     own to flush (off; the agent flushes in its shutdown hook)
+   * @return whether everything was exported in time, or null when the stack has nothing of its own
+   *     to flush (off; the agent flushes in its shutdown hook)
    */
   default Boolean shutdown(Duration timeout) {
     return null;

@@ -17,27 +17,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The stack comparison: the same service ({@link StackService}: an HTTP route, one SQL query,
- * one chat completion through the OpenAI Java SDK, 5 log lines) with telemetry off, with the
- * toolkit, with the OpenTelemetry Java agent and with the same telemetry written by hand on the
- * SDK (autoconfigure), each telemetry stack at 10% and 100% sampling, all exporting OTLP/gRPC to
- * one receiver in this JVM. Answers "the agent, the toolkit or our own SDK setup?" with, per
- * configuration: p50/p95/p99 latency, the service process's CPU time per request (all its
- * threads: handlers, exporter, JIT, GC), allocation per request, heap after a full GC, and
- * startup: from the service JVM's launch to its first request served and to its first span
- * received.
+ * The stack comparison: the same service ({@link StackService}: an HTTP route, one SQL query, one
+ * chat completion through the OpenAI Java SDK, 5 log lines) with telemetry off, with the toolkit,
+ * with the OpenTelemetry Java agent and with the same telemetry written by hand on the SDK
+ * (autoconfigure), each telemetry stack at 10% and 100% sampling, all exporting OTLP/gRPC to one
+ * receiver in this JVM. Answers "the agent, the toolkit or our own SDK setup?" with, per
+ * configuration: p50/p95/p99 latency, the service process's CPU time per request (all its threads:
+ * handlers, exporter, JIT, GC), allocation per request, heap after a full GC, and startup: from the
+ * service JVM's launch to its first request served and to its first span received.
  *
  * <p>Each configuration runs in a fresh service JVM (same JDK, class path and heap options); the
  * configurations are interleaved in rounds, each round in a rotated order, so that drift of the
- * machine hits all alike; goals are judged on the median over rounds. This JVM runs the
- * open-loop load generator ({@link RequestOverheadLoad}), the OTLP receiver (which decodes every
- * request and tallies span names per run) and the fake OpenAI server, so none of their work is
- * counted as the service's.
+ * machine hits all alike; goals are judged on the median over rounds. This JVM runs the open-loop
+ * load generator ({@link RequestOverheadLoad}), the OTLP receiver (which decodes every request and
+ * tallies span names per run) and the fake OpenAI server, so none of their work is counted as the
+ * service's.
  *
- * <p>The agent runs with its defaults except: OTLP over gRPC to the receiver, the same sampler,
- * no log export and no Logback appender capture (the other stacks put ids in the MDC and export
- * no log records), and no OkHttp client spans (the OpenAI SDK's transport; the other stacks do
- * not trace it). Every stack keeps its own batch and metric defaults, as a user gets them.
+ * <p>The agent runs with its defaults except: OTLP over gRPC to the receiver, the same sampler, no
+ * log export and no Logback appender capture (the other stacks put ids in the MDC and export no log
+ * records), and no OkHttp client spans (the OpenAI SDK's transport; the other stacks do not trace
+ * it). Every stack keeps its own batch and metric defaults, as a user gets them.
  *
  * <pre>
  * java -cp otel-toolkit-benchmarks/target/benchmarks.jar \
@@ -102,8 +101,11 @@ public final class StackComparison {
     String agentOption = options.string("agent");
     this.agent = agentOption.isEmpty() ? defaultAgent() : Path.of(agentOption);
     if (stacks.contains("agent") && !Files.isRegularFile(agent)) {
-      throw new IllegalArgumentException("--agent " + agent + ": no such file; build the module"
-          + " (mvn -pl otel-toolkit-benchmarks -am package) or pass the agent's jar");
+      throw new IllegalArgumentException(
+          "--agent "
+              + agent
+              + ": no such file; build the module"
+              + " (mvn -pl otel-toolkit-benchmarks -am package) or pass the agent's jar");
     }
   }
 
@@ -120,19 +122,33 @@ public final class StackComparison {
     PipelineOptions options =
         new PipelineOptions("StackComparison")
             .option("rate", "300", "200", "requests per second, open loop")
-            .option("rounds", "3", "1",
+            .option(
+                "rounds",
+                "3",
+                "1",
                 "rounds of all configurations, interleaved; goals use the median over rounds")
             .option("warmup", "12s", "4s", "unmeasured load before the window, per config")
             .option("duration", "20s", "5s", "measurement window per config")
             .option("ratios", "0.1,1.0", "0.1,1.0", "sampling ratios of the telemetry stacks")
-            .option("stacks", "toolkit,agent,sdk", "toolkit,agent,sdk",
+            .option(
+                "stacks",
+                "toolkit,agent,sdk",
+                "toolkit,agent,sdk",
                 "telemetry stacks compared with off")
-            .option("jfr", "", "",
+            .option(
+                "jfr",
+                "",
+                "",
                 "a directory: each service JVM records a JFR profile of its measurement window"
                     + " there, summarized per configuration in the results (default: none)")
-            .option("agent", "", "",
+            .option(
+                "agent",
+                "",
+                "",
                 "the OpenTelemetry Java agent's jar (default: target/agent/ beside this jar)")
-            .option("server-jvm-args", RequestOverhead.SERVER_JVM_ARGS,
+            .option(
+                "server-jvm-args",
+                RequestOverhead.SERVER_JVM_ARGS,
                 RequestOverhead.SERVER_JVM_ARGS,
                 "JVM options of each service JVM, space-separated")
             .parse(args);
@@ -142,7 +158,8 @@ public final class StackComparison {
   private static Path defaultAgent() {
     try {
       Path jar =
-          Path.of(StackComparison.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+          Path.of(
+              StackComparison.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // target/benchmarks.jar, or target/classes when run from the IDE: target/agent/ either way
       return jar.getParent().resolve("agent").resolve("opentelemetry-javaagent.jar");
     } catch (URISyntaxException | RuntimeException e) {
@@ -200,8 +217,11 @@ public final class StackComparison {
         }
       }
       if (receiver.undecodableRequests() > 0 || receiver.foreignSpans() > 0) {
-        report.note(receiver.undecodableRequests() + " undecodable requests, "
-            + receiver.foreignSpans() + " spans of no known run");
+        report.note(
+            receiver.undecodableRequests()
+                + " undecodable requests, "
+                + receiver.foreignSpans()
+                + " spans of no known run");
       }
     }
     summarize(configs, results);
@@ -222,8 +242,12 @@ public final class StackComparison {
   }
 
   private Map<String, Object> measure(
-      ExportReceiver receiver, FakeOpenAiServer openAi, Config config, String label,
-      Duration window) throws Exception {
+      ExportReceiver receiver,
+      FakeOpenAiServer openAi,
+      Config config,
+      String label,
+      Duration window)
+      throws Exception {
     ExportReceiver.Run run = receiver.newRun(label);
     run.tallyShapes();
     double ratio = config.ratio() == null ? 1.0 : config.ratio();
@@ -242,13 +266,21 @@ public final class StackComparison {
     if (!config.stack().equals("toolkit")) {
       command.add("-D" + PipelineEnvironment.MDC_ENABLED + "=false");
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        StackService.class.getName(),
-        "--stack", config.stack(),
-        "--sampling", String.valueOf(ratio),
-        "--endpoint", receiver.endpoint(),
-        "--run", run.id,
-        "--openai", openAi.baseUrl()));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            StackService.class.getName(),
+            "--stack",
+            config.stack(),
+            "--sampling",
+            String.valueOf(ratio),
+            "--endpoint",
+            receiver.endpoint(),
+            "--run",
+            run.id,
+            "--openai",
+            openAi.baseUrl()));
     if (recording != null) {
       command.addAll(List.of("--jfr", recording.toString()));
     }
@@ -273,27 +305,27 @@ public final class StackComparison {
       RequestOverhead.call(client, port, "/mark");
       load.record(window);
       Thread.sleep(window.plus(settle).toMillis());
-      Map<String, String> stats = RequestOverhead.parse(RequestOverhead.call(client, port,
-          "/stats"));
+      Map<String, String> stats =
+          RequestOverhead.parse(RequestOverhead.call(client, port, "/stats"));
       load.stop(Duration.ofSeconds(30));
       RequestOverhead.call(client, port, "/stop");
       Map<String, String> stopped =
-          RequestOverhead.parse(output.await("STOPPED ", Duration.ofSeconds(60))
-              .replace(' ', '\n'));
+          RequestOverhead.parse(
+              output.await("STOPPED ", Duration.ofSeconds(60)).replace(' ', '\n'));
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException(label + ": the service did not exit");
       }
       if (load.errors() > 0) {
-        throw new IllegalStateException(label + ": " + load.errors() + " requests failed",
-            load.firstError());
+        throw new IllegalStateException(
+            label + ": " + load.errors() + " requests failed", load.firstError());
       }
       long firstSpan = run.firstArrivalNanos();
       long spans = run.received();
       long handledTotal = Long.parseLong(stopped.get("handled")); // the first request too
       boolean telemetry = !config.stack().equals(OFF);
       if (!telemetry && spans != 0) {
-        throw new IllegalStateException(label + ": telemetry is off but " + spans
-            + " spans arrived");
+        throw new IllegalStateException(
+            label + ": telemetry is off but " + spans + " spans arrived");
       }
       if (telemetry && spans == 0) {
         throw new IllegalStateException(label + ": no span arrived");
@@ -308,8 +340,13 @@ public final class StackComparison {
       long logEventsWithTraceId = Long.parseLong(stats.get("logEventsWithTraceId"));
       // requests in flight at the window's edges log on either side of it: only the ids count
       if (logEventsWithTraceId != (telemetry ? logEvents : 0)) {
-        report.note(label + ": " + logEventsWithTraceId + " of " + logEvents
-            + " log events had a trace_id in the MDC");
+        report.note(
+            label
+                + ": "
+                + logEventsWithTraceId
+                + " of "
+                + logEvents
+                + " log events had a trace_id in the MDC");
       }
       double seconds = Double.parseDouble(stats.get("seconds"));
       long cpuNanos = Long.parseLong(stats.get("cpuNanos"));
@@ -353,17 +390,22 @@ public final class StackComparison {
       result.put("spansPerRequest", (double) spans / handledTotal);
       result.put("spanShapes", shapes);
       if (recording != null && Files.isRegularFile(recording)) {
-        result.put("jfr", map("file", recording.toString(),
-            "profile", JfrProfile.summarize(recording)));
+        result.put(
+            "jfr", map("file", recording.toString(), "profile", JfrProfile.summarize(recording)));
       }
-      System.err.println(String.format(Locale.ROOT,
-          "%s: %s, %s µs CPU/request, %s B/request, heap after GC %.1f MiB, first response"
-              + " %.0f ms, first span %s ms, %.2f spans/request",
-          label, result.get("latencyMillis"), server.get("cpuMicrosPerRequest"),
-          server.get("allocatedBytesPerRequest"),
-          Long.parseLong(stats.get("heapAfterGcBytes")) / 1048576.0,
-          (firstResponse - launched) / 1e6, startup.get("firstSpanMillis"),
-          (double) spans / handledTotal));
+      System.err.println(
+          String.format(
+              Locale.ROOT,
+              "%s: %s, %s µs CPU/request, %s B/request, heap after GC %.1f MiB, first response"
+                  + " %.0f ms, first span %s ms, %.2f spans/request",
+              label,
+              result.get("latencyMillis"),
+              server.get("cpuMicrosPerRequest"),
+              server.get("allocatedBytesPerRequest"),
+              Long.parseLong(stats.get("heapAfterGcBytes")) / 1048576.0,
+              (firstResponse - launched) / 1e6,
+              startup.get("firstSpanMillis"),
+              (double) spans / handledTotal));
       return result;
     } finally {
       if (process.isAlive()) {
@@ -391,9 +433,18 @@ public final class StackComparison {
       }
     }
     if (server < requests || query < requests || chat < requests) {
-      report.note(String.format(Locale.ROOT, "%s: for %d requests the receiver got %d SERVER"
-          + " spans of %s, %d query spans and %d chat spans; all span names: %s", label,
-          requests, server, StackService.ROUTE, query, chat, shapes));
+      report.note(
+          String.format(
+              Locale.ROOT,
+              "%s: for %d requests the receiver got %d SERVER"
+                  + " spans of %s, %d query spans and %d chat spans; all span names: %s",
+              label,
+              requests,
+              server,
+              StackService.ROUTE,
+              query,
+              chat,
+              shapes));
     }
   }
 
@@ -414,19 +465,40 @@ public final class StackComparison {
       m.put("firstSpanMillis", median(rows, "startup", "firstSpanMillis"));
       m.put("spansPerRequest", median(rows, null, "spansPerRequest"));
       medians.put(config.label(), m);
-      Map<String, Object> row = map("config", config.label(), "stack", config.stack(),
-          "samplingRatio", config.ratio(), "rounds", rows.size());
+      Map<String, Object> row =
+          map(
+              "config",
+              config.label(),
+              "stack",
+              config.stack(),
+              "samplingRatio",
+              config.ratio(),
+              "rounds",
+              rows.size());
       row.putAll(m);
       table.add(row);
     }
-    report.settings().put("summaryFigures", List.of("p50Millis", "p95Millis", "p99Millis",
-        "cpuMicrosPerRequest", "allocatedBytesPerRequest", "heapAfterGcMiB",
-        "firstResponseMillis", "firstSpanMillis", "spansPerRequest"));
+    report
+        .settings()
+        .put(
+            "summaryFigures",
+            List.of(
+                "p50Millis",
+                "p95Millis",
+                "p99Millis",
+                "cpuMicrosPerRequest",
+                "allocatedBytesPerRequest",
+                "heapAfterGcMiB",
+                "firstResponseMillis",
+                "firstSpanMillis",
+                "spansPerRequest"));
     report.summary(table);
 
     Map<String, Double> off = medians.get(OFF);
     String[][] figures = {
-      {"p50Millis", "p50 latency"}, {"p95Millis", "p95 latency"}, {"p99Millis", "p99 latency"},
+      {"p50Millis", "p50 latency"},
+      {"p95Millis", "p95 latency"},
+      {"p99Millis", "p99 latency"},
       {"cpuMicrosPerRequest", "CPU time per request"},
       {"allocatedBytesPerRequest", "allocation per request"},
       {"heapAfterGcMiB", "heap after GC"},
@@ -442,24 +514,49 @@ public final class StackComparison {
         for (String[] figure : figures) {
           Double ours = toolkit.get(figure[0]);
           Double theirs = agentFigures.get(figure[0]);
-          report.goal("toolkit ÷ agent, " + figure[1] + at, ratio(ours, theirs), "ratio", "<=",
-              1.0, map("toolkit", ours, "agent", theirs,
-                  "sdk", sdk == null ? null : sdk.get(figure[0]), "off", off.get(figure[0])));
+          report.goal(
+              "toolkit ÷ agent, " + figure[1] + at,
+              ratio(ours, theirs),
+              "ratio",
+              "<=",
+              1.0,
+              map(
+                  "toolkit",
+                  ours,
+                  "agent",
+                  theirs,
+                  "sdk",
+                  sdk == null ? null : sdk.get(figure[0]),
+                  "off",
+                  off.get(figure[0])));
         }
-        Double oursStart = difference(toolkit.get("firstResponseMillis"),
-            off.get("firstResponseMillis"));
-        Double agentStart = difference(agentFigures.get("firstResponseMillis"),
-            off.get("firstResponseMillis"));
-        report.goal("startup overhead to the first request served, toolkit ÷ agent" + at,
-            ratio(oursStart, agentStart), "ratio", "<=", 0.2,
-            map("toolkitExtraMillis", oursStart, "agentExtraMillis", agentStart,
-                "offMillis", off.get("firstResponseMillis")));
+        Double oursStart =
+            difference(toolkit.get("firstResponseMillis"), off.get("firstResponseMillis"));
+        Double agentStart =
+            difference(agentFigures.get("firstResponseMillis"), off.get("firstResponseMillis"));
+        report.goal(
+            "startup overhead to the first request served, toolkit ÷ agent" + at,
+            ratio(oursStart, agentStart),
+            "ratio",
+            "<=",
+            0.2,
+            map(
+                "toolkitExtraMillis",
+                oursStart,
+                "agentExtraMillis",
+                agentStart,
+                "offMillis",
+                off.get("firstResponseMillis")));
       }
       if (toolkit != null && sdk != null) {
-        report.goal("CPU time per request, toolkit ÷ hand-built SDK" + at,
-            ratio(toolkit.get("cpuMicrosPerRequest"), sdk.get("cpuMicrosPerRequest")), "ratio",
-            "<=", 1.05,
-            map("toolkitMicros", toolkit.get("cpuMicrosPerRequest"),
+        report.goal(
+            "CPU time per request, toolkit ÷ hand-built SDK" + at,
+            ratio(toolkit.get("cpuMicrosPerRequest"), sdk.get("cpuMicrosPerRequest")),
+            "ratio",
+            "<=",
+            1.05,
+            map(
+                "toolkitMicros", toolkit.get("cpuMicrosPerRequest"),
                 "sdkMicros", sdk.get("cpuMicrosPerRequest"),
                 "offMicros", off.get("cpuMicrosPerRequest")));
       }
@@ -479,7 +576,8 @@ public final class StackComparison {
     }
     values.sort(null);
     int n = values.size();
-    return n == 0 ? null
+    return n == 0
+        ? null
         : n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
   }
 

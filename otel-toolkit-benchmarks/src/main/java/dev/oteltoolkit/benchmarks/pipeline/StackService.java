@@ -40,12 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service of the stack comparison ({@link StackComparison}), one JVM per configuration: a JDK
- * {@code HttpServer} on loopback (4 handler threads) serving {@code GET /order?id=N}: one SQL
- * query on H2 (a connection per handler thread, as a pool lends), one chat completion through the
- * real OpenAI Java SDK client ({@code openai-java-client-okhttp}) against the driver's fake OpenAI
- * server, and 5 log lines through SLF4J/Logback ({@link RequestOverheadAppender} reads each
- * event's MDC). The same handler runs under every stack; only what {@link ServiceStack} adds
- * differs:
+ * {@code HttpServer} on loopback (4 handler threads) serving {@code GET /order?id=N}: one SQL query
+ * on H2 (a connection per handler thread, as a pool lends), one chat completion through the real
+ * OpenAI Java SDK client ({@code openai-java-client-okhttp}) against the driver's fake OpenAI
+ * server, and 5 log lines through SLF4J/Logback ({@link RequestOverheadAppender} reads each event's
+ * MDC). The same handler runs under every stack; only what {@link ServiceStack} adds differs:
  *
  * <ul>
  *   <li>{@code off}: nothing (no OpenTelemetry class is touched);
@@ -61,19 +60,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Arguments: {@code --stack off|toolkit|agent|sdk --sampling RATIO --endpoint URL --run ID
  * --openai BASE_URL [--jfr FILE]} (with {@code --jfr}, a JFR recording with the JDK's {@code
- * profile} settings runs through the measurement window and is written to FILE). It prints {@code READY <port>} when it serves and answers the driver on
- * {@code /mark} (start of the window), {@code /stats} (since the mark: requests, process CPU time,
- * allocation, log events; then the heap after a full GC; {@code key=value} lines) and {@code
- * /stop} (flushes, prints {@code STOPPED handled=N flushed=...}, exits).
+ * profile} settings runs through the measurement window and is written to FILE). It prints {@code
+ * READY <port>} when it serves and answers the driver on {@code /mark} (start of the window),
+ * {@code /stats} (since the mark: requests, process CPU time, allocation, log events; then the heap
+ * after a full GC; {@code key=value} lines) and {@code /stop} (flushes, prints {@code STOPPED
+ * handled=N flushed=...}, exits).
  */
 public final class StackService {
 
   /** The route of the measured requests. */
   static final String ROUTE = "/order";
+
   /** Rows of the orders table; the load generator asks for ids 1..ORDERS in turn. */
   static final int ORDERS = RequestOverheadApp.ORDERS;
+
   /** Log lines per request. */
   static final int LOG_LINES_PER_REQUEST = 5;
+
   /** The statement each request runs. */
   static final String SELECT_ORDER =
       "SELECT status, total FROM orders WHERE id = ? AND region = 'eu-west'";
@@ -102,7 +105,9 @@ public final class StackService {
   private jdk.jfr.Recording recording; // guarded by lock
 
   private StackService(
-      ServiceStack stack, DataSource database, OpenAIClient openAi,
+      ServiceStack stack,
+      DataSource database,
+      OpenAIClient openAi,
       RequestOverheadAppender appender) {
     this.stack = stack;
     this.database = database;
@@ -144,8 +149,9 @@ public final class StackService {
             PipelineEnvironment.requireMdcBridge(false);
             yield new HandBuiltStack(sampling, endpoint, run, required(options, "--openai"));
           }
-          default -> throw new IllegalArgumentException(
-              "--stack " + stackName + ": must be off, toolkit, agent or sdk");
+          default ->
+              throw new IllegalArgumentException(
+                  "--stack " + stackName + ": must be off, toolkit, agent or sdk");
         };
     OpenAIClient openAi =
         stack.openAi(
@@ -154,8 +160,8 @@ public final class StackService {
                 .apiKey("sk-stack-comparison")
                 .maxRetries(0)
                 .build());
-    StackService service = new StackService(stack, stack.database(createDatabase()), openAi,
-        appender);
+    StackService service =
+        new StackService(stack, stack.database(createDatabase()), openAi, appender);
     if (options.containsKey("--jfr")) {
       service.jfrFile = java.nio.file.Path.of(options.get("--jfr"));
     }
@@ -183,8 +189,13 @@ public final class StackService {
     Boolean flushed = stack.shutdown(Duration.ofSeconds(30));
     openAi.close();
     service.closeConnections();
-    System.out.println("STOPPED handled=" + service.handled.get() + " failed="
-        + service.failed.get() + " flushed=" + flushed);
+    System.out.println(
+        "STOPPED handled="
+            + service.handled.get()
+            + " failed="
+            + service.failed.get()
+            + " flushed="
+            + flushed);
     System.out.flush();
     System.exit(0);
   }
@@ -195,8 +206,9 @@ public final class StackService {
     h2.setURL("jdbc:h2:mem:stack-comparison;DB_CLOSE_DELAY=-1");
     try (Connection c = h2.getConnection();
         Statement statement = c.createStatement()) {
-      statement.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
-          + " status VARCHAR(20), total DECIMAL(10, 2))");
+      statement.execute(
+          "CREATE TABLE orders (id BIGINT PRIMARY KEY, region VARCHAR(20),"
+              + " status VARCHAR(20), total DECIMAL(10, 2))");
       try (PreparedStatement insert =
           c.prepareStatement("INSERT INTO orders VALUES (?, 'eu-west', ?, ?)")) {
         for (int id = 1; id <= ORDERS; id++) {
@@ -232,8 +244,8 @@ public final class StackService {
     ChatCompletionCreateParams params =
         ChatCompletionCreateParams.builder()
             .model(ChatModel.GPT_4O)
-            .addUserMessage("Write one line for the customer: order " + orderId + " is "
-                + status + ".")
+            .addUserMessage(
+                "Write one line for the customer: order " + orderId + " is " + status + ".")
             .temperature(0.2)
             .maxCompletionTokens(200)
             .build();
@@ -334,14 +346,17 @@ public final class StackService {
       text.append("seconds=").append(seconds).append('\n');
       text.append("cpuNanos=").append(cpu).append('\n');
       text.append("allocatedBytes=").append(allocated).append('\n');
-      text.append("allocationMethod=").append(RequestOverheadMemory.allocationMethod())
+      text.append("allocationMethod=")
+          .append(RequestOverheadMemory.allocationMethod())
           .append('\n');
       text.append("logEvents=").append(logEvents).append('\n');
       text.append("logEventsWithTraceId=").append(withTraceId).append('\n');
-      text.append("threads=").append(ManagementFactory.getThreadMXBean().getThreadCount())
+      text.append("threads=")
+          .append(ManagementFactory.getThreadMXBean().getThreadCount())
           .append('\n');
       text.append("loadedClasses=")
-          .append(ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()).append('\n');
+          .append(ManagementFactory.getClassLoadingMXBean().getLoadedClassCount())
+          .append('\n');
       heap.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
       byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);

@@ -14,8 +14,8 @@ import javax.sql.DataSource;
 /**
  * The toolkit as its READMEs tell a user to set it up: {@code Telemetry.setup()} (defaults, OTLP
  * over gRPC), the official JDK {@code HttpServer} library instrumentation on the route, {@code
- * JdbcTelemetry} around the data source, {@code OpenAiTelemetry} around the OpenAI client, and
- * the MDC bridge of {@code otel-toolkit-logging} (active by being on the class path).
+ * JdbcTelemetry} around the data source, {@code OpenAiTelemetry} around the OpenAI client, and the
+ * MDC bridge of {@code otel-toolkit-logging} (active by being on the class path).
  */
 final class ToolkitStack implements ServiceStack {
 

@@ -49,34 +49,34 @@ import java.util.logging.Logger;
  *   <li>parent printed already (the usual asynchronous consumer, ending after the producer's
  *       request): the consumer's tree is printed under a reference line {@code send orders (printed
  *       above)} and a header naming the tree it continues;
- *   <li>otherwise the parent is taken to be in another process and the tree is printed at once,
- *       its header naming the parent span id ({@code (continues remote parent 00f067aa0ba902b7)}).
- *       If a span with that id is printed here later after all (a consumer that ended before the
- *       {@code send} span did), its line says {@code (continued by "process orders", printed
- *       above)}.
+ *   <li>otherwise the parent is taken to be in another process and the tree is printed at once, its
+ *       header naming the parent span id ({@code (continues remote parent 00f067aa0ba902b7)}). If a
+ *       span with that id is printed here later after all (a consumer that ended before the {@code
+ *       send} span did), its line says {@code (continued by "process orders", printed above)}.
  * </ul>
  *
- * <p>Nothing is held for a time: a tree prints when its local root ends, and joining costs no delay.
+ * <p>Nothing is held for a time: a tree prints when its local root ends, and joining costs no
+ * delay.
  *
  * <p>A span that ends after its tree was printed (a child that outlives its parent) is printed on
  * its own line marked {@code late}, followed by any of its own descendants that were still
  * buffered; it is never dropped silently. The exporter remembers the spans it printed, at most
  * {@code maxBufferedSpans} of them and each for the eviction age below, to recognise late spans,
- * continuations and late log records (and as many remote parent ids, to mark a parent printed
- * after its continuation).
+ * continuations and late log records (and as many remote parent ids, to mark a parent printed after
+ * its continuation).
  *
  * <h2>Bounded memory</h2>
  *
  * <p>At most {@value #DEFAULT_MAX_BUFFERED_SPANS} spans and as many log records are buffered in
- * total, and a trace that
- * received no span for 60 seconds (measured by the time source given to {@link #create(PrintStream,
- * LongSupplier)}) is evicted. Evicted traces are not dropped: whatever was buffered is printed,
- * each span whose parent never arrived at the top level, under a header marked {@code (incomplete:
- * root not ended ...)}. Eviction is checked on every export call. A span arriving later whose
- * parent was printed that way is printed as {@code late}; a local root arriving later is printed as
- * a tree of its own. {@link #flush()} prints nothing that is pending: trees without their root stay
- * buffered until the root arrives or they are evicted. {@link #shutdown()} prints every buffered
- * tree with the incomplete marker; later export calls are ignored.
+ * total, and a trace that received no span for 60 seconds (measured by the time source given to
+ * {@link #create(PrintStream, LongSupplier)}) is evicted. Evicted traces are not dropped: whatever
+ * was buffered is printed, each span whose parent never arrived at the top level, under a header
+ * marked {@code (incomplete: root not ended ...)}. Eviction is checked on every export call. A span
+ * arriving later whose parent was printed that way is printed as {@code late}; a local root
+ * arriving later is printed as a tree of its own. {@link #flush()} prints nothing that is pending:
+ * trees without their root stay buffered until the root arrives or they are evicted. {@link
+ * #shutdown()} prints every buffered tree with the incomplete marker; later export calls are
+ * ignored.
  *
  * <h2>Output</h2>
  *
@@ -92,26 +92,25 @@ import java.util.logging.Logger;
  * line holds the span name, its duration in milliseconds, its kind unless {@code INTERNAL}, its
  * status ({@code OK}, or {@code ERROR} with the description; nothing when the status is unset, as
  * on most successful spans) and the key attributes only: {@code oteltoolkit.sampling.kept_by} (why
- * tail keeping kept the tree, on its root), {@code error.type}, HTTP, URL, server,
- * database and messaging destination attributes, {@code gen_ai.provider.name}, {@code
- * gen_ai.request.model}, {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that
- * fixed order. String values are quoted when they contain spaces, quotes or {@code =}, control
- * characters are escaped, and values longer than 120 characters are cut with
- * an ellipsis. Children are sorted by start time. Each exception event adds a line {@code ! type:
- * message} under its span, the type named by {@link Class#getName()} ({@code Outer$Inner}) as
- * {@code error.type} is.
+ * tail keeping kept the tree, on its root), {@code error.type}, HTTP, URL, server, database and
+ * messaging destination attributes, {@code gen_ai.provider.name}, {@code gen_ai.request.model},
+ * {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that fixed order. String values
+ * are quoted when they contain spaces, quotes or {@code =}, control characters are escaped, and
+ * values longer than 120 characters are cut with an ellipsis. Children are sorted by start time.
+ * Each exception event adds a line {@code ! type: message} under its span, the type named by {@link
+ * Class#getName()} ({@code Outer$Inner}) as {@code error.type} is.
  *
  * <h2>Log records</h2>
  *
  * <p>Fed by {@link #logRecordExporter(boolean)}, each log record that carries a span context waits
- * for its span and is printed under its line, after the exception lines: {@code · +1.20 ms  INFO
- * message} (offset from the span's start, severity, body), followed by {@code ! type: message}
- * when the record carries an exception. Records without a span context, of spans without the
- * sampled flag (unless told to wait for them, with tail keeping) and of spans already printed are
- * printed at once on a line of their own: {@code log  INFO  message  (after its span "charge" was
- * printed)}. Waiting records count against the same bound and age as buffered spans: records of a
- * span that never arrives (dropped by sampling) are printed on their own lines when their trace is
- * evicted or at shutdown.
+ * for its span and is printed under its line, after the exception lines: {@code · +1.20 ms INFO
+ * message} (offset from the span's start, severity, body), followed by {@code ! type: message} when
+ * the record carries an exception. Records without a span context, of spans without the sampled
+ * flag (unless told to wait for them, with tail keeping) and of spans already printed are printed
+ * at once on a line of their own: {@code log INFO message (after its span "charge" was printed)}.
+ * Waiting records count against the same bound and age as buffered spans: records of a span that
+ * never arrives (dropped by sampling) are printed on their own lines when their trace is evicted or
+ * at shutdown.
  *
  * <p>Thread-safe: {@link #export(Collection)}, {@link #flush()} and {@link #shutdown()} may be
  * called concurrently. {@code export} never throws: a tree that fails to render (a broken {@link
@@ -189,7 +188,8 @@ public final class ConsoleSpanExporter implements SpanExporter {
     }
     this.maxBufferedSpans = maxBufferedSpans;
     this.maxIdleNanos = maxIdle.toNanos();
-    this.evictedByAge = ConsoleFormat.INCOMPLETE + ", no span for " + ConsoleFormat.describe(maxIdle) + ")";
+    this.evictedByAge =
+        ConsoleFormat.INCOMPLETE + ", no span for " + ConsoleFormat.describe(maxIdle) + ")";
   }
 
   /**
@@ -268,9 +268,9 @@ public final class ConsoleSpanExporter implements SpanExporter {
    * Returns a log record exporter that feeds this tree view: each record that carries a span
    * context is printed under that span when its tree is printed, with its time offset from the
    * span's start, severity and message. Records without a span context, whose span was printed
-   * already or will not be printed are printed at once on lines of their own, starting {@code
-   * log}. Export it through a {@code SimpleLogRecordProcessor}, so that records are here before
-   * their span ends.
+   * already or will not be printed are printed at once on lines of their own, starting {@code log}.
+   * Export it through a {@code SimpleLogRecordProcessor}, so that records are here before their
+   * span ends.
    *
    * @param waitForUnsampledSpans whether records of spans without the sampled flag wait for their
    *     span as well (true with tail keeping, which may still keep such a span); when false they

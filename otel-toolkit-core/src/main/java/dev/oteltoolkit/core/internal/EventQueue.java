@@ -5,13 +5,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A bounded queue for many producers and one consumer, after Dmitry Vyukov's bounded array
- * queue: {@link #offer} never blocks, never allocates and fails when the queue is full; each
- * slot carries a sequence number that says whose turn it is (a producer's or the consumer's).
- * An offer costs one compare-and-set on the producer index and one release store.
+ * A bounded queue for many producers and one consumer, after Dmitry Vyukov's bounded array queue:
+ * {@link #offer} never blocks, never allocates and fails when the queue is full; each slot carries
+ * a sequence number that says whose turn it is (a producer's or the consumer's). An offer costs one
+ * compare-and-set on the producer index and one release store.
  *
- * <p>Events are consumed in the order their producers claimed positions, so an event offered
- * after another completed (in the happens-before sense) is consumed after it.
+ * <p>Events are consumed in the order their producers claimed positions, so an event offered after
+ * another completed (in the happens-before sense) is consumed after it.
  */
 final class EventQueue {
 

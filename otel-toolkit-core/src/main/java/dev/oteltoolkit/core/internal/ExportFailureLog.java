@@ -43,10 +43,11 @@ public final class ExportFailureLog implements Filter {
   private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /**
-   * Failures in the first seconds after the toolkit started are not reported at once: a short
-   * run is summarised by shutdown's one line instead, and a collector still starting is no news.
+   * Failures in the first seconds after the toolkit started are not reported at once: a short run
+   * is summarised by shutdown's one line instead, and a collector still starting is no news.
    */
   static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private static final Object INSTALL_LOCK = new Object();
   private static final List<Logger> HELD = new ArrayList<>(); // JUL keeps loggers weakly
   private static ExportFailureLog installed; // guarded by INSTALL_LOCK
@@ -88,8 +89,9 @@ public final class ExportFailureLog implements Filter {
         for (String name : REPEATING_LOGGERS) {
           Logger logger = Logger.getLogger(name);
           logger.setFilter(
-              record -> !(record.getLevel().intValue() >= Level.WARNING.intValue()
-                  && "Exporter failed".equals(record.getMessage())));
+              record ->
+                  !(record.getLevel().intValue() >= Level.WARNING.intValue()
+                      && "Exporter failed".equals(record.getMessage())));
           HELD.add(logger);
         }
         installed = filter;
@@ -136,8 +138,9 @@ public final class ExportFailureLog implements Filter {
               + " most once a minute per signal. Cause: {2}",
           new Object[] {
             SIGNALS[signal],
-            others == 0 ? "" : String.format(Locale.ROOT, " (%d more failures since last report)",
-                others),
+            others == 0
+                ? ""
+                : String.format(Locale.ROOT, " (%d more failures since last report)", others),
             firstLine(message)
           });
     } else {

@@ -31,16 +31,16 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Internal, not for public use: wraps every exporter of one {@code Telemetry} to count what did
- * not get through, so that {@code forceFlush} and {@code shutdown} can tell the truth (the SDK's
- * batch processors complete a flush whether the export succeeded or not) and a shutdown with no
- * collector listening can say what was lost.
+ * Internal, not for public use: wraps every exporter of one {@code Telemetry} to count what did not
+ * get through, so that {@code forceFlush} and {@code shutdown} can tell the truth (the SDK's batch
+ * processors complete a flush whether the export succeeded or not) and a shutdown with no collector
+ * listening can say what was lost.
  *
- * <p>Counted: failed exports (an export that throws, returns null or whose result fails) per
- * signal group, and the items (spans, metric points, log records) of failed exports of the OTLP
- * exporters. An OTLP exporter whose collector is not there can be {@linkplain #abandon abandoned}:
- * it is shut down (cancelling a request in its retry backoff) and every later export fails at
- * once, counted, without a network attempt.
+ * <p>Counted: failed exports (an export that throws, returns null or whose result fails) per signal
+ * group, and the items (spans, metric points, log records) of failed exports of the OTLP exporters.
+ * An OTLP exporter whose collector is not there can be {@linkplain #abandon abandoned}: it is shut
+ * down (cancelling a request in its retry backoff) and every later export fails at once, counted,
+ * without a network attempt.
  *
  * <p>The failure count is per {@code Telemetry}, not per flush: an export that fails while a flush
  * runs is blamed on that flush even if it carried other data. The answer errs towards "not
@@ -64,8 +64,10 @@ public final class ExportOutcomes {
   private final AtomicLong metricFailures = new AtomicLong();
   private final AtomicLong[] undelivered = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
   private final AtomicLong[] delivered = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+
   /** Spans and log records handed to the OTLP batch processors, counted when counting is on. */
   private final LongAdder[] accepted = {new LongAdder(), new LongAdder(), new LongAdder()};
+
   private final AtomicBoolean[] counting = {
     new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()
   };
@@ -216,8 +218,8 @@ public final class ExportOutcomes {
   }
 
   /**
-   * Abandons the OTLP exporters sending to {@code target}: each is shut down and every later
-   * export fails at once, its items counted as undelivered.
+   * Abandons the OTLP exporters sending to {@code target}: each is shut down and every later export
+   * fails at once, its items counted as undelivered.
    *
    * @param target a target from {@link #otlpTargets()}
    * @return the shutdown results of the abandoned exporters, all of them

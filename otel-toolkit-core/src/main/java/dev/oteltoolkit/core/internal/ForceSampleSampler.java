@@ -13,8 +13,8 @@ import java.util.Objects;
 
 /**
  * Internal, not for public use: records every span that carries the {@link #FORCED} marker at
- * start, whatever the delegate sampler says; every other decision is the delegate's. Children of
- * a forced span follow it through the delegate's parent-based rule.
+ * start, whatever the delegate sampler says; every other decision is the delegate's. Children of a
+ * forced span follow it through the delegate's parent-based rule.
  */
 public final class ForceSampleSampler implements Sampler {
 

@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  *
  * <p>The SDK's batch worker completes a flush request and only then clears it; a request made in
  * between is handed that completed result and returns at once without exporting what was queued
- * since (seen under load: {@code shutdown} reported success while its last export failed).
- * Wrapped here, a flush answered by the very result the previous flush got, already complete, is
- * asked again until the worker has cleared it.
+ * since (seen under load: {@code shutdown} reported success while its last export failed). Wrapped
+ * here, a flush answered by the very result the previous flush got, already complete, is asked
+ * again until the worker has cleared it.
  */
 public final class FreshFlush {
 

@@ -12,10 +12,10 @@ import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 
 /**
- * An ended span of a kept tree, as handed to the exporting processors: the span as recorded,
- * except that its span context carries the sampled flag (batch and simple processors export only
- * sampled spans) and, on the local root, the attribute {@code oteltoolkit.sampling.kept_by}.
- * Everything is read from one {@link SpanData} snapshot taken when the tree was decided.
+ * An ended span of a kept tree, as handed to the exporting processors: the span as recorded, except
+ * that its span context carries the sampled flag (batch and simple processors export only sampled
+ * spans) and, on the local root, the attribute {@code oteltoolkit.sampling.kept_by}. Everything is
+ * read from one {@link SpanData} snapshot taken when the tree was decided.
  */
 final class KeptSpan implements ReadableSpan {
 

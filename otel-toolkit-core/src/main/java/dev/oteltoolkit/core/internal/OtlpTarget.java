@@ -63,9 +63,9 @@ public final class OtlpTarget {
   }
 
   /**
-   * Returns whether nothing accepts a TCP connection at {@code target} within {@code timeout}:
-   * the port is closed, the host unknown or unreachable. A collector that accepts the connection
-   * but answers slowly is "something".
+   * Returns whether nothing accepts a TCP connection at {@code target} within {@code timeout}: the
+   * port is closed, the host unknown or unreachable. A collector that accepts the connection but
+   * answers slowly is "something".
    *
    * @param target {@code scheme://host:port}
    * @param timeout how long to wait for the connection

@@ -7,10 +7,10 @@ import java.util.function.UnaryOperator;
 /**
  * Internal, not for public use. The exception attributes of log records ({@code exception.type},
  * {@code exception.message}, {@code exception.stacktrace}) with the messages of exception types
- * known to quote secrets passed through their redactor, exactly as {@link FailureRecorder} does
- * on spans: a {@code java.sql.SQLException} anywhere in the chain, once {@code otel-toolkit-jdbc}
- * has registered its SQL sanitizer, gets its literals replaced by {@code ?} in the message and
- * in every message of the stack trace. Other failures get the SDK's default attributes.
+ * known to quote secrets passed through their redactor, exactly as {@link FailureRecorder} does on
+ * spans: a {@code java.sql.SQLException} anywhere in the chain, once {@code otel-toolkit-jdbc} has
+ * registered its SQL sanitizer, gets its literals replaced by {@code ?} in the message and in every
+ * message of the stack trace. Other failures get the SDK's default attributes.
  */
 public final class RedactingExceptionAttributes implements ExceptionAttributeResolver {
 

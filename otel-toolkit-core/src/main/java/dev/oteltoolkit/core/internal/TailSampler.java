@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Internal, not for public use: the sampler of tail sampling. Where the delegate drops a span
- * that is a local root (no parent, or a remote one) or a child of an unsampled local span, the
- * span is recorded instead ({@code RECORD_ONLY}), so {@link TailSamplingSpanProcessor} can hold
- * it until its local root ends. The sampled flag, and so the W3C {@code traceparent} sent
- * downstream, stays what the delegate decided. Inside a sampled local tree nothing changes: a
- * span the delegate drops there stays dropped.
+ * Internal, not for public use: the sampler of tail sampling. Where the delegate drops a span that
+ * is a local root (no parent, or a remote one) or a child of an unsampled local span, the span is
+ * recorded instead ({@code RECORD_ONLY}), so {@link TailSamplingSpanProcessor} can hold it until
+ * its local root ends. The sampled flag, and so the W3C {@code traceparent} sent downstream, stays
+ * what the delegate decided. Inside a sampled local tree nothing changes: a span the delegate drops
+ * there stays dropped.
  */
 public final class TailSampler implements Sampler {
 

@@ -26,10 +26,10 @@ import java.util.logging.Logger;
 
 /**
  * Internal, not for public use: in-process tail sampling. Stands in the tracer provider in front of
- * the exporting processors: head-sampled spans pass at once; unsampled spans are held per local root
- * ({@link TreeHolder}) by one worker thread fed through a non-blocking queue ({@link EventQueue}),
- * and a tree worth keeping goes downstream as {@link KeptSpan}s. How it decides, what it never
- * blocks on, and its flush and shutdown: docs/ARCHITECTURE.md, "Tail keeping".
+ * the exporting processors: head-sampled spans pass at once; unsampled spans are held per local
+ * root ({@link TreeHolder}) by one worker thread fed through a non-blocking queue ({@link
+ * EventQueue}), and a tree worth keeping goes downstream as {@link KeptSpan}s. How it decides, what
+ * it never blocks on, and its flush and shutdown: docs/ARCHITECTURE.md, "Tail keeping".
  */
 public final class TailSamplingSpanProcessor implements SpanProcessor {
 

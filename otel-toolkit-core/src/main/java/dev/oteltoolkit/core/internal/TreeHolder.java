@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
 /**
  * The local trees tail sampling holds, and their decisions. Not thread-safe: confined to the worker
  * thread of {@link TailSamplingSpanProcessor}, which feeds it span starts and local-root ends in
- * order and calls {@link #sweep} after each batch. Trees, decisions and bounds: docs/ARCHITECTURE.md,
- * "Tail keeping".
+ * order and calls {@link #sweep} after each batch. Trees, decisions and bounds:
+ * docs/ARCHITECTURE.md, "Tail keeping".
  */
 final class TreeHolder {
 
@@ -37,14 +37,19 @@ final class TreeHolder {
   private final LongSupplier clock;
   private final Listener listener;
   private final HashMap<String, Node> nodes = new HashMap<>();
+
   /** The node {@link #find} returned last (still valid while its tree is not gone). */
   private Node lastParent;
+
   /** The nodes of the kept trees in {@link #decided}, exported or not: bounded by the cap too. */
   private int decidedNodes;
+
   /** The undecided trees, oldest root first. */
   private final TreeList undecided = new TreeList();
+
   /** The decided trees with spans still open, oldest decision first. */
   private final TreeList decided = new TreeList();
+
   private final LongSupplier lostBefore;
   private int held;
 
@@ -59,9 +64,9 @@ final class TreeHolder {
    * @param maxHeldSpansPerTrace cap on the spans held in one tree
    * @param timeoutNanos how long an undecided tree is held at most
    * @param clock the time source for the timeout, in nanoseconds
-   * @param lostBefore trees whose root started at an event position before the value it returns
-   *     are evicted instead of decided: an event of theirs may have been lost (the event queue
-   *     was full); read at each decision
+   * @param lostBefore trees whose root started at an event position before the value it returns are
+   *     evicted instead of decided: an event of theirs may have been lost (the event queue was
+   *     full); read at each decision
    * @param listener receives the kept spans and the counts
    */
   TreeHolder(
@@ -142,9 +147,9 @@ final class TreeHolder {
   }
 
   /**
-   * Keeps the held spans, and the nodes remembered for kept trees, within the total cap: the
-   * oldest tree goes first, an undecided one evicted (counted), a kept one forgotten with its
-   * leftovers still open (uncounted, as at its timeout).
+   * Keeps the held spans, and the nodes remembered for kept trees, within the total cap: the oldest
+   * tree goes first, an undecided one evicted (counted), a kept one forgotten with its leftovers
+   * still open (uncounted, as at its timeout).
    */
   private void enforceTotalCap() {
     while (held > maxHeldSpans || decidedNodes > maxHeldSpans) {
@@ -181,12 +186,12 @@ final class TreeHolder {
   /**
    * One round of housekeeping, run by the worker after each drain: exports the leftovers of kept
    * trees that have ended since, releases kept trees whose spans have all ended, evicts the
-   * undecided trees whose root started more than the timeout ago, and forgets the kept trees
-   * whose leftovers are still open the timeout after the decision.
+   * undecided trees whose root started more than the timeout ago, and forgets the kept trees whose
+   * leftovers are still open the timeout after the decision.
    *
-   * <p>A kept tree whose spans have all ended is released only once every event queued before
-   * that was seen has been processed: a child started inside a leftover just before it ended may
-   * still be in the queue, and must find its parent to join the tree.
+   * <p>A kept tree whose spans have all ended is released only once every event queued before that
+   * was seen has been processed: a child started inside a leftover just before it ended may still
+   * be in the queue, and must find its parent to join the tree.
    *
    * @param consumed the position of the next event the worker will process
    * @param claimed the position the next event offered will take (read after each look)
@@ -390,8 +395,8 @@ final class TreeHolder {
   }
 
   /**
-   * A held span. Memory: the node (32 bytes), its entry in the span-id map (about 44 bytes with
-   * its share of the table) and its slot in the tree (8 bytes), besides the span it keeps alive.
+   * A held span. Memory: the node (32 bytes), its entry in the span-id map (about 44 bytes with its
+   * share of the table) and its slot in the tree (8 bytes), besides the span it keeps alive.
    */
   private static final class Node {
     final SpanContext context;

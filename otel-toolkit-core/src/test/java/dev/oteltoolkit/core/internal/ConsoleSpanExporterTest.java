@@ -354,7 +354,8 @@ class ConsoleSpanExporterTest {
             .setSpanKind(SpanKind.PRODUCER)
             .startSpan();
     W3CTraceContextPropagator.getInstance()
-        .inject(Context.root().with(send), headers, (carrier, key, value) -> carrier.put(key, value));
+        .inject(
+            Context.root().with(send), headers, (carrier, key, value) -> carrier.put(key, value));
     send.end();
     request.end();
 
@@ -719,8 +720,7 @@ class ConsoleSpanExporterTest {
             """);
     // The other trace's record waits for its span; at shutdown it is printed on its own line.
     exporter.shutdown();
-    assertThat(output())
-        .endsWith("log  INFO  other trace  (its span was not printed)\n");
+    assertThat(output()).endsWith("log  INFO  other trace  (its span was not printed)\n");
   }
 
   @Test
@@ -756,14 +756,17 @@ class ConsoleSpanExporterTest {
 
   @Test
   void waitsForUnsampledSpansWithTailKeepingAndBoundsWaitingRecords() {
-    ConsoleSpanExporter small = new ConsoleSpanExporter(stream, clock::get, 2, Duration.ofMinutes(1));
+    ConsoleSpanExporter small =
+        new ConsoleSpanExporter(stream, clock::get, 2, Duration.ofMinutes(1));
     ConsoleLogRecordExporter logs = small.logRecordExporter(true);
     SpanContext unsampled =
         SpanContext.create(TRACE_A, id("a1"), TraceFlags.getDefault(), TraceState.getDefault());
     logs.export(
         List.of(
             log(TRACE_A, "a1", 0, Severity.INFO, "INFO", "first").setSpanContext(unsampled).build(),
-            log(TRACE_A, "a1", 1, Severity.INFO, "INFO", "second").setSpanContext(unsampled).build()));
+            log(TRACE_A, "a1", 1, Severity.INFO, "INFO", "second")
+                .setSpanContext(unsampled)
+                .build()));
     assertThat(output()).isEmpty();
 
     // A third waiting record is over the bound: the least recent trace's records are printed.
@@ -824,7 +827,9 @@ class ConsoleSpanExporterTest {
             (incomplete: root not ended, no span for 60 s)
             waiting  1.00 ms
             """);
-    assertThat(logged).extracting(LogRecord::getThrown).singleElement()
+    assertThat(logged)
+        .extracting(LogRecord::getThrown)
+        .singleElement()
         .satisfies(thrown -> assertThat(thrown).hasMessage("broken span"));
     logged.clear();
   }
@@ -843,7 +848,8 @@ class ConsoleSpanExporterTest {
     SdkLoggerProvider loggerProvider =
         SdkLoggerProvider.builder()
             .setResource(ORDERS)
-            .addLogRecordProcessor(SimpleLogRecordProcessor.create(exporter.logRecordExporter(false)))
+            .addLogRecordProcessor(
+                SimpleLogRecordProcessor.create(exporter.logRecordExporter(false)))
             .build();
     Tracer tracer = tracerProvider.get("test");
     io.opentelemetry.api.logs.Logger logger = loggerProvider.get("test");

@@ -59,8 +59,13 @@ class ExportFailureLogExportersTest {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < 10; i++) {
           telemetry.tracing().traced("while-collector-down", () -> {});
-          telemetry.openTelemetry().getLogsBridge().get("test").logRecordBuilder()
-              .setBody("while the collector is down").emit();
+          telemetry
+              .openTelemetry()
+              .getLogsBridge()
+              .get("test")
+              .logRecordBuilder()
+              .setBody("while the collector is down")
+              .emit();
         }
         // every signal exported (and failed) in each round
         assertThat(telemetry.forceFlush(Duration.ofSeconds(20))).isFalse();
@@ -74,10 +79,12 @@ class ExportFailureLogExportersTest {
         .as("one toolkit warning per signal")
         .extracting(r -> (String) r.getParameters()[0])
         .containsExactlyInAnyOrder("spans", "metrics", "logs");
-    assertThat(written).allSatisfy(r -> {
-      assertThat(r.getLevel()).isEqualTo(Level.WARNING);
-      assertThat(r.getMessage()).startsWith("otel-toolkit: OTLP export of {0} failed{1}.");
-    });
+    assertThat(written)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+              assertThat(r.getMessage()).startsWith("otel-toolkit: OTLP export of {0} failed{1}.");
+            });
     assertThat(throttle.reportedWarnings()).isEqualTo(3);
   }
 

@@ -30,7 +30,8 @@ class ExportFailureLogTest {
           .isFalse();
     }
     assertThat(written).hasSize(2);
-    assertThat(format(written.get(0))).contains("OTLP export of spans failed.")
+    assertThat(format(written.get(0)))
+        .contains("OTLP export of spans failed.")
         .contains("Server responded with 503");
     assertThat(format(written.get(1))).contains("OTLP export of metrics failed.");
 

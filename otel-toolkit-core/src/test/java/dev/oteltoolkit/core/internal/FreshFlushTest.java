@@ -32,8 +32,7 @@ class FreshFlushTest {
   void aResultCompleteAtOnceButNewIsTheAnswer() {
     // a synchronous processor answers every flush with a new, completed result: no retry
     ScriptedProcessor delegate =
-        new ScriptedProcessor(
-            CompletableResultCode.ofSuccess(), CompletableResultCode.ofFailure());
+        new ScriptedProcessor(CompletableResultCode.ofSuccess(), CompletableResultCode.ofFailure());
     SpanProcessor wrapped = FreshFlush.spans(delegate);
 
     assertThat(wrapped.forceFlush().isSuccess()).isTrue();

@@ -76,13 +76,15 @@ class TreeHolderTest {
     feed();
 
     assertThat(counts).containsExactly("evicted:cap", "kept:error");
-    assertThat(exported).extracting(ReadableSpan::getName)
+    assertThat(exported)
+        .extracting(ReadableSpan::getName)
         .containsExactly("second-child", "second");
     assertThat(holder.held()).isZero();
 
     failingRequest("third"); // the list of trees is intact
     feed();
-    assertThat(exported).extracting(ReadableSpan::getName)
+    assertThat(exported)
+        .extracting(ReadableSpan::getName)
         .containsExactly("second-child", "second", "third-child", "third");
     assertThat(holder.held()).isZero();
   }
@@ -100,7 +102,9 @@ class TreeHolderTest {
     }
     Span discardedRoot = tracer.spanBuilder("healthy").setParent(Context.root()).startSpan();
     Span discardedLeftover =
-        tracer.spanBuilder("healthy-async").setParent(Context.root().with(discardedRoot))
+        tracer
+            .spanBuilder("healthy-async")
+            .setParent(Context.root().with(discardedRoot))
             .startSpan();
     discardedRoot.end();
     feed();
@@ -113,7 +117,8 @@ class TreeHolderTest {
     leftover.end();
     discardedLeftover.end();
     feed();
-    assertThat(exported).extracting(ReadableSpan::getName)
+    assertThat(exported)
+        .extracting(ReadableSpan::getName)
         .containsExactly("kept-child", "kept", "kept-async");
     assertThat(holder.held()).isZero();
     assertThat(counts).containsExactly("kept:error");
@@ -164,7 +169,10 @@ class TreeHolderTest {
     feed();
 
     List<String> names = exported.stream().map(ReadableSpan::getName).toList();
-    assertThat(names).hasSize(10).startsWith("kept").contains("kept-async", "late-0", "late-7")
+    assertThat(names)
+        .hasSize(10)
+        .startsWith("kept")
+        .contains("kept-async", "late-0", "late-7")
         .doesNotContain("late-8", "late-11");
     assertThat(counts).containsExactly("kept:error");
     assertThat(holder.held()).isZero();
@@ -195,8 +203,10 @@ class TreeHolderTest {
     leftovers.forEach(Span::end);
     feed();
     // the oldest kept tree was forgotten with its leftovers; the ten others got theirs
-    assertThat(exported).extracting(ReadableSpan::getName)
-        .doesNotContain("async-0").contains("async-1", "async-10");
+    assertThat(exported)
+        .extracting(ReadableSpan::getName)
+        .doesNotContain("async-0")
+        .contains("async-1", "async-10");
     assertThat(holder.held()).isZero();
   }
 
@@ -214,7 +224,8 @@ class TreeHolderTest {
     assertThat(exported).extracting(ReadableSpan::getName).containsExactly("kept", "kept-async");
 
     feed(); // the start event finds its parent: the tree was not released too early
-    assertThat(exported).extracting(ReadableSpan::getName)
+    assertThat(exported)
+        .extracting(ReadableSpan::getName)
         .containsExactly("kept", "kept-async", "late-child");
     assertThat(holder.held()).isZero();
   }
@@ -222,7 +233,9 @@ class TreeHolderTest {
   @Test
   void theEventQueueGrowsWithTheCapOnHeldSpans() {
     assertThat(TailSamplingSpanProcessor.queueCapacity(1)).isEqualTo(16384);
-    assertThat(TailSamplingSpanProcessor.queueCapacity(TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS))
+    assertThat(
+            TailSamplingSpanProcessor.queueCapacity(
+                TailSamplingSpanProcessor.DEFAULT_MAX_HELD_SPANS))
         .isEqualTo(16384);
     assertThat(TailSamplingSpanProcessor.queueCapacity(8193)).isEqualTo(32768);
     assertThat(TailSamplingSpanProcessor.queueCapacity(32768)).isEqualTo(65536);
@@ -235,11 +248,13 @@ class TreeHolderTest {
     failingRequest("only");
     feed();
     assertThat(exported).hasSize(2);
-    assertThat(exported).allSatisfy(span -> {
-      assertThat(span.getSpanContext().isSampled()).isTrue();
-      assertThat(span.toSpanData().getSpanContext().isSampled()).isTrue();
-      assertThat(span.hasEnded()).isTrue();
-    });
+    assertThat(exported)
+        .allSatisfy(
+            span -> {
+              assertThat(span.getSpanContext().isSampled()).isTrue();
+              assertThat(span.toSpanData().getSpanContext().isSampled()).isTrue();
+              assertThat(span.hasEnded()).isTrue();
+            });
     ReadableSpan root = exported.get(1);
     assertThat(root.getAttribute(TailSamplingSpanProcessor.KEPT_BY)).isEqualTo("error");
     assertThat(root.toSpanData().getAttributes().get(TailSamplingSpanProcessor.KEPT_BY))
@@ -259,8 +274,7 @@ class TreeHolderTest {
     try {
       Tracer t = sampled.get("test");
       Span root = t.spanBuilder("root").startSpan();
-      Span child =
-          t.spanBuilder("child").setParent(Context.root().with(root)).startSpan();
+      Span child = t.spanBuilder("child").setParent(Context.root().with(root)).startSpan();
       assertThat(root.getSpanContext().isSampled()).isTrue();
       assertThat(child.getSpanContext().isSampled()).isTrue();
       child.end();

@@ -43,12 +43,12 @@ import java.util.function.Function;
  *
  * <p>The trace is one across the three services: the official JDK {@code HttpClient} and {@code
  * HttpServer} instrumentations (brought by otel-toolkit-messaging) write and read {@code
- * traceparent}, each through its own service's {@code OpenTelemetry}; none is global. The
- * sampling ratio comes from {@code OTEL_SAMPLING_RATE} (default 1.0): the planner's server span
- * decides, the other agents follow the sampled flag they receive. Each service prints its own
- * trace trees. With {@code OTEL_EXPORTER_OTLP_ENDPOINT} set or {@code --otlp} the services also
- * export over OTLP; a collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the end
- * and the run still exits 0. Every service's telemetry is flushed and closed at the end.
+ * traceparent}, each through its own service's {@code OpenTelemetry}; none is global. The sampling
+ * ratio comes from {@code OTEL_SAMPLING_RATE} (default 1.0): the planner's server span decides, the
+ * other agents follow the sampled flag they receive. Each service prints its own trace trees. With
+ * {@code OTEL_EXPORTER_OTLP_ENDPOINT} set or {@code --otlp} the services also export over OTLP; a
+ * collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the end and the run still
+ * exits 0. Every service's telemetry is flushed and closed at the end.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.a2a.A2aScenario}.
@@ -71,8 +71,8 @@ public final class A2aScenario {
   public static final List<String> TOPICS = List.of("solar storage", "wind forecasting");
 
   /**
-   * How long each service's telemetry may take to flush and close at the end; the services
-   * close at the same time, so this also bounds the whole close.
+   * How long each service's telemetry may take to flush and close at the end; the services close at
+   * the same time, so this also bounds the whole close.
    */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -83,8 +83,7 @@ public final class A2aScenario {
   /**
    * Runs the scenario.
    *
-   * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @param args {@code --otlp} to export over OTLP even without {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * @throws Exception if the agents themselves fail (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
@@ -101,8 +100,8 @@ public final class A2aScenario {
    *
    * @param setup gives the telemetry builder for a service name, e.g. {@code service ->
    *     Telemetry.setup()}, perhaps with exporters or settings of its own; the scenario adds the
-   *     service name, version and environment, the console trees and the OTLP switch, and builds
-   *     it with {@code build()} (never global: three services share this JVM)
+   *     service name, version and environment, the console trees and the OTLP switch, and builds it
+   *     with {@code build()} (never global: three services share this JVM)
    * @param otlp whether to export over OTLP as well
    * @param out where the trace trees and the brief are printed
    * @return the brief and how the close went
@@ -141,9 +140,16 @@ public final class A2aScenario {
         ExecutorService async = Context.taskWrapping(pool);
         planner.serve(task -> plan(planner, researcher, writer, async, task));
 
-        out.println("otel-toolkit A2A scenario: " + PLANNER + " asks " + RESEARCHER + " (twice, at"
-            + " once) and " + WRITER + " over HTTP, one trace across three services. Each"
-            + " service prints its own trace trees.");
+        out.println(
+            "otel-toolkit A2A scenario: "
+                + PLANNER
+                + " asks "
+                + RESEARCHER
+                + " (twice, at"
+                + " once) and "
+                + WRITER
+                + " over HTTP, one trace across three services. Each"
+                + " service prints its own trace trees.");
         brief = ask(planner.uri(), TASK);
       } finally {
         for (Agent agent : agents) {
@@ -156,16 +162,23 @@ public final class A2aScenario {
     long start = System.nanoTime();
     Map<String, Boolean> flushed = closeAll(telemetries);
     Duration closeTook = Duration.ofNanos(System.nanoTime() - start);
-    out.println("\nthe brief (the fake LLM gives every question the same canned answer):\n"
-        + brief);
-    out.println("\ntelemetry of the three services flushed and closed in " + closeTook.toMillis()
-        + " ms (each within " + CLOSE_TIMEOUT.toSeconds() + " s): " + flushed);
+    out.println(
+        "\nthe brief (the fake LLM gives every question the same canned answer):\n" + brief);
+    out.println(
+        "\ntelemetry of the three services flushed and closed in "
+            + closeTook.toMillis()
+            + " ms (each within "
+            + CLOSE_TIMEOUT.toSeconds()
+            + " s): "
+            + flushed);
     if (otlp) {
-      out.println("OTLP export: when no collector listens, the toolkit's warnings above say so;"
-          + " the run is unaffected.");
+      out.println(
+          "OTLP export: when no collector listens, the toolkit's warnings above say so;"
+              + " the run is unaffected.");
     } else {
-      out.println("To see the same in a tracing backend, run it again with"
-          + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
+      out.println(
+          "To see the same in a tracing backend, run it again with"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
     }
     return new Result(brief, flushed, closeTook);
   }
@@ -194,8 +207,8 @@ public final class A2aScenario {
               List<String> notes =
                   planner
                       .tracing()
-                      .tracedAsync("research-topics", () -> researchAll(planner, researcher,
-                          async, topics))
+                      .tracedAsync(
+                          "research-topics", () -> researchAll(planner, researcher, async, topics))
                       .get(WAIT.toSeconds(), TimeUnit.SECONDS);
               return planner.call(writer, String.join("\n", notes));
             });
@@ -230,8 +243,16 @@ public final class A2aScenario {
               String finding = researcher.ask("Find one fact about " + topic + ".");
               return researcher
                   .tracing()
-                  .traced("cite-sources", () -> "- " + topic + ": " + finding + " [notes/"
-                      + topic.replace(' ', '-') + "]");
+                  .traced(
+                      "cite-sources",
+                      () ->
+                          "- "
+                              + topic
+                              + ": "
+                              + finding
+                              + " [notes/"
+                              + topic.replace(' ', '-')
+                              + "]");
             });
   }
 
@@ -259,8 +280,8 @@ public final class A2aScenario {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("the planner answered HTTP " + response.statusCode() + ": "
-          + response.body());
+      throw new IOException(
+          "the planner answered HTTP " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

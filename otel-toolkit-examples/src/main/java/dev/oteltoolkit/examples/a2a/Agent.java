@@ -7,8 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.examples.scaffold.Threads;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * One agent as its own service: a JDK {@code HttpServer} on an ephemeral loopback port, its own
  * {@link Telemetry} (its own {@code service.name}), an instrumented JDK {@code HttpClient} for the
  * other agents and the LLM, and otel-toolkit-ai for its {@code invoke_agent} and {@code chat}
- * spans. The server and the client are wired to this agent's {@code OpenTelemetry} only, so the
- * W3C {@code traceparent} it writes and reads never mixes with another service's in this JVM.
+ * spans. The server and the client are wired to this agent's {@code OpenTelemetry} only, so the W3C
+ * {@code traceparent} it writes and reads never mixes with another service's in this JVM.
  */
 final class Agent implements AutoCloseable {
 
@@ -61,7 +61,11 @@ final class Agent implements AutoCloseable {
   private volatile Skill skill;
 
   private Agent(
-      String name, String path, Telemetry telemetry, URI llm, HttpServer server,
+      String name,
+      String path,
+      Telemetry telemetry,
+      URI llm,
+      HttpServer server,
       ExecutorService executor) {
     OpenTelemetry openTelemetry = telemetry.openTelemetry();
     this.name = name;

@@ -1,7 +1,7 @@
 package dev.oteltoolkit.examples.demo;
 
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.instrumentation.javahttpclient.JavaHttpClientTelemetry;
 import java.io.IOException;

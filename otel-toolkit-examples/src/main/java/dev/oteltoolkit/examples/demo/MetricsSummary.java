@@ -1,9 +1,9 @@
 package dev.oteltoolkit.examples.demo;
 
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import dev.oteltoolkit.examples.scaffold.MergedHistogram;
 import dev.oteltoolkit.examples.scaffold.PulledMetricReader;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -122,7 +122,8 @@ public final class MetricsSummary extends PulledMetricReader {
               d.histogram.quantile(0.95) * 1000));
     }
     sb.append("tokens by type (gen_ai.client.token.usage):");
-    tokensByType.forEach((type, sum) -> sb.append(String.format(Locale.ROOT, " %s=%.0f", type, sum)));
+    tokensByType.forEach(
+        (type, sum) -> sb.append(String.format(Locale.ROOT, " %s=%.0f", type, sum)));
     sb.append("\ncost by model (oteltoolkit.gen_ai.cost):");
     costByModel.forEach(
         (model, usd) -> sb.append(String.format(Locale.ROOT, " %s=$%.6f", model, usd)));

@@ -36,9 +36,10 @@ public final class RequestTotals implements SpanExporter {
       AttributeKey.doubleKey("oteltoolkit.gen_ai.total.cost");
 
   private static final int MAX_KEPT = 1000;
+
   /**
-   * Long enough for the console and this exporter, which flush in microseconds; short enough not
-   * to hold the demo up when an OTLP collector is slow or down (its export goes on regardless).
+   * Long enough for the console and this exporter, which flush in microseconds; short enough not to
+   * hold the demo up when an OTLP collector is slow or down (its export goes on regardless).
    */
   private static final Duration FLUSH_TIMEOUT = Duration.ofMillis(250);
 
@@ -73,8 +74,8 @@ public final class RequestTotals implements SpanExporter {
 
   /**
    * Returns the local root SERVER span of trace {@code traceId}, flushing {@code telemetry} until
-   * it was exported. When it returns, every span that had ended before it was exported too, so
-   * the console has printed the request's trees.
+   * it was exported. When it returns, every span that had ended before it was exported too, so the
+   * console has printed the request's trees.
    *
    * @param traceId the trace of the request
    * @param telemetry the telemetry to flush

@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The support agent: asks the model, runs the tools it asks for, and asks again with their
- * results until it answers. One {@code invoke_agent support-agent} span per question, a {@code
- * chat} span per model call (recorded by the wrapped OpenAI client) and an {@code execute_tool}
- * span per tool call below it.
+ * The support agent: asks the model, runs the tools it asks for, and asks again with their results
+ * until it answers. One {@code invoke_agent support-agent} span per question, a {@code chat} span
+ * per model call (recorded by the wrapped OpenAI client) and an {@code execute_tool} span per tool
+ * call below it.
  */
 final class SupportAgent {
 

@@ -27,19 +27,16 @@ final class SupportDatabase implements AutoCloseable {
   /** Creates the database with its schema and a few orders. */
   static SupportDatabase create(JdbcTelemetry jdbc) throws SQLException {
     JdbcConnectionPool pool =
-        JdbcConnectionPool.create(
-            "jdbc:h2:mem:" + NAME + ";DB_CLOSE_DELAY=-1", "sa", "");
+        JdbcConnectionPool.create("jdbc:h2:mem:" + NAME + ";DB_CLOSE_DELAY=-1", "sa", "");
     // The migration runs on the pool itself: it is not part of any request. Order 1002 already
     // has a refund: asking for another one breaks the primary key, and that request fails.
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20), eta DATE)");
+      statement.execute("CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20), eta DATE)");
       statement.execute(
           "INSERT INTO orders VALUES (1001, 'shipped', DATE '2026-11-25'),"
               + " (1002, 'delivered', DATE '2026-11-20'), (1003, 'packing', DATE '2026-11-27')");
-      statement.execute(
-          "CREATE TABLE refunds (order_id INT PRIMARY KEY, reason VARCHAR(200))");
+      statement.execute("CREATE TABLE refunds (order_id INT PRIMARY KEY, reason VARCHAR(200))");
       statement.execute("INSERT INTO refunds VALUES (1002, 'arrived damaged')");
       statement.execute(
           "CREATE TABLE transcripts (id IDENTITY PRIMARY KEY, question VARCHAR(2000),"

@@ -23,9 +23,9 @@ import java.util.concurrent.TimeoutException;
  *                        └──queue──▶ transcript worker ──JDBC──▶ H2 (transcripts)
  * </pre>
  *
- * <p>Every part is wired to the same {@link OpenTelemetry} once, where it is built: the HTTP
- * server and client through the official OpenTelemetry instrumentations, the official OpenAI SDK
- * client through otel-toolkit-ai-openai (one {@code wrap}), the agent and its tools through
+ * <p>Every part is wired to the same {@link OpenTelemetry} once, where it is built: the HTTP server
+ * and client through the official OpenTelemetry instrumentations, the official OpenAI SDK client
+ * through otel-toolkit-ai-openai (one {@code wrap}), the agent and its tools through
  * otel-toolkit-ai, the database through otel-toolkit-jdbc, the queue through
  * otel-toolkit-messaging. The business code itself only names its steps.
  */
@@ -116,8 +116,8 @@ public final class SupportDesk implements AutoCloseable {
   }
 
   /**
-   * Waits until the transcript worker has handled every message published so far, so that the
-   * spans of the requests answered so far have all ended.
+   * Waits until the transcript worker has handled every message published so far, so that the spans
+   * of the requests answered so far have all ended.
    *
    * @param timeout how long to wait at most
    * @throws InterruptedException if interrupted while waiting

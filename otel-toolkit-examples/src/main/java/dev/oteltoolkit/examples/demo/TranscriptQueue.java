@@ -1,7 +1,7 @@
 package dev.oteltoolkit.examples.demo;
 
-import dev.oteltoolkit.messaging.MessagingTelemetry;
 import dev.oteltoolkit.examples.scaffold.Threads;
+import dev.oteltoolkit.messaging.MessagingTelemetry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-memory queue of answered questions and the worker thread that stores them: the shape of
- * any broker hop. otel-toolkit-messaging writes the trace context into each message's headers on
+ * An in-memory queue of answered questions and the worker thread that stores them: the shape of any
+ * broker hop. otel-toolkit-messaging writes the trace context into each message's headers on
  * publish and continues it on process, so the worker's spans join the request's trace.
  */
 final class TranscriptQueue implements AutoCloseable {

@@ -48,7 +48,9 @@ final class FakeLlmGateway implements FakeChatServer.Model {
     }
     if (model.startsWith("claude")) {
       return "Dear customer, thank you for writing to us. We are sorry for the trouble and have"
-          + " passed your case (" + user + ") to the right team; you will hear from us within a"
+          + " passed your case ("
+          + user
+          + ") to the right team; you will hear from us within a"
           + " day.";
     }
     return "approved: polite, accurate, no promises we cannot keep";

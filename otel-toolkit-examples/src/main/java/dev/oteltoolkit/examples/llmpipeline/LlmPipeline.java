@@ -21,8 +21,8 @@ import java.util.Objects;
  * draft reply; each stage hands its work to an agent calling a model of another provider (OpenAI,
  * Mistral, Anthropic, Google) behind one OpenAI-compatible gateway (a local fake), through the
  * official OpenAI Java SDK. The client is wrapped once by otel-toolkit-ai-openai: every model call
- * records its tokens and its cost in USD from the shipped price table with no code of ours, and
- * the request's totals land on its root span ({@code oteltoolkit.gen_ai.total.*}). As the GenAI
+ * records its tokens and its cost in USD from the shipped price table with no code of ours, and the
+ * request's totals land on its root span ({@code oteltoolkit.gen_ai.total.*}). As the GenAI
  * conventions say of OpenAI-compatible endpoints, {@code gen_ai.provider.name} is {@code openai}
  * (the client's protocol); the model names tell the providers apart.
  *
@@ -33,8 +33,8 @@ import java.util.Objects;
  * <p>The pipeline's export requirement (under 100 ms from a span's end to the collector, with the
  * default settings) is not timed here: the whole-pipeline benchmark {@code
  * dev.oteltoolkit.benchmarks.pipeline.ExportLatency} measures it (p95 from span end to receipt at
- * an OTLP receiver, grpc and http/protobuf), reported in docs/BENCHMARKS.md under "Export
- * latency: span end to receipt at the collector".
+ * an OTLP receiver, grpc and http/protobuf), reported in docs/BENCHMARKS.md under "Export latency:
+ * span end to receipt at the collector".
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.llmpipeline.LlmPipeline}. It prints the sampled trace
@@ -53,8 +53,7 @@ public final class LlmPipeline {
   /**
    * Runs the scenario.
    *
-   * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @param args {@code --otlp} to export over OTLP even without {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
@@ -75,7 +74,10 @@ public final class LlmPipeline {
             .build()) {
       out.println(
           "otel-toolkit scenario: an LLM pipeline (summarise → classify → draft reply) over four"
-              + " providers, " + TICKETS.size() + " tickets, " + (int) (SAMPLING_RATIO * 100)
+              + " providers, "
+              + TICKETS.size()
+              + " tickets, "
+              + (int) (SAMPLING_RATIO * 100)
               + "% of them traced (priority tickets always). Trees of the sampled ones follow.");
       List<PipelineResult> results = run(telemetry, TICKETS, out);
       telemetry.forceFlush();
@@ -107,8 +109,8 @@ public final class LlmPipeline {
    * @return what the pipeline did with each ticket, in order
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
-  public static List<PipelineResult> run(
-      Telemetry telemetry, List<String> tickets, PrintStream out) throws Exception {
+  public static List<PipelineResult> run(Telemetry telemetry, List<String> tickets, PrintStream out)
+      throws Exception {
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(tickets, "tickets");
     Objects.requireNonNull(out, "out");

@@ -15,8 +15,8 @@ import java.util.List;
  * @param modelCalls how many model calls the request made
  * @param inputTokens the input tokens of all its model calls
  * @param outputTokens the output tokens of all its model calls
- * @param cost the exact cost in USD of all its model calls, as otel-toolkit-ai priced them from
- *     its price table and added them up for the request
+ * @param cost the exact cost in USD of all its model calls, as otel-toolkit-ai priced them from its
+ *     price table and added them up for the request
  */
 public record PipelineResult(
     int ticketId,
@@ -30,8 +30,13 @@ public record PipelineResult(
     BigDecimal cost) {
 
   static PipelineResult of(
-      int ticketId, String category, String reply, String traceId, boolean sampled,
-      List<Reply> calls, BigDecimal cost) {
+      int ticketId,
+      String category,
+      String reply,
+      String traceId,
+      boolean sampled,
+      List<Reply> calls,
+      BigDecimal cost) {
     long input = 0;
     long output = 0;
     for (Reply call : calls) {

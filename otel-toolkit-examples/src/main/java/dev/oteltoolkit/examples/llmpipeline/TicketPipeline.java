@@ -28,9 +28,9 @@ import java.util.List;
  *                                            └▶ chat gemini-2.5-flash       (Google, review)
  * </pre>
  *
- * <p>The business code only names its steps: the wrapped OpenAI client records each call's
- * tokens and cost, and otel-toolkit-ai adds them up for the request, sampled or not. The
- * pipeline reads the request's cost from those totals instead of pricing anything itself.
+ * <p>The business code only names its steps: the wrapped OpenAI client records each call's tokens
+ * and cost, and otel-toolkit-ai adds them up for the request, sampled or not. The pipeline reads
+ * the request's cost from those totals instead of pricing anything itself.
  */
 final class TicketPipeline {
 
@@ -110,8 +110,13 @@ final class TicketPipeline {
           SpanContext trace = Span.current().getSpanContext();
           BigDecimal cost = RequestAccumulator.current().decimalTotal(TOTAL_COST);
           return PipelineResult.of(
-              ticketId, category.text(), draft.text(), trace.getTraceId(), trace.isSampled(),
-              calls, cost);
+              ticketId,
+              category.text(),
+              draft.text(),
+              trace.getTraceId(),
+              trace.isSampled(),
+              calls,
+              cost);
         });
   }
 

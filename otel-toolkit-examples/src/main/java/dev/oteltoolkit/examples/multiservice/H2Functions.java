@@ -2,8 +2,8 @@ package dev.oteltoolkit.examples.multiservice;
 
 /**
  * What the scenario's slow query needs from PostgreSQL when it runs on the embedded H2 fallback:
- * {@code PG_SLEEP(seconds)}, registered with {@code CREATE ALIAS}. H2 calls it by reflection,
- * hence public.
+ * {@code PG_SLEEP(seconds)}, registered with {@code CREATE ALIAS}. H2 calls it by reflection, hence
+ * public.
  */
 public final class H2Functions {
 

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The inventory server's database: the machine's PostgreSQL when its driver is on the classpath
- * and it answers, else embedded H2, announced loudly on stderr. The schema is the same on both,
- * and so is the slow query: H2 gets a {@code PG_SLEEP} function that does what PostgreSQL's does.
+ * The inventory server's database: the machine's PostgreSQL when its driver is on the classpath and
+ * it answers, else embedded H2, announced loudly on stderr. The schema is the same on both, and so
+ * is the slow query: H2 gets a {@code PG_SLEEP} function that does what PostgreSQL's does.
  *
  * <p>The URL comes from the system property or environment variable {@code SCENARIO_JDBC_URL}
  * (default {@value #DEFAULT_URL}), the user from {@code SCENARIO_JDBC_USER} (default {@code
@@ -101,7 +101,9 @@ final class InventoryDatabase {
     try (Statement statement = connection.createStatement()) {
       if (h2) {
         statement.execute(
-            "CREATE ALIAS IF NOT EXISTS PG_SLEEP FOR '" + H2Functions.class.getName() + ".pgSleep'");
+            "CREATE ALIAS IF NOT EXISTS PG_SLEEP FOR '"
+                + H2Functions.class.getName()
+                + ".pgSleep'");
       }
       statement.execute("DROP TABLE IF EXISTS inventory_scans");
       statement.execute("DROP TABLE IF EXISTS inventory_items");

@@ -1,15 +1,15 @@
 package dev.oteltoolkit.examples.multiservice;
 
 import com.openai.client.OpenAIClient;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
-import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.core.Telemetry;
 import dev.oteltoolkit.jdbc.JdbcTelemetry;
 import io.opentelemetry.instrumentation.javahttpserver.JavaHttpServerTelemetry;
 import java.io.IOException;
@@ -40,11 +40,11 @@ import java.util.function.Supplier;
  *
  * <p>Per request, the official JDK {@code HttpServer} instrumentation makes the SERVER span
  * (continuing the scanner's trace), otel-toolkit-jdbc a CLIENT span per statement, and {@code
- * traced("apply-rules")} a span for the logic, and a "restock-advisor" agent ({@code
- * invoke_agent}, otel-toolkit-ai) asks a model through the official OpenAI SDK, wrapped by
- * otel-toolkit-ai-openai ({@code chat gpt-4o-mini} with tokens and cost, and the request's totals
- * on the SERVER span). A recount runs the slow query ({@code pg_sleep}); a quantity of 0 breaks
- * the table's CHECK and the request fails with 500 before the agent is asked.
+ * traced("apply-rules")} a span for the logic, and a "restock-advisor" agent ({@code invoke_agent},
+ * otel-toolkit-ai) asks a model through the official OpenAI SDK, wrapped by otel-toolkit-ai-openai
+ * ({@code chat gpt-4o-mini} with tokens and cost, and the request's totals on the SERVER span). A
+ * recount runs the slow query ({@code pg_sleep}); a quantity of 0 breaks the table's CHECK and the
+ * request fails with 500 before the agent is asked.
  *
  * <p>It keeps one connection and serves one request at a time, which is all a scenario needs; a
  * real service wraps its pool instead, the same way: {@code JdbcTelemetry.create(otel).wrap(pool)}.
@@ -185,8 +185,7 @@ final class InventoryServer implements AutoCloseable {
     BigDecimal unitPrice;
     String name;
     try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT name, unit_price FROM inventory_items WHERE sku = ?")) {
+        connection.prepareStatement("SELECT name, unit_price FROM inventory_items WHERE sku = ?")) {
       select.setString(1, sku);
       try (ResultSet rs = select.executeQuery()) {
         if (!rs.next()) {
@@ -240,9 +239,9 @@ final class InventoryServer implements AutoCloseable {
   }
 
   /**
-   * The business rules: volume discounts and rounding. The sleep ({@code work}) stands for the
-   * work a real service does here (validation, calls into its domain model), so that the logic's
-   * share of the request is visible in the trace.
+   * The business rules: volume discounts and rounding. The sleep ({@code work}) stands for the work
+   * a real service does here (validation, calls into its domain model), so that the logic's share
+   * of the request is visible in the trace.
    */
   private static BigDecimal applyRules(BigDecimal unitPrice, int quantity, Duration work)
       throws InterruptedException {

@@ -22,15 +22,14 @@ import java.util.function.Supplier;
  * One scan is slow (a recount with {@code pg_sleep}), one fails (a quantity of 0 breaks a CHECK
  * constraint).
  *
- * <p>For each request it prints both services' trace trees and answers "is the time in the
- * network, the logic, the model or the database?" from the trace alone ({@link TimeSplit}); at
- * the end, the
+ * <p>For each request it prints both services' trace trees and answers "is the time in the network,
+ * the logic, the model or the database?" from the trace alone ({@link TimeSplit}); at the end, the
  * p50/p95/p99 and error rate of each service's RED metrics ({@link RedSummary}).
  *
  * <p>The database is the one {@code SCENARIO_JDBC_URL} names (system property or environment
  * variable; default {@value InventoryDatabase#DEFAULT_URL}, user {@code SCENARIO_JDBC_USER},
- * default {@code postgres}). When PostgreSQL does not answer or its driver is not on the
- * classpath, it runs on embedded H2 and says so loudly on stderr.
+ * default {@code postgres}). When PostgreSQL does not answer or its driver is not on the classpath,
+ * it runs on embedded H2 and says so loudly on stderr.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.multiservice.MultiService}. With {@code
@@ -67,8 +66,7 @@ public final class MultiService {
   /**
    * Runs the scenario.
    *
-   * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @param args {@code --otlp} to export over OTLP even without {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
@@ -92,9 +90,9 @@ public final class MultiService {
   }
 
   /**
-   * Runs the scenario with the telemetry the two builders describe, to which it adds each
-   * service's name, the console trees, the exporter and reader it reads the trace and metrics
-   * from, and OTLP when asked. Both telemetries are built, not installed, and closed on return.
+   * Runs the scenario with the telemetry the two builders describe, to which it adds each service's
+   * name, the console trees, the exporter and reader it reads the trace and metrics from, and OTLP
+   * when asked. Both telemetries are built, not installed, and closed on return.
    *
    * @param scannerSetup the scanner's telemetry builder, perhaps with exporters of its own
    * @param serverSetup the server's telemetry builder, perhaps with exporters of its own
@@ -117,9 +115,9 @@ public final class MultiService {
   }
 
   /**
-   * As {@link #run(TelemetryBuilder, TelemetryBuilder, boolean, String, PrintStream,
-   * PrintStream)}, with the time the server's business rules take per request given: a latency
-   * distribution the caller controls (the scans are served one at a time, in order).
+   * As {@link #run(TelemetryBuilder, TelemetryBuilder, boolean, String, PrintStream, PrintStream)},
+   * with the time the server's business rules take per request given: a latency distribution the
+   * caller controls (the scans are served one at a time, in order).
    *
    * @param scannerSetup the scanner's telemetry builder, perhaps with exporters of its own
    * @param serverSetup the server's telemetry builder, perhaps with exporters of its own
@@ -184,8 +182,12 @@ public final class MultiService {
             InventoryServer.start(serverTelemetry, database, advisorModel.baseUrl(), logicTime)) {
       String databaseName = server.database();
       out.println(
-          "otel-toolkit multi-service scenario: a scanner sends " + SCANS.size() + " scans over"
-              + " HTTP to an inventory server backed by " + databaseName + ". For each: both"
+          "otel-toolkit multi-service scenario: a scanner sends "
+              + SCANS.size()
+              + " scans over"
+              + " HTTP to an inventory server backed by "
+              + databaseName
+              + ". For each: both"
               + " services' trace trees, then where the time went.");
       Scanner scanner = new Scanner(scannerTelemetry, server.scansUri());
       List<TimeSplit> splits = new ArrayList<>();
@@ -240,8 +242,8 @@ public final class MultiService {
   /**
    * What a run measured.
    *
-   * @param database the database the server used, as its driver names it ({@code PostgreSQL 16.4
-   *     at jdbc:postgresql://...} or H2's)
+   * @param database the database the server used, as its driver names it ({@code PostgreSQL 16.4 at
+   *     jdbc:postgresql://...} or H2's)
    * @param splits the time split of each request whose trace arrived, in order
    * @param metrics the RED summary rows of the scanner, then of the server
    * @param failed how many scans failed

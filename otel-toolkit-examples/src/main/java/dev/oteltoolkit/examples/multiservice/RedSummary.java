@@ -24,8 +24,8 @@ import java.util.function.Function;
  * A metric reader one service's application pulls from, to summarise the RED metrics it recorded
  * (rate as calls, errors, duration as p50/p95/p99) per operation: core's {@code
  * oteltoolkit.operation.duration} of every traced operation, the HTTP server and client request
- * durations, and otel-toolkit-jdbc's {@code db.client.operation.duration}. Register it with
- * {@code Telemetry.setup().addMetricReader(summary)} and read it before the telemetry is closed.
+ * durations, and otel-toolkit-jdbc's {@code db.client.operation.duration}. Register it with {@code
+ * Telemetry.setup().addMetricReader(summary)} and read it before the telemetry is closed.
  *
  * <p>The percentiles are estimated from the histogram buckets as Prometheus' {@code
  * histogram_quantile} does ({@link MergedHistogram}): what a dashboard shows, not exact order
@@ -58,7 +58,10 @@ public final class RedSummary extends PulledMetricReader {
         a -> a.get(HttpAttributes.HTTP_REQUEST_METHOD) + " " + a.get(HttpAttributes.HTTP_ROUTE));
     DURATIONS.put(
         HTTP_CLIENT_DURATION,
-        a -> a.get(HttpAttributes.HTTP_REQUEST_METHOD) + " " + a.get(ServerAttributes.SERVER_ADDRESS));
+        a ->
+            a.get(HttpAttributes.HTTP_REQUEST_METHOD)
+                + " "
+                + a.get(ServerAttributes.SERVER_ADDRESS));
     DURATIONS.put(
         DB_DURATION,
         a -> {

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * A span exporter that keeps one service's ended spans by trace id, so that the scenario can read
- * a request's spans once it ended. Add it with {@code Telemetry.setup().addSpanExporter(...)}.
+ * A span exporter that keeps one service's ended spans by trace id, so that the scenario can read a
+ * request's spans once it ended. Add it with {@code Telemetry.setup().addSpanExporter(...)}.
  */
 final class SpanCollector implements SpanExporter {
 
   private static final int MAX_TRACES = 1000;
+
   /** Long enough for the console and this exporter; short enough not to wait on a slow OTLP. */
   private static final Duration FLUSH_TIMEOUT = Duration.ofMillis(250);
 
@@ -53,8 +54,7 @@ final class SpanCollector implements SpanExporter {
    *
    * @return whether it came
    */
-  boolean await(
-      String traceId, Predicate<SpanData> expected, Telemetry telemetry, Duration timeout)
+  boolean await(String traceId, Predicate<SpanData> expected, Telemetry telemetry, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {

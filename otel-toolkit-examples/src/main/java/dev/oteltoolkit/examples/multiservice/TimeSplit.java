@@ -12,22 +12,22 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Where the time of one request went, read from its trace alone (span timestamps, no clock of
- * its own): the scanner's HTTP CLIENT span, the server's SERVER span under it and the database
- * and model CLIENT spans under that.
+ * Where the time of one request went, read from its trace alone (span timestamps, no clock of its
+ * own): the scanner's HTTP CLIENT span, the server's SERVER span under it and the database and
+ * model CLIENT spans under that.
  *
  * <ul>
  *   <li>database = the sum of the database spans (the statements run one after the other);
- *   <li>model = the sum of the GenAI model calls (CLIENT spans with {@code
- *       gen_ai.operation.name}, one after the other);
+ *   <li>model = the sum of the GenAI model calls (CLIENT spans with {@code gen_ai.operation.name},
+ *       one after the other);
  *   <li>logic = the SERVER span minus the database and the model: the server's own work;
- *   <li>network = the CLIENT span minus the SERVER span: the wire both ways, plus the time the
- *       HTTP stacks spend before the server's span starts and after it ends (connecting,
+ *   <li>network = the CLIENT span minus the SERVER span: the wire both ways, plus the time the HTTP
+ *       stacks spend before the server's span starts and after it ends (connecting,
  *       (de)serialising, dispatch).
  * </ul>
  *
- * <p>The four add up to the CLIENT span's duration exactly. Only durations enter, each measured
- * by its own service's monotonic clock, never timestamps compared across services: the split holds
+ * <p>The four add up to the CLIENT span's duration exactly. Only durations enter, each measured by
+ * its own service's monotonic clock, never timestamps compared across services: the split holds
  * across hosts whose clocks disagree. The SERVER span ends when the server is done with the
  * exchange, which can be a moment after the client read the last byte; the network share is then
  * that moment short.
@@ -209,8 +209,8 @@ public final class TimeSplit {
   }
 
   /**
-   * Describes the split: {@code 63.1 ms = network 2.3 ms + logic 16.0 ms + model 40.0 ms (1
-   * call) + database 4.8 ms (3 statements) -> mostly model}.
+   * Describes the split: {@code 63.1 ms = network 2.3 ms + logic 16.0 ms + model 40.0 ms (1 call) +
+   * database 4.8 ms (3 statements) -> mostly model}.
    *
    * @return the description
    */

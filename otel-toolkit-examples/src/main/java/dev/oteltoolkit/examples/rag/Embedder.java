@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A stand-in for an embedding model ({@code text-embedding-3-small}), in process: each word that
- * is not a stop word adds one to a dimension picked by its hash, so texts sharing words point the
- * same way. Deterministic, and good enough for cosine similarity over a handful of documents.
+ * A stand-in for an embedding model ({@code text-embedding-3-small}), in process: each word that is
+ * not a stop word adds one to a dimension picked by its hash, so texts sharing words point the same
+ * way. Deterministic, and good enough for cosine similarity over a handful of documents.
  */
 final class Embedder {
 
@@ -18,8 +18,9 @@ final class Embedder {
   static final int DIMENSIONS = 64;
 
   private static final Set<String> STOP_WORDS =
-      Set.of("a", "an", "the", "is", "are", "do", "does", "i", "my", "you", "your", "to", "of",
-          "what", "which", "how", "can", "in", "on", "for", "and", "or", "it", "we", "our");
+      Set.of(
+          "a", "an", "the", "is", "are", "do", "does", "i", "my", "you", "your", "to", "of", "what",
+          "which", "how", "can", "in", "on", "for", "and", "or", "it", "we", "our");
 
   /** The words that count, lower case. */
   static List<String> words(String text) {

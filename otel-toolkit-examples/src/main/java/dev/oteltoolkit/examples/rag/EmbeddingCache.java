@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Query embeddings already computed, by query text, so that a repeated question costs no
- * embedding call. Counts its hits and misses as the application's own metrics, {@code
+ * Query embeddings already computed, by query text, so that a repeated question costs no embedding
+ * call. Counts its hits and misses as the application's own metrics, {@code
  * rag.embedding_cache.hits} and {@code rag.embedding_cache.misses}, on the same OpenTelemetry as
  * everything else (no-op when telemetry is off).
  */
@@ -21,10 +21,18 @@ final class EmbeddingCache {
   private final LongCounter misses;
 
   EmbeddingCache(Meter meter) {
-    hits = meter.counterBuilder(HITS).setUnit("{lookup}")
-        .setDescription("Query embeddings found in the cache").build();
-    misses = meter.counterBuilder(MISSES).setUnit("{lookup}")
-        .setDescription("Query embeddings not in the cache, computed by the model").build();
+    hits =
+        meter
+            .counterBuilder(HITS)
+            .setUnit("{lookup}")
+            .setDescription("Query embeddings found in the cache")
+            .build();
+    misses =
+        meter
+            .counterBuilder(MISSES)
+            .setUnit("{lookup}")
+            .setDescription("Query embeddings not in the cache, computed by the model")
+            .build();
   }
 
   /** Returns the embedding of {@code query} if cached, else null; counts a hit or a miss. */

@@ -11,5 +11,9 @@ package dev.oteltoolkit.examples.rag;
  * @param traceId the query's trace id; all zeros when telemetry is off
  */
 public record RagAnswer(
-    String query, String answer, String source, boolean cacheHit, String failedStage,
+    String query,
+    String answer,
+    String source,
+    boolean cacheHit,
+    String failedStage,
     String traceId) {}

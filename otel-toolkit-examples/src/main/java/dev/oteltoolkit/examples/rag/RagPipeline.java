@@ -22,8 +22,8 @@ import java.util.List;
  * └─ chat gpt-4o-mini                      the answer from the best document
  * </pre>
  *
- * <p>A failing stage fails the query (its span and the root record the error) and counts in
- * {@code rag.stage.errors} by {@code rag.stage}.
+ * <p>A failing stage fails the query (its span and the root record the error) and counts in {@code
+ * rag.stage.errors} by {@code rag.stage}.
  */
 final class RagPipeline {
 
@@ -47,15 +47,19 @@ final class RagPipeline {
   private final VectorStore store;
   private final LongCounter stageErrors;
 
-  RagPipeline(Tracing tracing, GenAiTelemetry ai, Meter meter, Embedder embedder,
-      VectorStore store) {
+  RagPipeline(
+      Tracing tracing, GenAiTelemetry ai, Meter meter, Embedder embedder, VectorStore store) {
     this.tracing = tracing;
     this.ai = ai;
     this.embedder = embedder;
     this.cache = new EmbeddingCache(meter);
     this.store = store;
-    this.stageErrors = meter.counterBuilder(STAGE_ERRORS).setUnit("{error}")
-        .setDescription("Queries failed, by the stage that failed").build();
+    this.stageErrors =
+        meter
+            .counterBuilder(STAGE_ERRORS)
+            .setUnit("{error}")
+            .setDescription("Queries failed, by the stage that failed")
+            .build();
   }
 
   /** Answers {@code query}; a failed stage gives an answer with {@code failedStage} set. */
@@ -71,42 +75,64 @@ final class RagPipeline {
 
   private RagAnswer answer(String query, Outcome outcome) throws Exception {
     outcome.traceId = Span.current().getSpanContext().getTraceId();
-    float[] cached = stage(outcome, "cache_check", () -> tracing.traced("cache_check", () -> {
-      float[] found = cache.get(query);
-      Span.current().setAttribute(CACHE_HIT, found != null);
-      return found;
-    }));
+    float[] cached =
+        stage(
+            outcome,
+            "cache_check",
+            () ->
+                tracing.traced(
+                    "cache_check",
+                    () -> {
+                      float[] found = cache.get(query);
+                      Span.current().setAttribute(CACHE_HIT, found != null);
+                      return found;
+                    }));
     outcome.cacheHit = cached != null;
     float[] embedding = cached != null ? cached : stage(outcome, "embed", () -> embed(query));
-    List<Match> matches = stage(outcome, "search", () -> ai.retrieval(VectorStore.NAME)
-        .topK(TOP_K)
-        .call(span -> {
-          List<Match> found = store.search(embedding, TOP_K);
-          span.attribute(TOP_SCORE, found.get(0).score());
-          return found;
-        }));
+    List<Match> matches =
+        stage(
+            outcome,
+            "search",
+            () ->
+                ai.retrieval(VectorStore.NAME)
+                    .topK(TOP_K)
+                    .call(
+                        span -> {
+                          List<Match> found = store.search(embedding, TOP_K);
+                          span.attribute(TOP_SCORE, found.get(0).score());
+                          return found;
+                        }));
     VectorStore.Document best = matches.get(0).document();
-    String answer = stage(outcome, "answer", () -> ai.chat(PROVIDER, CHAT_MODEL)
-        .temperature(0)
-        .call(span -> {
-          String prompt = INSTRUCTIONS + "\n\n" + best.text() + "\n\nQuestion: " + query;
-          String text = "From our help center (" + best.id() + "): " + best.text();
-          span.responseModel(CHAT_RESPONSE_MODEL)
-              .finishReasons("stop")
-              .usage(Embedder.tokens(prompt), Embedder.tokens(text));
-          return text;
-        }));
+    String answer =
+        stage(
+            outcome,
+            "answer",
+            () ->
+                ai.chat(PROVIDER, CHAT_MODEL)
+                    .temperature(0)
+                    .call(
+                        span -> {
+                          String prompt =
+                              INSTRUCTIONS + "\n\n" + best.text() + "\n\nQuestion: " + query;
+                          String text = "From our help center (" + best.id() + "): " + best.text();
+                          span.responseModel(CHAT_RESPONSE_MODEL)
+                              .finishReasons("stop")
+                              .usage(Embedder.tokens(prompt), Embedder.tokens(text));
+                          return text;
+                        }));
     Span.current().setAttribute(SOURCE, best.id());
     return new RagAnswer(query, answer, best.id(), outcome.cacheHit, null, outcome.traceId);
   }
 
   private float[] embed(String query) throws Exception {
-    float[] embedding = ai.embeddings(PROVIDER, Embedder.MODEL)
-        .dimensionCount(Embedder.DIMENSIONS)
-        .call(span -> {
-          span.usage(Embedder.tokens(query));
-          return embedder.embed(query);
-        });
+    float[] embedding =
+        ai.embeddings(PROVIDER, Embedder.MODEL)
+            .dimensionCount(Embedder.DIMENSIONS)
+            .call(
+                span -> {
+                  span.usage(Embedder.tokens(query));
+                  return embedder.embed(query);
+                });
     cache.put(query, embedding);
     return embedding;
   }

@@ -27,12 +27,12 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Scenario: a RAG query service with metrics. Each query goes through an embedding cache check,
- * an embedding call on a miss, a cosine-similarity search over a small in-memory vector store and
- * an LLM answer (embedding and chat models are in-process fakes with real-shaped usage). Besides
- * the trace tree of every query it records metrics: the query duration histogram ({@code
- * oteltoolkit.operation.duration} of {@code rag_query}), the application's own embedding cache
- * hit and miss counters, tokens by type, and errors by stage (one query fails in the search).
+ * Scenario: a RAG query service with metrics. Each query goes through an embedding cache check, an
+ * embedding call on a miss, a cosine-similarity search over a small in-memory vector store and an
+ * LLM answer (embedding and chat models are in-process fakes with real-shaped usage). Besides the
+ * trace tree of every query it records metrics: the query duration histogram ({@code
+ * oteltoolkit.operation.duration} of {@code rag_query}), the application's own embedding cache hit
+ * and miss counters, tokens by type, and errors by stage (one query fails in the search).
  *
  * <p>The metrics are served for Prometheus on {@code /metrics} ({@code .prometheus(port)}) when
  * {@code io.opentelemetry:opentelemetry-exporter-prometheus} is on the classpath, and the trees
@@ -48,8 +48,8 @@ import java.util.Objects;
 public final class RagService {
 
   /**
-   * The queries {@link #main} asks: two repeated (embedding cache hits), one with no word to
-   * search for (fails in the {@code search} stage).
+   * The queries {@link #main} asks: two repeated (embedding cache hits), one with no word to search
+   * for (fails in the {@code search} stage).
    */
   public static final List<String> QUERIES =
       List.of(
@@ -60,7 +60,9 @@ public final class RagService {
           "???",
           "What is your refund policy?");
 
-  /** The line {@code --serve} prints, followed by the endpoint's URL, when {@code /metrics} waits. */
+  /**
+   * The line {@code --serve} prints, followed by the endpoint's URL, when {@code /metrics} waits.
+   */
   public static final String SERVING = "serving Prometheus metrics at ";
 
   /** The instrumentation scope of the service's own metrics (the embedding cache, stage errors). */
@@ -103,7 +105,9 @@ public final class RagService {
     try (Telemetry telemetry = setup.build()) {
       out.println(
           "otel-toolkit scenario: a RAG query service (cache check → embed → vector search →"
-              + " answer), " + QUERIES.size() + " queries, the fifth failing in the search.");
+              + " answer), "
+              + QUERIES.size()
+              + " queries, the fifth failing in the search.");
       answers = run(telemetry, QUERIES, out);
       telemetry.forceFlush();
       metrics.print(out);
@@ -141,9 +145,9 @@ public final class RagService {
   }
 
   /**
-   * Answers {@code queries} one after the other with the telemetry given (on or off), printing
-   * one line per query to {@code out}. The service is built on {@code telemetry}'s OpenTelemetry:
-   * its tracing, GenAI calls and own metrics; the telemetry stays open.
+   * Answers {@code queries} one after the other with the telemetry given (on or off), printing one
+   * line per query to {@code out}. The service is built on {@code telemetry}'s OpenTelemetry: its
+   * tracing, GenAI calls and own metrics; the telemetry stays open.
    *
    * @param telemetry the telemetry to record with
    * @param queries the questions
@@ -188,8 +192,11 @@ public final class RagService {
       }
       for (LongPointData point : metric.getLongSumData().getPoints()) {
         sb.append(' ').append(metric.getName());
-        point.getAttributes().forEach((key, value) -> sb.append('{').append(key.getKey())
-            .append('=').append(value).append('}'));
+        point
+            .getAttributes()
+            .forEach(
+                (key, value) ->
+                    sb.append('{').append(key.getKey()).append('=').append(value).append('}'));
         sb.append('=').append(point.getValue());
       }
     }
@@ -204,10 +211,14 @@ public final class RagService {
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     out.println("\nPrometheus scrapes " + uri + "; its rag_ and query-duration lines now:");
-    response.body().lines()
-        .filter(line -> line.startsWith("rag_")
-            || line.startsWith("oteltoolkit_operation_duration_seconds_count")
-                && line.contains("rag_query"))
+    response
+        .body()
+        .lines()
+        .filter(
+            line ->
+                line.startsWith("rag_")
+                    || line.startsWith("oteltoolkit_operation_duration_seconds_count")
+                        && line.contains("rag_query"))
         .forEach(line -> out.println("  " + line));
   }
 

@@ -5,9 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A small in-memory vector store: documents and their embeddings, searched by cosine similarity.
- * A real service uses pgvector, OpenSearch, Qdrant and the like; the telemetry around it is the
- * same.
+ * A small in-memory vector store: documents and their embeddings, searched by cosine similarity. A
+ * real service uses pgvector, OpenSearch, Qdrant and the like; the telemetry around it is the same.
  */
 final class VectorStore {
 
@@ -19,18 +18,28 @@ final class VectorStore {
   /** Indexes the help center's articles with {@code embedder} (not traced: done at startup). */
   static VectorStore helpCenter(Embedder embedder) {
     VectorStore store = new VectorStore();
-    store.add(embedder, "reset-password",
+    store.add(
+        embedder,
+        "reset-password",
         "To reset your password, open Settings, choose Security and click Reset password; the"
             + " link we email you is valid for one hour.");
-    store.add(embedder, "refund-policy",
+    store.add(
+        embedder,
+        "refund-policy",
         "Our refund policy: you can return any item within 30 days for a full refund, paid back"
             + " to the original payment method within 5 business days.");
-    store.add(embedder, "shipping-regions",
+    store.add(
+        embedder,
+        "shipping-regions",
         "We ship to every country of the European Union, the United Kingdom, Switzerland and"
             + " Norway; regions outside Europe are not served yet.");
-    store.add(embedder, "opening-hours",
+    store.add(
+        embedder,
+        "opening-hours",
         "Our support team answers Monday to Friday, 9:00 to 18:00 CET, by chat and by email.");
-    store.add(embedder, "delete-account",
+    store.add(
+        embedder,
+        "delete-account",
         "To delete your account, write to privacy@example.com; we erase your data within 30"
             + " days.");
     return store;

@@ -29,7 +29,9 @@ final class FakeModel {
   /** Answers {@code question}. */
   Answer answer(String question) {
     String text =
-        "Thanks for asking. Your question (" + question.length() + " characters) has reached"
+        "Thanks for asking. Your question ("
+            + question.length()
+            + " characters) has reached"
             + " the support team; orders usually ship within two days.";
     return new Answer(
         "chatcmpl-rt" + responses.incrementAndGet(),

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Scenario 4, realtime backend: a shop's app keeps a WebSocket session open to the support
- * backend; the backend answers pings, chats through an LLM (streamed), looks orders up and takes
- * payments, every message in a span whose context comes from the session's handshake.
+ * Scenario 4, realtime backend: a shop's app keeps a WebSocket session open to the support backend;
+ * the backend answers pings, chats through an LLM (streamed), looks orders up and takes payments,
+ * every message in a span whose context comes from the session's handshake.
  *
  * <pre>
  * realtime-client                          realtime-backend
@@ -51,17 +51,17 @@ import java.util.function.Function;
  *
  * <h2>Sampling: 10%, and what is always kept</h2>
  *
- * <p>Both services sample 10%, parent-based. The client's session span is the trace's root, so
- * its decision holds for the whole session: about one session in ten is recorded whole, every
- * message in it. The other sessions would lose everything, so the backend keeps two kinds of
- * message whatever the session's decision:
+ * <p>Both services sample 10%, parent-based. The client's session span is the trace's root, so its
+ * decision holds for the whole session: about one session in ten is recorded whole, every message
+ * in it. The other sessions would lose everything, so the backend keeps two kinds of message
+ * whatever the session's decision:
  *
  * <ul>
  *   <li>payments: {@code process pay} is started with {@code forceSample()}: recorded and sampled
  *       even under an unsampled parent; its child follows it;
- *   <li>failures: the backend runs with {@code keepErrors(true)}. A message span's parent is
- *       remote (the client's), so each message span is a local root on the backend and tail
- *       sampling decides per message: the tree of a failed message is exported whole ({@code
+ *   <li>failures: the backend runs with {@code keepErrors(true)}. A message span's parent is remote
+ *       (the client's), so each message span is a local root on the backend and tail sampling
+ *       decides per message: the tree of a failed message is exported whole ({@code
  *       oteltoolkit.sampling.kept_by=error} on it), the others of the session are not.
  * </ul>
  *
@@ -72,17 +72,17 @@ import java.util.function.Function;
  *
  * <h2>Zero span loss at shutdown</h2>
  *
- * <p>When the scripted conversations are done the backend closes while messages are still on
- * their way: it announces {@code going_away}, each client sends its outbox and, once answered, a
- * Close, and the backend handles every message it receives until its sessions have ended and
- * every handler has finished (see {@link RealtimeServer}). Only then is the telemetry closed,
- * which exports every span still queued or held.
+ * <p>When the scripted conversations are done the backend closes while messages are still on their
+ * way: it announces {@code going_away}, each client sends its outbox and, once answered, a Close,
+ * and the backend handles every message it receives until its sessions have ended and every handler
+ * has finished (see {@link RealtimeServer}). Only then is the telemetry closed, which exports every
+ * span still queued or held.
  *
  * <p>Run it with {@code mvn -B -ntp -q -pl otel-toolkit-examples -am test-compile exec:java
  * -Dexec.mainClass=dev.oteltoolkit.examples.realtime.RealtimeBackend}. It prints the kept trace
- * trees of both services; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it
- * also exports over OTLP. A collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the
- * end, and the run still exits 0.
+ * trees of both services; with {@code OTEL_EXPORTER_OTLP_ENDPOINT} set (or {@code --otlp}) it also
+ * exports over OTLP. A collector that is not there costs at most {@link #CLOSE_TIMEOUT} at the end,
+ * and the run still exits 0.
  */
 public final class RealtimeBackend {
 
@@ -109,8 +109,8 @@ public final class RealtimeBackend {
   public static final List<String> OUTBOX = List.of("chat Thanks, that is all.");
 
   /**
-   * How long the backend may take to drain its sessions, and each service's telemetry to flush
-   * and close (the two close at the same time).
+   * How long the backend may take to drain its sessions, and each service's telemetry to flush and
+   * close (the two close at the same time).
    */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -124,8 +124,7 @@ public final class RealtimeBackend {
   /**
    * Runs the scenario with ten sessions.
    *
-   * @param args {@code --otlp} to export over OTLP even without {@code
-   *     OTEL_EXPORTER_OTLP_ENDPOINT}
+   * @param args {@code --otlp} to export over OTLP even without {@code OTEL_EXPORTER_OTLP_ENDPOINT}
    * @throws Exception if the scenario itself fails (telemetry never does)
    */
   public static void main(String[] args) throws Exception {
@@ -141,10 +140,10 @@ public final class RealtimeBackend {
    * on its way, and closes both services' telemetry.
    *
    * @param setup gives the telemetry builder for a service name ({@link #BACKEND}, {@link
-   *     #CLIENT}), e.g. {@code service -> Telemetry.setup()}, perhaps with exporters or settings
-   *     of its own; the scenario adds the service name, version and environment, the sampling
-   *     ratio (the backend also {@code keepErrors(true)}), the console trees and the OTLP switch,
-   *     and builds it with {@code build()} (never global: two services share this JVM)
+   *     #CLIENT}), e.g. {@code service -> Telemetry.setup()}, perhaps with exporters or settings of
+   *     its own; the scenario adds the service name, version and environment, the sampling ratio
+   *     (the backend also {@code keepErrors(true)}), the console trees and the OTLP switch, and
+   *     builds it with {@code build()} (never global: two services share this JVM)
    * @param sessions how many sessions to open
    * @param otlp whether to export over OTLP as well
    * @param out where the trace trees and the summary are printed
@@ -161,9 +160,13 @@ public final class RealtimeBackend {
         configure(setup, BACKEND, otlp, out).keepErrors(true).addMetricReader(metrics).build();
     Telemetry client = configure(setup, CLIENT, otlp, out).build();
     out.println(
-        "otel-toolkit realtime scenario: " + sessions + " WebSocket sessions, " + SCRIPT.size()
+        "otel-toolkit realtime scenario: "
+            + sessions
+            + " WebSocket sessions, "
+            + SCRIPT.size()
             + " messages each and one more while the backend closes; "
-            + (int) (SAMPLING_RATIO * 100) + "% of the sessions traced, payments and failures"
+            + (int) (SAMPLING_RATIO * 100)
+            + "% of the sessions traced, payments and failures"
             + " always. The kept trees of both services follow.");
     try {
       Result played = serve(backend, client, sessions, metrics, out);
@@ -176,8 +179,11 @@ public final class RealtimeBackend {
       flushed.put(CLIENT, closingClient.join());
       Result result =
           new Result(
-              played.sessions(), played.handled(), played.receivedWhileClosing(),
-              played.drained(), flushed);
+              played.sessions(),
+              played.handled(),
+              played.receivedWhileClosing(),
+              played.drained(),
+              flushed);
       summarise(result, otlp, out);
       return result;
     } finally {
@@ -309,14 +315,19 @@ public final class RealtimeBackend {
         tokens,
         result.sessions().stream()
             .allMatch(c -> c.replies().size() == SCRIPT.size() + OUTBOX.size()));
-    out.println("backend drained every session before its telemetry closed: " + result.drained()
-        + "; telemetry flushed and closed: " + result.flushed());
+    out.println(
+        "backend drained every session before its telemetry closed: "
+            + result.drained()
+            + "; telemetry flushed and closed: "
+            + result.flushed());
     if (otlp) {
-      out.println("OTLP export: when no collector listens, the toolkit's warnings above say so;"
-          + " the run is unaffected.");
+      out.println(
+          "OTLP export: when no collector listens, the toolkit's warnings above say so;"
+              + " the run is unaffected.");
     } else {
-      out.println("To see the same in a tracing backend, run it again with"
-          + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
+      out.println(
+          "To see the same in a tracing backend, run it again with"
+              + " OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 (or -Dexec.args=--otlp).");
     }
   }
 
@@ -358,7 +369,10 @@ public final class RealtimeBackend {
    * @param replies every answer the app received, in order of arrival
    */
   public record Conversation(
-      String sessionId, String traceId, String sessionSpanId, boolean sampled,
+      String sessionId,
+      String traceId,
+      String sessionSpanId,
+      boolean sampled,
       List<Reply> replies) {}
 
   /**

@@ -16,14 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The app's side of a session: the JDK's own {@link WebSocket} client (so the server's handshake
- * and frames are checked by an independent implementation). The handshake carries the headers it
- * is given, the caller's {@code traceparent} and {@code baggage}. Messages are {@code "<id> <type>
+ * and frames are checked by an independent implementation). The handshake carries the headers it is
+ * given, the caller's {@code traceparent} and {@code baggage}. Messages are {@code "<id> <type>
  * <payload>"}; answers {@code "<id> ok <text>"}, {@code "<id> error <type>"} or, for a streamed
  * chat, {@code "<id> delta <chunk>"} until the {@code ok}.
  *
- * <p>When the server announces {@code going_away}, the client sends its outbox (what the user
- * typed meanwhile) and, once it has the answers, a Close: the server handles all of it while it
- * waits for its sessions to end.
+ * <p>When the server announces {@code going_away}, the client sends its outbox (what the user typed
+ * meanwhile) and, once it has the answers, a Close: the server handles all of it while it waits for
+ * its sessions to end.
  */
 final class RealtimeClient implements WebSocket.Listener {
 
@@ -96,7 +96,8 @@ final class RealtimeClient implements WebSocket.Listener {
   @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
     pending.forEach(
-        (id, reply) -> reply.completeExceptionally(new IllegalStateException("no answer to " + id)));
+        (id, reply) ->
+            reply.completeExceptionally(new IllegalStateException("no answer to " + id)));
     closed.complete(null);
     return null;
   }

@@ -44,8 +44,8 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * The realtime backend's transport: a WebSocket server (Java-WebSocket), messages handled on a
- * pool of our own, each in its own span.
+ * The realtime backend's transport: a WebSocket server (Java-WebSocket), messages handled on a pool
+ * of our own, each in its own span.
  *
  * <h2>Context from the handshake</h2>
  *
@@ -63,12 +63,12 @@ import org.java_websocket.server.WebSocketServer;
  *
  * <h2>Closing without losing a message</h2>
  *
- * <p>{@link #close(Duration)} sends every session a {@code going_away} notice. A client answers
- * by sending what it still had to send and, once it has the answers, closing the session. The
- * server handles every message it receives meanwhile, and waits until every session has ended
- * and every message's handler has finished (or the timeout has passed, and the sessions left are
- * closed); only then are the handler pool and the WebSocket server stopped. Every message span
- * has then ended, so closing the telemetry afterwards exports every one of them.
+ * <p>{@link #close(Duration)} sends every session a {@code going_away} notice. A client answers by
+ * sending what it still had to send and, once it has the answers, closing the session. The server
+ * handles every message it receives meanwhile, and waits until every session has ended and every
+ * message's handler has finished (or the timeout has passed, and the sessions left are closed);
+ * only then are the handler pool and the WebSocket server stopped. Every message span has then
+ * ended, so closing the telemetry afterwards exports every one of them.
  */
 final class RealtimeServer implements AutoCloseable {
 
@@ -94,8 +94,10 @@ final class RealtimeServer implements AutoCloseable {
 
   private static final String SYSTEM = "websocket";
   private static final int MAX_SESSION_ID = 64;
+
   /** A message larger than this closes its session (1009, too big), as any server bounds them. */
   private static final int MAX_FRAME = 64 * 1024;
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final Object lock = new Object();
@@ -162,8 +164,8 @@ final class RealtimeServer implements AutoCloseable {
   }
 
   /**
-   * Announces {@code going_away} to every session, handles what the clients still send until
-   * they close their sessions, then stops the handlers and the server.
+   * Announces {@code going_away} to every session, handles what the clients still send until they
+   * close their sessions, then stops the handlers and the server.
    *
    * @return true when every session ended within {@code timeout}; false when some were closed by
    *     the server

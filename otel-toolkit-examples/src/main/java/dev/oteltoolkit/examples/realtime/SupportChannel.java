@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SupportChannel {
 
-  /** The message types; anything else is processed as {@code unknown} and answered with an error. */
+  /**
+   * The message types; anything else is processed as {@code unknown} and answered with an error.
+   */
   static final Set<String> TYPES = Set.of("ping", "chat", "status", "pay");
 
   /** The message type whose spans are always recorded ({@code forceSample()}). */
@@ -100,8 +102,7 @@ final class SupportChannel {
   private Usage chat(Session session, Message message) {
     FakeModel.Answer answer = model.answer(message.payload());
     try (GenAiSpan call =
-        ai.chat(FakeModel.PROVIDER, FakeModel.MODEL)
-            .stream(true)
+        ai.chat(FakeModel.PROVIDER, FakeModel.MODEL).stream(true)
             .maxTokens(FakeModel.MAX_TOKENS)
             .conversationId(session.id)
             .start()) {

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers is its {@link Model}'s. It is the outside world, so it records no telemetry.
  *
  * <p>Token counts are about four characters a token, as for English text: the prompt's from the
- * request body, the completion's from the answer; deterministic for the same request. A body
- * that is not a JSON object, or over 1 MiB, is answered {@code 400} with an OpenAI error body.
+ * request body, the completion's from the answer; deterministic for the same request. A body that
+ * is not a JSON object, or over 1 MiB, is answered {@code 400} with an OpenAI error body.
  */
 public final class FakeChatServer implements AutoCloseable {
 
@@ -59,8 +58,7 @@ public final class FakeChatServer implements AutoCloseable {
    * @return the running server; close it to stop it
    * @throws IOException if the server cannot listen
    */
-  public static FakeChatServer start(String name, String idPrefix, Model model)
-      throws IOException {
+  public static FakeChatServer start(String name, String idPrefix, Model model) throws IOException {
     Objects.requireNonNull(model, "model");
     // The JDK server writes headers and body separately; without TCP_NODELAY each small response
     // waits ~40 ms for a delayed ACK. Read once, when the JVM's first HttpServer starts.
@@ -107,8 +105,7 @@ public final class FakeChatServer implements AutoCloseable {
    *
    * @param request a chat completion request body
    * @param role {@code user}, {@code tool}, ...
-   * @return its {@code content} as text (an array of text parts joined), or null when there is
-   *     none
+   * @return its {@code content} as text (an array of text parts joined), or null when there is none
    */
   public static String lastContent(JsonNode request, String role) {
     String found = null;
@@ -275,8 +272,7 @@ public final class FakeChatServer implements AutoCloseable {
      * @return the answer
      */
     public static Answer toolCall(String model, String name, Map<String, ?> arguments) {
-      return new Answer(
-          model, null, Objects.requireNonNull(name, "name"), Map.copyOf(arguments));
+      return new Answer(model, null, Objects.requireNonNull(name, "name"), Map.copyOf(arguments));
     }
   }
 }

@@ -5,8 +5,8 @@ import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.List;
 
 /**
- * The histogram points of one operation merged into one (every outcome, errors counted apart),
- * with percentiles estimated from the buckets the way Prometheus' {@code histogram_quantile} does
+ * The histogram points of one operation merged into one (every outcome, errors counted apart), with
+ * percentiles estimated from the buckets the way Prometheus' {@code histogram_quantile} does
  * (linear within a bucket), narrowed to the observed minimum and maximum: what a dashboard shows,
  * not exact order statistics. Not thread-safe: merge, then read.
  */
@@ -23,8 +23,8 @@ public final class MergedHistogram {
   public MergedHistogram() {}
 
   /**
-   * Adds a point: its buckets, count, minimum and maximum, and its count to the errors when it
-   * has an {@code error.type}. Every point must have the same bucket boundaries.
+   * Adds a point: its buckets, count, minimum and maximum, and its count to the errors when it has
+   * an {@code error.type}. Every point must have the same bucket boundaries.
    *
    * @param point a point of a histogram of durations
    * @return this histogram

@@ -10,8 +10,8 @@ import java.util.Collection;
 
 /**
  * A metric reader the application pulls from, never pushing anything: register it with {@code
- * Telemetry.setup().addMetricReader(reader)} and {@link #collect()} before the telemetry is
- * closed. Cumulative, so every collection covers everything since the start.
+ * Telemetry.setup().addMetricReader(reader)} and {@link #collect()} before the telemetry is closed.
+ * Cumulative, so every collection covers everything since the start.
  */
 public abstract class PulledMetricReader implements MetricReader {
 

@@ -13,21 +13,21 @@ import java.util.Map;
 import org.slf4j.spi.MDCAdapter;
 
 /**
- * Internal, not for public use: an {@link MDCAdapter} around the backend's own one that answers
- * the trace keys from the current context instead of storing them, so a scope switch writes
- * nothing into the MDC.
+ * Internal, not for public use: an {@link MDCAdapter} around the backend's own one that answers the
+ * trace keys from the current context instead of storing them, so a scope switch writes nothing
+ * into the MDC.
  *
  * <p>While the current context has a valid span, {@link #get} of a trace key and {@link
- * #getCopyOfContextMap} answer that span's ids; while it has none, the trace keys are absent;
- * while no context was ever attached on the thread (or every scope has closed), they answer what
- * the application itself put, as the eager bridge does. Every other key is the backend's
- * adapter's, which the application alone writes. Writes, removals and the
- * SLF4J 2 deques all go to the backend's adapter unchanged. Nothing is ever stored for the ids, so
- * nothing can outlive its scope, on pooled or virtual threads alike.
+ * #getCopyOfContextMap} answer that span's ids; while it has none, the trace keys are absent; while
+ * no context was ever attached on the thread (or every scope has closed), they answer what the
+ * application itself put, as the eager bridge does. Every other key is the backend's adapter's,
+ * which the application alone writes. Writes, removals and the SLF4J 2 deques all go to the
+ * backend's adapter unchanged. Nothing is ever stored for the ids, so nothing can outlive its
+ * scope, on pooled or virtual threads alike.
  *
- * <p>Two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls answers
- * {@link #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's events
- * call answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's {@code
+ * <p>Two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls answers {@link
+ * #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's events call
+ * answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's {@code
  * getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
  */
 public final class ContextMdcAdapter implements MDCAdapter {

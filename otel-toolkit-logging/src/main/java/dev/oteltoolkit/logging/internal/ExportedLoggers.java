@@ -1,10 +1,10 @@
 package dev.oteltoolkit.logging.internal;
 
 /**
- * Internal, not for public use. The loop guard: log lines that are never exported, because they
- * may be about the export itself. A collector that is down makes the exporter log (through
- * {@code java.util.logging}, which {@code jul-to-slf4j} may bridge into the application's
- * backend); exporting those lines would queue more records for the same failing exporter.
+ * Internal, not for public use. The loop guard: log lines that are never exported, because they may
+ * be about the export itself. A collector that is down makes the exporter log (through {@code
+ * java.util.logging}, which {@code jul-to-slf4j} may bridge into the application's backend);
+ * exporting those lines would queue more records for the same failing exporter.
  *
  * <p>Excluded: loggers named {@code io.opentelemetry.*} (the SDK, its exporters, the
  * instrumentation libraries) and the toolkit's own library packages ({@code

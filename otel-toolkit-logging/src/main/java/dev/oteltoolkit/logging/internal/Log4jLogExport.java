@@ -32,8 +32,8 @@ final class Log4jLogExport {
   }
 
   /**
-   * Binds the OpenTelemetry appenders the configuration declares, if any (their pre-install
-   * buffer is replayed then); else attaches a new one to the root logger.
+   * Binds the OpenTelemetry appenders the configuration declares, if any (their pre-install buffer
+   * is replayed then); else attaches a new one to the root logger.
    */
   static TelemetryAttachment.Detach attach(
       OpenTelemetry openTelemetry, LogExportSettings settings) {

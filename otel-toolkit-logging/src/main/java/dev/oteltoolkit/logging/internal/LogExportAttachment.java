@@ -6,10 +6,10 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * Internal, not for public use. The {@link TelemetryAttachment} service through which every
- * {@code Telemetry} that {@code otel-toolkit-core} builds exports the application's log lines:
- * it attaches OpenTelemetry's appender for the SLF4J backend in use (Logback or Log4j 2) to the
- * root logger, bound to that telemetry, unless log records go nowhere.
+ * Internal, not for public use. The {@link TelemetryAttachment} service through which every {@code
+ * Telemetry} that {@code otel-toolkit-core} builds exports the application's log lines: it attaches
+ * OpenTelemetry's appender for the SLF4J backend in use (Logback or Log4j 2) to the root logger,
+ * bound to that telemetry, unless log records go nowhere.
  */
 public final class LogExportAttachment implements TelemetryAttachment {
 

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.ILoggerFactory;
 
 /**
- * Internal, not for public use. Attaches OpenTelemetry's Logback appender to the root logger,
- * bound to one {@link OpenTelemetry}; loaded only when Logback is the SLF4J backend.
+ * Internal, not for public use. Attaches OpenTelemetry's Logback appender to the root logger, bound
+ * to one {@link OpenTelemetry}; loaded only when Logback is the SLF4J backend.
  */
 final class LogbackLogExport {
 
@@ -31,8 +31,8 @@ final class LogbackLogExport {
   }
 
   /**
-   * Binds the OpenTelemetry appenders the configuration declares, if any (their pre-install
-   * buffer is replayed then); else attaches a new one to the root logger.
+   * Binds the OpenTelemetry appenders the configuration declares, if any (their pre-install buffer
+   * is replayed then); else attaches a new one to the root logger.
    */
   static TelemetryAttachment.Detach attach(
       ILoggerFactory factory, OpenTelemetry openTelemetry, LogExportSettings settings) {

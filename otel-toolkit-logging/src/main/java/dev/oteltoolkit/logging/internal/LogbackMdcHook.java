@@ -14,9 +14,9 @@ import org.slf4j.spi.MDCAdapter;
  * <p>Logback 1.3 and later keep the adapter in the {@code LoggerContext} ({@code mdcAdapter}),
  * where each {@code LoggingEvent} takes its MDC map from ({@code getCopyOfContextMap()} for an
  * adapter that is not Logback's own), and SLF4J 2 keeps the same instance in {@code
- * MDC.MDC_ADAPTER}. Both fields are replaced, or neither: with any other backend, another
- * version, a module path that refuses the access, or two different adapters, nothing changes and
- * the bridge writes the MDC on each scope switch instead.
+ * MDC.MDC_ADAPTER}. Both fields are replaced, or neither: with any other backend, another version,
+ * a module path that refuses the access, or two different adapters, nothing changes and the bridge
+ * writes the MDC on each scope switch instead.
  */
 final class LogbackMdcHook {
 

@@ -19,26 +19,27 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Internal, not for public use: a {@link ContextStorage} that keeps the SLF4J MDC in step with
- * the span of the current context, in one of two ways chosen at the first {@link #attach}.
+ * Internal, not for public use: a {@link ContextStorage} that keeps the SLF4J MDC in step with the
+ * span of the current context, in one of two ways chosen at the first {@link #attach}.
  *
  * <p>Lazy (Logback 1.3 and later, the default there): a {@link ContextMdcAdapter} is put in front
  * of Logback's MDC adapter ({@link LogbackMdcHook}) and answers the ids from {@link #current()}
- * whenever the MDC is read, by {@code MDC.get}, {@code MDC.getCopyOfContextMap} or a log event.
- * A scope switch then costs what the wrapped storage costs: nothing is written or restored.
+ * whenever the MDC is read, by {@code MDC.get}, {@code MDC.getCopyOfContextMap} or a log event. A
+ * scope switch then costs what the wrapped storage costs: nothing is written or restored.
  *
  * <p>Eager (any other backend, baggage copying, or {@code oteltoolkit.mdc.lazy=false}): on attach,
- * the ids of the attached context's span (nothing when it has no valid span) replace the MDC
- * values of the configured keys, and the values they replace are kept in the returned scope,
- * which puts them back when it closes, before the delegate's scope restores the previous context.
- * Keys whose value does not change are not written, and no restoring scope is allocated when
- * nothing changes. The ids are the span context's own strings: nothing is formatted.
+ * the ids of the attached context's span (nothing when it has no valid span) replace the MDC values
+ * of the configured keys, and the values they replace are kept in the returned scope, which puts
+ * them back when it closes, before the delegate's scope restores the previous context. Keys whose
+ * value does not change are not written, and no restoring scope is allocated when nothing changes.
+ * The ids are the span context's own strings: nothing is formatted.
  */
 public final class MdcContextStorage implements ContextStorage {
 
   private static final Logger logger = Logger.getLogger("dev.oteltoolkit.logging.MdcBridge");
   private static final Object lock = new Object();
   private static final AtomicBoolean failureLogged = new AtomicBoolean();
+
   /** Warnings found while the context storage was being created, logged at its first use. */
   private static final AtomicReference<List<String>> pendingWarnings = new AtomicReference<>();
 
@@ -74,8 +75,8 @@ public final class MdcContextStorage implements ContextStorage {
 
   /**
    * Wraps {@code delegate} once per JVM: the first call returns the bridge (unless the settings
-   * disable it or SLF4J is absent), later calls return {@code delegate} unchanged, so the
-   * provider and {@code ContextStorage.addWrapper} never stack two bridges.
+   * disable it or SLF4J is absent), later calls return {@code delegate} unchanged, so the provider
+   * and {@code ContextStorage.addWrapper} never stack two bridges.
    *
    * @param delegate the storage to wrap
    * @return the storage to use
@@ -305,8 +306,8 @@ public final class MdcContextStorage implements ContextStorage {
   }
 
   /**
-   * Copies the selected baggage entries of {@code toAttach} into the MDC and removes the copies
-   * of entries it does not have.
+   * Copies the selected baggage entries of {@code toAttach} into the MDC and removes the copies of
+   * entries it does not have.
    *
    * @return MDC keys and their previous values, alternating, for the keys that changed; null when
    *     none did

@@ -7,11 +7,11 @@ import io.opentelemetry.context.ContextStorageProvider;
  * Internal, not for public use: the {@link ContextStorageProvider} service that activates the MDC
  * bridge when the jar is on the class path, with no code.
  *
- * <p>The OpenTelemetry context API uses a provider only when it is the single one found (or the
- * one named by the {@code io.opentelemetry.context.contextStorageProvider} system property);
- * {@code opentelemetry-sdk-testing}'s provider, when present, repeats that lookup without itself
- * and delegates to this one. Otherwise this one is not called and {@code MdcBridge.install()} is
- * the way in.
+ * <p>The OpenTelemetry context API uses a provider only when it is the single one found (or the one
+ * named by the {@code io.opentelemetry.context.contextStorageProvider} system property); {@code
+ * opentelemetry-sdk-testing}'s provider, when present, repeats that lookup without itself and
+ * delegates to this one. Otherwise this one is not called and {@code MdcBridge.install()} is the
+ * way in.
  */
 public final class MdcContextStorageProvider implements ContextStorageProvider {
 

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The bridge's settings, read once when the context storage is created: a system property
- * wins over its environment variable ({@code oteltoolkit.mdc.trace_id_key} over {@code
+ * The bridge's settings, read once when the context storage is created: a system property wins over
+ * its environment variable ({@code oteltoolkit.mdc.trace_id_key} over {@code
  * OTELTOOLKIT_MDC_TRACE_ID_KEY}), which wins over the default; a blank value counts as unset. An
  * invalid value never fails: it is reported (naming the setting and the value) and the default is
  * used.
@@ -29,16 +29,20 @@ final class MdcSettings {
   static final String BAGGAGE_PREFIX = "baggage.";
 
   final boolean enabled;
+
   /**
    * True (the default) to answer the MDC's reads of the ids from the current context where the
    * backend allows it (Logback), instead of writing them on every scope switch.
    */
   final boolean lazy;
+
   final String traceIdKey;
   final String spanIdKey;
   final String traceFlagsKey;
+
   /** True when every baggage entry is copied. */
   final boolean allBaggage;
+
   /** Baggage key to MDC key, for an explicit list of keys; empty when none or all. */
   final Map<String, String> baggageKeys;
 
@@ -179,11 +183,7 @@ final class MdcSettings {
         return false;
       }
       warnings.accept(
-          nameOf(property)
-              + "="
-              + value
-              + ": must be true or false; using "
-              + defaultValue);
+          nameOf(property) + "=" + value + ": must be true or false; using " + defaultValue);
       return defaultValue;
     }
 

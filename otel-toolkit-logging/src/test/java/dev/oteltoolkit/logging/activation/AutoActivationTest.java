@@ -32,7 +32,11 @@ class AutoActivationTest {
         SdkTracerProvider tracerProvider = SdkTracerProvider.builder().build()) {
       Span span = tracerProvider.get("test").spanBuilder("auto").startSpan();
       Baggage baggage =
-          Baggage.builder().put("tenant", "acme").put("user.tier", "gold").put("email", "x").build();
+          Baggage.builder()
+              .put("tenant", "acme")
+              .put("user.tier", "gold")
+              .put("email", "x")
+              .build();
       try (Scope ignored = Context.current().with(span).with(baggage).makeCurrent()) {
         SpanContext ids = span.getSpanContext();
         assertThat(MDC.getCopyOfContextMap())

@@ -7,8 +7,8 @@ import io.opentelemetry.context.Scope;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Stands for another library's provider (a framework's request-scoped storage): registered only
- * in the {@code activation-other-provider} JVM, through src/test/other-provider.
+ * Stands for another library's provider (a framework's request-scoped storage): registered only in
+ * the {@code activation-other-provider} JVM, through src/test/other-provider.
  */
 public final class CountingContextStorageProvider implements ContextStorageProvider {
 

@@ -29,8 +29,7 @@ class InstallWithOtherProviderTest {
       try (Scope ignored = span.makeCurrent()) {
         assertThat(MDC.get("trace_id")).isEqualTo(span.getSpanContext().getTraceId());
         assertThat(MDC.get("span_id")).isEqualTo(span.getSpanContext().getSpanId());
-        assertThat(MDC.get("trace_flags"))
-            .isEqualTo(span.getSpanContext().getTraceFlags().asHex());
+        assertThat(MDC.get("trace_flags")).isEqualTo(span.getSpanContext().getTraceFlags().asHex());
       } finally {
         span.end();
       }

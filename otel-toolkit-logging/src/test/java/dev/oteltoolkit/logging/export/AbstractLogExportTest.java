@@ -33,8 +33,7 @@ abstract class AbstractLogExportTest {
   static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
   static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
   static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
-  static final AttributeKey<String> EXCEPTION_MESSAGE =
-      AttributeKey.stringKey("exception.message");
+  static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
   static final AttributeKey<String> EXCEPTION_STACKTRACE =
       AttributeKey.stringKey("exception.stacktrace");
   static final AttributeKey<String> TENANT = AttributeKey.stringKey("tenant");
@@ -129,8 +128,11 @@ abstract class AbstractLogExportTest {
     assertThat(records).hasSize(1);
     assertThat(records.get(0).getSpanContext().isValid()).isFalse();
     assertThat(records.get(0).getSeverity()).isEqualTo(Severity.INFO);
-    assertThat(records.get(0).getAttributes().toBuilder().remove(THREAD_NAME).remove(THREAD_ID)
-            .build())
+    assertThat(
+            records.get(0).getAttributes().toBuilder()
+                .remove(THREAD_NAME)
+                .remove(THREAD_ID)
+                .build())
         .isEqualTo(keyValueAttributes());
   }
 
@@ -198,8 +200,11 @@ abstract class AbstractLogExportTest {
 
     List<LogRecordData> records = flushed();
     assertThat(records).hasSize(1);
-    assertThat(records.get(0).getAttributes().toBuilder().remove(THREAD_NAME).remove(THREAD_ID)
-            .build())
+    assertThat(
+            records.get(0).getAttributes().toBuilder()
+                .remove(THREAD_NAME)
+                .remove(THREAD_ID)
+                .build())
         .isEqualTo(
             Attributes.builder()
                 .put(TENANT, "acme")

@@ -1,12 +1,12 @@
 package dev.oteltoolkit.logging.export;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.Appender;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import java.util.Iterator;
 import java.util.Map;
@@ -31,9 +31,9 @@ class LogbackLogExportTest extends AbstractLogExportTest {
   }
 
   /**
-   * An OpenTelemetry appender the application declared itself (as in logback.xml) buffers the
-   * lines logged before the SDK exists; the toolkit binds that one instead of adding its own,
-   * and the buffered lines are exported.
+   * An OpenTelemetry appender the application declared itself (as in logback.xml) buffers the lines
+   * logged before the SDK exists; the toolkit binds that one instead of adding its own, and the
+   * buffered lines are exported.
    */
   @Test
   void aDeclaredAppenderIsBoundAndItsBufferedLinesExported() {

@@ -108,8 +108,7 @@ class MdcContextStorageTest {
         Baggage.builder().put("tenant", "t1").put("user.tier", "gold").put("secret", "s").build();
 
     try (Scope ignored = storage.attach(Context.root().with(outer))) {
-      assertThat(mdc())
-          .isEqualTo(Map.of("baggage.tenant", "t1", "baggage.user.tier", "gold"));
+      assertThat(mdc()).isEqualTo(Map.of("baggage.tenant", "t1", "baggage.user.tier", "gold"));
       Baggage inner = outer.toBuilder().put("tenant", "t2").remove("user.tier").build();
       try (Scope ignored2 = storage.attach(storage.current().with(inner))) {
         assertThat(mdc()).isEqualTo(Map.of("baggage.tenant", "t2"));
@@ -117,8 +116,7 @@ class MdcContextStorageTest {
       try (Scope ignored3 = storage.attach(Context.root())) {
         assertThat(mdc()).isEmpty();
       }
-      assertThat(mdc())
-          .isEqualTo(Map.of("baggage.tenant", "t1", "baggage.user.tier", "gold"));
+      assertThat(mdc()).isEqualTo(Map.of("baggage.tenant", "t1", "baggage.user.tier", "gold"));
     }
     assertThat(mdc()).isEqualTo(Map.of("baggage.tenant", "set-by-app"));
   }
@@ -129,10 +127,7 @@ class MdcContextStorageTest {
     Baggage outer = Baggage.builder().put("a", "1").put("b", "2").build();
 
     try (Scope ignored = storage.attach(Context.root().with(Span.wrap(FIRST)).with(outer))) {
-      assertThat(mdc())
-          .containsEntry("baggage.a", "1")
-          .containsEntry("baggage.b", "2")
-          .hasSize(5);
+      assertThat(mdc()).containsEntry("baggage.a", "1").containsEntry("baggage.b", "2").hasSize(5);
       Baggage inner = Baggage.builder().put("b", "3").put("c", "4").build();
       try (Scope ignored2 = storage.attach(storage.current().with(inner))) {
         assertThat(mdc())

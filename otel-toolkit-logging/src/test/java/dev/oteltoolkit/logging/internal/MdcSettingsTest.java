@@ -31,7 +31,8 @@ class MdcSettingsTest {
     assertThat(read(Map.of("oteltoolkit.mdc.lazy", "false"), Map.of()).lazy).isFalse();
     assertThat(read(Map.of(), Map.of("OTELTOOLKIT_MDC_LAZY", "FALSE")).lazy).isFalse();
     assertThat(read(Map.of("oteltoolkit.mdc.lazy", "no"), Map.of()).lazy).isTrue();
-    assertThat(warnings).containsExactly("oteltoolkit.mdc.lazy=no: must be true or false; using true");
+    assertThat(warnings)
+        .containsExactly("oteltoolkit.mdc.lazy=no: must be true or false; using true");
   }
 
   @Test

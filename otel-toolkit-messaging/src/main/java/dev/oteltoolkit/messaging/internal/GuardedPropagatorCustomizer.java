@@ -21,7 +21,8 @@ public final class GuardedPropagatorCustomizer implements AutoConfigurationCusto
   @Override
   public void customize(AutoConfigurationCustomizer autoConfiguration) {
     autoConfiguration.addPropagatorCustomizer(
-        (propagator, config) -> isW3c(propagator) ? GuardedPropagator.wrap(propagator) : propagator);
+        (propagator, config) ->
+            isW3c(propagator) ? GuardedPropagator.wrap(propagator) : propagator);
   }
 
   static boolean isW3c(TextMapPropagator propagator) {

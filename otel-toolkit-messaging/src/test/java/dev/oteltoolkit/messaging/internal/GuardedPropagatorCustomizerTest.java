@@ -16,7 +16,8 @@ class GuardedPropagatorCustomizerTest {
   @Test
   void isFoundByTheServiceLoaderThatAutoconfigurationUses() {
     assertThat(ServiceLoader.load(AutoConfigurationCustomizerProvider.class))
-        .anySatisfy(provider -> assertThat(provider).isInstanceOf(GuardedPropagatorCustomizer.class));
+        .anySatisfy(
+            provider -> assertThat(provider).isInstanceOf(GuardedPropagatorCustomizer.class));
   }
 
   @Test
