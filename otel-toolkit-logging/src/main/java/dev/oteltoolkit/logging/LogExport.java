@@ -5,6 +5,8 @@ import dev.oteltoolkit.logging.internal.LogExportAttachment;
 import dev.oteltoolkit.logging.internal.LogExportSettings;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Exports the application's log lines as OpenTelemetry log records, through any {@link
@@ -48,7 +50,18 @@ public final class LogExport implements AutoCloseable {
                   ? value
                   : System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
             });
-    return new LogExport(LogExportAttachment.attach(openTelemetry, settings));
+    try {
+      return new LogExport(LogExportAttachment.attach(openTelemetry, settings));
+    } catch (RuntimeException | LinkageError e) {
+      // an appender that does not fit the backend's version must not break the application
+      Logger.getLogger(LogExport.class.getName())
+          .log(
+              Level.WARNING,
+              "otel-toolkit: log export could not attach to the logging backend; log lines are not"
+                  + " exported",
+              e);
+      return new LogExport(null);
+    }
   }
 
   /**

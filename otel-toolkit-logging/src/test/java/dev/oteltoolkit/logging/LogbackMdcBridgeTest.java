@@ -124,6 +124,48 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
   }
 
   @Test
+  void aContextMapCopiedAndRestoredInsideAScopeLeavesNoIdsOnThePooledThread() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Span span = tracer().spanBuilder("decorated").startSpan();
+      Context withSpan = Context.root().with(span);
+      // the usual task-decorator shape: copy the MDC, change it, put the copy back
+      pool.submit(
+              withSpan.wrap(
+                  () -> {
+                    java.util.Map<String, String> previous = MDC.getCopyOfContextMap();
+                    MDC.put("user", "alice");
+                    try {
+                      LoggerFactory.getLogger("decorated").info("inside");
+                    } finally {
+                      MDC.setContextMap(previous);
+                    }
+                    return null;
+                  }))
+          .get(10, TimeUnit.SECONDS);
+      span.end();
+      List<String> after =
+          pool.submit(
+                  () -> {
+                    LoggerFactory.getLogger("decorated").info("after");
+                    return java.util.Arrays.asList(
+                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS), MDC.get("user"));
+                  })
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(after).containsOnlyNulls();
+      List<LogLine> lines = drainLines();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0).mdc())
+          .containsEntry(TRACE_ID, span.getSpanContext().getTraceId())
+          .containsEntry("user", "alice");
+      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS, "user");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void jsonEncoderWritesTheIdsAsMdcFields() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     ch.qos.logback.classic.Logger logger = context.getLogger("json");

@@ -193,6 +193,50 @@ public final class HttpOldNames {
     }
   }
 
+  /** Query parameters whose values sign a URL: redacted, as the conventions ask for url.query. */
+  private static final java.util.Set<String> SIGNING_PARAMETERS =
+      java.util.Set.of(
+          "AWSAccessKeyId",
+          "Signature",
+          "sig",
+          "X-Goog-Signature",
+          "X-Amz-Signature",
+          "X-Amz-Credential",
+          "X-Amz-Security-Token");
+
+  /**
+   * Returns {@code rawQuery} with the value of every signing parameter ({@code AWSAccessKeyId},
+   * {@code Signature}, {@code sig}, {@code X-Goog-Signature}, and AWS SigV4's {@code
+   * X-Amz-Signature}, {@code X-Amz-Credential}, {@code X-Amz-Security-Token}) replaced by {@code
+   * REDACTED}: a presigned URL's signature is a credential.
+   */
+  static String redactQuery(String rawQuery) {
+    StringBuilder out = null;
+    int start = 0;
+    while (start <= rawQuery.length()) {
+      int end = rawQuery.indexOf('&', start);
+      if (end < 0) {
+        end = rawQuery.length();
+      }
+      int equals = rawQuery.indexOf('=', start);
+      if (equals > start
+          && equals < end
+          && SIGNING_PARAMETERS.contains(rawQuery.substring(start, equals))) {
+        if (out == null) {
+          out = new StringBuilder(rawQuery.length()).append(rawQuery, 0, start);
+        }
+        out.append(rawQuery, start, equals + 1).append("REDACTED");
+      } else if (out != null) {
+        out.append(rawQuery, start, end);
+      }
+      if (end < rawQuery.length() && out != null) {
+        out.append('&');
+      }
+      start = end + 1;
+    }
+    return out == null ? rawQuery : out.toString();
+  }
+
   /** The old names of a JDK {@code HttpClient} call. */
   private static final class Client extends Timed<HttpRequest, HttpResponse<?>> {
 
@@ -248,15 +292,27 @@ public final class HttpOldNames {
       return "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
-    /** The URL without credentials, which the conventions forbid in {@code http.url}. */
+    /**
+     * The URL without credentials, which the conventions forbid in {@code http.url}, and with the
+     * values of signed-URL query parameters redacted (see {@link HttpOldNames#redactQuery}).
+     */
     private static String withoutUserInfo(URI uri) {
       String text = uri.toString();
       String userInfo = uri.getRawUserInfo();
-      if (userInfo == null) {
+      if (userInfo != null) {
+        int at = text.indexOf(userInfo + "@");
+        text = text.substring(0, at) + text.substring(at + userInfo.length() + 1);
+      }
+      int query = text.indexOf('?');
+      if (query < 0) {
         return text;
       }
-      int at = text.indexOf(userInfo + "@");
-      return text.substring(0, at) + text.substring(at + userInfo.length() + 1);
+      int fragment = text.indexOf('#', query);
+      String rawQuery =
+          fragment < 0 ? text.substring(query + 1) : text.substring(query + 1, fragment);
+      return text.substring(0, query + 1)
+          + redactQuery(rawQuery)
+          + (fragment < 0 ? "" : text.substring(fragment));
     }
   }
 
@@ -275,7 +331,7 @@ public final class HttpOldNames {
       URI uri = exchange.getRequestURI();
       String target = uri.getRawPath();
       if (uri.getRawQuery() != null) {
-        target = target + '?' + uri.getRawQuery();
+        target = target + '?' + redactQuery(uri.getRawQuery());
       }
       attributes.put(HTTP_TARGET, target);
       HostAndPort host = HostAndPort.of(exchange);

@@ -202,8 +202,26 @@ public final class ContextMdcAdapter implements MDCAdapter {
     delegate.clear();
   }
 
+  /**
+   * Sets the backend's map. While a context is attached on this thread, the trace keys of {@code
+   * contextMap} are not stored (a map copied with {@link #getCopyOfContextMap} inside a scope holds
+   * the span's ids, which would otherwise outlive the scope); what the application itself had under
+   * those keys is kept.
+   */
   @Override
   public void setContextMap(Map<String, String> contextMap) {
+    if (contextMap != null && currentIds() != APPLICATION) {
+      Map<String, String> stripped = withoutTraceKeys(contextMap, false);
+      if (stripped != contextMap) {
+        for (String key : new String[] {traceIdKey, spanIdKey, traceFlagsKey}) {
+          String own = delegate.get(key);
+          if (own != null) {
+            stripped.put(key, own);
+          }
+        }
+        contextMap = stripped;
+      }
+    }
     delegate.setContextMap(contextMap);
   }
 

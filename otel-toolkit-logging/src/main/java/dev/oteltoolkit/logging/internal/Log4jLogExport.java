@@ -42,15 +42,21 @@ final class Log4jLogExport {
     List<OpenTelemetryAppender> declared = new ArrayList<>();
     for (Appender appender : configuration.getAppenders().values()) {
       if (appender instanceof OpenTelemetryAppender otel
-          && !appender.getName().startsWith("otel-toolkit-logs-")) {
+          && (appender.getName() == null || !appender.getName().startsWith("otel-toolkit-logs-"))) {
         declared.add(otel);
       }
     }
     if (!declared.isEmpty()) {
+      List<TelemetryAttachment.Detach> bindings = new ArrayList<>();
       for (OpenTelemetryAppender appender : declared) {
-        appender.setOpenTelemetry(openTelemetry);
+        if (DeclaredAppenders.needsGuard(appender)) {
+          appender.addFilter(new LoopGuard());
+        }
+        bindings.add(
+            DeclaredAppenders.bind(
+                appender, openTelemetry, OpenTelemetryAppender::setOpenTelemetry));
       }
-      return () -> {};
+      return () -> bindings.forEach(TelemetryAttachment.Detach::detach);
     }
     String name = "otel-toolkit-logs-" + SEQUENCE.incrementAndGet();
     OpenTelemetryAppender appender =
@@ -66,8 +72,14 @@ final class Log4jLogExport {
     configuration.addAppender(appender);
     LoggerConfig root = configuration.getRootLogger();
     root.addAppender(appender, null, null);
-    context.updateLoggers();
-    return new Detach(context, configuration, root, appender);
+    Detach detach = new Detach(context, configuration, root, appender);
+    try {
+      context.updateLoggers();
+    } catch (RuntimeException e) {
+      detach.detach(); // never leave an appender bound to this SDK behind
+      throw e;
+    }
+    return detach;
   }
 
   /** Drops the SDK's and the toolkit's own lines: see {@link ExportedLoggers}. */

@@ -39,10 +39,16 @@ final class LogbackLogExport {
     LoggerContext context = (LoggerContext) factory;
     List<OpenTelemetryAppender> declared = declared(context);
     if (!declared.isEmpty()) {
+      List<TelemetryAttachment.Detach> bindings = new ArrayList<>();
       for (OpenTelemetryAppender appender : declared) {
-        appender.setOpenTelemetry(openTelemetry);
+        if (DeclaredAppenders.needsGuard(appender)) {
+          appender.addFilter(new LoopGuard());
+        }
+        bindings.add(
+            DeclaredAppenders.bind(
+                appender, openTelemetry, OpenTelemetryAppender::setOpenTelemetry));
       }
-      return () -> {};
+      return () -> bindings.forEach(TelemetryAttachment.Detach::detach);
     }
     OpenTelemetryAppender appender = new OpenTelemetryAppender();
     appender.setContext(context);
@@ -73,7 +79,8 @@ final class LogbackLogExport {
     while (appenders.hasNext()) {
       Appender<ILoggingEvent> appender = appenders.next();
       if (appender instanceof OpenTelemetryAppender otel) {
-        if (!appender.getName().startsWith("otel-toolkit-logs-") && !found.contains(otel)) {
+        String name = appender.getName();
+        if ((name == null || !name.startsWith("otel-toolkit-logs-")) && !found.contains(otel)) {
           found.add(otel);
         }
       } else if (appender instanceof AppenderAttachable<?> && depth < 4) {
