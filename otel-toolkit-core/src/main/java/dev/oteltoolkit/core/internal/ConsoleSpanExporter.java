@@ -22,99 +22,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Internal, not for public use.
- *
- * <p>A {@link SpanExporter} that prints every local trace tree to a {@link PrintStream}: when a
- * local root span (one without a parent, or whose parent is remote) is exported, the whole tree
- * below it is printed at once, indented, with durations, status and key attributes. It backs the
- * {@code console()} option of the toolkit and {@code OTEL_TRACES_EXPORTER=console}.
- *
- * <h2>Buffering</h2>
- *
- * <p>Spans arrive in end order, so children come before their local root, possibly in other {@link
- * #export(Collection)} calls and interleaved with the spans of other traces. Spans are buffered per
- * trace id until their local root arrives; the root then takes only its own descendants, and trees
- * of different traces never mix. Each tree is written with a single {@link
- * PrintStream#print(String)} call.
- *
- * <h2>Hops within the process</h2>
- *
- * <p>A local root whose parent is remote (a consumer continuing a producer's {@code send} span
- * through message headers, a server span continuing a client span) is joined to its parent when
- * that parent is in this process:
- *
- * <ul>
- *   <li>parent span buffered here (it ended, its root has not): the consumer's tree waits and is
- *       drawn under the parent in its tree;
- *   <li>parent printed already (the usual asynchronous consumer, ending after the producer's
- *       request): the consumer's tree is printed under a reference line {@code send orders (printed
- *       above)} and a header naming the tree it continues;
- *   <li>otherwise the parent is taken to be in another process and the tree is printed at once, its
- *       header naming the parent span id ({@code (continues remote parent 00f067aa0ba902b7)}). If a
- *       span with that id is printed here later after all (a consumer that ended before the {@code
- *       send} span did), its line says {@code (continued by "process orders", printed above)}.
- * </ul>
- *
- * <p>Nothing is held for a time: a tree prints when its local root ends, and joining costs no
- * delay.
- *
- * <p>A span that ends after its tree was printed (a child that outlives its parent) is printed on
- * its own line marked {@code late}, followed by any of its own descendants that were still
- * buffered; it is never dropped silently. The exporter remembers the spans it printed, at most
- * {@code maxBufferedSpans} of them and each for the eviction age below, to recognise late spans,
- * continuations and late log records (and as many remote parent ids, to mark a parent printed after
- * its continuation).
- *
- * <h2>Bounded memory</h2>
- *
- * <p>At most {@value #DEFAULT_MAX_BUFFERED_SPANS} spans and as many log records are buffered in
- * total, and a trace that received no span for 60 seconds (measured by the time source given to
- * {@link #create(PrintStream, LongSupplier)}) is evicted. Evicted traces are not dropped: whatever
- * was buffered is printed, each span whose parent never arrived at the top level, under a header
- * marked {@code (incomplete: root not ended ...)}. Eviction is checked on every export call. A span
- * arriving later whose parent was printed that way is printed as {@code late}; a local root
- * arriving later is printed as a tree of its own. {@link #flush()} prints nothing that is pending:
- * trees without their root stay buffered until the root arrives or they are evicted. {@link
- * #shutdown()} prints every buffered tree with the incomplete marker; later export calls are
- * ignored.
- *
- * <h2>Output</h2>
- *
- * <pre>{@code
- * trace 4bf92f3577b34da6a3ce929d0e0e4736  service=checkout
- * GET /checkout  120.00 ms  SERVER  http.request.method=GET http.response.status_code=200
- * ├─ SELECT shop.orders  12.35 ms  CLIENT  db.system.name=postgresql db.query.text="SELECT ..."
- * └─ POST /pay  30.00 ms  CLIENT  ERROR "card declined"  error.type=java.io.IOException
- *       ! java.io.IOException: card declined
- * }</pre>
- *
- * <p>The header names the trace id and the {@code service.name} of the root's resource. Each span
- * line holds the span name, its duration in milliseconds, its kind unless {@code INTERNAL}, its
- * status ({@code OK}, or {@code ERROR} with the description; nothing when the status is unset, as
- * on most successful spans) and the key attributes only: {@code oteltoolkit.sampling.kept_by} (why
- * tail keeping kept the tree, on its root), {@code error.type}, HTTP, URL, server, database and
- * messaging destination attributes, {@code gen_ai.provider.name}, {@code gen_ai.request.model},
- * {@code gen_ai.usage.*} and {@code oteltoolkit.gen_ai.total.*}, in that fixed order. String values
- * are quoted when they contain spaces, quotes or {@code =}, control characters are escaped, and
- * values longer than 120 characters are cut with an ellipsis. Children are sorted by start time.
- * Each exception event adds a line {@code ! type: message} under its span, the type named by {@link
- * Class#getName()} ({@code Outer$Inner}) as {@code error.type} is.
- *
- * <h2>Log records</h2>
- *
- * <p>Fed by {@link #logRecordExporter(boolean)}, each log record that carries a span context waits
- * for its span and is printed under its line, after the exception lines: {@code · +1.20 ms INFO
- * message} (offset from the span's start, severity, body), followed by {@code ! type: message} when
- * the record carries an exception. Records without a span context, of spans without the sampled
- * flag (unless told to wait for them, with tail keeping) and of spans already printed are printed
- * at once on a line of their own: {@code log INFO message (after its span "charge" was printed)}.
- * Waiting records count against the same bound and age as buffered spans: records of a span that
- * never arrives (dropped by sampling) are printed on their own lines when their trace is evicted or
- * at shutdown.
- *
- * <p>Thread-safe: {@link #export(Collection)}, {@link #flush()} and {@link #shutdown()} may be
- * called concurrently. {@code export} never throws: a tree that fails to render (a broken {@link
- * SpanData} implementation) is skipped and the failure logged, at {@code WARNING} the first time.
+ * Internal, not for public use: a {@link SpanExporter} that prints every local trace tree to a
+ * {@link PrintStream} when its local root ends (the {@code console()} option and {@code
+ * OTEL_TRACES_EXPORTER=console}), with the log records of {@link #logRecordExporter(boolean)} under
+ * their spans. Spans are buffered per trace until the root arrives, within {@value
+ * #DEFAULT_MAX_BUFFERED_SPANS} spans and 60 s; in-process hops are joined. Thread-safe; {@code
+ * export} never throws. Buffering, hops, bounds, output format and log records:
+ * docs/ARCHITECTURE.md, "The console view".
  */
 public final class ConsoleSpanExporter implements SpanExporter {
 
