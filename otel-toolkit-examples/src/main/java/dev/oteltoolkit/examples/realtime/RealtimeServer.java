@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,6 +70,16 @@ import org.java_websocket.server.WebSocketServer;
  * message's handler has finished (or the timeout has passed, and the sessions left are closed);
  * only then are the handler pool and the WebSocket server stopped. Every message span has then
  * ended, so closing the telemetry afterwards exports every one of them.
+ *
+ * <h2>Frames that would wait forever</h2>
+ *
+ * <p>Java-WebSocket (1.6.0, the newest release) has a race between a thread that sends and its
+ * selector thread: when the selector finishes writing a connection's queue just as another thread
+ * queues a frame, the selector can clear the write interest the sender has just set, and the frame
+ * then waits in the queue until the next send on that connection. A client that waits for that very
+ * answer waits forever (about one run in 40 of the realtime scenario's test). The server therefore
+ * re-arms the write of every connection with frames still queued every {@link #FLUSH_EVERY}: a lost
+ * frame leaves at most that late, and a frame on its way is not disturbed.
  */
 final class RealtimeServer implements AutoCloseable {
 
@@ -100,6 +111,9 @@ final class RealtimeServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How often frames still queued are written again (see the class javadoc). */
+  static final Duration FLUSH_EVERY = Duration.ofMillis(20);
+
   private final Object lock = new Object();
   private final Endpoint endpoint;
   private final Tracing tracing;
@@ -107,6 +121,8 @@ final class RealtimeServer implements AutoCloseable {
   private final SupportChannel channel;
   private final ExecutorService handlers =
       Executors.newFixedThreadPool(4, Threads.daemon("realtime-handler"));
+  private final ScheduledExecutorService flusher =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("realtime-flush"));
   // the closer's party, plus one per open session and one per message being handled
   private final Phaser work = new Phaser(1);
   private final List<Session> sessions = new ArrayList<>(); // guarded by lock
@@ -137,9 +153,27 @@ final class RealtimeServer implements AutoCloseable {
     Exception failed = server.endpoint.failure.get();
     if (failed != null) {
       server.handlers.shutdownNow();
+      server.flusher.shutdownNow();
       throw new IOException("the WebSocket server could not start", failed);
     }
+    long every = FLUSH_EVERY.toMillis();
+    server.flusher.scheduleWithFixedDelay(
+        server::rearmQueuedWrites, every, every, TimeUnit.MILLISECONDS);
     return server;
+  }
+
+  /** Works around Java-WebSocket's lost write interest (see the class javadoc). */
+  private void rearmQueuedWrites() {
+    for (WebSocket connection : endpoint.getConnections()) {
+      if (connection.hasBufferedData()) {
+        try {
+          endpoint.onWriteDemand(
+              connection); // sets the write interest again and wakes the selector
+        } catch (RuntimeException e) {
+          // a connection closing meanwhile: its frames no longer matter, the next round goes on
+        }
+      }
+    }
   }
 
   /** The endpoint's {@code ws://} URI. */
@@ -202,6 +236,8 @@ final class RealtimeServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ended = false;
+    } finally {
+      flusher.shutdownNow();
     }
     return ended;
   }
