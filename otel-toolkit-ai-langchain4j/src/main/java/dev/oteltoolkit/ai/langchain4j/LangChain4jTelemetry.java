@@ -39,8 +39,10 @@ public final class LangChain4jTelemetry {
   private final Recorder recorder;
 
   /**
-   * Returns a {@code LangChain4jTelemetry} with the default configuration: a streamed answer whose
-   * handler hears nothing for 10 minutes ends its span as abandoned.
+   * Returns a {@code LangChain4jTelemetry} with the default configuration: no {@code
+   * server.address} (LangChain4j's models do not expose their URL; see {@link
+   * LangChain4jTelemetryBuilder#serverAddress(java.net.URI)}), and a streamed answer whose handler
+   * hears nothing for 10 minutes ends its span as abandoned.
    *
    * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
    * @return a new {@code LangChain4jTelemetry}
@@ -50,7 +52,7 @@ public final class LangChain4jTelemetry {
   }
 
   /**
-   * Returns a builder to configure the stream idle timeout.
+   * Returns a builder to configure the server address and the stream idle timeout.
    *
    * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
    * @return a new builder
@@ -59,8 +61,9 @@ public final class LangChain4jTelemetry {
     return new LangChain4jTelemetryBuilder(genAiTelemetry);
   }
 
-  LangChain4jTelemetry(GenAiTelemetry genAiTelemetry, Duration streamIdleTimeout) {
-    this.recorder = new Recorder(genAiTelemetry, streamIdleTimeout);
+  LangChain4jTelemetry(
+      GenAiTelemetry genAiTelemetry, Duration streamIdleTimeout, Recorder.Server server) {
+    this.recorder = new Recorder(genAiTelemetry, streamIdleTimeout, server);
   }
 
   /**
