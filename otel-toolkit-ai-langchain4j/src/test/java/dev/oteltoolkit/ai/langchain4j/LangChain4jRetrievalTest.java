@@ -20,6 +20,7 @@ import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverRequestCon
 import dev.langchain4j.rag.query.Query;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import dev.oteltoolkit.ai.BudgetExceededException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -166,6 +167,31 @@ class LangChain4jRetrievalTest extends AbstractFakeServerTest {
         .hasNoOtherSpans();
     // the retrieved segment went to the model with the question
     Assertions.assertThat(server.requests().get(1)).contains("Traces are trees.");
+  }
+
+  @Test
+  void aRequestOverItsBudgetIsRefusedBeforeTheRetrieverRuns() {
+    server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
+    LangChain4jTelemetry strict = refusingOver500Tokens();
+    List<Query> searched = new CopyOnWriteArrayList<>();
+    ContentRetriever retriever =
+        strict.wrap(
+            query -> {
+              searched.add(query);
+              return List.of();
+            },
+            "product-docs");
+
+    tracing.traced(
+        "request",
+        () -> {
+          strict.wrap(openAiEmbeddings().build()).embed("traces"); // 1000 tokens: over 500
+          Assertions.assertThatThrownBy(() -> retriever.retrieve(Query.from("metrics")))
+              .isInstanceOf(BudgetExceededException.class);
+        });
+
+    Assertions.assertThat(searched).isEmpty();
+    Assertions.assertThat(server.requests()).hasSize(1);
   }
 
   @Test
