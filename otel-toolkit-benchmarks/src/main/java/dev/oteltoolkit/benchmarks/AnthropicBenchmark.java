@@ -8,24 +8,12 @@ import com.anthropic.core.opentelemetry.OpenTelemetryOptions;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.services.blocking.MessageService;
-import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.anthropic.AnthropicTelemetry;
-import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,10 +62,7 @@ public class AnthropicBenchmark {
           + "\"usage\":{\"input_tokens\":1000,\"output_tokens\":300,"
           + "\"cache_read_input_tokens\":2000,\"cache_creation_input_tokens\":500}}";
 
-  private OpenTelemetrySdk sdk;
-  private HttpServer server;
-  private ExecutorService serverThreads;
-  private final CompletableFuture<Void> requestPending = new CompletableFuture<>();
+  private ModelCallFixture fixture;
   private Context requestContext;
   private MessageCreateParams params;
 
@@ -94,23 +79,9 @@ public class AnthropicBenchmark {
    */
   @Setup
   public void setUp() throws IOException {
-    byte[] body = RESPONSE.getBytes(StandardCharsets.UTF_8);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    serverThreads = Executors.newFixedThreadPool(1);
-    server.setExecutor(serverThreads);
-    server.start();
-
-    sdk = BenchmarkSdk.create(Sampler.alwaysOn());
+    fixture = new ModelCallFixture(RESPONSE);
+    requestContext = fixture.requestContext;
+    OpenTelemetrySdk sdk = fixture.sdk;
     AnthropicTelemetry ours = AnthropicTelemetry.create(GenAiTelemetry.create(sdk));
 
     httpUnwrapped = httpClient();
@@ -134,17 +105,6 @@ public class AnthropicBenchmark {
             .addUserMessage("What is OpenTelemetry?")
             .build();
 
-    Context[] captured = new Context[1];
-    Tracing.create(sdk)
-        .span("POST /ask")
-        .parent(Context.root())
-        .callAsync(
-            () -> {
-              captured[0] = Context.current();
-              return requestPending;
-            });
-    requestContext = captured[0];
-
     RecordingSdk.check(stubOurs.messages().create(params).id().equals("msg_01"), "stub answers");
     RecordingSdk.check(
         httpOurs.messages().create(params).usage().cacheReadInputTokens().orElse(0L) == 2000L,
@@ -155,7 +115,7 @@ public class AnthropicBenchmark {
 
   private AnthropicClient httpClient() {
     return AnthropicOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+        .baseUrl(fixture.baseUrl())
         .apiKey("sk-ant-bench")
         .maxRetries(0)
         .build();
@@ -167,7 +127,7 @@ public class AnthropicBenchmark {
    */
   private static AnthropicClient stubClient(Message response, ClientOptions options) {
     MessageService messages =
-        proxy(
+        ModelCallFixture.proxy(
             MessageService.class,
             (proxy, method, args) -> {
               if (method.getName().equals("create")) {
@@ -177,7 +137,7 @@ public class AnthropicBenchmark {
             });
     AnthropicClient[] self = new AnthropicClient[1];
     self[0] =
-        proxy(
+        ModelCallFixture.proxy(
             AnthropicClient.class,
             (proxy, method, args) -> {
               switch (method.getName()) {
@@ -194,22 +154,13 @@ public class AnthropicBenchmark {
     return self[0];
   }
 
-  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            AnthropicBenchmark.class.getClassLoader(), new Class<?>[] {type}, handler));
-  }
-
   /** Ends the request, closes clients, server and SDK. */
   @TearDown
   public void tearDown() {
-    requestPending.complete(null);
     httpUnwrapped.close();
     httpOurs.close();
     httpSdkTraced.close();
-    server.stop(0);
-    serverThreads.shutdownNow();
-    sdk.close();
+    fixture.close();
   }
 
   /**

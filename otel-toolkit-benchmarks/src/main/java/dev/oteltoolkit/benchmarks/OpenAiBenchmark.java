@@ -8,24 +8,13 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.services.blocking.ChatService;
 import com.openai.services.blocking.chat.ChatCompletionService;
-import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.openai.OpenAiTelemetry;
-import dev.oteltoolkit.api.Tracing;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.reflect.Proxy;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,10 +63,7 @@ public class OpenAiBenchmark {
           + "\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":200},"
           + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}";
 
-  private OpenTelemetrySdk sdk;
-  private HttpServer server;
-  private ExecutorService serverThreads;
-  private final CompletableFuture<Void> requestPending = new CompletableFuture<>();
+  private ModelCallFixture fixture;
   private Context requestContext;
   private ChatCompletionCreateParams params;
 
@@ -95,23 +81,9 @@ public class OpenAiBenchmark {
    */
   @Setup
   public void setUp() throws IOException {
-    byte[] body = RESPONSE.getBytes(StandardCharsets.UTF_8);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        });
-    serverThreads = Executors.newFixedThreadPool(1);
-    server.setExecutor(serverThreads);
-    server.start();
-
-    sdk = BenchmarkSdk.create(Sampler.alwaysOn());
+    fixture = new ModelCallFixture(RESPONSE);
+    requestContext = fixture.requestContext;
+    OpenTelemetrySdk sdk = fixture.sdk;
     GenAiTelemetry ai = GenAiTelemetry.create(sdk);
     OpenAiTelemetry ours = OpenAiTelemetry.create(ai);
     OpenAITelemetry official = OpenAITelemetry.create(sdk);
@@ -131,17 +103,6 @@ public class OpenAiBenchmark {
             .maxCompletionTokens(512)
             .build();
 
-    Context[] captured = new Context[1];
-    Tracing.create(sdk)
-        .span("POST /ask")
-        .parent(Context.root())
-        .callAsync(
-            () -> {
-              captured[0] = Context.current();
-              return requestPending;
-            });
-    requestContext = captured[0];
-
     RecordingSdk.check(
         stubOurs.chat().completions().create(params).id().equals("chatcmpl-1"), "stub answers");
     RecordingSdk.check(
@@ -150,7 +111,7 @@ public class OpenAiBenchmark {
 
   private OpenAIClient httpClient() {
     return OpenAIOkHttpClient.builder()
-        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+        .baseUrl(fixture.baseUrl() + "/v1")
         .apiKey("sk-bench")
         .maxRetries(0)
         .build();
@@ -159,7 +120,7 @@ public class OpenAiBenchmark {
   /** An SDK client whose chat completions answer {@code response} without I/O. */
   private static OpenAIClient stubClient(ChatCompletion response) {
     ChatCompletionService completions =
-        proxy(
+        ModelCallFixture.proxy(
             ChatCompletionService.class,
             (proxy, method, args) -> {
               if (method.getName().equals("create")) {
@@ -167,8 +128,9 @@ public class OpenAiBenchmark {
               }
               throw new UnsupportedOperationException(method.getName());
             });
-    ChatService chat = proxy(ChatService.class, (proxy, method, args) -> completions);
-    return proxy(
+    ChatService chat =
+        ModelCallFixture.proxy(ChatService.class, (proxy, method, args) -> completions);
+    return ModelCallFixture.proxy(
         OpenAIClient.class,
         (proxy, method, args) -> {
           if (method.getName().equals("chat")) {
@@ -178,22 +140,13 @@ public class OpenAiBenchmark {
         });
   }
 
-  private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
-    return type.cast(
-        Proxy.newProxyInstance(
-            OpenAiBenchmark.class.getClassLoader(), new Class<?>[] {type}, handler));
-  }
-
   /** Ends the request, closes clients, server and SDK. */
   @TearDown
   public void tearDown() {
-    requestPending.complete(null);
     httpUnwrapped.close();
     httpOurs.close();
     httpOfficial.close();
-    server.stop(0);
-    serverThreads.shutdownNow();
-    sdk.close();
+    fixture.close();
   }
 
   /**

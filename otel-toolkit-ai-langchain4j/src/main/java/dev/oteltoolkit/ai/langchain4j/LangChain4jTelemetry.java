@@ -3,6 +3,7 @@ package dev.oteltoolkit.ai.langchain4j;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolService;
@@ -16,8 +17,9 @@ import java.util.Objects;
 /**
  * Instruments LangChain4j: wrapped chat models record each call as a GenAI {@code chat} span of the
  * given {@link GenAiTelemetry} (tokens, cost, request totals, budgets, time to first token),
- * wrapped embedding models each call as an {@code embeddings} span, wrapped tools as {@code
- * execute_tool} spans, and a wrapped AI service as an {@code invoke_agent} span around both.
+ * wrapped embedding models each call as an {@code embeddings} span, wrapped content retrievers each
+ * retrieval as a {@code retrieval} span, wrapped tools as {@code execute_tool} spans, and a wrapped
+ * AI service as an {@code invoke_agent} span around them.
  *
  * <pre>{@code
  * LangChain4jTelemetry lc = LangChain4jTelemetry.create(GenAiTelemetry.create(openTelemetry));
@@ -39,8 +41,10 @@ public final class LangChain4jTelemetry {
   private final Recorder recorder;
 
   /**
-   * Returns a {@code LangChain4jTelemetry} with the default configuration: a streamed answer whose
-   * handler hears nothing for 10 minutes ends its span as abandoned.
+   * Returns a {@code LangChain4jTelemetry} with the default configuration: no {@code
+   * server.address} (LangChain4j's models do not expose their URL; see {@link
+   * LangChain4jTelemetryBuilder#serverAddress(java.net.URI)}), and a streamed answer whose handler
+   * hears nothing for 10 minutes ends its span as abandoned.
    *
    * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
    * @return a new {@code LangChain4jTelemetry}
@@ -50,7 +54,7 @@ public final class LangChain4jTelemetry {
   }
 
   /**
-   * Returns a builder to configure the stream idle timeout.
+   * Returns a builder to configure the server address and the stream idle timeout.
    *
    * @param genAiTelemetry the GenAI telemetry to record with (prices, budgets, content capture)
    * @return a new builder
@@ -59,8 +63,9 @@ public final class LangChain4jTelemetry {
     return new LangChain4jTelemetryBuilder(genAiTelemetry);
   }
 
-  LangChain4jTelemetry(GenAiTelemetry genAiTelemetry, Duration streamIdleTimeout) {
-    this.recorder = new Recorder(genAiTelemetry, streamIdleTimeout);
+  LangChain4jTelemetry(
+      GenAiTelemetry genAiTelemetry, Duration streamIdleTimeout, Recorder.Server server) {
+    this.recorder = new Recorder(genAiTelemetry, streamIdleTimeout, server);
   }
 
   /**
@@ -106,6 +111,32 @@ public final class LangChain4jTelemetry {
     return model instanceof TracedEmbeddingModel
         ? model
         : new TracedEmbeddingModel(model, recorder);
+  }
+
+  /**
+   * Returns a content retriever that records each {@code retrieve(Query)} of {@code retriever} as a
+   * {@code retrieval {dataSourceId}} span (CLIENT) with {@code gen_ai.data_source.id}, child of the
+   * caller's current span and current while {@code retriever} runs: the query's embedding (an
+   * {@code EmbeddingStoreContentRetriever} whose embedding model is wrapped) and the store's own
+   * spans nest under it. The query text is recorded ({@code gen_ai.retrieval.query.text}) only with
+   * content capture on. For {@code AiServices.builder(..).contentRetriever(..)} or a {@code
+   * DefaultRetrievalAugmentor}. Wrapping a retriever this returned returns it unchanged.
+   *
+   * @param retriever the retriever to instrument
+   * @param dataSourceId the {@code gen_ai.data_source.id}: the knowledge base, index or store the
+   *     retriever searches, e.g. {@code product-docs}
+   * @return the instrumented retriever
+   * @throws IllegalArgumentException if {@code dataSourceId} is empty
+   */
+  public ContentRetriever wrap(ContentRetriever retriever, String dataSourceId) {
+    Objects.requireNonNull(retriever, "retriever");
+    Objects.requireNonNull(dataSourceId, "dataSourceId");
+    if (dataSourceId.isEmpty()) {
+      throw new IllegalArgumentException("dataSourceId must not be empty");
+    }
+    return retriever instanceof TracedContentRetriever
+        ? retriever
+        : new TracedContentRetriever(retriever, dataSourceId, recorder);
   }
 
   /**

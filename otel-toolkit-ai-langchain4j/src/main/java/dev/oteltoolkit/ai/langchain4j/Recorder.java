@@ -29,11 +29,13 @@ final class Recorder {
 
   final GenAiTelemetry genAi;
   final long streamIdleTimeoutNanos;
+  private final Server server;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-  Recorder(GenAiTelemetry genAi, Duration streamIdleTimeout) {
+  Recorder(GenAiTelemetry genAi, Duration streamIdleTimeout, Server server) {
     this.genAi = genAi;
     this.streamIdleTimeoutNanos = streamIdleTimeout.toNanos();
+    this.server = server;
   }
 
   /**
@@ -53,6 +55,7 @@ final class Recorder {
       String model = parameters.modelName();
       builder =
           genAi.chat(providerName(provider), model == null || model.isEmpty() ? "unknown" : model);
+      server.applyTo(builder);
       if (parameters.temperature() != null) {
         builder.temperature(parameters.temperature());
       }
@@ -119,6 +122,7 @@ final class Recorder {
       builder =
           genAi.embeddings(
               providerName(provider), model == null || model.isEmpty() ? "unknown" : model);
+      server.applyTo(builder);
       if (parameters != null) {
         Integer dimensions = parameters.dimensions();
         if (dimensions != null) {
@@ -264,6 +268,19 @@ final class Recorder {
           Level.WARNING,
           "recording a LangChain4j call failed; the call itself is unaffected (logged once)",
           e);
+    }
+  }
+
+  /**
+   * The {@code server.address} and {@code server.port} the wrapped models call, as configured
+   * ({@code address} null when unknown: nothing is recorded).
+   */
+  record Server(String address, int port) {
+
+    void applyTo(ModelCallBuilder builder) {
+      if (address != null) {
+        builder.serverAddress(address).serverPort(port);
+      }
     }
   }
 }

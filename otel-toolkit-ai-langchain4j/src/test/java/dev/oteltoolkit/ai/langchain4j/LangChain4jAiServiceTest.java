@@ -22,20 +22,16 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.api.Tracing;
-import dev.oteltoolkit.testing.TelemetryExtension;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.List;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An AI service with a tool: the tool's span nests under the agent, beside the model calls. */
-class LangChain4jAiServiceTest {
+class LangChain4jAiServiceTest extends AbstractFakeServerTest {
 
   interface Assistant {
     String chat(String question);
@@ -52,23 +48,6 @@ class LangChain4jAiServiceTest {
     String brokenTool(String input) {
       throw new IllegalStateException("tool failed");
     }
-  }
-
-  @RegisterExtension
-  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
-
-  private final FakeModelServer server;
-  private final Tracing tracing = otel.tracing();
-  private final LangChain4jTelemetry telemetry =
-      LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
-
-  LangChain4jAiServiceTest() throws Exception {
-    server = new FakeModelServer();
-  }
-
-  @AfterEach
-  void tearDown() {
-    server.close();
   }
 
   private Assistant assistant() {

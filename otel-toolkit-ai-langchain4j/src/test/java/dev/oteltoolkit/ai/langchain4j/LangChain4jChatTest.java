@@ -30,7 +30,6 @@ import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
 import static io.opentelemetry.semconv.incubating.GenAiIncubatingAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
@@ -38,11 +37,8 @@ import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
-import dev.oteltoolkit.api.Tracing;
-import dev.oteltoolkit.testing.TelemetryExtension;
 import dev.oteltoolkit.testing.TraceTreeAssert;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -62,42 +58,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Chat and streaming models of langchain4j-open-ai and -anthropic against the fake server. */
-class LangChain4jChatTest {
-
-  @RegisterExtension
-  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
-
-  private final FakeModelServer server;
-  private final LangChain4jTelemetry telemetry;
-  private final Tracing tracing = otel.tracing();
-
-  /** The span current whenever the provider's HTTP client sent a request. */
-  private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
-
-  LangChain4jChatTest() throws Exception {
-    server = new FakeModelServer();
-    // the default idle timeout: a short one would abandon streams of a slow (loaded) machine
-    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    server.close();
-  }
-
-  private OpenAiChatModel.OpenAiChatModelBuilder openAi() {
-    return OpenAiChatModel.builder()
-        .baseUrl(server.baseUrl())
-        .apiKey("test-key")
-        .modelName("gpt-4o")
-        .maxRetries(0)
-        .httpClientBuilder(new CapturingHttpClientBuilder(currentAtHttpCall));
-  }
+class LangChain4jChatTest extends AbstractFakeServerTest {
 
   @Test
   void aChatCallIsAChildOfTheCallersSpanAndCurrentAroundTheHttpCall() {
@@ -107,7 +71,7 @@ class LangChain4jChatTest {
             completion("chatcmpl-1", "gpt-4o-2024-08-06", "Traces.", openAiUsage(1000, 100, 400))));
     ChatModel model =
         telemetry.wrap(
-            openAi().temperature(0.2).topP(0.9).maxTokens(256).stop(List.of("END")).build());
+            openAiChat().temperature(0.2).topP(0.9).maxTokens(256).stop(List.of("END")).build());
 
     String answer = tracing.traced("handle-question", () -> model.chat("What is OpenTelemetry?"));
 
@@ -163,7 +127,7 @@ class LangChain4jChatTest {
             span.end();
           }
         };
-    ChatModel plain = openAi().listeners(List.of(listener)).build();
+    ChatModel plain = openAiChat().listeners(List.of(listener)).build();
 
     tracing.traced("caller", () -> plain.chat("Hi"));
 
@@ -184,7 +148,7 @@ class LangChain4jChatTest {
           }
         };
 
-    telemetry.wrap(openAi().listeners(List.of(listener)).build()).chat("Hi");
+    telemetry.wrap(openAiChat().listeners(List.of(listener)).build()).chat("Hi");
 
     Assertions.assertThat(currentInListener)
         .containsExactly(otel.assertTrace("chat gpt-4o").rootSpan().getSpanContext());
@@ -200,14 +164,7 @@ class LangChain4jChatTest {
                 + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{"
                 + "\"input_tokens\":100,\"output_tokens\":20,\"cache_read_input_tokens\":1000,"
                 + "\"cache_creation_input_tokens\":200}}"));
-    ChatModel claude =
-        telemetry.wrap(
-            AnthropicChatModel.builder()
-                .baseUrl(server.baseUrl())
-                .apiKey("test-key")
-                .modelName("claude-haiku-4-5")
-                .maxRetries(0)
-                .build());
+    ChatModel claude = telemetry.wrap(anthropicChat().build());
 
     claude.chat("Hi");
 
@@ -234,13 +191,7 @@ class LangChain4jChatTest {
                 openAiUsage(200, 30, 0)),
             null,
             0));
-    StreamingChatModel model =
-        telemetry.wrap(
-            OpenAiStreamingChatModel.builder()
-                .baseUrl(server.baseUrl())
-                .apiKey("test-key")
-                .modelName("gpt-4o-mini")
-                .build());
+    StreamingChatModel model = telemetry.wrap(openAiStreamingChat().build());
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     CompletableFuture<Boolean> spanEndedFirst = new CompletableFuture<>();
 
@@ -294,13 +245,7 @@ class LangChain4jChatTest {
         LangChain4jTelemetry.builder(GenAiTelemetry.create(otel.openTelemetry()))
             .streamIdleTimeout(Duration.ofMillis(200))
             .build();
-    StreamingChatModel model =
-        impatient.wrap(
-            OpenAiStreamingChatModel.builder()
-                .baseUrl(server.baseUrl())
-                .apiKey("test-key")
-                .modelName("gpt-4o-mini")
-                .build());
+    StreamingChatModel model = impatient.wrap(openAiStreamingChat().build());
 
     model.chat(
         "Hi",
@@ -323,7 +268,7 @@ class LangChain4jChatTest {
   void aFailedCallFailsTheSpanAndTheCallerGetsWhatTheUnwrappedModelThrows() {
     String body = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
     server.reply(json(500, body)).reply(json(500, body));
-    ChatModel plain = openAi().build();
+    ChatModel plain = openAiChat().build();
 
     Throwable unwrapped = Assertions.catchThrowable(() -> plain.chat("Hi"));
     Throwable wrapped = Assertions.catchThrowable(() -> telemetry.wrap(plain).chat("Hi"));
@@ -346,7 +291,7 @@ class LangChain4jChatTest {
             200,
             completion("chatcmpl-m", "gpt-4o-mini-2024-07-18", "Hi.", openAiUsage(1000, 100, 0))));
 
-    telemetry.wrap(openAi().modelName("gpt-4o-mini").build()).chat("Hi");
+    telemetry.wrap(openAiChat().modelName("gpt-4o-mini").build()).chat("Hi");
 
     Attributes metricBase =
         Attributes.builder()
@@ -382,18 +327,8 @@ class LangChain4jChatTest {
                     + "\"text\":\"Hi.\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
                     + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"));
 
-    telemetry.wrap(openAi().frequencyPenalty(0.5).presencePenalty(0.25).build()).chat("Hi");
-    telemetry
-        .wrap(
-            AnthropicChatModel.builder()
-                .baseUrl(server.baseUrl())
-                .apiKey("test-key")
-                .modelName("claude-haiku-4-5")
-                .topK(40)
-                .maxTokens(64)
-                .maxRetries(0)
-                .build())
-        .chat("Hi");
+    telemetry.wrap(openAiChat().frequencyPenalty(0.5).presencePenalty(0.25).build()).chat("Hi");
+    telemetry.wrap(anthropicChat().topK(40).maxTokens(64).build()).chat("Hi");
 
     otel.assertTrace("chat gpt-4o")
         .hasRoot(
@@ -414,7 +349,7 @@ class LangChain4jChatTest {
         .reply(json(500, "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}"))
         .reply(json(200, completion("chatcmpl-r", "gpt-4o", "Hi.", openAiUsage(10, 2, 0))));
 
-    String answer = telemetry.wrap(openAi().maxRetries(1).build()).chat("Hi");
+    String answer = telemetry.wrap(openAiChat().maxRetries(1).build()).chat("Hi");
 
     Assertions.assertThat(answer).isEqualTo("Hi.");
     Assertions.assertThat(server.requests()).hasSize(2);
@@ -434,13 +369,7 @@ class LangChain4jChatTest {
   @Test
   void aStreamThatFailsEndsItsSpanWithTheErrorItsHandlerGets() throws Exception {
     server.reply(json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
-    StreamingChatModel model =
-        telemetry.wrap(
-            OpenAiStreamingChatModel.builder()
-                .baseUrl(server.baseUrl())
-                .apiKey("test-key")
-                .modelName("gpt-4o-mini")
-                .build());
+    StreamingChatModel model = telemetry.wrap(openAiStreamingChat().build());
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
     model.chat(
@@ -502,7 +431,7 @@ class LangChain4jChatTest {
           server.release.await(30, TimeUnit.SECONDS);
           json(200, completion("chatcmpl-late", "gpt-4o", "Late.", null)).send(exchange);
         });
-    ChatModel model = telemetry.wrap(openAi().timeout(Duration.ofMillis(300)).build());
+    ChatModel model = telemetry.wrap(openAiChat().timeout(Duration.ofMillis(300)).build());
 
     Throwable thrown = Assertions.catchThrowable(() -> model.chat("Hi"));
 
@@ -519,7 +448,7 @@ class LangChain4jChatTest {
   void aResponseWithoutUsageHasNoTokensAndNoCost() {
     server.reply(json(200, completion("chatcmpl-4", "gpt-4o", "Hi.", null)));
 
-    telemetry.wrap(openAi().build()).chat("Hi");
+    telemetry.wrap(openAiChat().build()).chat("Hi");
 
     SpanData chat = otel.assertTrace("chat gpt-4o").rootSpan();
     Assertions.assertThat(chat.getAttributes().get(GEN_AI_USAGE_INPUT_TOKENS)).isNull();
@@ -528,14 +457,9 @@ class LangChain4jChatTest {
 
   @Test
   void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
-    LangChain4jTelemetry strict =
-        LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry())
-                .requestBudgetTokens(500)
-                .stopOverBudget(true)
-                .build());
+    LangChain4jTelemetry strict = refusingOver500Tokens();
     server.reply(json(200, completion("chatcmpl-5", "gpt-4o", "Hi.", openAiUsage(1000, 100, 0))));
-    ChatModel model = strict.wrap(openAi().build());
+    ChatModel model = strict.wrap(openAiChat().build());
 
     tracing.traced(
         "request",
@@ -550,12 +474,10 @@ class LangChain4jChatTest {
 
   @Test
   void capturedContentHasTheConventionsStructure() {
-    LangChain4jTelemetry capturing =
-        LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
+    LangChain4jTelemetry capturing = capturingContent();
     server.reply(json(200, completion("chatcmpl-6", "gpt-4o", "Traces.", null)));
 
-    capturing.wrap(openAi().build()).chat("What is OpenTelemetry?");
+    capturing.wrap(openAiChat().build()).chat("What is OpenTelemetry?");
 
     otel.assertTrace("chat gpt-4o")
         .hasRoot(

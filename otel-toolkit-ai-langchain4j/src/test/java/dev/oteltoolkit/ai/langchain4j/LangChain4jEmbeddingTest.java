@@ -21,15 +21,12 @@ import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelRequestContext;
 import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
-import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
-import dev.oteltoolkit.api.Tracing;
-import dev.oteltoolkit.testing.TelemetryExtension;
 import dev.oteltoolkit.testing.TraceTreeAssert;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -45,45 +42,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.Assertions;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Embedding models: langchain4j-open-ai's {@code OpenAiEmbeddingModel} against the fake server, and
  * {@link WordEmbeddingModel}, an embedding model written the way LangChain4j's in-process models
  * are (it implements {@code embedAll} only and leaves the rest to the interface).
  */
-class LangChain4jEmbeddingTest {
+class LangChain4jEmbeddingTest extends AbstractFakeServerTest {
 
   private static final String SECRET = "the launch code is 0000";
-
-  @RegisterExtension
-  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
-
-  private final FakeModelServer server;
-  private final LangChain4jTelemetry telemetry;
-  private final Tracing tracing = otel.tracing();
-  private final List<SpanContext> currentAtHttpCall = new CopyOnWriteArrayList<>();
-
-  LangChain4jEmbeddingTest() throws Exception {
-    server = new FakeModelServer();
-    telemetry = LangChain4jTelemetry.create(GenAiTelemetry.create(otel.openTelemetry()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    server.close();
-  }
-
-  private OpenAiEmbeddingModel.OpenAiEmbeddingModelBuilder openAi() {
-    return OpenAiEmbeddingModel.builder()
-        .baseUrl(server.baseUrl())
-        .apiKey("test-key")
-        .modelName("text-embedding-3-small")
-        .maxRetries(0)
-        .httpClientBuilder(new CapturingHttpClientBuilder(currentAtHttpCall));
-  }
 
   @Test
   void anEmbedAllCallIsOneClientSpanChildOfTheCallerWithTokensCostTotalsAndMetrics() {
@@ -91,7 +59,8 @@ class LangChain4jEmbeddingTest {
     server
         .reply(json(200, embeddings("text-embedding-3-small", 2, 8000)))
         .reply(json(200, embeddings("text-embedding-3-small", 1, 4000)));
-    EmbeddingModel model = telemetry.wrap(openAi().dimensions(256).maxSegmentsPerBatch(2).build());
+    EmbeddingModel model =
+        telemetry.wrap(openAiEmbeddings().dimensions(256).maxSegmentsPerBatch(2).build());
 
     Response<List<Embedding>> response =
         tracing.traced(
@@ -159,7 +128,7 @@ class LangChain4jEmbeddingTest {
   void anEmbeddingRequestRecordsItsOwnParametersAndTheModelThatAnswered() {
     // a gateway that answers with another model than the one asked for
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
-    EmbeddingModel model = telemetry.wrap(openAi().encodingFormat("float").build());
+    EmbeddingModel model = telemetry.wrap(openAiEmbeddings().encodingFormat("float").build());
 
     EmbeddingResponse response =
         model.embed(
@@ -323,7 +292,7 @@ class LangChain4jEmbeddingTest {
   void aFailedCallFailsTheSpanAndTheCallerGetsWhatTheUnwrappedModelThrows() {
     String body = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
     server.reply(json(500, body)).reply(json(500, body));
-    EmbeddingModel plain = openAi().build();
+    EmbeddingModel plain = openAiEmbeddings().build();
 
     Throwable unwrapped = Assertions.catchThrowable(() -> plain.embed("traces"));
     Throwable wrapped =
@@ -368,7 +337,7 @@ class LangChain4jEmbeddingTest {
   void theTextToEmbedNeverReachesTelemetryByDefault() {
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 10)));
 
-    telemetry.wrap(openAi().build()).embed(SECRET);
+    telemetry.wrap(openAiEmbeddings().build()).embed(SECRET);
     telemetry.wrap(new WordEmbeddingModel(true)).embedAll(List.of(TextSegment.from(SECRET)));
 
     Assertions.assertThat(otel.spans()).hasSize(2);
@@ -379,9 +348,7 @@ class LangChain4jEmbeddingTest {
 
   @Test
   void withContentCaptureTheTextsAreRecordedAsUserMessages() {
-    LangChain4jTelemetry capturing =
-        LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry()).captureMessageContent(true).build());
+    LangChain4jTelemetry capturing = capturingContent();
 
     capturing
         .wrap(new WordEmbeddingModel(true))
@@ -398,14 +365,9 @@ class LangChain4jEmbeddingTest {
 
   @Test
   void aRequestOverItsBudgetIsRefusedBeforeTheModelIsCalled() {
-    LangChain4jTelemetry strict =
-        LangChain4jTelemetry.create(
-            GenAiTelemetry.builder(otel.openTelemetry())
-                .requestBudgetTokens(500)
-                .stopOverBudget(true)
-                .build());
+    LangChain4jTelemetry strict = refusingOver500Tokens();
     server.reply(json(200, embeddings("text-embedding-3-small", 1, 1000)));
-    EmbeddingModel model = strict.wrap(openAi().build());
+    EmbeddingModel model = strict.wrap(openAiEmbeddings().build());
 
     tracing.traced(
         "request",
