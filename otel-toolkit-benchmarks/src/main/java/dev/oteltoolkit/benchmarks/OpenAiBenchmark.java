@@ -2,7 +2,9 @@ package dev.oteltoolkit.benchmarks;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.ClientOptions;
 import com.openai.core.ObjectMappers;
+import com.openai.core.http.HttpClient;
 import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -16,6 +18,7 @@ import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,6 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 @State(org.openjdk.jmh.annotations.Scope.Thread)
 public class OpenAiBenchmark {
+
+  /** The stub clients' base URL: OpenAI's public endpoint, as a client left at its default. */
+  private static final String STUB_BASE_URL = "https://api.openai.com/v1";
 
   static final String RESPONSE =
       "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1731000000,"
@@ -117,7 +123,11 @@ public class OpenAiBenchmark {
         .build();
   }
 
-  /** An SDK client whose chat completions answer {@code response} without I/O. */
+  /**
+   * An SDK client whose chat completions answer {@code response} without I/O. Its {@code
+   * withOptions} shows the modifier the options of a client of the public endpoint, as a real
+   * client does, so the wrappers read the server address there as they do over HTTP.
+   */
   private static OpenAIClient stubClient(ChatCompletion response) {
     ChatCompletionService completions =
         ModelCallFixture.proxy(
@@ -135,6 +145,21 @@ public class OpenAiBenchmark {
         (proxy, method, args) -> {
           if (method.getName().equals("chat")) {
             return chat;
+          }
+          if (method.getName().equals("withOptions")) {
+            @SuppressWarnings("unchecked")
+            Consumer<ClientOptions.Builder> modifier = (Consumer<ClientOptions.Builder>) args[0];
+            modifier.accept(
+                ClientOptions.builder()
+                    .httpClient(
+                        ModelCallFixture.proxy(
+                            HttpClient.class,
+                            (unused, call, callArgs) -> {
+                              throw new UnsupportedOperationException(call.getName());
+                            }))
+                    .apiKey("sk-bench")
+                    .baseUrl(STUB_BASE_URL));
+            return proxy;
           }
           throw new UnsupportedOperationException(method.getName());
         });
