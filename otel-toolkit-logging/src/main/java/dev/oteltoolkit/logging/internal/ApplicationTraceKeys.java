@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The values the application itself put under the three trace keys through SLF4J's {@code MDC},
- * per thread, kept apart from the backend's own map. Used with Log4j 2, whose log events take the
- * ids from a context data provider: providers can add entries to an event but not hide the {@code
+ * The values the application itself put under the three trace keys through SLF4J's {@code MDC}, per
+ * thread, kept apart from the backend's own map. Used with Log4j 2, whose log events take the ids
+ * from a context data provider: providers can add entries to an event but not hide the {@code
  * ThreadContext}'s, so the application's own {@code trace_id} must not sit there while a scope
  * answers another one.
  */

@@ -18,9 +18,9 @@ import org.slf4j.spi.MDCAdapter;
  * written into Log4j's {@code ThreadContext} for the ids.
  *
  * <p>Only when every piece is in place, or nothing changes and the bridge writes the MDC on each
- * scope switch instead: log4j-core is the Log4j implementation, its context data injector is one
- * of its own (which ask the providers; not a custom {@code log4j2.ContextDataInjector}), it loaded
- * the provider's service, and SLF4J's {@code MDC} holds Log4j's adapter.
+ * scope switch instead: log4j-core is the Log4j implementation, its context data injector is one of
+ * its own (which ask the providers; not a custom {@code log4j2.ContextDataInjector}), it loaded the
+ * provider's service, and SLF4J's {@code MDC} holds Log4j's adapter.
  */
 final class Log4jMdcHook {
 

@@ -221,8 +221,8 @@ public final class MdcContextStorage implements ContextStorage {
   }
 
   /**
-   * Chooses the mode once: lazy when the Logback or the Log4j 2 hook installs. SLF4J is asked for its logger
-   * factory (which may initialize the backend) outside any lock of this class.
+   * Chooses the mode once: lazy when the Logback or the Log4j 2 hook installs. SLF4J is asked for
+   * its logger factory (which may initialize the backend) outside any lock of this class.
    */
   private int decideMode() {
     if (deciding.get() != null) {
