@@ -15,6 +15,8 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.ContextDataInjector;
+import org.apache.logging.log4j.core.appender.AsyncAppender;
+import org.apache.logging.log4j.core.config.AppenderRef;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
@@ -223,5 +225,61 @@ class Log4j2MdcBridgeTest extends AbstractMdcBridgeTest {
         .extracting(StatusData::getFormattedStatus)
         .noneMatch(status -> status.contains("ContextDataProvider"))
         .noneMatch(status -> status.contains("oteltoolkit"));
+  }
+
+  /**
+   * Behind an {@code AsyncAppender} the events are written on Log4j's own thread, where no span is
+   * current: each still carries the ids of the span current on the logging thread, read when the
+   * event was created.
+   */
+  @Test
+  void asyncAppenderEventsCarryTheLoggingThreadsIds() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration configuration = context.getConfiguration();
+    AsyncAppender async =
+        AsyncAppender.newBuilder()
+            .setName("async-memory")
+            .setAppenderRefs(new AppenderRef[] {AppenderRef.createAppenderRef("memory", null, null)})
+            .setConfiguration(configuration)
+            .setBlocking(true)
+            .build();
+    async.start();
+    configuration.addAppender(async);
+    LoggerConfig asyncLogger =
+        LoggerConfig.newBuilder()
+            .withLoggerName("async")
+            .withLevel(Level.INFO)
+            .withAdditivity(false)
+            .withConfig(configuration)
+            .build();
+    asyncLogger.addAppender(async, Level.INFO, null);
+    configuration.addLogger("async", asyncLogger);
+    context.updateLoggers();
+    org.slf4j.Logger logger = LoggerFactory.getLogger("async");
+    Span outer = tracer().spanBuilder("outer").startSpan();
+    Span inner = tracer().spanBuilder("inner").setParent(Context.root().with(outer)).startSpan();
+    try {
+      try (Scope ignored = outer.makeCurrent()) {
+        logger.info("outer");
+        try (Scope ignored2 = inner.makeCurrent()) {
+          logger.info("inner");
+        }
+        logger.info("outer again");
+      }
+      logger.info("none");
+    } finally {
+      inner.end();
+      outer.end();
+      async.stop(); // writes every queued event before it returns
+      configuration.removeLogger("async");
+      context.updateLoggers();
+    }
+    assertThat(drainLines())
+        .extracting(LogLine::text)
+        .containsExactly(
+            line(outer.getSpanContext(), "outer"),
+            line(inner.getSpanContext(), "inner"),
+            line(outer.getSpanContext(), "outer again"),
+            line(null, "none"));
   }
 }
