@@ -28,10 +28,10 @@ import java.util.logging.Logger;
  * switch writes nothing, and an {@code MDCAdapter} in front of the backend's answers the three keys
  * from the current context whenever the MDC is read ({@code MDC.get}, {@code
  * MDC.getCopyOfContextMap}, each Logback event). Log4j 2 events get them from a {@code
- * ContextDataProvider} service that log4j-core loads by itself and asks on the logging thread; Log4j's
- * own {@code ThreadContext.get} does not see them. With any other backend, with baggage copying, or
- * with {@code oteltoolkit.mdc.lazy=false}, it is eager: each scope switch writes the keys that
- * change and its scope restores them on close.
+ * ContextDataProvider} service that log4j-core loads by itself and asks on the logging thread;
+ * Log4j's own {@code ThreadContext.get} does not see them. With any other backend, with baggage
+ * copying, or with {@code oteltoolkit.mdc.lazy=false}, it is eager: each scope switch writes the
+ * keys that change and its scope restores them on close.
  *
  * <p>Settings, each a system property or, when the property is unset, the environment variable
  * named in upper case with underscores ({@code OTELTOOLKIT_MDC_TRACE_ID_KEY}); they are read once,

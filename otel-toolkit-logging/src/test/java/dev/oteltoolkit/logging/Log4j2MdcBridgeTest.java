@@ -15,9 +15,9 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.ContextDataInjector;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AsyncAppender;
 import org.apache.logging.log4j.core.config.AppenderRef;
-import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.impl.ContextDataInjectorFactory;
@@ -239,7 +239,8 @@ class Log4j2MdcBridgeTest extends AbstractMdcBridgeTest {
     AsyncAppender async =
         AsyncAppender.newBuilder()
             .setName("async-memory")
-            .setAppenderRefs(new AppenderRef[] {AppenderRef.createAppenderRef("memory", null, null)})
+            .setAppenderRefs(
+                new AppenderRef[] {AppenderRef.createAppenderRef("memory", null, null)})
             .setConfiguration(configuration)
             .setBlocking(true)
             .build();

@@ -13,11 +13,13 @@ import java.util.Map;
  */
 final class ApplicationTraceKeys {
 
-  private final String[] keys;
-  private final ThreadLocal<String[]> values = new ThreadLocal<>();
+  /** This thread's values, by slot; one bridge per JVM, so one instance of this class. */
+  private static final ThreadLocal<String[]> values = new ThreadLocal<>();
 
   /** False until some thread writes one of the keys: most applications never do. */
-  private volatile boolean used;
+  private static volatile boolean used;
+
+  private final String[] keys;
 
   ApplicationTraceKeys(MdcSettings settings) {
     this.keys = new String[] {settings.traceIdKey, settings.spanIdKey, settings.traceFlagsKey};

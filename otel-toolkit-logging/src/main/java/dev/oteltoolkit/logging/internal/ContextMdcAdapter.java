@@ -137,8 +137,7 @@ public final class ContextMdcAdapter implements MDCAdapter {
   public String get(String key) {
     if (isTraceKey(key)) {
       Object state = currentIds();
-      if (state instanceof SpanContext) {
-        SpanContext ids = (SpanContext) state;
+      if (state instanceof SpanContext ids) {
         return key.equals(traceIdKey)
             ? ids.getTraceId()
             : key.equals(spanIdKey) ? ids.getSpanId() : ids.getTraceFlags().asHex();
