@@ -29,7 +29,7 @@ final class LazyContextData {
   /** The application's own values of the keys, shown while no context is attached; or null. */
   private final ApplicationTraceKeys own;
 
-  private LazyContextData(ContextStorage storage, MdcSettings settings, ApplicationTraceKeys own) {
+  LazyContextData(ContextStorage storage, MdcSettings settings, ApplicationTraceKeys own) {
     this.storage = storage;
     this.traceIdKey = settings.traceIdKey;
     this.spanIdKey = settings.spanIdKey;
