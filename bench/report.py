@@ -218,10 +218,10 @@ LOGGING = Section(
     "One scope switch into a sampled span plus one log call, Logback writing to a sink that "
     "reads the event's MDC like an encoder: `otel-toolkit-logging`'s bridge (lazy with Logback: "
     "nothing written at the scope switch, the ids answered from the context when the MDC or an "
-    "event reads them; any SLF4J backend) vs the official `opentelemetry-logback-mdc-1.0` "
-    "appender (adds the ids to each event, Logback only) vs no correlation. "
-    "`MdcEagerBridgeBenchmark` is the bridge with `-Doteltoolkit.mdc.lazy=false` (what other "
-    "backends, Log4j 2 included, get: the ids written on every scope switch).",
+    "event reads them, as with Log4j 2; any SLF4J backend) vs the official "
+    "`opentelemetry-logback-mdc-1.0` appender (adds the ids to each event, Logback only) vs no "
+    "correlation. `MdcEagerBridgeBenchmark` is the bridge with `-Doteltoolkit.mdc.lazy=false` "
+    "(what other backends get: the ids written on every scope switch).",
     [
         Ratio("Scope switch only, no log: bridge ÷ plain context storage (what code that does "
               "not log pays)", "MdcBridgeBenchmark.bridgeScopeOnly",

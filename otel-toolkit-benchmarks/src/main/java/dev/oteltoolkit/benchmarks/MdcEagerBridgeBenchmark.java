@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The ops of {@link MdcBridgeBenchmark} with the eager MDC bridge ({@code
  * -Doteltoolkit.mdc.lazy=false}): {@code trace_id}, {@code span_id} and {@code trace_flags} are
  * written into the MDC on every scope switch and restored when the scope closes. This is the bridge
- * before it became lazy, and what backends other than Logback (Log4j 2) still get.
+ * before it became lazy, and what backends other than Logback and Log4j 2 still get.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -24,11 +24,14 @@ import java.util.logging.Logger;
  * Context.taskWrapping} executors, {@code CompletableFuture} continuations run through them, pooled
  * and virtual threads.
  *
- * <p>With Logback 1.3 or later the bridge is lazy: a scope switch writes nothing, and an {@code
- * MDCAdapter} in front of Logback's answers the three keys from the current context whenever the
- * MDC is read ({@code MDC.get}, {@code MDC.getCopyOfContextMap}, each log event). With any other
- * backend (Log4j 2 included), with baggage copying, or with {@code oteltoolkit.mdc.lazy=false}, it
- * is eager: each scope switch writes the keys that change and its scope restores them on close.
+ * <p>With Logback 1.3 or later and with Log4j 2 ({@code log4j-core}) the bridge is lazy: a scope
+ * switch writes nothing, and an {@code MDCAdapter} in front of the backend's answers the three keys
+ * from the current context whenever the MDC is read ({@code MDC.get}, {@code
+ * MDC.getCopyOfContextMap}, each Logback event). Log4j 2 events get them from a {@code
+ * ContextDataProvider} service that log4j-core loads by itself and asks on the logging thread;
+ * Log4j's own {@code ThreadContext.get} does not see them. With any other backend, with baggage
+ * copying, or with {@code oteltoolkit.mdc.lazy=false}, it is eager: each scope switch writes the
+ * keys that change and its scope restores them on close.
  *
  * <p>Settings, each a system property or, when the property is unset, the environment variable
  * named in upper case with underscores ({@code OTELTOOLKIT_MDC_TRACE_ID_KEY}); they are read once,
@@ -43,7 +46,7 @@ import java.util.logging.Logger;
  *       keys only.
  *   <li>{@code oteltoolkit.mdc.enabled}: {@code false} turns the bridge off; default {@code true}.
  *   <li>{@code oteltoolkit.mdc.lazy}: {@code false} makes the bridge write the MDC on every scope
- *       switch even with Logback; default {@code true}.
+ *       switch even with Logback and Log4j 2; default {@code true}.
  * </ul>
  *
  * <p>WARNING: baggage usually arrives from other processes in the {@code baggage} header, so

@@ -430,6 +430,87 @@ abstract class AbstractMdcBridgeTest {
     assertThat(lines.stream().map(line -> line.mdc().get(SPAN_ID)).distinct()).hasSize(200);
   }
 
+  /**
+   * A pooled thread that ran a task inside a span, and was never cleaned up by anyone, shows no ids
+   * to the next task, in its log lines or through {@code MDC.get}.
+   */
+  @Test
+  void pooledThreadShowsNoIdsAfterATaskThatLoggedInsideASpan() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Span span = tracer.spanBuilder("pooled").startSpan();
+      Context withSpan = Context.root().with(span);
+      String inside =
+          pool.submit(
+                  withSpan.wrap(
+                      () -> {
+                        LoggerFactory.getLogger("pooled").info("inside");
+                        return MDC.get(TRACE_ID);
+                      }))
+              .get(10, TimeUnit.SECONDS);
+      span.end();
+      List<String> after =
+          pool.submit(
+                  () -> {
+                    LoggerFactory.getLogger("pooled").info("after");
+                    return java.util.Arrays.asList(
+                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS));
+                  })
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(inside).isEqualTo(span.getSpanContext().getTraceId());
+      assertThat(after).containsOnlyNulls();
+      List<LogLine> lines = drainLines();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0).mdc()).containsEntry(TRACE_ID, span.getSpanContext().getTraceId());
+      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aContextMapCopiedAndRestoredInsideAScopeLeavesNoIdsOnThePooledThread() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Span span = tracer.spanBuilder("decorated").startSpan();
+      Context withSpan = Context.root().with(span);
+      // the usual task-decorator shape: copy the MDC, change it, put the copy back
+      pool.submit(
+              withSpan.wrap(
+                  () -> {
+                    Map<String, String> previous = MDC.getCopyOfContextMap();
+                    MDC.put("user", "alice");
+                    try {
+                      LoggerFactory.getLogger("decorated").info("inside");
+                    } finally {
+                      MDC.setContextMap(previous);
+                    }
+                    return null;
+                  }))
+          .get(10, TimeUnit.SECONDS);
+      span.end();
+      List<String> after =
+          pool.submit(
+                  () -> {
+                    LoggerFactory.getLogger("decorated").info("after");
+                    return java.util.Arrays.asList(
+                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS), MDC.get("user"));
+                  })
+              .get(10, TimeUnit.SECONDS);
+
+      assertThat(after).containsOnlyNulls();
+      List<LogLine> lines = drainLines();
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0).mdc())
+          .containsEntry(TRACE_ID, span.getSpanContext().getTraceId())
+          .containsEntry("user", "alice");
+      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS, "user");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** The line the documented pattern renders; a null span context renders empty ids. */
   static String line(SpanContext spanContext, String message) {
     if (spanContext == null) {

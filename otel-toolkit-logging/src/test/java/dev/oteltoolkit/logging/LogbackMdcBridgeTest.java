@@ -10,15 +10,11 @@ import dev.oteltoolkit.logging.internal.ContextMdcAdapter;
 import dev.oteltoolkit.logging.internal.MdcContextStorage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -82,87 +78,6 @@ class LogbackMdcBridgeTest extends AbstractMdcBridgeTest {
     }
     assertThat(MDC.get(TRACE_ID)).isNull();
     assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
-  }
-
-  /**
-   * A pooled thread that ran a task inside a span, and was never cleaned up by anyone, shows no ids
-   * to the next task, in its log lines or through {@code MDC.get}.
-   */
-  @Test
-  void pooledThreadShowsNoIdsAfterATaskThatLoggedInsideASpan() throws Exception {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      Span span = tracer().spanBuilder("pooled").startSpan();
-      Context withSpan = Context.root().with(span);
-      String inside =
-          pool.submit(
-                  withSpan.wrap(
-                      () -> {
-                        LoggerFactory.getLogger("pooled").info("inside");
-                        return MDC.get(TRACE_ID);
-                      }))
-              .get(10, TimeUnit.SECONDS);
-      span.end();
-      List<String> after =
-          pool.submit(
-                  () -> {
-                    LoggerFactory.getLogger("pooled").info("after");
-                    return java.util.Arrays.asList(
-                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS));
-                  })
-              .get(10, TimeUnit.SECONDS);
-
-      assertThat(inside).isEqualTo(span.getSpanContext().getTraceId());
-      assertThat(after).containsOnlyNulls();
-      List<LogLine> lines = drainLines();
-      assertThat(lines).hasSize(2);
-      assertThat(lines.get(0).mdc()).containsEntry(TRACE_ID, span.getSpanContext().getTraceId());
-      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  @Test
-  void aContextMapCopiedAndRestoredInsideAScopeLeavesNoIdsOnThePooledThread() throws Exception {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      Span span = tracer().spanBuilder("decorated").startSpan();
-      Context withSpan = Context.root().with(span);
-      // the usual task-decorator shape: copy the MDC, change it, put the copy back
-      pool.submit(
-              withSpan.wrap(
-                  () -> {
-                    java.util.Map<String, String> previous = MDC.getCopyOfContextMap();
-                    MDC.put("user", "alice");
-                    try {
-                      LoggerFactory.getLogger("decorated").info("inside");
-                    } finally {
-                      MDC.setContextMap(previous);
-                    }
-                    return null;
-                  }))
-          .get(10, TimeUnit.SECONDS);
-      span.end();
-      List<String> after =
-          pool.submit(
-                  () -> {
-                    LoggerFactory.getLogger("decorated").info("after");
-                    return java.util.Arrays.asList(
-                        MDC.get(TRACE_ID), MDC.get(SPAN_ID), MDC.get(TRACE_FLAGS), MDC.get("user"));
-                  })
-              .get(10, TimeUnit.SECONDS);
-
-      assertThat(after).containsOnlyNulls();
-      List<LogLine> lines = drainLines();
-      assertThat(lines).hasSize(2);
-      assertThat(lines.get(0).mdc())
-          .containsEntry(TRACE_ID, span.getSpanContext().getTraceId())
-          .containsEntry("user", "alice");
-      assertThat(lines.get(1).mdc()).doesNotContainKeys(TRACE_ID, SPAN_ID, TRACE_FLAGS, "user");
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Test

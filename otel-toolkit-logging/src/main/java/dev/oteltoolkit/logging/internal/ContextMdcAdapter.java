@@ -25,10 +25,15 @@ import org.slf4j.spi.MDCAdapter;
  * backend's adapter unchanged. Nothing is ever stored for the ids, so nothing can outlive its
  * scope, on pooled or virtual threads alike.
  *
- * <p>Two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls answers {@link
- * #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's events call
- * answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's {@code
- * getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
+ * <p>With Logback, two instances wrap the same backend adapter: the one SLF4J's {@code MDC} calls
+ * answers {@link #getCopyOfContextMap} with a mutable copy, as its contract says; the one Logback's
+ * events call answers it with a {@link SpanMdcMap} over the backend's read-only snapshot (Logback's
+ * {@code getPropertyMap()}), so a log call costs one small object rather than a hash map copy.
+ *
+ * <p>With Log4j 2 only SLF4J's {@code MDC} calls it (events take the ids from {@link
+ * Log4jContextDataProvider}), and the application's own values of the three keys are kept in an
+ * {@link ApplicationTraceKeys} instead of Log4j's {@code ThreadContext}: a provider can add the ids
+ * to an event but not hide an entry of the {@code ThreadContext}.
  */
 public final class ContextMdcAdapter implements MDCAdapter {
 
@@ -49,14 +54,24 @@ public final class ContextMdcAdapter implements MDCAdapter {
 
   private final boolean forEvents;
 
+  /** Where the application's own values of the three keys live, or null: in the delegate. */
+  private final ApplicationTraceKeys own;
+
   /**
    * Wraps {@code delegate}.
    *
    * @param forEvents true for the instance log events read, which answers an immutable map
+   * @param own where the application's own values of the three keys are kept, or null to keep them
+   *     in {@code delegate}
    */
   ContextMdcAdapter(
-      MDCAdapter delegate, ContextStorage storage, MdcSettings settings, boolean forEvents) {
+      MDCAdapter delegate,
+      ContextStorage storage,
+      MdcSettings settings,
+      boolean forEvents,
+      ApplicationTraceKeys own) {
     this.delegate = delegate;
+    this.own = own;
     this.storage = storage;
     this.traceIdKey = settings.traceIdKey;
     this.spanIdKey = settings.spanIdKey;
@@ -122,14 +137,16 @@ public final class ContextMdcAdapter implements MDCAdapter {
   public String get(String key) {
     if (isTraceKey(key)) {
       Object state = currentIds();
-      if (state instanceof SpanContext) {
-        SpanContext ids = (SpanContext) state;
+      if (state instanceof SpanContext ids) {
         return key.equals(traceIdKey)
             ? ids.getTraceId()
             : key.equals(spanIdKey) ? ids.getSpanId() : ids.getTraceFlags().asHex();
       }
       if (state == NONE) {
         return null;
+      }
+      if (own != null) {
+        return own.get(own.index(key));
       }
     }
     return delegate.get(key);
@@ -143,7 +160,7 @@ public final class ContextMdcAdapter implements MDCAdapter {
     Object state = currentIds();
     Map<String, String> copy = delegate.getCopyOfContextMap();
     if (state == APPLICATION) {
-      return copy;
+      return own == null ? copy : own.addTo(copy);
     }
     if (state == NONE) {
       return withoutTraceKeys(copy, true);
@@ -189,16 +206,29 @@ public final class ContextMdcAdapter implements MDCAdapter {
 
   @Override
   public void put(String key, String val) {
+    int slot = own == null ? -1 : own.index(key);
+    if (slot >= 0) {
+      own.set(slot, val);
+      delegate.remove(key); // a value an eager scope wrote before the bridge turned lazy
+      return;
+    }
     delegate.put(key, val);
   }
 
   @Override
   public void remove(String key) {
+    int slot = own == null ? -1 : own.index(key);
+    if (slot >= 0) {
+      own.set(slot, null);
+    }
     delegate.remove(key);
   }
 
   @Override
   public void clear() {
+    if (own != null) {
+      own.clear();
+    }
     delegate.clear();
   }
 
@@ -210,6 +240,14 @@ public final class ContextMdcAdapter implements MDCAdapter {
    */
   @Override
   public void setContextMap(Map<String, String> contextMap) {
+    if (own != null) {
+      // the keys' values are the application's own only where no context is attached
+      if (currentIds() == APPLICATION) {
+        own.replaceFrom(contextMap);
+      }
+      delegate.setContextMap(withoutTraceKeys(contextMap, false));
+      return;
+    }
     if (contextMap != null && currentIds() != APPLICATION) {
       Map<String, String> stripped = withoutTraceKeys(contextMap, false);
       if (stripped != contextMap) {

@@ -49,13 +49,13 @@ final class LogbackMdcHook {
         || logbackAdapter instanceof ContextMdcAdapter) {
       return false;
     }
-    contextField.set(factory, new ContextMdcAdapter(slf4jAdapter, storage, settings, true));
-    mdcField.set(null, new ContextMdcAdapter(slf4jAdapter, storage, settings, false));
+    contextField.set(factory, new ContextMdcAdapter(slf4jAdapter, storage, settings, true, null));
+    mdcField.set(null, new ContextMdcAdapter(slf4jAdapter, storage, settings, false, null));
     return true;
   }
 
   /** SLF4J's static adapter field ({@code MDC_ADAPTER} in 2.x, {@code mdcAdapter} in 1.7). */
-  private static Field staticAdapterField() {
+  static Field staticAdapterField() {
     for (Field field : MDC.class.getDeclaredFields()) {
       int modifiers = field.getModifiers();
       if (field.getType() == MDCAdapter.class

@@ -22,10 +22,12 @@ import org.slf4j.MDC;
  * Internal, not for public use: a {@link ContextStorage} that keeps the SLF4J MDC in step with the
  * span of the current context, in one of two ways chosen at the first {@link #attach}.
  *
- * <p>Lazy (Logback 1.3 and later, the default there): a {@link ContextMdcAdapter} is put in front
- * of Logback's MDC adapter ({@link LogbackMdcHook}) and answers the ids from {@link #current()}
- * whenever the MDC is read, by {@code MDC.get}, {@code MDC.getCopyOfContextMap} or a log event. A
- * scope switch then costs what the wrapped storage costs: nothing is written or restored.
+ * <p>Lazy (Logback 1.3 and later, and Log4j 2 with log4j-core: the default there): a {@link
+ * ContextMdcAdapter} is put in front of the backend's MDC adapter ({@link LogbackMdcHook}, {@link
+ * Log4jMdcHook}) and answers the ids from {@link #current()} whenever the MDC is read, by {@code
+ * MDC.get}, {@code MDC.getCopyOfContextMap} or a Logback event; Log4j 2 events get them from {@link
+ * Log4jContextDataProvider}. A scope switch then costs what the wrapped storage costs: nothing is
+ * written or restored.
  *
  * <p>Eager (any other backend, baggage copying, or {@code oteltoolkit.mdc.lazy=false}): on attach,
  * the ids of the attached context's span (nothing when it has no valid span) replace the MDC values
@@ -219,8 +221,8 @@ public final class MdcContextStorage implements ContextStorage {
   }
 
   /**
-   * Chooses the mode once: lazy when the Logback hook installs. SLF4J is asked for its logger
-   * factory (which may initialize the backend) outside any lock of this class.
+   * Chooses the mode once: lazy when the Logback or the Log4j 2 hook installs. SLF4J is asked for
+   * its logger factory (which may initialize the backend) outside any lock of this class.
    */
   private int decideMode() {
     if (deciding.get() != null) {
@@ -236,6 +238,12 @@ public final class MdcContextStorage implements ContextStorage {
         int chosen = EAGER;
         try {
           if (LogbackMdcHook.install(factory, this, settings)) {
+            // Log4j 2 events of code that logs through the Log4j API beside Logback
+            LazyContextData.activate(this, settings, null);
+            chosen = LAZY;
+          } else if (factory != null
+              && factory.getClass().getName().equals(Log4jMdcHook.LOGGER_FACTORY)
+              && Log4jMdcHook.install(factory, this, settings)) {
             chosen = LAZY;
           }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
