@@ -54,6 +54,13 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * polls the in-memory exporter until the trace is there, or fails after {@link
  * TelemetryExtensionBuilder#awaitTimeout(Duration)} with the tree of what did arrive.
  *
+ * <p><b>Spans by name</b>, in any trace: {@link #span(String)} (exactly one), {@link
+ * #spans(String)} (all), {@link #awaitSpan(String)}. <b>Sampling per test</b>: {@link
+ * #sampler(Sampler)} and {@link #samplingRatio(double)} apply to the rest of the current test.
+ *
+ * <p><b>No silent loss.</b> The batch queue holds as many spans as a test keeps (100,000); spans
+ * dropped anyway (a full queue, more than that per test) make every span assertion fail saying so.
+ *
  * <p><b>Failures.</b> Every assertion of the kit fails with the console tree of everything captured
  * (indented spans with durations, status and attributes, log records under their span); when any
  * other assertion or exception fails a test, that tree is added to it as a suppressed exception.
@@ -248,8 +255,8 @@ public final class TelemetryExtension
       throw new IllegalStateException(
           "otel.sampler(...) cannot apply: the extension's configure(...) chose the sampling of"
               + " its telemetry (sampler(...), samplingRatio(...), or a sampler in"
-              + " configProperties), which replaces the per-test one. Remove it there to choose per"
-              + " test, or keep it for the whole class.");
+              + " configProperties) or turned it off, which replaces the per-test one. Remove it"
+              + " there to choose per test, or keep it for the whole class.");
     }
   }
 

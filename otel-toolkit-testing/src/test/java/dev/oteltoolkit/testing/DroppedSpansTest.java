@@ -28,7 +28,7 @@ class DroppedSpansTest {
 
   @Test
   void everySpanAssertionFailsNamingTheDropsAndTheSetting() throws Exception {
-    ManySpansTest.endSpans(otel.openTelemetry().getTracer("burst"), 2, 50_000);
+    ManySpansTest.endSpans(otel.openTelemetry().getTracer("burst"), 2, 20_000);
 
     assertThatThrownBy(otel::spans)
         .hasMessageMatching(
