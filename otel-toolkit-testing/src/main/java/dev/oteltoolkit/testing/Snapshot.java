@@ -37,17 +37,64 @@ final class Snapshot {
   final List<LogRecordData> logRecords;
   private final long droppedSpans;
   private final long droppedLogRecords;
+  private final long queueDroppedSpans;
   private @Nullable List<TraceTree> traces;
 
   Snapshot(
       List<SpanData> spans,
       List<LogRecordData> logRecords,
       long droppedSpans,
-      long droppedLogRecords) {
+      long droppedLogRecords,
+      long queueDroppedSpans) {
     this.spans = List.copyOf(spans);
     this.logRecords = List.copyOf(logRecords);
     this.droppedSpans = droppedSpans;
     this.droppedLogRecords = droppedLogRecords;
+    this.queueDroppedSpans = queueDroppedSpans;
+  }
+
+  /**
+   * Fails when spans of the test were lost (a full batch processor queue, or past the cap of spans
+   * kept per test): assertions on part of the spans must not pass as if they were all there.
+   */
+  Snapshot requireAllSpans() {
+    if (queueDroppedSpans > 0) {
+      throw new TelemetryAssertionError(
+          queueDroppedSpans
+              + " spans ended in this test were dropped before the capture got them: a batch span"
+              + " processor's queue was full (otel.bsp.max.queue.size, "
+              + Sinks.MAX_KEPT
+              + " in the extension unless configure(...) passes its own configProperties), so"
+              + " assertions on spans would see only part of them. End fewer spans at once, flush"
+              + " in between (otel.telemetry().forceFlush()), or raise the queue size",
+          this);
+    }
+    if (droppedSpans > 0) {
+      throw new TelemetryAssertionError(
+          "more than "
+              + Sinks.MAX_KEPT
+              + " spans were captured in this test: the extension keeps at most that many per test"
+              + " and dropped "
+              + droppedSpans
+              + ", so assertions on spans would see only part of them",
+          this);
+    }
+    return this;
+  }
+
+  /** Fails when log records of the test were lost past the cap of log records kept per test. */
+  Snapshot requireAllLogRecords() {
+    if (droppedLogRecords > 0) {
+      throw new TelemetryAssertionError(
+          "more than "
+              + Sinks.MAX_KEPT
+              + " log records were captured in this test: the extension keeps at most that many"
+              + " per test and dropped "
+              + droppedLogRecords
+              + ", so assertions on log records would see only part of them",
+          this);
+    }
+    return this;
   }
 
   List<TraceTree> traces() {
@@ -82,6 +129,9 @@ final class Snapshot {
             + plural(traceCount, "trace")
             + ", "
             + plural(logRecords.size(), "log record")
+            + (queueDroppedSpans > 0
+                ? ", " + queueDroppedSpans + " more spans dropped by a full batch processor queue"
+                : "")
             + (droppedSpans > 0 ? ", " + droppedSpans + " more spans dropped past the cap" : "")
             + (droppedLogRecords > 0
                 ? ", " + droppedLogRecords + " more log records dropped past the cap"

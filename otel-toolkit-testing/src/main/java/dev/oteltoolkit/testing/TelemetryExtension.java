@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,13 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * the test's call returned are awaited, never slept for: {@link #awaitTrace(String)} flushes and
  * polls the in-memory exporter until the trace is there, or fails after {@link
  * TelemetryExtensionBuilder#awaitTimeout(Duration)} with the tree of what did arrive.
+ *
+ * <p><b>Spans by name</b>, in any trace: {@link #span(String)} (exactly one), {@link
+ * #spans(String)} (all), {@link #awaitSpan(String)}. <b>Sampling per test</b>: {@link
+ * #sampler(Sampler)} and {@link #samplingRatio(double)} apply to the rest of the current test.
+ *
+ * <p><b>No silent loss.</b> The batch queue holds as many spans as a test keeps (100,000); spans
+ * dropped anyway (a full queue, more than that per test) make every span assertion fail saying so.
  *
  * <p><b>Failures.</b> Every assertion of the kit fails with the console tree of everything captured
  * (indented spans with durations, status and attributes, log records under their span); when any
@@ -183,9 +191,89 @@ public final class TelemetryExtension
    * Flushes and returns the spans captured in the current test, in the order they were exported.
    *
    * @return the finished spans
+   * @throws AssertionError when spans of the test were lost (a full batch processor queue, or more
+   *     than 100,000 spans), so a partial list never passes for the whole
    */
   public List<SpanData> spans() {
-    return capture().snapshot().spans;
+    return capture().snapshot().requireAllSpans().spans;
+  }
+
+  /**
+   * Flushes and returns the spans captured in the current test with this name, in any trace, in the
+   * order they were exported; an empty list when there is none.
+   *
+   * @param name the span name
+   * @return the spans of that name
+   * @throws AssertionError when spans of the test were lost, as {@link #spans()}
+   */
+  public List<SpanData> spans(String name) {
+    Objects.requireNonNull(name, "name");
+    return named(capture().snapshot().requireAllSpans(), name);
+  }
+
+  /**
+   * Flushes and returns the one span captured in the current test with this name, in any trace, for
+   * {@code OpenTelemetryAssertions.assertThat(span)} or to read its ids and attributes.
+   *
+   * @param name the span name
+   * @return the span
+   * @throws AssertionError when no span or several spans have that name (the message lists the
+   *     names captured and shows the tree), or spans of the test were lost
+   */
+  public SpanData span(String name) {
+    Objects.requireNonNull(name, "name");
+    return oneNamed(capture().snapshot().requireAllSpans(), name);
+  }
+
+  /**
+   * Waits until a span with this name has arrived, in any trace (a span ended by another thread or
+   * a callback after the test's call returned), and returns it.
+   *
+   * @param name the span name
+   * @return the span
+   * @throws AssertionError after the await timeout, or when several spans have that name
+   */
+  public SpanData awaitSpan(String name) {
+    Objects.requireNonNull(name, "name");
+    return await("a span named '" + name + "'", snapshot -> oneNamed(snapshot, name));
+  }
+
+  /**
+   * Samples the spans that start from now on in the current test with {@code sampler}, e.g. {@code
+   * Sampler.alwaysOff()}, without a telemetry of the test's own: a static extension shares its
+   * telemetry between tests, so this is how one test samples differently. The next test starts with
+   * the extension's default again (parent-based, ratio 1.0). As in production, forced sampling and
+   * tail keeping still apply on top of it, and RED metrics count every call whatever is sampled.
+   *
+   * @param sampler the head sampler for the rest of the test
+   * @throws IllegalStateException when {@link TelemetryExtensionBuilder#configure(Consumer)} sets a
+   *     sampler or sampling ratio of its own (that one applies to every test instead)
+   */
+  public void sampler(Sampler sampler) {
+    Objects.requireNonNull(sampler, "sampler");
+    if (!capture().useSampler(sampler)) {
+      throw new IllegalStateException(
+          "otel.sampler(...) cannot apply: the extension's configure(...) chose the sampling of"
+              + " its telemetry (sampler(...), samplingRatio(...), or a sampler in"
+              + " configProperties) or turned it off, which replaces the per-test one. Remove it"
+              + " there to choose per test, or keep it for the whole class.");
+    }
+  }
+
+  /**
+   * Samples the traces that start from now on in the current test at this ratio, parent-based as
+   * {@code TelemetryBuilder.samplingRatio(double)} does (a trace continued from another service
+   * keeps that service's decision); see {@link #sampler(Sampler)}.
+   *
+   * @param ratio between 0 and 1, e.g. 0.1 for 10%
+   * @throws IllegalArgumentException when the ratio is not between 0 and 1
+   * @throws IllegalStateException as {@link #sampler(Sampler)}
+   */
+  public void samplingRatio(double ratio) {
+    if (!(ratio >= 0 && ratio <= 1)) {
+      throw new IllegalArgumentException("samplingRatio=" + ratio + ": must be between 0 and 1");
+    }
+    sampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)));
   }
 
   /**
@@ -196,7 +284,7 @@ public final class TelemetryExtension
    * @return the log records
    */
   public List<LogRecordData> logRecords() {
-    return capture().snapshot().logRecords;
+    return capture().snapshot().requireAllLogRecords().logRecords;
   }
 
   /**
@@ -277,7 +365,7 @@ public final class TelemetryExtension
    */
   public TraceTreeAssert assertTrace(String rootName) {
     Objects.requireNonNull(rootName, "rootName");
-    return findTraces(capture().snapshot(), rootName, 1).get(0);
+    return findTraces(capture().snapshot().requireAllSpans(), rootName, 1).get(0);
   }
 
   /**
@@ -290,12 +378,12 @@ public final class TelemetryExtension
    */
   public List<TraceTreeAssert> assertTraces(String rootName, int count) {
     Objects.requireNonNull(rootName, "rootName");
-    return findTraces(capture().snapshot(), rootName, count);
+    return findTraces(capture().snapshot().requireAllSpans(), rootName, count);
   }
 
   /** Asserts that no span was captured in the current test (after a flush). */
   public void assertNoSpans() {
-    Snapshot snapshot = capture().snapshot();
+    Snapshot snapshot = capture().snapshot().requireAllSpans();
     if (!snapshot.spans.isEmpty()) {
       throw new TelemetryAssertionError(
           "expected no spans but " + snapshot.spans.size() + " were captured", snapshot);
@@ -431,6 +519,7 @@ public final class TelemetryExtension
       inTest = true;
       shared = classLevel > 0;
     }
+    current.useSampler(null);
     if (shared) {
       current.reset();
     }
@@ -455,6 +544,7 @@ public final class TelemetryExtension
       return;
     }
     if (shared) {
+      current.useSampler(null);
       current.closeTestServices();
     } else {
       stop();
@@ -635,6 +725,37 @@ public final class TelemetryExtension
     }
   }
 
+  private static List<SpanData> named(Snapshot snapshot, String name) {
+    List<SpanData> named = new ArrayList<>();
+    for (SpanData span : snapshot.spans) {
+      if (span.getName().equals(name)) {
+        named.add(span);
+      }
+    }
+    return named;
+  }
+
+  private static SpanData oneNamed(Snapshot snapshot, String name) {
+    List<SpanData> named = named(snapshot, name);
+    if (named.size() != 1) {
+      Set<String> names = new TreeSet<>();
+      for (SpanData span : snapshot.spans) {
+        names.add(span.getName());
+      }
+      throw new TelemetryAssertionError(
+          "expected one span named '"
+              + name
+              + "' but "
+              + named.size()
+              + " were captured"
+              + (named.size() > 1 ? " (spans(\"" + name + "\") returns them all)" : "")
+              + "; span names: "
+              + names,
+          snapshot);
+    }
+    return named.get(0);
+  }
+
   /** Exactly {@code count} connected traces with this root name, or a failure saying why not. */
   private static List<TraceTreeAssert> findTraces(Snapshot snapshot, String rootName, int count) {
     if (count < 0) {
@@ -698,7 +819,8 @@ public final class TelemetryExtension
       current.flush(
           Duration.ofNanos(Math.max(1, Math.min(remaining, Capture.FLUSH_TIMEOUT.toNanos()))));
       long seen = sinks.exports();
-      lastSnapshot = current.snapshotNow();
+      // lost spans do not come back: fail now rather than wait
+      lastSnapshot = current.snapshotNow().requireAllSpans();
       try {
         return attempt.apply(lastSnapshot);
       } catch (AssertionError e) {

@@ -22,9 +22,12 @@ public final class TelemetryExtensionBuilder {
    * and {@link TelemetryExtension#service(String) other services}): service name, tail keeping,
    * sampling, a {@code console()} to watch the trees print... Default: nothing. The extension adds
    * its in-memory exporters after it and turns OTLP off before it (turn it back on with {@code
-   * otlp(true)} if a test wants it). Settings come from the code only: the extension passes an
-   * empty {@code configProperties(...)}, so {@code OTEL_*} variables of the machine do not apply; a
-   * customizer may pass its own.
+   * otlp(true)} if a test wants it). Settings come from the code only: the extension passes its own
+   * {@code configProperties(...)} (only {@code otel.bsp.max.queue.size=100000}, so a burst of spans
+   * reaches the capture whole), so {@code OTEL_*} variables of the machine do not apply; a
+   * customizer may pass its own instead. It also sets the sampler that {@link
+   * TelemetryExtension#sampler} switches per test; a customizer that sets a sampler or ratio of its
+   * own replaces it for every test.
    *
    * @param customizer called once per {@code Telemetry} built
    * @return this builder

@@ -28,15 +28,16 @@ import java.util.function.Consumer;
  * everything captured. The assertions work on what had arrived when the trace was found: a trace is
  * not updated afterwards.
  */
-public final class TraceTreeAssert {
-
-  private final TreeContext context;
-  private final TraceTree.Node root;
+public final class TraceTreeAssert extends TreeAssertions<TraceTreeAssert> {
 
   TraceTreeAssert(Snapshot snapshot, TraceTree trace) {
-    this.context = new TreeContext(snapshot, trace);
-    this.root = trace.roots.get(0);
-    context.markAsserted(root);
+    super(new TreeContext(snapshot, trace), trace.roots.get(0));
+    context.markAsserted(node);
+  }
+
+  @Override
+  TraceTreeAssert self() {
+    return this;
   }
 
   /**
@@ -54,7 +55,7 @@ public final class TraceTreeAssert {
    * @return the root span
    */
   public SpanData rootSpan() {
-    return root.span;
+    return node.span;
   }
 
   /**
@@ -74,7 +75,7 @@ public final class TraceTreeAssert {
    */
   public List<LogRecordData> logRecords() {
     List<LogRecordData> logs = new ArrayList<>();
-    for (LogRecordData log : context.snapshot.logRecords) {
+    for (LogRecordData log : context.snapshot.requireAllLogRecords().logRecords) {
       if (log.getSpanContext().getTraceId().equals(traceId())) {
         logs.add(log);
       }
@@ -89,73 +90,63 @@ public final class TraceTreeAssert {
    * @return this
    */
   public TraceTreeAssert hasRoot(Consumer<SpanDataAssert> assertions) {
-    context.check(root, assertions);
+    context.check(node, assertions);
     return this;
   }
 
   /**
-   * Asserts that exactly one direct child of the root has this name.
+   * Returns the one span of the trace with this name, at any depth, for {@code
+   * OpenTelemetryAssertions.assertThat(span)} or to read its ids and attributes. Like {@link
+   * #hasSpan(String, Consumer)} it counts as named for {@link #hasNoOtherSpans()}.
    *
-   * @param name the child's span name
-   * @return this
+   * @param name the span name
+   * @return the span
+   * @throws AssertionError when no span or several spans of the trace have that name
    */
-  public TraceTreeAssert hasChild(String name) {
-    context.child(root, name);
-    return this;
+  public SpanData span(String name) {
+    return context.span(name).span;
   }
 
   /**
-   * Asserts that exactly one direct child of the root has this name, and that it satisfies {@code
-   * assertions}.
+   * Returns the spans of the trace with this name, at any depth, parents before children and
+   * siblings in the order they started; an empty list when there is none. A plain lookup: it does
+   * not count as naming them for {@link #hasNoOtherSpans()} ({@link #hasSpans(String, int)} does).
    *
-   * @param name the child's span name
-   * @param assertions assertions on the child, e.g. {@code child -> child.hasKind(SpanKind.CLIENT)}
-   * @return this
+   * @param name the span name
+   * @return the spans of that name
    */
-  public TraceTreeAssert hasChild(String name, Consumer<SpanDataAssert> assertions) {
-    context.check(context.child(root, name), assertions);
-    return this;
+  public List<SpanData> spans(String name) {
+    List<SpanData> spans = new ArrayList<>();
+    for (TraceTree.Node named : context.named(name)) {
+      spans.add(named.span);
+    }
+    return spans;
   }
 
   /**
-   * Asserts that exactly one direct child of the root has this name, then runs {@code subtree} on
-   * it, to assert the spans below it.
+   * Asserts that exactly {@code count} spans of the trace, at any depth, have this name.
    *
-   * @param name the child's span name
-   * @param subtree assertions on the child and its descendants
-   * @return this
-   */
-  public TraceTreeAssert hasChildTree(String name, Consumer<SpanTreeAssert> subtree) {
-    Objects.requireNonNull(subtree, "subtree");
-    TraceTree.Node child = context.child(root, name);
-    context.run(child, () -> subtree.accept(new SpanTreeAssert(context, child)));
-    return this;
-  }
-
-  /**
-   * Asserts that exactly {@code count} direct children of the root have this name.
-   *
-   * @param name the children's span name
+   * @param name the span name
    * @param count how many, at least 0
    * @return this
    */
-  public TraceTreeAssert hasChildren(String name, int count) {
-    context.children(root, name, count);
+  public TraceTreeAssert hasSpans(String name, int count) {
+    context.spans(name, count);
     return this;
   }
 
   /**
-   * Asserts that exactly {@code count} direct children of the root have this name, each satisfying
-   * {@code each}.
+   * Asserts that exactly {@code count} spans of the trace, at any depth, have this name, each
+   * satisfying {@code each}.
    *
-   * @param name the children's span name
+   * @param name the span name
    * @param count how many, at least 0
    * @param each assertions every one of them must satisfy
    * @return this
    */
-  public TraceTreeAssert hasChildren(String name, int count, Consumer<SpanDataAssert> each) {
-    for (TraceTree.Node child : context.children(root, name, count)) {
-      context.check(child, each);
+  public TraceTreeAssert hasSpans(String name, int count, Consumer<SpanDataAssert> each) {
+    for (TraceTree.Node named : context.spans(name, count)) {
+      context.check(named, each);
     }
     return this;
   }
@@ -185,7 +176,7 @@ public final class TraceTreeAssert {
           "trace "
               + traceId()
               + " (root '"
-              + root.name()
+              + node.name()
               + "') has "
               + context.trace.spans.size()
               + " spans, expected "
@@ -196,7 +187,10 @@ public final class TraceTreeAssert {
 
   /**
    * Asserts that every span of the trace was named by an assertion above (the root counts): nothing
-   * was recorded that the test does not expect.
+   * was recorded that the test does not expect. A span counts as named once {@code hasChild},
+   * {@code hasChildren}, {@code hasChildTree}, {@code hasSpan}, {@code hasSpans} or {@link
+   * #span(String)} found it, at any depth and in any order; the order in which the spans ended does
+   * not matter either.
    *
    * @return this
    */
@@ -211,35 +205,10 @@ public final class TraceTreeAssert {
           "trace "
               + traceId()
               + " (root '"
-              + root.name()
+              + node.name()
               + "') has spans no assertion named: "
               + names);
     }
-    return this;
-  }
-
-  /**
-   * Asserts the per-request GenAI token totals ({@code oteltoolkit.gen_ai.total.input_tokens} and
-   * {@code output_tokens}) on the root span.
-   *
-   * @param inputTokens the expected input tokens of every GenAI call of the request
-   * @param outputTokens the expected output tokens
-   * @return this
-   */
-  public TraceTreeAssert hasGenAiTotals(long inputTokens, long outputTokens) {
-    context.genAiTotals(root, inputTokens, outputTokens);
-    return this;
-  }
-
-  /**
-   * Asserts the per-request GenAI cost ({@code oteltoolkit.gen_ai.total.cost}) on the root span,
-   * exactly as the toolkit computes it (an exact decimal sum).
-   *
-   * @param usd the expected cost in US dollars, as a decimal, e.g. {@code "0.00301"}
-   * @return this
-   */
-  public TraceTreeAssert hasGenAiTotalCost(String usd) {
-    context.genAiTotalCost(root, usd);
     return this;
   }
 
@@ -265,7 +234,7 @@ public final class TraceTreeAssert {
         "trace "
             + traceId()
             + " (root '"
-            + root.name()
+            + node.name()
             + "'): none of its "
             + logs.size()
             + " log records matches"
@@ -276,6 +245,6 @@ public final class TraceTreeAssert {
 
   @Override
   public String toString() {
-    return "TraceTreeAssert{" + traceId() + ", root '" + root.name() + "'}";
+    return "TraceTreeAssert{" + traceId() + ", root '" + node.name() + "'}";
   }
 }

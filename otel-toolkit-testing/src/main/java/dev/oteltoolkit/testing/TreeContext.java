@@ -136,6 +136,32 @@ final class TreeContext {
 
   /** The only span of the trace with this name, anywhere in the tree. */
   TraceTree.Node span(String name) {
+    return spans(name, 1).get(0);
+  }
+
+  /** Exactly {@code count} spans of the trace with this name, anywhere in the tree. */
+  List<TraceTree.Node> spans(String name, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    List<TraceTree.Node> matching = named(name);
+    if (matching.size() != count) {
+      throw failure(
+          "trace "
+              + trace.traceId
+              + " has "
+              + matching.size()
+              + " spans named '"
+              + name
+              + "', expected "
+              + (count == 1 ? "one" : count));
+    }
+    matching.forEach(this::markAsserted);
+    return matching;
+  }
+
+  /** The spans of the trace with this name, anywhere in the tree, parents before children. */
+  List<TraceTree.Node> named(String name) {
     Objects.requireNonNull(name, "name");
     List<TraceTree.Node> matching = new ArrayList<>();
     for (TraceTree.Node root : trace.roots) {
@@ -146,18 +172,7 @@ final class TreeContext {
             }
           });
     }
-    if (matching.size() != 1) {
-      throw failure(
-          "trace "
-              + trace.traceId
-              + " has "
-              + matching.size()
-              + " spans named '"
-              + name
-              + "', expected one");
-    }
-    markAsserted(matching.get(0));
-    return matching.get(0);
+    return matching;
   }
 
   void genAiTotals(TraceTree.Node node, long inputTokens, long outputTokens) {

@@ -84,21 +84,22 @@ class BudgetAndFailuresTest extends OpenAiTestBase {
         });
 
     assertThat(server.requests).as("the fake server saw only the first request").hasSize(1);
-    assertThat(otel.names()).containsExactly("chat gpt-4o-mini", "request");
+    otel.assertTrace("request").hasChild("chat gpt-4o-mini").hasNoOtherSpans();
   }
 
   @Test
   void aTracerThatThrowsLeavesTheCallExactlyAsUnwrapped() {
     server.json(
         200, Wire.chatCompletion("chatcmpl-2", "gpt-4o-mini", "ok", "stop", Wire.usage(10, 5)));
-    GenAiTelemetry broken = GenAiTelemetry.create(new ThrowingTracerOpenTelemetry(otel.sdk));
+    GenAiTelemetry broken =
+        GenAiTelemetry.create(new ThrowingTracerOpenTelemetry(otel.openTelemetry()));
     OpenAIClient client = OpenAiTelemetry.create(broken).wrap(rawClient());
 
     ChatCompletion completion =
         client.chat().completions().create(ChatCompletionsTest.question().build());
 
     assertThat(completion.id()).isEqualTo("chatcmpl-2");
-    assertThat(otel.finished()).isEmpty();
+    otel.assertNoSpans();
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0).getThrown()).hasMessage("a broken tracer");
   }

@@ -285,12 +285,12 @@ class ChatCompletionsTest extends OpenAiTestBase {
         .completions()
         .create(question().build());
 
-    assertThat(otel.finished())
+    assertThat(otel.spans())
         .hasSize(4)
         .allSatisfy(span -> assertThat(span).hasName("chat gpt-4o-mini"));
     assertThat(server.requests).hasSize(4);
     // the structured request asked for json
-    assertThat(otel.finished().get(2))
+    assertThat(otel.spans().get(2))
         .hasAttributesSatisfying(
             satisfies(GEN_AI_OUTPUT_TYPE, type -> type.isEqualTo("json")),
             satisfies(ServerAttributes.SERVER_PORT, port -> port.isEqualTo((long) server.port())));
@@ -306,7 +306,7 @@ class ChatCompletionsTest extends OpenAiTestBase {
 
     server.json(200, "{\"object\":\"list\",\"data\":[]}");
     assertThat(client.models().list().data()).isEmpty();
-    assertThat(otel.finished()).isEmpty();
+    otel.assertNoSpans();
   }
 
   /** A structured output type. */

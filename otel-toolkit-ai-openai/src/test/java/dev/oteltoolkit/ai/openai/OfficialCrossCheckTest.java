@@ -8,6 +8,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.embeddings.EmbeddingModel;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.openai.v1_1.OpenAITelemetry;
@@ -41,11 +42,19 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialCrossCheckTest extends OpenAiTestBase {
 
+  // plain SDKs on both sides: only the instrumentations differ; ours also proven without Telemetry
   private final TestSdk official = new TestSdk();
+  private final TestSdk ourSdk = new TestSdk();
+
+  @Override
+  OpenTelemetry openTelemetry() {
+    return ourSdk.sdk;
+  }
 
   @AfterEach
-  void closeOfficial() {
+  void closeSdks() {
     official.close();
+    ourSdk.close();
   }
 
   private OpenAIClient officialClient() {
@@ -89,8 +98,8 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
           Wire.usageChunk(id, model, Wire.usage(1200, 300, 200, 0)));
     }
     SpanData theirs = run(officialClient(), official, StreamingTest.params(true));
-    SpanData ours = run(client(), otel, StreamingTest.params(true));
-    assertSameWhereTheyRecord(theirs, ours);
+    SpanData our = run(client(), ourSdk, StreamingTest.params(true));
+    assertSameWhereTheyRecord(theirs, our);
     assertSameMetrics();
   }
 
@@ -122,7 +131,7 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
     } catch (RuntimeException expected) {
       // the same exception
     }
-    assertSameWhereTheyRecord(single(official), single(otel));
+    assertSameWhereTheyRecord(single(official), single(ourSdk));
     assertSameMetrics();
   }
 
@@ -131,7 +140,7 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
     server.json(200, body);
     call.accept(officialClient());
     call.accept(client());
-    assertSameWhereTheyRecord(single(official), single(otel));
+    assertSameWhereTheyRecord(single(official), single(ourSdk));
     assertSameMetrics();
   }
 
@@ -141,7 +150,7 @@ class OfficialCrossCheckTest extends OpenAiTestBase {
    */
   private void assertSameMetrics() {
     java.util.Collection<io.opentelemetry.sdk.metrics.data.MetricData> ourMetrics =
-        otel.metrics.collectAllMetrics();
+        ourSdk.metrics.collectAllMetrics();
     for (io.opentelemetry.sdk.metrics.data.MetricData theirs :
         official.metrics.collectAllMetrics()) {
       io.opentelemetry.sdk.metrics.data.MetricData ours =

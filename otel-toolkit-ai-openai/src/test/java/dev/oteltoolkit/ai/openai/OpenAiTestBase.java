@@ -9,15 +9,18 @@ import dev.oteltoolkit.ai.GenAiTelemetryBuilder;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.testing.TelemetryExtension;
+import io.opentelemetry.api.OpenTelemetry;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The unmodified OpenAI SDK client (OkHttp) against the in-process fake server, wrapped by {@link
- * OpenAiTelemetry} over a hand-built SDK. Prices are the tests' own table, so expected costs are
- * literal values independent of the shipped prices.
+ * OpenAiTelemetry} over the toolkit's telemetry from the test kit (a fresh one per test). Prices
+ * are the tests' own table, so expected costs are literal values independent of the shipped prices.
  */
 abstract class OpenAiTestBase {
 
@@ -37,13 +40,20 @@ abstract class OpenAiTestBase {
 
   static final PriceTable PRICES = PriceTable.of(GPT_4O_MINI, O4_MINI, EMBEDDING_SMALL);
 
+  @RegisterExtension
+  final TelemetryExtension otel = TelemetryExtension.builder().global(false).build();
+
   final FakeOpenAi server = new FakeOpenAi();
-  final TestSdk otel = new TestSdk();
-  final Tracing tracing = Tracing.create(otel.sdk);
+  final Tracing tracing = otel.tracing();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
+  /** The OpenTelemetry the instrumentation under test records into. */
+  OpenTelemetry openTelemetry() {
+    return otel.openTelemetry();
+  }
+
   GenAiTelemetryBuilder genAi() {
-    return GenAiTelemetry.builder(otel.sdk).priceTable(PRICES);
+    return GenAiTelemetry.builder(openTelemetry()).priceTable(PRICES);
   }
 
   /** A raw SDK client to the fake server, no retries (tests that retry say so). */
@@ -79,6 +89,5 @@ abstract class OpenAiTestBase {
       closeable.close();
     }
     server.close();
-    otel.close();
   }
 }

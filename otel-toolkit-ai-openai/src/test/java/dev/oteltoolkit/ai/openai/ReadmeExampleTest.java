@@ -43,7 +43,7 @@ class ReadmeExampleTest extends OpenAiTestBase {
         Wire.chatCompletion("chatcmpl-1", "gpt-4o-mini-2024-07-18", "Traces.", "stop", Wire.usage(1200, 48)));
 
     ChatCompletion answer =
-        quickstart(otel.sdk, server.baseUrl(), "sk-test", ChatCompletionsTest.question().build());
+        quickstart(otel.openTelemetry(), server.baseUrl(), "sk-test", ChatCompletionsTest.question().build());
 
     assertThat(answer.id()).isEqualTo("chatcmpl-1");
     // priced from the shipped table (whatever its price, a known model gets a cost)

@@ -187,8 +187,8 @@ class ResponsesAndEmbeddingsTest extends OpenAiTestBase {
     client.embeddings().create(params);
     client.async().embeddings().create(params).get(10, TimeUnit.SECONDS);
 
-    assertThat(otel.finished()).hasSize(2);
-    assertThat(otel.finished().get(0))
+    assertThat(otel.spans()).hasSize(2);
+    assertThat(otel.spans().get(0))
         .hasName("embeddings text-embedding-3-small")
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfyingExactly(

@@ -81,7 +81,9 @@ class StreamingTest extends OpenAiTestBase {
                         .map(choice -> choice.delta().content().orElse(""))
                         .collect(Collectors.joining());
                 // ended when the chunks ran out, before close()
-                assertThat(otel.names()).containsExactly("chat gpt-4o-mini");
+                assertThat(otel.spans())
+                    .extracting(SpanData::getName)
+                    .containsExactly("chat gpt-4o-mini");
                 return joined;
               }
             });
@@ -171,7 +173,7 @@ class StreamingTest extends OpenAiTestBase {
     assertThat(without.get(GEN_AI_RESPONSE_FINISH_REASONS)).containsExactly("stop");
     assertThat(server.requests.get(0).body()).doesNotContain("include_usage");
 
-    otel.spans.reset();
+    otel.reset();
     scriptStream(null, true);
     OpenAIClient asking =
         OpenAiTelemetry.builder(genAi().build()).includeStreamUsage(true).build().wrap(rawClient());
@@ -192,7 +194,7 @@ class StreamingTest extends OpenAiTestBase {
     try (StreamResponse<ChatCompletionChunk> stream =
         client.chat().completions().createStreaming(params(true))) {
       assertThat(stream.stream().findFirst()).isPresent();
-      assertThat(otel.finished()).isEmpty();
+      otel.assertNoSpans();
     }
 
     SpanData chat = otel.span("chat gpt-4o-mini");
@@ -218,7 +220,7 @@ class StreamingTest extends OpenAiTestBase {
             equalTo(
                 io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE, SseException.class.getName()));
     stream.close();
-    assertThat(otel.finished()).hasSize(1);
+    assertThat(otel.spans()).hasSize(1);
   }
 
   @Test
@@ -236,7 +238,7 @@ class StreamingTest extends OpenAiTestBase {
                           throw new IllegalStateException("the application's bug");
                         }))
         .hasMessage("the application's bug");
-    assertThat(otel.finished()).isEmpty();
+    otel.assertNoSpans();
     stream.close();
     assertThat(otel.span("chat gpt-4o-mini"))
         .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset());
@@ -247,11 +249,11 @@ class StreamingTest extends OpenAiTestBase {
     scriptStream(null, true);
     OpenAIClient client = client();
     CountDownLatch ended = new CountDownLatch(1);
-    // the span ends on the cleaner's thread; the exporter is synchronous
+    // the span ends on the cleaner's thread; spans() flushes what has ended
     Thread watcher =
         new Thread(
             () -> {
-              while (otel.finished().isEmpty()) {
+              while (otel.spans().isEmpty()) {
                 System.gc();
                 try {
                   ended.await(50, TimeUnit.MILLISECONDS);
