@@ -13,15 +13,13 @@ package dev.oteltoolkit.logging.internal;
  */
 public final class ExportedLoggers {
 
-  private static final String[] EXCLUDED_ROOTS = {
-    "io.opentelemetry",
-    "dev.oteltoolkit.core",
-    "dev.oteltoolkit.api",
-    "dev.oteltoolkit.logging",
-    "dev.oteltoolkit.jdbc",
-    "dev.oteltoolkit.messaging",
-    "dev.oteltoolkit.ai",
-    "dev.oteltoolkit.testing",
+  private static final String OPENTELEMETRY = "io.opentelemetry";
+
+  private static final String TOOLKIT = "dev.oteltoolkit.";
+
+  /** The toolkit's library packages below {@link #TOOLKIT}. */
+  private static final String[] TOOLKIT_LIBRARIES = {
+    "core", "api", "logging", "jdbc", "messaging", "ai", "testing",
   };
 
   /** Thread name prefixes of the SDK's batch processors and metric reader. */
@@ -41,11 +39,16 @@ public final class ExportedLoggers {
    * @return false for the SDK's and the toolkit's own lines and lines of export threads
    */
   public static boolean isExported(String loggerName, String threadName) {
+    // called for every line: the toolkit's common prefix is compared once, not once per library
     if (loggerName != null) {
-      for (String root : EXCLUDED_ROOTS) {
-        if (loggerName.startsWith(root)
-            && (loggerName.length() == root.length() || loggerName.charAt(root.length()) == '.')) {
-          return false;
+      if (isUnder(loggerName, 0, OPENTELEMETRY)) {
+        return false;
+      }
+      if (loggerName.startsWith(TOOLKIT)) {
+        for (String library : TOOLKIT_LIBRARIES) {
+          if (isUnder(loggerName, TOOLKIT.length(), library)) {
+            return false;
+          }
         }
       }
     }
@@ -57,5 +60,11 @@ public final class ExportedLoggers {
       }
     }
     return true;
+  }
+
+  /** Whether {@code name}, from {@code offset} on, is {@code root} or a name below it. */
+  private static boolean isUnder(String name, int offset, String root) {
+    int end = offset + root.length();
+    return name.startsWith(root, offset) && (name.length() == end || name.charAt(end) == '.');
   }
 }
