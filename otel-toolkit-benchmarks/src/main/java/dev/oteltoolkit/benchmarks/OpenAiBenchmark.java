@@ -40,8 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code http*}: the unmodified SDK client (OkHttp) against an in-process server on the
  *       loopback interface answering a fixed chat completion (1200 input tokens, 200 of them
- *       cached, 300 output): what a call costs end to end. Goal: {@code httpOurs / httpUnwrapped <=
- *       1.02}.
+ *       cached, 300 output): what a call costs end to end. The server runs with {@code
+ *       sun.net.httpserver.nodelay=true}, as in {@link AnthropicBenchmark}, so a call takes a
+ *       fraction of a millisecond, not the ~45 ms of delayed ACKs that would hide any
+ *       instrumentation cost. Goal: {@code httpOurs / httpUnwrapped <= 1.02}.
  *   <li>{@code stub*}: the same wrappers over an SDK client without I/O whose completions service
  *       returns a preparsed response, so the instrumentation's own cost is all that differs. Goal:
  *       {@code (stubOurs - stubUnwrapped) <= (stubOfficial - stubUnwrapped)}, while ours records
@@ -51,7 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 2, jvmArgsPrepend = BenchmarkSdk.NO_MDC_BRIDGE)
+@Fork(
+    value = 2,
+    jvmArgsPrepend = {BenchmarkSdk.NO_MDC_BRIDGE, "-Dsun.net.httpserver.nodelay=true"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
