@@ -33,14 +33,9 @@ final class AgentHandler implements InvocationHandler {
         default -> "Instrumented[" + agentName + "]";
       };
     }
-    GenAiSpan span;
-    try {
-      span = recorder.genAi.invokeAgent(agentName).start();
-    } catch (dev.oteltoolkit.ai.BudgetExceededException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      recorder.instrumentationFailed(e);
-      return call(method, args);
+    GenAiSpan span = recorder.startOrNull(() -> recorder.genAi.invokeAgent(agentName).start());
+    if (span == null) {
+      return call(method, args); // recording failed: the call goes on unrecorded
     }
     Object result;
     try (Scope ignored = span.makeCurrent()) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -85,7 +86,7 @@ final class Recorder {
       instrumentationFailed(e);
       return null;
     }
-    GenAiSpan span = start(builder);
+    GenAiSpan span = startOrNull(builder::start);
     if (span != null && genAi.capturesMessageContent()) {
       try {
         span.inputMessages(Content.messages(request.messages()));
@@ -142,7 +143,7 @@ final class Recorder {
       instrumentationFailed(e);
       return null;
     }
-    GenAiSpan span = start(builder);
+    GenAiSpan span = startOrNull(builder::start);
     if (span != null && span.capturesContent()) {
       try {
         span.inputMessages(Content.embeddingInputs(inputs));
@@ -176,10 +177,13 @@ final class Recorder {
     }
   }
 
-  /** Starts the span; null when that fails, except for a refusal over budget, which is thrown. */
-  private GenAiSpan start(ModelCallBuilder builder) {
+  /**
+   * Starts a span through {@code start}; null when that fails (logged once), except for a refusal
+   * over budget, which is thrown to the caller. Every wrapper of this module starts its spans here.
+   */
+  GenAiSpan startOrNull(Supplier<GenAiSpan> start) {
     try {
-      return builder.start();
+      return start.get();
     } catch (BudgetExceededException e) {
       throw e;
     } catch (RuntimeException e) {

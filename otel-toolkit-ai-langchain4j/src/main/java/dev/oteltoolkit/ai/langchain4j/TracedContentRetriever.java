@@ -4,7 +4,6 @@ import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.rag.query.Query;
-import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiSpan;
 import dev.oteltoolkit.ai.RetrievalBuilder;
 import io.opentelemetry.context.Scope;
@@ -58,14 +57,7 @@ final class TracedContentRetriever implements ContentRetriever {
       recorder.instrumentationFailed(e);
       return null;
     }
-    try {
-      return builder.start();
-    } catch (BudgetExceededException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      recorder.instrumentationFailed(e);
-      return null;
-    }
+    return recorder.startOrNull(builder::start);
   }
 
   /** The listeners go on the retriever itself, so they run inside the span. */

@@ -4,7 +4,6 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
-import dev.oteltoolkit.ai.BudgetExceededException;
 import dev.oteltoolkit.ai.GenAiSpan;
 import dev.oteltoolkit.ai.ToolCallBuilder;
 import io.opentelemetry.context.Scope;
@@ -84,14 +83,7 @@ final class TracedToolExecutor implements ToolExecutor {
       recorder.instrumentationFailed(e);
       return null;
     }
-    try {
-      return builder.start();
-    } catch (BudgetExceededException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      recorder.instrumentationFailed(e);
-      return null;
-    }
+    return recorder.startOrNull(builder::start);
   }
 
   private void end(GenAiSpan span, String result) {
