@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * send on its connection and a client waiting for that answer waits forever. The race is rare per
  * frame, so this test sends many frames (about 60,000: each chat answer streams a frame per word)
  * and fails, naming the session and message, when one answer does not arrive within a generous
- * bound. Without the re-arming it failed in about one run in eight here (2 cores): a stress test
- * for the race, not a proof of its absence; with it, no answer has waited.
+ * bound. Without the re-arming it failed in one of ten runs here (2 cores): a stress test for the
+ * race, not a proof of its absence; with it, no answer has waited.
  */
 class RealtimeServerStressTest {
 
