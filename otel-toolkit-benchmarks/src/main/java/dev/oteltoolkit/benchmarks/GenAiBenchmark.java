@@ -7,7 +7,7 @@ import dev.oteltoolkit.ai.GenAiTelemetry;
 import dev.oteltoolkit.ai.ModelPrice;
 import dev.oteltoolkit.ai.PriceTable;
 import dev.oteltoolkit.api.ThrowingFunction;
-import dev.oteltoolkit.api.Tracing;
+import dev.oteltoolkit.api.instrumentation.InstrumentationScope;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -262,7 +262,7 @@ public class GenAiBenchmark {
             "genAi returned another text");
       }
       check.close(); // ends the request root: its totals are exported with it
-      SpanData root = recording.span(Tracing.class.getPackageName(), "GET /chat");
+      SpanData root = recording.span(InstrumentationScope.CORE.name(), "GET /chat");
       SpanData ours = recording.span(AI_SCOPE, SPAN_NAME);
       SpanData raw = recording.span(RawGenAi.SCOPE, SPAN_NAME);
       RecordingSdk.requireSameSpan(ours, raw, true);
@@ -371,16 +371,7 @@ public class GenAiBenchmark {
           };
 
       // a request root the toolkit started, open while the benchmark runs
-      Context[] captured = new Context[1];
-      Tracing.create(openTelemetry)
-          .span("GET /chat")
-          .parent(Context.root())
-          .callAsync(
-              () -> {
-                captured[0] = Context.current();
-                return requestPending;
-              });
-      requestContext = captured[0];
+      requestContext = ModelCallFixture.openRequestRoot(openTelemetry, "GET /chat", requestPending);
 
       // a request root that has ended: the toolkit's accumulator is inactive below it
       endedRoot =

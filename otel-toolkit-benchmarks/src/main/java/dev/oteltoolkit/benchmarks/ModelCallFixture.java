@@ -2,6 +2,7 @@ package dev.oteltoolkit.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.oteltoolkit.api.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -59,16 +60,27 @@ final class ModelCallFixture implements AutoCloseable {
 
     sdk = BenchmarkSdk.create(Sampler.alwaysOn());
 
+    requestContext = openRequestRoot(sdk, "POST /ask", requestPending);
+  }
+
+  /**
+   * Starts a request root through {@code Tracing} that stays open until {@code pending} completes,
+   * as a server's request span is while the benchmarked call runs inside it.
+   *
+   * @return the context in which the root is current
+   */
+  static Context openRequestRoot(
+      OpenTelemetry openTelemetry, String name, CompletableFuture<Void> pending) {
     Context[] captured = new Context[1];
-    Tracing.create(sdk)
-        .span("POST /ask")
+    Tracing.create(openTelemetry)
+        .span(name)
         .parent(Context.root())
         .callAsync(
             () -> {
               captured[0] = Context.current();
-              return requestPending;
+              return pending;
             });
-    requestContext = captured[0];
+    return captured[0];
   }
 
   /** The server's base URL without a path: {@code http://127.0.0.1:port}. */
